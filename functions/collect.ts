@@ -1,0 +1,78 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { collectBatch } from '../src/collect/collect-batch.ts';
+import { CollectResultSchema, EventBatchSchema, EventSchema, MAX_BATCH } from '../src/collect/event-schema.ts';
+import { PIXEL_GIF, eventFromQuery } from '../src/collect/pixel-event.ts';
+import { openDatabase } from '../src/db/client.ts';
+import { requireKey } from '../src/http/auth.ts';
+import { createRouter } from '../src/http/app.ts';
+import { ApiError, ErrorSchema, validationError } from '../src/http/errors.ts';
+import { errorResponses, jsonContent } from '../src/http/openapi.ts';
+
+const errors = { ...errorResponses, 413: jsonContent(ErrorSchema, 'Body over 1 MB') };
+const collected = jsonContent(CollectResultSchema, 'What the batch did');
+
+/** Collection endpoints: batches, browser beacons and pixels. */
+export const collect = createRouter();
+collect.openAPIRegistry.register('Event', EventSchema);
+
+collect.use('/v1/events', requireKey('ingest'));
+collect.use('/v1/events/*', requireKey('ingest', { allowQueryKey: true }));
+
+collect.openapi(
+  createRoute({
+    method: 'post',
+    path: '/v1/events',
+    tags: ['collect'],
+    summary: 'Store a batch of behaviour events',
+    description: `Up to ${MAX_BATCH} events. Valid events are stored atomically; invalid ones are reported by index and field. Re-sending a batch stores nothing new.`,
+    security: [{ ingestKey: [] }],
+    request: { body: { required: true, content: { 'application/json': { schema: EventBatchSchema } } } },
+    responses: { 200: collected, ...errors },
+  }),
+  async (c) => c.json(await collectBatch(openDatabase(c.env.DB), c.req.valid('json').events), 200),
+);
+
+collect.openapi(
+  createRoute({
+    method: 'post',
+    path: '/v1/events/beacon',
+    tags: ['collect'],
+    summary: 'Store events sent with navigator.sendBeacon',
+    description: 'The body is JSON sent as text/plain: a batch envelope or one event. The ingest key goes in `?key=`.',
+    request: { query: z.object({ key: z.string().optional() }) },
+    responses: { 200: collected, ...errors },
+  }),
+  async (c) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      throw new ApiError(400, 'invalid_request', 'Body is not JSON', 'body');
+    }
+    const events = isEnvelope(body) ? EventBatchSchema.safeParse(body) : { success: true as const, data: { events: [body] } };
+    if (!events.success) throw validationError(events.error);
+    return c.json(await collectBatch(openDatabase(c.env.DB), events.data.events), 200);
+  },
+);
+
+collect.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/events/pixel',
+    tags: ['collect'],
+    summary: 'Store one event from an image pixel',
+    description: 'Event fields as query parameters (`items` as a comma list, `ctx.*` into context); the ingest key in `?key=`. Answers a 1x1 GIF.',
+    request: { query: z.object({ key: z.string().optional(), id: z.string(), type: z.string(), user: z.string() }).passthrough() },
+    responses: { 200: { description: 'Stored (or a duplicate)', content: { 'image/gif': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errors },
+  }),
+  async (c) => {
+    const result = await collectBatch(openDatabase(c.env.DB), [eventFromQuery(c.req.query())]);
+    const refused = result.rejected[0];
+    if (refused) throw new ApiError(400, 'invalid_event', refused.error, refused.field);
+    return c.body(PIXEL_GIF, 200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
+  },
+);
+
+function isEnvelope(body: unknown): body is { events: unknown } {
+  return typeof body === 'object' && body !== null && 'events' in body;
+}

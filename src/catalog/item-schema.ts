@@ -1,0 +1,45 @@
+import { z } from '@hono/zod-openapi';
+import { IdSchema } from '../collect/event-schema.ts';
+
+/** An item as the shop sends it to the catalog. */
+export const ItemInputSchema = z
+  .object({
+    id: IdSchema.openapi({ example: 'sku-1001' }),
+    title: z.string().trim().min(1).max(300).openapi({ example: 'Wireless earbuds 无线耳机' }),
+    categories: z.array(z.string().trim().min(1).max(100)).max(10).default([]).openapi({ description: 'Most general first.', example: ['electronics', 'audio'] }),
+    price: z.number().nonnegative().max(1e9).nullable().optional(),
+    available: z.boolean().default(true),
+    url: z.string().url().max(2048).nullable().optional(),
+    image: z.string().url().max(2048).nullable().optional(),
+    attributes: z.record(z.string(), z.unknown()).default({}).refine((a) => JSON.stringify(a).length <= 8192, 'must be at most 8192 characters as JSON'),
+  })
+  .openapi('ItemInput');
+
+export type ItemInput = z.infer<typeof ItemInputSchema>;
+
+/** An item as the API returns it. */
+export const ItemSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    categories: z.array(z.string()),
+    price: z.number().nullable(),
+    available: z.boolean(),
+    url: z.string().nullable(),
+    image: z.string().nullable(),
+    attributes: z.record(z.string(), z.unknown()),
+    updatedAt: z.number().int(),
+  })
+  .openapi('Item');
+
+export type Item = z.infer<typeof ItemSchema>;
+
+/** Largest catalog batch. */
+export const MAX_ITEMS_BATCH = 1000;
+
+/** A catalog batch: all items are valid or nothing is stored. */
+export const ItemBatchSchema = z.object({ items: z.array(ItemInputSchema).min(1).max(MAX_ITEMS_BATCH) }).openapi('ItemBatch');
+
+/** Fields of an item that can change alone. */
+export const ItemPatchSchema = ItemInputSchema.omit({ id: true }).partial().openapi('ItemPatch');
+export type ItemPatch = z.infer<typeof ItemPatchSchema>;
