@@ -57,8 +57,6 @@ export const EventSchema = z
       type: z.literal('impression'),
       items: z.array(IdSchema).min(1).max(100).openapi({ description: 'Items shown, in order.' }),
       rid: IdSchema.openapi({ description: 'Recommendation id of the list shown.' }),
-      item: z.undefined().optional(),
-      value: z.undefined().optional(),
     }),
   ])
   .openapi('Event');
