@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The project root (two levels above this file). */
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** Environment for wrangler on a machine with no internet: no metrics, no fetch of Cloudflare's edge data. */
+export const OFFLINE_ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CI: 'true' };
+
+const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+
+/** The local keys, as in `.dev.vars`. */
+export interface Keys {
+  ingest: string;
+  admin: string;
+}
+
+/** Reads `.dev.vars`, creating it with random keys when it is missing. */
+export function ensureDevVars(file = path.join(ROOT, '.dev.vars')): { keys: Keys; created: boolean } {
+  const created = !existsSync(file);
+  if (created) {
+    const key = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
+    writeFileSync(file, `INGEST_KEY=${key('ing')}\nADMIN_KEY=${key('adm')}\n`, { mode: 0o600 });
+  }
+  const vars = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((line) => line.match(/^\s*([A-Z_]+)\s*=\s*"?([^"]*)"?\s*$/))
+      .filter((m): m is RegExpMatchArray => m !== null)
+      .map((m) => [m[1], m[2]]),
+  );
+  if (!vars.INGEST_KEY || !vars.ADMIN_KEY) throw new Error(`${file} must define INGEST_KEY and ADMIN_KEY`);
+  return { keys: { ingest: vars.INGEST_KEY, admin: vars.ADMIN_KEY }, created };
+}
+
+/** Runs wrangler (with this process's Node, which is the project's Node 22 under npm). */
+export function wrangler(args: string[], options: { quiet?: boolean; persistTo?: string } = {}): void {
+  const persist = options.persistTo ? ['--persist-to', options.persistTo] : [];
+  const result = spawnSync(process.execPath, [WRANGLER, ...args, ...persist], { cwd: ROOT, env: OFFLINE_ENV, stdio: options.quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout ?? ''}${result.stderr ?? ''}`);
+}
+
+/** Applies the D1 migrations to the local database. */
+export function migrateLocal(persistTo?: string): void {
+  wrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { quiet: true, persistTo });
+}
+
+/** A running `wrangler dev`. */
+export interface LocalStack {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  port: number;
+  /** Where local D1/KV state lives (default `.wrangler/state`). Benchmarks use a scratch folder. */
+  persistTo?: string;
+  /** `--var NAME:value` overrides. */
+  vars?: Record<string, string>;
+  /** Print wrangler's own output. */
+  verbose?: boolean;
+}
+
+/** Starts `wrangler dev --local` and resolves once `/health` answers. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(options.port), '--test-scheduled', '--show-interactive-dev-session=false', '--log-level', options.verbose ? 'info' : 'warn'];
+  if (options.persistTo) args.push('--persist-to', options.persistTo);
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: OFFLINE_ENV, stdio: ['ignore', options.verbose ? 'inherit' : 'pipe', 'inherit'] });
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+  const url = `http://127.0.0.1:${options.port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return { url, process: child, stop };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`wrangler dev did not answer /health within 90 s:\n${log}`);
+}

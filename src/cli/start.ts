@@ -1,0 +1,50 @@
+/**
+ * `npm start`: the engine on localhost with embedded defaults. Creates `.dev.vars` with random
+ * keys when missing, applies the D1 migrations to the local database, serves with
+ * `wrangler dev --local`, and loads the demo shop when the catalog is empty.
+ */
+import { demoCatalog } from '../demo/catalog.ts';
+import { demoBehaviour } from '../demo/shoppers.ts';
+import { engineClient } from './engine-client.ts';
+import { ensureDevVars, migrateLocal, startLocalStack } from './local-stack.ts';
+
+const port = Number(process.env.PORT ?? 8787);
+const { keys, created } = ensureDevVars();
+if (created) console.log('Created .dev.vars with new random keys.');
+migrateLocal();
+const stack = await startLocalStack({ port, verbose: process.env.VERBOSE === '1' });
+const shutdown = async () => {
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+stack.process.on('exit', (code) => process.exit(code ?? 1));
+
+const engine = engineClient(stack.url);
+const health = await engine.request<{ counts?: { items: number } }>('GET', '/health', keys.ingest);
+if (!health.counts?.items) {
+  const started = Date.now();
+  const catalog = demoCatalog();
+  await engine.putItems(catalog.map((p) => p.item), keys.admin);
+  const until = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  const loaded = await engine.postEvents(demoBehaviour(catalog, { until }), keys.ingest);
+  console.log(`Loaded the demo shop: ${catalog.length} products, ${loaded.accepted} events (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+}
+
+const u = stack.url;
+console.log(`
+edge-personalize is running on ${u}
+
+  Ingest key (public): ${keys.ingest}
+  Admin key (secret):  ${keys.admin}
+  (from .dev.vars; delete that file to get new ones)
+
+Try:
+  curl ${u}/health
+  curl ${u}/openapi.json
+  curl -H "Authorization: Bearer ${keys.admin}" ${u}/v1/items/sku-audio-earbuds-1
+  curl -H "Authorization: Bearer ${keys.ingest}" -H "content-type: application/json" \\
+       -d '{"events":[{"id":"try-1","type":"view","user":"me","item":"sku-audio-earbuds-1"}]}' ${u}/v1/events
+
+Press Ctrl-C to stop.`);
