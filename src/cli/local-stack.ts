@@ -42,6 +42,14 @@ export function wrangler(args: string[], options: { quiet?: boolean; persistTo?:
   if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout ?? ''}${result.stderr ?? ''}`);
 }
 
+/** Runs one SQL query on the local D1 (outside the Worker) and returns its rows. */
+export function queryLocalD1<T = Record<string, unknown>>(sql: string, persistTo?: string): T[] {
+  const persist = persistTo ? ['--persist-to', persistTo] : [];
+  const result = spawnSync(process.execPath, [WRANGLER, 'd1', 'execute', 'DB', '--local', '--json', '--command', sql, ...persist], { cwd: ROOT, env: OFFLINE_ENV, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`d1 execute failed:\n${result.stdout}${result.stderr}`);
+  return (JSON.parse(result.stdout) as { results: T[] }[])[0]?.results ?? [];
+}
+
 /** Applies the D1 migrations to the local database. */
 export function migrateLocal(persistTo?: string): void {
   wrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { quiet: true, persistTo });
