@@ -20,6 +20,7 @@ export default defineConfig({
   ],
   test: {
     setupFiles: ['./test/support/apply-migrations.ts'],
+    globalSetup: ['./test/support/redis-global-setup.ts'],
     include: ['test/**/*.test.ts'],
   },
 });

@@ -11,5 +11,13 @@ export interface Env {
   /** "kv" (default) or "redis". */
   TABLE_STORE?: string;
   UPSTASH_REDIS_REST_URL?: string;
+  /** Queue that carries the parts of a rebuild too large for one invocation. */
+  REBUILD_QUEUE?: Queue<unknown>;
+  REBUILD_WINDOW_DAYS?: string;
+  REBUILD_K?: string;
+  REBUILD_PAGE_SIZE?: string;
+  REBUILD_TTL_DAYS?: string;
+  /** A number, or `auto`. */
+  REBUILD_PARTS?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
 }

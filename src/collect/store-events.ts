@@ -19,7 +19,7 @@ export function toEventRow(event: EventInput, receivedAt: number): EventRow {
     userId: event.user,
     itemId: event.type === 'impression' ? null : event.item,
     items: event.type === 'impression' ? JSON.stringify(event.items) : null,
-    value: event.value ?? null,
+    value: event.type === 'impression' ? null : (event.value ?? null),
     rid: event.rid ?? null,
     session: event.session ?? null,
     context: event.context ? JSON.stringify(event.context) : null,

@@ -4,7 +4,7 @@
  * Timestamps are milliseconds since the epoch.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /** Append-only behaviour log. `id` is the client's event id: a retried batch is stored once. */
 export const events = sqliteTable(
@@ -83,6 +83,19 @@ export const rebuildRuns = sqliteTable(
     error: text('error'),
   },
   (t) => [index('rebuild_runs_started').on(t.startedAt)],
+);
+
+/** Parts of a rebuild split over the queue: a part's row appears when it has written its shards. */
+export const rebuildParts = sqliteTable(
+  'rebuild_parts',
+  {
+    version: text('version').notNull(),
+    part: integer('part').notNull(),
+    /** JSON object of the part's figures. */
+    stats: text('stats').notNull(),
+    doneAt: integer('done_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.version, t.part] })],
 );
 
 /** Leases that keep two overlapping runs of one job from both acting. */

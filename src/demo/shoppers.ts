@@ -30,7 +30,8 @@ export function demoBehaviour(catalog: readonly DemoProduct[], options: DemoBeha
   const start = until - days * DAY;
   const events: EventInput[] = [];
   let n = 0;
-  const emit = (event: Omit<EventInput, 'id'>) => events.push({ id: `demo-${++n}`, ...event } as EventInput);
+  const emit = (event: { type: EventInput['type']; user: string; item: string; session: string; ts: number; value?: number }) =>
+    events.push({ id: `demo-${++n}`, ...event } as EventInput);
 
   for (let s = 1; s <= shoppers; s++) {
     const user = `shopper-${s}`;

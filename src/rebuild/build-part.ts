@@ -1,0 +1,138 @@
+import type { Database } from '../db/client.ts';
+import { createBoughtTogetherBuilder } from '../model/bought-together.ts';
+import { createSimilarItemsBuilder } from '../model/similar-items/similar-items.ts';
+import { createTrendingBuilder } from '../model/trending.ts';
+import { createUserProfilesBuilder } from '../model/user-profile.ts';
+import { type ShardedTable, packShard, shardCount, shardOf, tableKey } from '../tables/layout.ts';
+import type { TableEntry, TableStore } from '../tables/table-store.ts';
+import { type CatalogEntry, catalogMaps } from './catalog-snapshot.ts';
+import { type EventWindow, readEventPages } from './event-pages.ts';
+
+/** Settings of a rebuild, from the environment (see wrangler.toml). */
+export interface RebuildSettings {
+  /** Days of events read. */
+  windowDays: number;
+  /** Neighbours kept per item. */
+  k: number;
+  /** Events per D1 page. */
+  pageSize: number;
+  /** Seconds a version's keys live in the store unless cleaned up sooner. */
+  ttlSeconds: number;
+}
+
+/** One part of a (possibly split) run. Part `p` of `parts` writes the shards `s` with `s % parts === p`; part 0 also the unsharded tables. */
+export interface PartJob {
+  version: string;
+  window: EventWindow;
+  part: number;
+  parts: number;
+  now: number;
+}
+
+/** Figures of one part. */
+export interface PartStats {
+  events: number;
+  users: number;
+  items: number;
+  neighbourPairs: number;
+  togetherPairs: number;
+  keysWritten: number;
+  shards: Record<ShardedTable, number>;
+}
+
+const WRITE_CHUNK = 50;
+
+/**
+ * Reads the window, builds the tables and writes this part's shards of them under
+ * `version`. The shard counts depend only on the window, so every part agrees on them.
+ */
+export async function buildPart(db: Database, store: TableStore, catalog: ReadonlyMap<string, CatalogEntry>, job: PartJob, settings: RebuildSettings): Promise<PartStats> {
+  const maps = catalogMaps(catalog);
+  const ownsUnsharded = job.part === 0;
+  const similar = createSimilarItemsBuilder({ k: settings.k });
+  const together = createBoughtTogetherBuilder();
+  const trending = ownsUnsharded ? createTrendingBuilder({ catalog: maps }) : undefined;
+  const popular = ownsUnsharded ? createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity }) : undefined;
+  const profiles = ownsUnsharded ? createUserProfilesBuilder({ catalog: maps }) : undefined;
+  let events = 0;
+  for await (const page of readEventPages(db, job.window, settings.pageSize)) {
+    events += page.length;
+    similar.add(page);
+    together.add(page);
+    trending?.add(page);
+    popular?.add(page);
+    profiles?.add(page);
+  }
+  const model = similar.finish(job.now);
+  const logStats = similar.stats();
+  const shards: Record<ShardedTable, number> = {
+    nb: shardCount('nb', model.graph.itemIds.length),
+    bt: shardCount('bt', model.graph.itemIds.length),
+    pf: shardCount('pf', logStats.users),
+    ct: shardCount('ct', catalog.size),
+  };
+  const writer = shardWriter(store, job, settings.ttlSeconds);
+  let neighbourPairs = 0;
+  const nb = writer.table('nb', shards.nb);
+  for (const [item, list] of model.rows()) {
+    if (!nb.owns(item)) continue;
+    nb.add(item, list.flat());
+    neighbourPairs += list.length;
+  }
+  await nb.flush();
+  let togetherPairs = 0;
+  const bt = writer.table('bt', shards.bt);
+  for (const [item, list] of Object.entries(together.finish().table)) {
+    if (!bt.owns(item)) continue;
+    bt.add(item, list.flat());
+    togetherPairs += list.length;
+  }
+  await bt.flush();
+  if (ownsUnsharded && trending && popular && profiles) {
+    const pf = writer.table('pf', shards.pf, true);
+    for (const [user, profile] of profiles.finish(job.now)) pf.add(user, profile);
+    await pf.flush();
+    const ct = writer.table('ct', shards.ct, true);
+    for (const [id, entry] of catalog) ct.add(id, entry);
+    await ct.flush();
+    const { global, byCategory } = trending.finish(job.now);
+    await writer.put(tableKey(job.version, 'tr'), JSON.stringify({ global, byCategory, popular: popular.finish(job.now).global }));
+  }
+  return { events, users: logStats.users, items: model.graph.itemIds.length, neighbourPairs, togetherPairs, keysWritten: writer.written(), shards };
+}
+
+function shardWriter(store: TableStore, job: PartJob, ttlSeconds: number) {
+  let written = 0;
+  const write = async (entries: TableEntry[]) => {
+    for (let i = 0; i < entries.length; i += WRITE_CHUNK) await store.putMany(entries.slice(i, i + WRITE_CHUNK));
+    written += entries.length;
+  };
+  return {
+    written: () => written,
+    put: (key: string, value: string) => write([{ key, value, ttlSeconds }]),
+    table(table: ShardedTable, count: number, allShards = false) {
+      const lines = new Map<number, [string, unknown][]>();
+      const mine = (shard: number) => allShards || shard % job.parts === job.part;
+      return {
+        owns: (id: string) => mine(shardOf(id, count)),
+        add(id: string, payload: unknown) {
+          const shard = shardOf(id, count);
+          const list = lines.get(shard);
+          if (list) list.push([id, payload]);
+          else lines.set(shard, [[id, payload]]);
+        },
+        async flush() {
+          const entries: TableEntry[] = [];
+          for (let shard = 0; shard < count; shard++) {
+            if (!mine(shard)) continue;
+            const list = lines.get(shard) ?? [];
+            list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+            entries.push({ key: tableKey(job.version, table, shard), value: packShard(list), ttlSeconds });
+          }
+          lines.clear();
+          await write(entries);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { asc, gt } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { items } from '../db/schema.ts';
+import type { CatalogMaps } from '../model/catalog.ts';
+
+/**
+ * What serving shows of an item, compact: `[title, price, categories, available (1/0), url, image, Chinese title]`.
+ * It is packed into the `ct` table so that no request queries D1 for the catalog.
+ */
+export type CatalogEntry = [string, number | null, string[], 0 | 1, string | null, string | null, string | null];
+
+/** Reads the whole catalog in id order, a page per query (keyset pagination). */
+export async function readCatalog(db: Database, pageSize = 1000): Promise<Map<string, CatalogEntry>> {
+  const catalog = new Map<string, CatalogEntry>();
+  let after = '';
+  for (;;) {
+    const rows = await db.select().from(items).where(gt(items.id, after)).orderBy(asc(items.id)).limit(pageSize);
+    for (const row of rows) {
+      const attributes = JSON.parse(row.attributes) as Record<string, unknown>;
+      const titleZh = typeof attributes.title_zh === 'string' ? attributes.title_zh : null;
+      catalog.set(row.id, [row.title, row.price, JSON.parse(row.categories) as string[], row.available ? 1 : 0, row.url, row.image, titleZh]);
+    }
+    if (rows.length < pageSize) return catalog;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/** The catalog maps the model builders take (categories and prices). */
+export function catalogMaps(catalog: ReadonlyMap<string, CatalogEntry>): CatalogMaps {
+  const categories = new Map<string, readonly string[]>();
+  const prices = new Map<string, number>();
+  for (const [id, [, price, cats]] of catalog) {
+    categories.set(id, cats);
+    if (price !== null) prices.set(id, price);
+  }
+  return { categories, prices };
+}

@@ -1,0 +1,135 @@
+import type { Database } from '../db/client.ts';
+import { ENTRIES_PER_SHARD, type Manifest, type ShardedTable } from '../tables/layout.ts';
+import { type TableStore, countingStore } from '../tables/table-store.ts';
+import { type PartJob, type PartStats, buildPart } from './build-part.ts';
+import { readCatalog } from './catalog-snapshot.ts';
+import { eventWindow } from './event-pages.ts';
+import { acquireLease, releaseLease } from './lease.ts';
+import { flipPointer, removeVersions } from './publish.ts';
+import { claimRun, getRun, partStats, recordPartDone, recordRunStart, recordRunStatus, retireRuns, runsToRetire } from './runs.ts';
+import type { RebuildConfig } from './settings.ts';
+
+/** What a rebuild needs: D1, the table store, the settings, and the queue for split runs. */
+export interface RebuildDeps {
+  db: Database;
+  store: TableStore;
+  config: RebuildConfig;
+  /** Sends the parts of a split run; without it every run is one invocation. */
+  sendParts?: (jobs: PartJob[]) => Promise<void>;
+}
+
+/** What starting a rebuild did. */
+export interface RebuildOutcome {
+  version: string;
+  status: 'published' | 'split' | 'skipped' | 'failed';
+  stats: Record<string, unknown>;
+  error?: string;
+}
+
+const LEASE = 'rebuild';
+const LEASE_MS = 30 * 60_000;
+/** KV writes one part may do, below the 1,000 operations of an invocation (reads and the pointer need some). */
+const WRITES_PER_PART = 800;
+/** Bytes of packed neighbour lists one part may hold before writing (a share of the 128 MB isolate). */
+const BYTES_PER_PART = 24 * 1024 * 1024;
+const VERSIONS_KEPT = 2;
+
+/** A new version name: sortable by time, unique enough for concurrent starts. */
+export function newVersion(now = Date.now()): string {
+  return `v${now.toString(36)}${crypto.randomUUID().slice(0, 4)}`;
+}
+
+/** Parts a run needs so that each stays under KV's operation limit and the isolate's memory. */
+export function planParts(catalogSize: number, k: number, configured: number | 'auto'): number {
+  if (configured !== 'auto') return Math.max(1, Math.floor(configured));
+  const writes = Math.ceil(catalogSize / ENTRIES_PER_SHARD.nb) + Math.ceil(catalogSize / ENTRIES_PER_SHARD.bt);
+  const bytes = catalogSize * k * 28;
+  return Math.max(1, Math.ceil(writes / WRITES_PER_PART), Math.ceil(bytes / BYTES_PER_PART));
+}
+
+/**
+ * Starts a rebuild: takes the lease (an overlapping run is `skipped`), fixes the event
+ * window, then builds and publishes in this invocation, or splits the work into parts on
+ * the queue when it would not fit. A failure leaves the version in service untouched.
+ */
+export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.now()): Promise<RebuildOutcome> {
+  const { db, config } = deps;
+  const version = newVersion(now);
+  if (!(await acquireLease(db, LEASE, version, LEASE_MS, now))) {
+    await recordRunStart(db, version, trigger, 'skipped', now);
+    await recordRunStatus(db, version, 'skipped', {}, 'another rebuild holds the lease');
+    return { version, status: 'skipped', stats: {}, error: 'another rebuild holds the lease' };
+  }
+  await recordRunStart(db, version, trigger, 'running', now);
+  try {
+    const window = await eventWindow(db, config.windowDays, now);
+    const catalog = await readCatalog(db);
+    const parts = deps.sendParts ? planParts(catalog.size, config.k, config.parts) : 1;
+    if (parts > 1 && deps.sendParts) {
+      const stats = { window, parts };
+      await recordRunStatus(db, version, 'split', stats);
+      await deps.sendParts(Array.from({ length: parts }, (_, part) => ({ version, window, part, parts, now })));
+      return { version, status: 'split', stats };
+    }
+    const store = countingStore(deps.store);
+    const part = await buildPart(db, store, catalog, { version, window, part: 0, parts: 1, now }, config);
+    const stats = await publish(deps, version, [{ ...part, ...store.counts }], now);
+    return { version, status: 'published', stats };
+  } catch (err) {
+    return fail(deps, version, err);
+  }
+}
+
+/** Runs one part of a split run (the queue consumer); the last part to finish publishes. */
+export async function runRebuildPart(deps: RebuildDeps, job: PartJob): Promise<'waiting' | 'published' | 'stale'> {
+  const { db } = deps;
+  const run = await getRun(db, job.version);
+  if (run?.status !== 'split') return 'stale';
+  const store = countingStore(deps.store);
+  const stats = await buildPart(db, store, await readCatalog(db), job, deps.config);
+  const done = await recordPartDone(db, job.version, job.part, { ...stats, ...store.counts });
+  if (done < job.parts || !(await claimRun(db, job.version, 'split', 'running'))) return 'waiting';
+  try {
+    await publish(deps, job.version, (await partStats(db, job.version)) as unknown as PartFigures[], job.now);
+    return 'published';
+  } catch (err) {
+    await fail(deps, job.version, err);
+    throw err;
+  }
+}
+
+type PartFigures = PartStats & { writes: number; bytesWritten: number; reads: number; deletes: number };
+
+async function publish(deps: RebuildDeps, version: string, parts: PartFigures[], startedAt: number): Promise<Record<string, unknown>> {
+  const { db, store } = deps;
+  const first = parts[0]!;
+  const sum = (field: keyof PartFigures) => parts.reduce((total, p) => total + (p[field] as number), 0);
+  const stats = {
+    events: first.events,
+    users: first.users,
+    items: first.items,
+    neighbourPairs: sum('neighbourPairs'),
+    togetherPairs: sum('togetherPairs'),
+    keysWritten: sum('keysWritten') + 1,
+    bytesWritten: sum('bytesWritten'),
+    storeOperations: sum('writes') + sum('reads') + 1,
+    parts: parts.length,
+    shards: first.shards,
+  };
+  const manifest: Manifest = { version, builtAt: startedAt, shards: first.shards, stats: { events: stats.events, users: stats.users, items: stats.items } };
+  await flipPointer(store, manifest);
+  await recordRunStatus(db, version, 'published', stats);
+  const old = await runsToRetire(db, VERSIONS_KEPT);
+  const removed = await removeVersions(store, old.filter((r) => r.stats.shards).map((r) => ({ version: r.version, shards: r.stats.shards as Record<ShardedTable, number> })), 500);
+  await retireRuns(db, old.map((r) => r.version));
+  await releaseLease(db, LEASE, version);
+  return { ...stats, keysRemoved: removed };
+}
+
+async function fail(deps: RebuildDeps, version: string, err: unknown): Promise<RebuildOutcome> {
+  const error = err instanceof Error ? err.message : String(err);
+  console.error(`rebuild ${version} failed: ${error}`);
+  await recordRunStatus(deps.db, version, 'failed', {}, error);
+  await releaseLease(deps.db, LEASE, version);
+  return { version, status: 'failed', stats: {}, error };
+}
