@@ -1,9 +1,11 @@
+import type { PartJob } from '../src/rebuild/build-part.ts';
 import { createApp } from '../src/http/app.ts';
 import type { Env } from '../src/env.ts';
 import { VERSION } from '../src/version.ts';
 import { catalog } from './catalog.ts';
 import { collect } from './collect.ts';
 import { health } from './health.ts';
+import { rebuild, rebuildPartsConsumer, scheduledRebuild } from './rebuild.ts';
 import { users } from './users.ts';
 
 /** The engine's HTTP API: every function module mounted on one app. */
@@ -12,7 +14,10 @@ app.route('/', health);
 app.route('/', collect);
 app.route('/', catalog);
 app.route('/', users);
+app.route('/', rebuild);
 
 export default {
   fetch: app.fetch,
+  scheduled: scheduledRebuild,
+  queue: (batch, env) => rebuildPartsConsumer(batch as MessageBatch<PartJob>, env),
 } satisfies ExportedHandler<Env>;

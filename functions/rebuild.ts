@@ -1,0 +1,77 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { openDatabase } from '../src/db/client.ts';
+import type { Env } from '../src/env.ts';
+import { createRouter } from '../src/http/app.ts';
+import { requireKey } from '../src/http/auth.ts';
+import { errorResponses, jsonContent } from '../src/http/openapi.ts';
+import type { PartJob } from '../src/rebuild/build-part.ts';
+import { rebuildDeps } from '../src/rebuild/deps.ts';
+import { runRebuild, runRebuildPart } from '../src/rebuild/run-rebuild.ts';
+import { listRuns } from '../src/rebuild/runs.ts';
+
+const OutcomeSchema = z
+  .object({ version: z.string(), status: z.enum(['published', 'split', 'skipped', 'failed']), stats: z.record(z.string(), z.unknown()), error: z.string().optional() })
+  .openapi('RebuildOutcome');
+const RunSchema = z
+  .object({
+    version: z.string(),
+    trigger: z.string(),
+    status: z.string(),
+    startedAt: z.number(),
+    finishedAt: z.number().nullable(),
+    durationMs: z.number().nullable(),
+    stats: z.record(z.string(), z.unknown()),
+    error: z.string().nullable(),
+  })
+  .openapi('RebuildRun');
+
+/** Rebuild admin endpoints (admin key). */
+export const rebuild = createRouter();
+
+rebuild.use('/v1/admin/*', requireKey('admin'));
+
+rebuild.openapi(
+  createRoute({
+    method: 'post',
+    path: '/v1/admin/rebuild',
+    tags: ['rebuild'],
+    summary: 'Rebuild the recommendation tables now',
+    description: 'Builds and publishes in this request, or splits the work over the queue when it would not fit one invocation (`status: split`). An overlapping run is `skipped`.',
+    security: [{ adminKey: [] }],
+    responses: { 200: jsonContent(OutcomeSchema, 'What the run did'), ...errorResponses },
+  }),
+  async (c) => c.json(await runRebuild(rebuildDeps(c.env), 'admin'), 200),
+);
+
+rebuild.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/admin/rebuilds',
+    tags: ['rebuild'],
+    summary: 'Recent rebuild runs with their figures',
+    security: [{ adminKey: [] }],
+    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }) },
+    responses: { 200: jsonContent(z.object({ runs: z.array(RunSchema) }), 'Newest first'), ...errorResponses },
+  }),
+  async (c) => c.json({ runs: await listRuns(openDatabase(c.env.DB), c.req.valid('query').limit) }, 200),
+);
+
+/** The cron trigger: a full rebuild. */
+export async function scheduledRebuild(_controller: ScheduledController, env: Env): Promise<void> {
+  const outcome = await runRebuild(rebuildDeps(env), 'cron');
+  console.log(`rebuild ${outcome.version}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
+}
+
+/** The queue consumer: one part of a split rebuild per message; a failed part is retried. */
+export async function rebuildPartsConsumer(batch: MessageBatch<PartJob>, env: Env): Promise<void> {
+  const deps = rebuildDeps(env);
+  for (const message of batch.messages) {
+    try {
+      await runRebuildPart(deps, message.body);
+      message.ack();
+    } catch (err) {
+      console.error(`rebuild part ${message.body.version}/${message.body.part} failed`, err);
+      message.retry();
+    }
+  }
+}

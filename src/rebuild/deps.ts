@@ -1,0 +1,21 @@
+import { openDatabase } from '../db/client.ts';
+import type { Env } from '../env.ts';
+import { openTableStore } from '../tables/open-store.ts';
+import type { PartJob } from './build-part.ts';
+import type { RebuildDeps } from './run-rebuild.ts';
+import { rebuildConfig } from './settings.ts';
+
+/** The rebuild's dependencies from a Worker's environment (the queue is optional). */
+export function rebuildDeps(env: Env): RebuildDeps {
+  const queue = env.REBUILD_QUEUE;
+  return {
+    db: openDatabase(env.DB),
+    store: openTableStore(env),
+    config: rebuildConfig(env),
+    sendParts: queue
+      ? async (jobs: PartJob[]) => {
+          for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
+        }
+      : undefined,
+  };
+}

@@ -1,0 +1,149 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import worker from '../functions/index.ts';
+import { openDatabase } from '../src/db/client.ts';
+import { demoCatalog } from '../src/demo/catalog.ts';
+import { demoBehaviour } from '../src/demo/shoppers.ts';
+import { createSimilarItemsBuilder } from '../src/model/similar-items/similar-items.ts';
+import { createBoughtTogetherBuilder } from '../src/model/bought-together.ts';
+import { type PartJob } from '../src/rebuild/build-part.ts';
+import { readCatalog } from '../src/rebuild/catalog-snapshot.ts';
+import { eventWindow, readEventPages } from '../src/rebuild/event-pages.ts';
+import { readManifest } from '../src/rebuild/publish.ts';
+import { type RebuildDeps, runRebuild, runRebuildPart } from '../src/rebuild/run-rebuild.ts';
+import { getRun } from '../src/rebuild/runs.ts';
+import { rebuildConfig } from '../src/rebuild/settings.ts';
+import { kvTableStore } from '../src/tables/kv-store.ts';
+import { type Manifest, type ShardedTable, tableKey } from '../src/tables/layout.ts';
+import { readTrending, readWholeTable } from '../src/tables/read-version.ts';
+import { redisTableStore } from '../src/tables/redis-store.ts';
+import type { TableStore } from '../src/tables/table-store.ts';
+import { ADMIN, call, send } from './support/api.ts';
+
+const db = openDatabase(env.DB);
+const config = { ...rebuildConfig({}), pageSize: 700 };
+
+beforeAll(async () => {
+  const catalog = demoCatalog();
+  await send('PUT', '/v1/items', { items: catalog.map((p) => p.item) }, ADMIN);
+  const events = demoBehaviour(catalog, { shoppers: 250, days: 10, until: Date.now() - 60_000, seed: 5 });
+  for (let i = 0; i < events.length; i += 1000) await send('POST', '/v1/events', { events: events.slice(i, i + 1000) });
+});
+
+/** Fails every write after the first `okWrites` calls, like a store that goes down mid-run. */
+function failingAfter(store: TableStore, okWrites: number): TableStore {
+  let writes = 0;
+  return {
+    ...store,
+    async putMany(entries) {
+      if (++writes > okWrites) throw new Error('store went away');
+      return store.putMany(entries);
+    },
+  };
+}
+
+async function wholeVersion(store: TableStore, manifest: Manifest) {
+  const tables = {} as Record<ShardedTable, Record<string, unknown>>;
+  for (const table of ['nb', 'bt', 'pf', 'ct'] as ShardedTable[]) tables[table] = Object.fromEntries(await readWholeTable(store, manifest, table));
+  return { ...tables, tr: await readTrending(store, manifest) };
+}
+
+const proxy = inject('upstashProxy');
+const stores: [string, () => TableStore][] = [['kv', () => kvTableStore(env.TABLES)]];
+if (proxy) stores.push(['redis', () => redisTableStore(proxy)]);
+
+describe('cron rebuild through the Worker', () => {
+  it('publishes tables equal to what the model modules compute directly', async () => {
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '*/30 * * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const store = kvTableStore(env.TABLES);
+    const manifest = await readManifest(store);
+    expect(manifest).toBeDefined();
+    const run = await getRun(db, manifest!.version);
+    expect(run).toMatchObject({ status: 'published', trigger: 'cron' });
+
+    const window = await eventWindow(db, config.windowDays, manifest!.builtAt);
+    const similar = createSimilarItemsBuilder({ k: config.k });
+    const together = createBoughtTogetherBuilder();
+    let events = 0;
+    for await (const page of readEventPages(db, window)) {
+      events += page.length;
+      similar.add(page);
+      together.add(page);
+    }
+    expect(run!.stats).toMatchObject({ events });
+    const expected = similar.finish(manifest!.builtAt).toTable();
+    const published = Object.fromEntries(await readWholeTable<(string | number)[]>(store, manifest!, 'nb'));
+    expect(Object.keys(published).length).toBeGreaterThan(100);
+    expect(published).toEqual(Object.fromEntries(Object.entries(expected).map(([item, list]) => [item, list.flat()])));
+    const expectedTogether = together.finish().table;
+    const publishedTogether = Object.fromEntries(await readWholeTable<(string | number)[]>(store, manifest!, 'bt'));
+    expect(Object.keys(publishedTogether).length).toBeGreaterThan(0);
+    expect(publishedTogether).toEqual(Object.fromEntries(Object.entries(expectedTogether).map(([item, list]) => [item, list.flat()])));
+    const catalog = await readWholeTable(store, manifest!, 'ct');
+    expect(catalog.size).toBe((await readCatalog(db)).size);
+  });
+
+  it('lists runs with their figures on the admin API', async () => {
+    const res = await call('/v1/admin/rebuilds', { headers: ADMIN });
+    const { runs } = (await res.json()) as { runs: { status: string; stats: Record<string, number> }[] };
+    const published = runs.find((r) => r.status === 'published');
+    expect(published?.stats).toMatchObject({ events: expect.any(Number), users: expect.any(Number), items: expect.any(Number), neighbourPairs: expect.any(Number), bytesWritten: expect.any(Number), keysWritten: expect.any(Number) });
+    expect((await call('/v1/admin/rebuilds', { headers: { authorization: 'Bearer test-ingest-key' } })).status).toBe(403);
+  });
+
+  it('starts a run from the admin API', async () => {
+    const res = await call('/v1/admin/rebuild', { method: 'POST', headers: ADMIN });
+    expect(res.status).toBe(200);
+    const outcome = (await res.json()) as { status: string; version: string };
+    expect(outcome.status).toBe('published');
+    expect((await readManifest(kvTableStore(env.TABLES)))?.version).toBe(outcome.version);
+  });
+});
+
+describe.each(stores)('rebuild safety on %s', (_name, openStore) => {
+  const deps = (): RebuildDeps => ({ db, store: openStore(), config });
+
+  it('a run that fails halfway leaves the previous version served', async () => {
+    const good = await runRebuild(deps(), 'test');
+    expect(good.status).toBe('published');
+    const before = await readManifest(openStore());
+    const broken = await runRebuild({ ...deps(), store: failingAfter(openStore(), 3) }, 'test');
+    expect(broken).toMatchObject({ status: 'failed', error: 'store went away' });
+    const after = await readManifest(openStore());
+    expect(after).toEqual(before);
+    const [served] = await openStore().getMany([tableKey(after!.version, 'nb', 0)]);
+    expect(served).not.toBeNull();
+    expect((await getRun(db, broken.version))?.status).toBe('failed');
+    expect((await runRebuild(deps(), 'test')).status).toBe('published');
+  });
+
+  it('two overlapping runs publish once', async () => {
+    const outcomes = await Promise.all([runRebuild(deps(), 'cron'), runRebuild(deps(), 'cron')]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['published', 'skipped']);
+    const published = outcomes.find((o) => o.status === 'published')!;
+    expect((await readManifest(openStore()))?.version).toBe(published.version);
+  });
+
+  it('a run split into parts over the queue publishes the same tables as a single run', async () => {
+    const now = Date.now();
+    const single = await runRebuild(deps(), 'single', now);
+    expect(single.status).toBe('published');
+    const singleTables = await wholeVersion(openStore(), (await readManifest(openStore()))!);
+
+    const jobs: PartJob[] = [];
+    const split = await runRebuild({ ...deps(), config: { ...config, parts: 3 }, sendParts: async (j) => void jobs.push(...j) }, 'split', now);
+    expect(split.status).toBe('split');
+    expect(jobs.map((j) => j.part)).toEqual([0, 1, 2]);
+    expect((await readManifest(openStore()))?.version).toBe(single.version);
+    const results = [];
+    for (const job of [jobs[2]!, jobs[0]!, jobs[1]!]) results.push(await runRebuildPart(deps(), job));
+    expect(results).toEqual(['waiting', 'waiting', 'published']);
+    const manifest = (await readManifest(openStore()))!;
+    expect(manifest.version).toBe(split.version);
+    expect(await wholeVersion(openStore(), manifest)).toEqual(singleTables);
+    expect((await getRun(db, split.version))?.stats).toMatchObject({ parts: 3 });
+  });
+});
