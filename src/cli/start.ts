@@ -1,7 +1,7 @@
 /**
  * `npm start`: the engine on localhost with embedded defaults. Creates `.dev.vars` with random
  * keys when missing, applies the D1 migrations to the local database, serves with
- * `wrangler dev --local`, and loads the demo shop when the catalog is empty.
+ * `wrangler dev --local`, loads the demo shop when the catalog is empty, and rebuilds the tables.
  */
 import { demoCatalog } from '../demo/catalog.ts';
 import { demoBehaviour } from '../demo/shoppers.ts';
@@ -32,6 +32,9 @@ if (!health.counts?.items) {
   console.log(`Loaded the demo shop: ${catalog.length} products, ${loaded.accepted} events (${((Date.now() - started) / 1000).toFixed(1)} s).`);
 }
 
+const rebuilt = await engine.request<{ status: string; version: string; stats: { events?: number; neighbourPairs?: number; durationMs?: number } }>('POST', '/v1/admin/rebuild', keys.admin);
+console.log(`Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${rebuilt.stats.events ?? 0} events, ${rebuilt.stats.neighbourPairs ?? 0} neighbour pairs).`);
+
 const u = stack.url;
 console.log(`
 edge-personalize is running on ${u}
@@ -44,6 +47,8 @@ Try:
   curl ${u}/health
   curl ${u}/openapi.json
   curl -H "Authorization: Bearer ${keys.admin}" ${u}/v1/items/sku-audio-earbuds-1
+  curl -X POST -H "Authorization: Bearer ${keys.admin}" ${u}/v1/admin/rebuild
+  curl -H "Authorization: Bearer ${keys.admin}" ${u}/v1/admin/rebuilds
   curl -H "Authorization: Bearer ${keys.ingest}" -H "content-type: application/json" \\
        -d '{"events":[{"id":"try-1","type":"view","user":"me","item":"sku-audio-earbuds-1"}]}' ${u}/v1/events
 

@@ -63,8 +63,8 @@ export async function buildPart(db: Database, store: TableStore, catalog: Readon
     popular?.add(page);
     profiles?.add(page);
   }
-  const model = similar.finish(job.now);
   const logStats = similar.stats();
+  const model = similar.finish(job.now);
   const shards: Record<ShardedTable, number> = {
     nb: shardCount('nb', model.graph.itemIds.length),
     bt: shardCount('bt', model.graph.itemIds.length),
