@@ -1,7 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteItem, getItem, listItems, patchItem, upsertItems } from '../src/catalog/catalog-store.ts';
 import { ItemBatchSchema, ItemPatchSchema, ItemSchema } from '../src/catalog/item-schema.ts';
+import { recordAvailability } from '../src/catalog/availability.ts';
 import { IdSchema } from '../src/collect/event-schema.ts';
+import type { Env } from '../src/env.ts';
+import { openTableStore } from '../src/tables/open-store.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
@@ -13,12 +16,11 @@ const errors = errorResponses;
 const notFound = notFoundResponse;
 const ItemParams = z.object({ id: IdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
 const security = [{ adminKey: [] }];
+const middleware = requireKey('admin');
 
 /** Catalog endpoints (admin key). */
 export const catalog = createRouter();
 
-catalog.use('/v1/items', requireKey('admin'));
-catalog.use('/v1/items/*', requireKey('admin'));
 
 catalog.openapi(
   createRoute({
@@ -28,10 +30,16 @@ catalog.openapi(
     summary: 'Insert or replace up to 1,000 items',
     description: 'All items are valid or nothing is stored (the error names the field, e.g. `items.3.price`).',
     security,
+    middleware,
     request: { body: { required: true, content: { 'application/json': { schema: ItemBatchSchema } } } },
     responses: { 200: json(z.object({ upserted: z.number().int() }), 'Stored'), ...errors },
   }),
-  async (c) => c.json({ upserted: await upsertItems(openDatabase(c.env.DB), c.req.valid('json').items) }, 200),
+  async (c) => {
+    const batch = c.req.valid('json').items;
+    const upserted = await upsertItems(openDatabase(c.env.DB), batch);
+    await tellServing(c.env, batch.filter((item) => !item.available).map((item) => ({ id: item.id, available: false })));
+    return c.json({ upserted }, 200);
+  },
 );
 
 catalog.openapi(
@@ -41,6 +49,7 @@ catalog.openapi(
     tags: ['catalog'],
     summary: 'List the catalog in id order',
     security,
+    middleware,
     request: {
       query: z.object({
         after: IdSchema.optional().openapi({ description: 'Last id of the previous page.' }),
@@ -64,6 +73,7 @@ catalog.openapi(
     tags: ['catalog'],
     summary: 'Read one item',
     security,
+    middleware,
     request: { params: ItemParams },
     responses: { 200: json(ItemSchema, 'The item'), ...errors, ...notFound },
   }),
@@ -77,10 +87,15 @@ catalog.openapi(
     tags: ['catalog'],
     summary: 'Change some fields of an item (e.g. `{ "available": false }`)',
     security,
+    middleware,
     request: { params: ItemParams, body: { required: true, content: { 'application/json': { schema: ItemPatchSchema } } } },
     responses: { 200: json(ItemSchema, 'The changed item'), ...errors, ...notFound },
   }),
-  async (c) => c.json(found(await patchItem(openDatabase(c.env.DB), c.req.valid('param').id, c.req.valid('json'))), 200),
+  async (c) => {
+    const item = found(await patchItem(openDatabase(c.env.DB), c.req.valid('param').id, c.req.valid('json')));
+    if (c.req.valid('json').available !== undefined) await tellServing(c.env, [{ id: item.id, available: item.available }]);
+    return c.json(item, 200);
+  },
 );
 
 catalog.openapi(
@@ -90,14 +105,30 @@ catalog.openapi(
     tags: ['catalog'],
     summary: 'Remove an item from the catalog',
     security,
+    middleware,
     request: { params: ItemParams },
     responses: { 200: json(z.object({ deleted: z.literal(true) }), 'Removed'), ...errors, ...notFound },
   }),
   async (c) => {
-    if (!(await deleteItem(openDatabase(c.env.DB), c.req.valid('param').id))) throw noSuchItem();
+    const id = c.req.valid('param').id;
+    if (!(await deleteItem(openDatabase(c.env.DB), id))) throw noSuchItem();
+    await tellServing(c.env, [{ id, available: false }]);
     return c.json({ deleted: true as const }, 200);
   },
 );
+
+/**
+ * Passes availability changes to serving at once (the catalog snapshot in the tables only
+ * changes with the next rebuild). The catalog change is already stored; if the table store
+ * is down, serving learns it at the next rebuild.
+ */
+async function tellServing(env: Env, changes: { id: string; available: boolean }[]): Promise<void> {
+  try {
+    await recordAvailability(openTableStore(env), changes);
+  } catch (err) {
+    console.error('could not record availability overrides', err);
+  }
+}
 
 function found<T>(item: T | undefined): T {
   if (!item) throw noSuchItem();

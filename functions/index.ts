@@ -3,18 +3,26 @@ import { createApp } from '../src/http/app.ts';
 import type { Env } from '../src/env.ts';
 import { VERSION } from '../src/version.ts';
 import { catalog } from './catalog.ts';
+import { chat } from './chat.ts';
 import { collect } from './collect.ts';
 import { health } from './health.ts';
+import { recommendations } from './recommend.ts';
 import { rebuild, rebuildPartsConsumer, scheduledRebuild } from './rebuild.ts';
+import { rules } from './rules.ts';
 import { users } from './users.ts';
+import { widgets } from './widgets.ts';
 
 /** The engine's HTTP API: every function module mounted on one app. */
 export const app = createApp(VERSION);
 app.route('/', health);
 app.route('/', collect);
 app.route('/', catalog);
+app.route('/', chat);
 app.route('/', users);
 app.route('/', rebuild);
+app.route('/', recommendations);
+app.route('/', rules);
+app.route('/', widgets);
 
 export default {
   fetch: app.fetch,

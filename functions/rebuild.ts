@@ -57,7 +57,7 @@ rebuild.openapi(
 );
 
 /** The cron trigger: a full rebuild. */
-export async function scheduledRebuild(_controller: ScheduledController, env: Env): Promise<void> {
+export async function scheduledRebuild(_controller: ScheduledController, env: Env, _ctx?: ExecutionContext): Promise<void> {
   const outcome = await runRebuild(rebuildDeps(env), 'cron');
   console.log(`rebuild ${outcome.version}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
 }

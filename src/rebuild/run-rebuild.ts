@@ -1,3 +1,4 @@
+import { pruneOverrides } from '../catalog/availability.ts';
 import type { Database } from '../db/client.ts';
 import { ENTRIES_PER_SHARD, type Manifest, type ShardedTable } from '../tables/layout.ts';
 import { type TableStore, countingStore } from '../tables/table-store.ts';
@@ -118,6 +119,7 @@ async function publish(deps: RebuildDeps, version: string, parts: PartFigures[],
   };
   const manifest: Manifest = { version, builtAt: startedAt, shards: first.shards, stats: { events: stats.events, users: stats.users, items: stats.items } };
   await flipPointer(store, manifest);
+  await pruneOverrides(store, startedAt);
   await recordRunStatus(db, version, 'published', stats);
   const old = await runsToRetire(db, VERSIONS_KEPT);
   const removed = await removeVersions(store, old.filter((r) => r.stats.shards).map((r) => ({ version: r.version, shards: r.stats.shards as Record<ShardedTable, number> })), 500);

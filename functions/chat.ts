@@ -1,0 +1,164 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { answerChat } from '../src/chat/answer-chat.ts';
+import { parseFaqImport } from '../src/chat/faq-import.ts';
+import { ChatReplySchema, ChatRequestSchema, FaqInputSchema, FaqPatchSchema, FaqSchema } from '../src/chat/faq-schema.ts';
+import { listFaqs, loadSynonyms, patchFaq, replaceSynonyms, upsertFaqs } from '../src/chat/faq-store.ts';
+import { loadFaqIndex, rebuildFaqIndex } from '../src/chat/index-store.ts';
+import type { ProductAdvisor } from '../src/chat/intent.ts';
+import { listMissGroups, logMiss } from '../src/chat/misses.ts';
+import { CHAT_LIMITS, createRateLimiter } from '../src/chat/rate-limit.ts';
+import { IdSchema } from '../src/collect/event-schema.ts';
+import { openDatabase } from '../src/db/client.ts';
+import type { Env } from '../src/env.ts';
+import { createRouter } from '../src/http/app.ts';
+import { requireKey } from '../src/http/auth.ts';
+import { ApiError, ErrorSchema } from '../src/http/errors.ts';
+import { errorResponses as errors, jsonContent as json, notFoundResponse as notFound } from '../src/http/openapi.ts';
+
+const admin = [{ adminKey: [] }];
+const FaqParams = z.object({ id: IdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
+const Rebuilt = z.object({ version: z.string(), entries: z.number().int(), bytes: z.number().int() });
+const SynonymsSchema = z.object({ groups: z.array(z.array(z.string().trim().min(1).max(50)).min(2).max(20)).max(500) }).openapi('ChatSynonyms');
+const MissGroupSchema = z.object({ question: z.string(), count: z.number().int(), examples: z.array(z.string()), bestFaq: z.string().nullable(), lastSeen: z.number().int() });
+
+/** Options of {@link createChatRouter}. */
+export interface ChatRouterOptions {
+  /** Answers product-advice questions; without one the chat hands them to a person. */
+  advisor?: (env: Env) => ProductAdvisor | undefined;
+}
+
+/** The chat endpoints: `POST /v1/chat` (ingest key) and FAQ administration under `/v1/chat/*` (admin key). */
+export function createChatRouter(options: ChatRouterOptions = {}) {
+  const router = createRouter();
+  const limiter = createRateLimiter();
+  router.use('/v1/chat', requireKey('ingest'));
+  for (const path of ['/v1/chat/faqs', '/v1/chat/faqs/*', '/v1/chat/synonyms', '/v1/chat/misses']) router.use(path, requireKey('admin'));
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/chat',
+      tags: ['chat'],
+      summary: 'Answer a shopper\'s question from the FAQ',
+      description: 'Answers above the confidence threshold, offers up to 3 suggestions on a close call, hands over to a person (`handoff: true`) below it. Product-advice questions get products. Unanswered questions are logged.',
+      security: [{ ingestKey: [] }],
+      request: { body: { required: true, content: { 'application/json': { schema: ChatRequestSchema } } } },
+      responses: { 200: json(ChatReplySchema, 'The reply'), ...errors, 429: json(ErrorSchema, 'Too many messages from this session or address') },
+    }),
+    async (c) => {
+      const turn = c.req.valid('json');
+      const ip = c.req.header('cf-connecting-ip');
+      const limited = (turn.session && !(await limiter(c.env.TABLES, `s:${turn.session}`, CHAT_LIMITS.session))) || (ip && !(await limiter(c.env.TABLES, `ip:${ip}`, CHAT_LIMITS.ip)));
+      if (limited) {
+        c.header('Retry-After', '20');
+        throw new ApiError(429, 'rate_limited', 'Too many messages; please wait a moment', turn.session ? 'session' : undefined);
+      }
+      const db = openDatabase(c.env.DB);
+      const index = await loadFaqIndex(db, c.env.TABLES);
+      const { reply, miss } = await answerChat({ index, advisor: options.advisor?.(c.env) }, turn);
+      if (miss) await logMiss(db, miss).catch((err) => console.error('chat miss not logged', err));
+      return c.json(reply, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'put', path: '/v1/chat/faqs', tags: ['chat'], security: admin,
+      summary: 'Create or replace FAQ entries (JSON), then rebuild the index',
+      request: { body: { required: true, content: { 'application/json': { schema: z.object({ entries: z.array(FaqInputSchema).min(1).max(5000) }) } } } },
+      responses: { 200: json(z.object({ upserted: z.number().int(), index: Rebuilt }), 'Stored'), ...errors },
+    }),
+    async (c) => {
+      const db = openDatabase(c.env.DB);
+      const upserted = await upsertFaqs(db, c.req.valid('json').entries);
+      return c.json({ upserted, index: await rebuildFaqIndex(db, c.env.TABLES) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post', path: '/v1/chat/faqs/import', tags: ['chat'], security: admin,
+      summary: 'Bulk import FAQ entries from JSON lines or CSV (all or nothing)',
+      description: 'Body: JSON lines (`application/x-ndjson`) or CSV (`text/csv`, header `id,question,alternatives,answer,tags,lang,enabled`; lists separated by `|`).',
+      request: { query: z.object({ format: z.enum(['jsonl', 'csv']).optional() }) },
+      responses: { 200: json(z.object({ upserted: z.number().int(), index: Rebuilt }), 'Imported'), ...errors },
+    }),
+    async (c) => {
+      const format = c.req.valid('query').format ?? ((c.req.header('content-type') ?? '').includes('csv') ? 'csv' : 'jsonl');
+      const parsed = parseFaqImport(new TextDecoder().decode(await c.req.arrayBuffer()), format);
+      if (!parsed.ok) throw new ApiError(400, 'invalid_request', `${parsed.field} ${parsed.message}`, parsed.field);
+      const db = openDatabase(c.env.DB);
+      const upserted = await upsertFaqs(db, parsed.entries);
+      return c.json({ upserted, index: await rebuildFaqIndex(db, c.env.TABLES) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get', path: '/v1/chat/faqs', tags: ['chat'], security: admin, summary: 'List FAQ entries',
+      request: { query: z.object({ lang: z.enum(['zh', 'en']).optional(), enabled: z.enum(['true', 'false']).optional() }) },
+      responses: { 200: json(z.object({ entries: z.array(FaqSchema) }), 'The entries'), ...errors },
+    }),
+    async (c) => {
+      const { lang, enabled } = c.req.valid('query');
+      return c.json({ entries: await listFaqs(openDatabase(c.env.DB), { lang, enabledOnly: enabled === 'true' }) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'patch', path: '/v1/chat/faqs/{id}', tags: ['chat'], security: admin,
+      summary: 'Change an entry (`{ "enabled": false }` disables it), then rebuild the index',
+      request: { params: FaqParams, body: { required: true, content: { 'application/json': { schema: FaqPatchSchema } } } },
+      responses: { 200: json(FaqSchema, 'The changed entry'), ...errors, ...notFound },
+    }),
+    async (c) => {
+      const db = openDatabase(c.env.DB);
+      const entry = await patchFaq(db, c.req.valid('param').id, c.req.valid('json'));
+      if (!entry) throw new ApiError(404, 'not_found', 'No such FAQ entry', 'id');
+      await rebuildFaqIndex(db, c.env.TABLES);
+      return c.json(entry, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get', path: '/v1/chat/synonyms', tags: ['chat'], security: admin, summary: 'The synonym groups in use',
+      responses: { 200: json(SynonymsSchema, 'Groups of equivalent terms'), ...errors },
+    }),
+    async (c) => c.json({ groups: await loadSynonyms(openDatabase(c.env.DB)) }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'put', path: '/v1/chat/synonyms', tags: ['chat'], security: admin,
+      summary: 'Replace the synonym groups (empty: back to the defaults), then rebuild the index',
+      request: { body: { required: true, content: { 'application/json': { schema: SynonymsSchema } } } },
+      responses: { 200: json(z.object({ groups: z.number().int(), index: Rebuilt }), 'Replaced'), ...errors },
+    }),
+    async (c) => {
+      const db = openDatabase(c.env.DB);
+      const { groups } = c.req.valid('json');
+      await replaceSynonyms(db, groups);
+      return c.json({ groups: groups.length, index: await rebuildFaqIndex(db, c.env.TABLES) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get', path: '/v1/chat/misses', tags: ['chat'], security: admin,
+      summary: 'Unanswered and low-confidence questions, grouped by similar wording',
+      request: { query: z.object({ since: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      responses: { 200: json(z.object({ groups: z.array(MissGroupSchema) }), 'Groups, largest first'), ...errors },
+    }),
+    async (c) => {
+      const { since, limit } = c.req.valid('query');
+      return c.json({ groups: await listMissGroups(openDatabase(c.env.DB), { since, limit }) }, 200);
+    },
+  );
+
+  return router;
+}
+
+/** The chat router as the worker mounts it (no product advisor wired yet). */
+export const chat = createChatRouter();

@@ -1,0 +1,43 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../src/http/app.ts';
+import { requireKey } from '../src/http/auth.ts';
+import { errorResponses, jsonContent, notFoundResponse } from '../src/http/openapi.ts';
+import { recommend } from '../src/serve/recommend.ts';
+import { CartBodySchema, CommonQuerySchema, ForYouQuerySchema, ItemPathSchema, RecommendResponseSchema } from '../src/serve/request-schema.ts';
+
+const answer = { 200: jsonContent(RecommendResponseSchema, 'Recommendations (`degraded` says when a fallback answered)'), ...errorResponses };
+const security = [{ ingestKey: [] }];
+const tags = ['recommend'];
+
+/** Recommendation endpoints (the ingest key is enough: they are read-only). */
+export const recommendations = createRouter();
+
+for (const path of ['/v1/recommend/*', '/v1/trending', '/v1/items/*/similar', '/v1/items/*/bought-together']) recommendations.use(path, requireKey('ingest'));
+
+recommendations.openapi(
+  createRoute({ method: 'get', path: '/v1/recommend/for-you', tags, security, summary: 'Personal recommendations', description: "From the user's profile and the items of the current session (`recent`), so a view a second ago already counts.", request: { query: ForYouQuerySchema }, responses: answer }),
+  async (c) => {
+    const q = c.req.valid('query');
+    return c.json(await recommend(c.env, { kind: 'for-you', ...q }), 200);
+  },
+);
+
+recommendations.openapi(
+  createRoute({ method: 'get', path: '/v1/items/{id}/similar', tags, security, summary: 'Items similar to an item', request: { params: ItemPathSchema, query: CommonQuerySchema }, responses: { ...answer, ...notFoundResponse } }),
+  async (c) => c.json(await recommend(c.env, { kind: 'similar', item: c.req.valid('param').id, ...c.req.valid('query') }), 200),
+);
+
+recommendations.openapi(
+  createRoute({ method: 'get', path: '/v1/items/{id}/bought-together', tags, security, summary: 'Items bought together with an item', request: { params: ItemPathSchema, query: CommonQuerySchema }, responses: { ...answer, ...notFoundResponse } }),
+  async (c) => c.json(await recommend(c.env, { kind: 'bought-together', item: c.req.valid('param').id, ...c.req.valid('query') }), 200),
+);
+
+recommendations.openapi(
+  createRoute({ method: 'post', path: '/v1/recommend/cart', tags, security, summary: 'Complete the cart', request: { body: { required: true, content: { 'application/json': { schema: CartBodySchema } } } }, responses: { ...answer, ...notFoundResponse } }),
+  async (c) => c.json(await recommend(c.env, { kind: 'cart', ...c.req.valid('json') }), 200),
+);
+
+recommendations.openapi(
+  createRoute({ method: 'get', path: '/v1/trending', tags, security, summary: 'Trending items, globally or in a category', request: { query: CommonQuerySchema }, responses: answer }),
+  async (c) => c.json(await recommend(c.env, { kind: 'trending', ...c.req.valid('query') }), 200),
+);

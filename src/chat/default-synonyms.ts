@@ -1,0 +1,40 @@
+/**
+ * The synonym groups a new shop starts with: everyday customer-service
+ * vocabulary in English and Chinese. The shop edits them through the admin
+ * API (they then replace this list); the index applies them on both sides.
+ */
+export const DEFAULT_SYNONYMS: string[][] = [
+  ['order', 'purchase', 'buy', 'acquire'],
+  ['item', 'product', 'article', 'goods'],
+  ['cancel', 'close', 'delete', 'remove', 'terminate'],
+  ['change', 'modify', 'edit', 'update', 'amend', 'switch', 'swap'],
+  ['find', 'locate', 'look for', 'see', 'view', 'check'],
+  ['get', 'download', 'receive', 'obtain'],
+  ['invoice', 'bill', 'receipt'],
+  ['refund', 'reimbursement', 'money back', 'compensation', 'repayment'],
+  ['fee', 'charge', 'penalty', 'cost'],
+  ['parcel', 'package', 'shipment', 'delivery'],
+  ['ship', 'deliver', 'send', 'dispatch'],
+  ['address', 'location', 'destination'],
+  ['account', 'profile', 'user'],
+  ['sign up', 'register', 'registration', 'signup', 'create account', 'open account'],
+  ['sign in', 'log in', 'login', 'signin'],
+  ['password', 'passcode', 'pin'],
+  ['human', 'person', 'agent', 'representative', 'someone', 'operator'],
+  ['complaint', 'complain', 'claim'],
+  ['voucher', 'coupon', 'promo code', 'discount code'],
+  ['how long', 'how soon', 'when'],
+  ['退款', '退钱', '返款'],
+  ['退货', '退换货', '退回'],
+  ['发票', '收据', '开票'],
+  ['快递', '物流', '包裹', '配送'],
+  ['运费', '邮费', '快递费'],
+  ['订单', '单子'],
+  ['取消', '撤销', '作废'],
+  ['修改', '更改', '更换', '改'],
+  ['优惠券', '券', '折扣码', '红包'],
+  ['人工', '客服', '真人', '人工客服'],
+  ['账号', '账户', '帐号', '帐户'],
+  ['密码', '登录密码'],
+  ['付款', '支付', '付钱'],
+];

@@ -1,0 +1,80 @@
+/**
+ * FAQ matching evaluation.
+ *
+ *   npm run -s eval:faq -- --faqs FAQS.jsonl --queries QUERIES.jsonl [--json] [--no-synonyms] [--tuning JSON]
+ *   npm run -s eval:faq -- convert --from bitext|atec|clinc150 --in PATH --out-dir DIR [--split test|calib]
+ *   npm run -s eval:faq -- calibrate --set DIR [--set DIR ...]
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { calibrate } from './calibrate.ts';
+import { convertAtec, convertBitext, convertClinc, type EvalSet } from './convert.ts';
+import { engineMetrics, indexOf, searchAll, tfidfMetrics } from './run.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    faqs: { type: 'string' },
+    queries: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    from: { type: 'string' },
+    in: { type: 'string' },
+    'out-dir': { type: 'string' },
+    split: { type: 'string', default: 'test' },
+    set: { type: 'string', multiple: true },
+    tuning: { type: 'string' },
+    'no-synonyms': { type: 'boolean', default: false },
+  },
+});
+
+function readJsonl<T>(file: string): T[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+function readSet(faqs: string, queries: string): EvalSet {
+  return { faqs: readJsonl(faqs), queries: readJsonl(queries) };
+}
+
+function fail(message: string): never {
+  console.error(message);
+  return process.exit(2) as never;
+}
+
+const command = positionals[0] ?? 'eval';
+if (command === 'convert') {
+  const input = values.in ?? fail('--in PATH is required');
+  const outDir = values['out-dir'] ?? fail('--out-dir DIR is required');
+  const split = values.split === 'calib' ? 'calib' : 'test';
+  const text = readFileSync(input, 'utf8');
+  const converters: Record<string, () => EvalSet> = {
+    bitext: () => convertBitext(text),
+    atec: () => convertAtec(text, split),
+    clinc150: () => convertClinc(text, split),
+  };
+  const convert = converters[values.from ?? ''];
+  if (!convert) fail('--from bitext|atec|clinc150 is required');
+  const set = convert();
+  mkdirSync(outDir, { recursive: true });
+  const lines = (rows: unknown[]) => rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
+  writeFileSync(path.join(outDir, 'faqs.jsonl'), lines(set.faqs));
+  writeFileSync(path.join(outDir, 'queries.jsonl'), lines(set.queries));
+  console.log(`${set.faqs.length} FAQ entries, ${set.queries.length} queries -> ${outDir}`);
+} else if (command === 'calibrate') {
+  const dirs = values.set ?? fail('--set DIR (one or more) is required');
+  console.log(JSON.stringify(calibrate(dirs.map((dir) => readSet(path.join(dir, 'faqs.jsonl'), path.join(dir, 'queries.jsonl')))), null, 2));
+} else {
+  const set = readSet(values.faqs ?? fail('--faqs FILE is required'), values.queries ?? fail('--queries FILE is required'));
+  const index = indexOf(set, values['no-synonyms'] ? [] : undefined);
+  const tuning = values.tuning ? JSON.parse(values.tuning) : undefined;
+  const engine = engineMetrics(index, set, searchAll(index, set, tuning));
+  const report = { faqs: set.faqs.length, queries: set.queries.length, systems: { engine, tfidf: tfidfMetrics(set) } };
+  if (values.json) console.log(JSON.stringify(report));
+  else {
+    console.log(`${report.faqs} FAQ entries, ${report.queries} queries`);
+    console.table(report.systems);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Converts public FAQ-matching data sets into the evaluation format:
+ * `faqs.jsonl` ({ id, question, alternatives, answer, lang }) and
+ * `queries.jsonl` ({ text, expected }), written outside the repository.
+ * `split` "test" gives the measured set, "calib" a disjoint calibration set.
+ * ATEC and CLINC150 have no answers: their entries get an empty answer, so
+ * only the phrasings are matched (no label leaks through the answer text).
+ */
+import { parseCsvRecords } from '../csv.ts';
+import { seededRandom, shuffled } from './random.ts';
+
+/** One FAQ entry of an evaluation set. */
+export interface EvalFaq {
+  id: string;
+  question: string;
+  alternatives?: string[];
+  answer: string;
+  lang?: string;
+}
+
+/** One query of an evaluation set; `expected` null means out of scope. */
+export interface EvalQuery {
+  text: string;
+  expected: string | null;
+}
+
+/** An evaluation set. */
+export interface EvalSet {
+  faqs: EvalFaq[];
+  queries: EvalQuery[];
+}
+
+/** Phrasings per entry taken from a labelled data set. */
+export const PHRASINGS_PER_ENTRY = 5;
+const SEED = 20260601;
+
+/** Bitext: per intent, 5 seeded phrasings form the entry; every other phrasing is a query. No calibration split. */
+export function convertBitext(csv: string): EvalSet {
+  const byIntent = new Map<string, { phrasings: string[]; answer: string }>();
+  for (const row of parseCsvRecords(csv)) {
+    const intent = row.intent ?? '';
+    const group = byIntent.get(intent) ?? { phrasings: [], answer: row.response ?? '' };
+    group.phrasings.push(row.instruction ?? '');
+    byIntent.set(intent, group);
+  }
+  const random = seededRandom(SEED);
+  const set: EvalSet = { faqs: [], queries: [] };
+  for (const [intent, group] of [...byIntent].sort(([a], [b]) => a.localeCompare(b))) {
+    const [question, ...rest] = shuffled(group.phrasings, random);
+    const alternatives = rest.slice(0, PHRASINGS_PER_ENTRY - 1);
+    set.faqs.push({ id: intent, question: question!, alternatives, answer: group.answer, lang: 'en' });
+    for (const text of rest.slice(PHRASINGS_PER_ENTRY - 1)) set.queries.push({ text, expected: intent });
+  }
+  return set;
+}
+
+/** ATEC: 1,000 seeded positive pairs; sentence 1 is the FAQ question, sentence 2 the query. */
+export function convertAtec(tsv: string, split: 'test' | 'calib'): EvalSet {
+  const pairs = tsv
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter((cols) => cols.length >= 4 && cols[3]!.trim() === '1')
+    .map((cols) => ({ faq: cols[1]!.trim(), query: cols[2]!.trim() }));
+  const picked = shuffled(pairs, seededRandom(SEED));
+  const chosen = split === 'test' ? picked.slice(0, 1000) : picked.slice(1000, 2000);
+  const ids = new Map<string, string>();
+  const set: EvalSet = { faqs: [], queries: [] };
+  for (const pair of chosen) {
+    let id = ids.get(pair.faq);
+    if (!id) {
+      id = `atec-${ids.size + 1}`;
+      ids.set(pair.faq, id);
+      set.faqs.push({ id, question: pair.faq, answer: '', lang: 'zh' });
+    }
+    set.queries.push({ text: pair.query, expected: id });
+  }
+  return set;
+}
+
+type ClincData = Record<string, [string, string][]>;
+
+/** CLINC150: 5 seeded training queries per intent form the entry; test (or val) queries are in scope, oos_test (or oos_val) out of scope. */
+export function convertClinc(json: string, split: 'test' | 'calib'): EvalSet {
+  const data = JSON.parse(json) as ClincData;
+  const byIntent = new Map<string, string[]>();
+  for (const [text, intent] of data.train ?? []) byIntent.set(intent, [...(byIntent.get(intent) ?? []), text]);
+  const random = seededRandom(SEED);
+  const set: EvalSet = { faqs: [], queries: [] };
+  for (const [intent, texts] of [...byIntent].sort(([a], [b]) => a.localeCompare(b))) {
+    const [question, ...alternatives] = shuffled(texts, random).slice(0, PHRASINGS_PER_ENTRY);
+    set.faqs.push({ id: intent, question: question!, alternatives, answer: '', lang: 'en' });
+  }
+  const inScope = split === 'test' ? data.test : data.val;
+  const outOfScope = split === 'test' ? data.oos_test : data.oos_val;
+  for (const [text, intent] of inScope ?? []) set.queries.push({ text, expected: intent });
+  for (const [text] of outOfScope ?? []) set.queries.push({ text, expected: null });
+  return set;
+}

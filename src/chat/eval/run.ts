@@ -1,0 +1,49 @@
+/**
+ * Runs an evaluation set through the engine (the same index and decision as
+ * the worker) and through the TF-IDF baseline.
+ */
+import { DEFAULT_SYNONYMS } from '../default-synonyms.ts';
+import { decide, DEFAULT_THRESHOLDS, type Thresholds } from '../decide.ts';
+import { buildFaqIndex, type FaqIndex } from '../index/faq-index.ts';
+import { searchFaq, type SearchResult, type SearchTuning } from '../index/search.ts';
+import type { EvalSet } from './convert.ts';
+import { measure, type Metrics, type Outcome } from './metrics.ts';
+import { buildTfidf, TFIDF_HANDOFF } from './tfidf.ts';
+
+/** Ranking depth used for MRR. */
+const DEPTH = 10;
+
+/** Builds the engine index of an evaluation set, with the default synonyms a new shop starts with. */
+export function indexOf(set: EvalSet, synonymGroups: string[][] = DEFAULT_SYNONYMS): FaqIndex {
+  return buildFaqIndex(set.faqs, { version: 'eval', synonymGroups });
+}
+
+/** Searches every query once; the raw material for metrics and calibration. */
+export function searchAll(index: FaqIndex, set: EvalSet, tuning?: SearchTuning): SearchResult[] {
+  return set.queries.map((q) => searchFaq(index, q.text, { limit: DEPTH, tuning }));
+}
+
+/** Engine metrics from search results. */
+export function engineMetrics(index: FaqIndex, set: EvalSet, results: SearchResult[], thresholds: Thresholds = DEFAULT_THRESHOLDS): Metrics {
+  const outcomes: Outcome[] = results.map((result, i) => ({
+    expected: set.queries[i]!.expected,
+    ranking: result.candidates.map((c) => index.entries[c.entry]!.id),
+    kind: decide(result, thresholds).kind,
+  }));
+  return measure(outcomes);
+}
+
+/** Baseline metrics. */
+export function tfidfMetrics(set: EvalSet): Metrics {
+  const rank = buildTfidf(set.faqs);
+  const outcomes: Outcome[] = set.queries.map((q) => {
+    const ranking = rank(q.text).slice(0, DEPTH);
+    const top = ranking[0]?.score ?? 0;
+    return {
+      expected: q.expected,
+      ranking: ranking.map((c) => set.faqs[c.entry]!.id),
+      kind: top >= TFIDF_HANDOFF ? 'answer' : 'handoff',
+    };
+  });
+  return measure(outcomes);
+}

@@ -1,0 +1,71 @@
+/**
+ * Where the built FAQ index lives: KV holds complete versions
+ * (`chat:faq-index:<version>`) and one pointer (`chat:faq-index:current`);
+ * each isolate keeps the version it last restored and looks at the pointer
+ * at most every few seconds. A request never tokenizes the FAQ.
+ */
+import type { Database } from '../db/client.ts';
+import { listFaqs, loadSynonyms } from './faq-store.ts';
+import { buildFaqIndex, faqIndexFromJson, faqIndexToJson, type FaqIndex, type FaqIndexJson } from './index/faq-index.ts';
+
+const POINTER = 'chat:faq-index:current';
+const versionKey = (version: string) => `chat:faq-index:${version}`;
+/** How long an isolate trusts its copy before looking at the pointer again. */
+export const POINTER_CHECK_MS = 5000;
+/** How long a replaced version stays readable for isolates still holding the old pointer. */
+const OLD_VERSION_TTL_S = 3600;
+
+let cached: { index: FaqIndex; checkedAt: number } | null = null;
+
+/**
+ * Builds the index from D1 (enabled entries and the synonyms), stores it as
+ * a new version, flips the pointer and keeps it in this isolate.
+ */
+export async function rebuildFaqIndex(db: Database, kv: KVNamespace, now = Date.now()): Promise<{ version: string; entries: number; bytes: number }> {
+  const [entries, synonymGroups, previous] = await Promise.all([listFaqs(db, { enabledOnly: true }), loadSynonyms(db), kv.get(POINTER)]);
+  const version = `${now.toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
+  const index = buildFaqIndex(entries, { version, synonymGroups });
+  const body = JSON.stringify(faqIndexToJson(index));
+  await kv.put(versionKey(version), body);
+  await kv.put(POINTER, version);
+  if (previous) await retire(kv, previous);
+  cached = { index, checkedAt: now };
+  return { version, entries: entries.length, bytes: new TextEncoder().encode(body).length };
+}
+
+async function retire(kv: KVNamespace, version: string): Promise<void> {
+  const old = await kv.get(versionKey(version));
+  if (old !== null) await kv.put(versionKey(version), old, { expirationTtl: OLD_VERSION_TTL_S });
+}
+
+/**
+ * The current index: this isolate's copy while fresh, else the version the
+ * KV pointer names (restored without tokenizing), else a first build. When
+ * the pointer names a version KV cannot serve yet (replication lag), the
+ * isolate keeps its copy or builds one in memory without publishing it.
+ */
+export async function loadFaqIndex(db: Database, kv: KVNamespace, now = Date.now()): Promise<FaqIndex> {
+  if (cached && now - cached.checkedAt < POINTER_CHECK_MS) return cached.index;
+  const version = await kv.get(POINTER);
+  if (version && cached?.index.version === version) {
+    cached.checkedAt = now;
+    return cached.index;
+  }
+  const json = version ? await kv.get<FaqIndexJson>(versionKey(version), 'json') : null;
+  if (json) {
+    cached = { index: faqIndexFromJson(json), checkedAt: now };
+    return cached.index;
+  }
+  if (!version) {
+    await rebuildFaqIndex(db, kv, now);
+    return cached!.index;
+  }
+  if (cached) return cached.index;
+  const [entries, synonymGroups] = await Promise.all([listFaqs(db, { enabledOnly: true }), loadSynonyms(db)]);
+  return buildFaqIndex(entries, { version: 'unpublished', synonymGroups });
+}
+
+/** Forgets this isolate's copy (tests, and after a failed read). */
+export function forgetCachedFaqIndex(): void {
+  cached = null;
+}

@@ -1,0 +1,128 @@
+/**
+ * The FAQ retrieval index, two levels over the same tokens:
+ * - phrasing level: every phrasing (question, alternatives) is a document;
+ * - entry level: one document per entry, all phrasings plus the answer.
+ * Built once when the FAQ or the synonyms change, stored as JSON (KV) and
+ * restored per isolate without re-tokenizing; never rebuilt per request.
+ */
+import { applySynonyms, compileSynonyms, type SynonymMap } from '../synonyms.ts';
+import { tokenize, type Tokens } from '../text/tokenize.ts';
+import { buildField, fieldFromJson, fieldToJson, type Field, type FieldJson } from './field.ts';
+
+/** What the index needs of an FAQ entry. */
+export interface FaqSource {
+  id: string;
+  question: string;
+  alternatives?: readonly string[];
+  answer: string;
+  lang?: string | null;
+}
+
+/** The part of an entry a chat response shows. */
+export interface IndexedEntry {
+  id: string;
+  question: string;
+  answer: string;
+  lang: string | null;
+}
+
+/** A built (or restored) index, ready to search. */
+export interface FaqIndex {
+  version: string;
+  entries: IndexedEntry[];
+  /** Phrasing document -> entry. */
+  phrasingEntry: Uint32Array;
+  phrasingWords: Field;
+  phrasingGrams: Field;
+  entryWords: Field;
+  entryGrams: Field;
+  synonymGroups: string[][];
+  synonyms: SynonymMap;
+}
+
+/** The JSON form stored in KV. */
+export interface FaqIndexJson {
+  format: 2;
+  version: string;
+  entries: IndexedEntry[];
+  phrasingEntry: number[];
+  fields: { phrasingWords: FieldJson; phrasingGrams: FieldJson; entryWords: FieldJson; entryGrams: FieldJson };
+  synonymGroups: string[][];
+}
+
+/** Tokenizes a text the way the index does, synonyms included. */
+export function indexTokens(text: string, synonyms: SynonymMap): Tokens {
+  const tokens = tokenize(text);
+  return { words: applySynonyms(tokens.words, synonyms), grams: tokens.grams };
+}
+
+/**
+ * Builds the index of a set of FAQ entries.
+ *
+ * @example const index = buildFaqIndex(entries, { version: 'v42', synonymGroups: [['refund', 'money back']] });
+ */
+export function buildFaqIndex(
+  sources: readonly FaqSource[],
+  options: { version?: string; synonymGroups?: string[][] } = {},
+): FaqIndex {
+  const synonymGroups = options.synonymGroups ?? [];
+  const synonyms = compileSynonyms(synonymGroups);
+  const phrasingEntry: number[] = [];
+  const phrasings: Tokens[] = [];
+  const entries: Tokens[] = sources.map((source, entry) => {
+    const whole: Tokens = { words: [], grams: [] };
+    for (const text of new Set([source.question, ...(source.alternatives ?? [])])) {
+      const tokens = indexTokens(text, synonyms);
+      if (tokens.words.length === 0 && tokens.grams.length === 0) continue;
+      phrasingEntry.push(entry);
+      phrasings.push(tokens);
+      whole.words.push(...tokens.words);
+      whole.grams.push(...tokens.grams);
+    }
+    const answer = indexTokens(source.answer, synonyms);
+    return { words: whole.words.concat(answer.words), grams: whole.grams.concat(answer.grams) };
+  });
+  return {
+    version: options.version ?? 'local',
+    entries: sources.map((s) => ({ id: s.id, question: s.question, answer: s.answer, lang: s.lang ?? null })),
+    phrasingEntry: Uint32Array.from(phrasingEntry),
+    phrasingWords: buildField(phrasings.map((t) => t.words)),
+    phrasingGrams: buildField(phrasings.map((t) => t.grams)),
+    entryWords: buildField(entries.map((t) => t.words)),
+    entryGrams: buildField(entries.map((t) => t.grams)),
+    synonymGroups,
+    synonyms,
+  };
+}
+
+/** Serializes an index for storage. */
+export function faqIndexToJson(index: FaqIndex): FaqIndexJson {
+  return {
+    format: 2,
+    version: index.version,
+    entries: index.entries,
+    phrasingEntry: Array.from(index.phrasingEntry),
+    fields: {
+      phrasingWords: fieldToJson(index.phrasingWords),
+      phrasingGrams: fieldToJson(index.phrasingGrams),
+      entryWords: fieldToJson(index.entryWords),
+      entryGrams: fieldToJson(index.entryGrams),
+    },
+    synonymGroups: index.synonymGroups,
+  };
+}
+
+/** Restores an index from storage; only the synonym list is re-tokenized. */
+export function faqIndexFromJson(json: FaqIndexJson): FaqIndex {
+  return {
+    version: json.version,
+    entries: json.entries,
+    phrasingEntry: Uint32Array.from(json.phrasingEntry),
+    phrasingWords: fieldFromJson(json.fields.phrasingWords),
+    phrasingGrams: fieldFromJson(json.fields.phrasingGrams),
+    entryWords: fieldFromJson(json.fields.entryWords),
+    entryGrams: fieldFromJson(json.fields.entryGrams),
+    synonymGroups: json.synonymGroups,
+    synonyms: compileSynonyms(json.synonymGroups),
+  };
+}

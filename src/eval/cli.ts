@@ -1,0 +1,61 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { candidates, DEFAULT_MODEL_NAME } from './candidates.ts';
+import { converters } from './convert/formats.ts';
+import { evaluate } from './evaluate.ts';
+import { EVENTS_CSV_HEADER, parseEventsCsv } from './events-csv.ts';
+import { leaveLastOut, validationSplit } from './leave-last-out.ts';
+import { formatReport } from './report.ts';
+import { tune } from './tune.ts';
+
+const USAGE = `usage:
+  eval --events FILE [--protocol leave-last-out|validation] [--k 10] [--ease-max-items 2000] [--json]
+  eval tune --events FILE [--json]          grid search on the validation split
+  eval convert --from movielens|taobao|retail|diginetica --in PATH --out FILE.csv`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    events: { type: 'string' },
+    protocol: { type: 'string', default: 'leave-last-out' },
+    k: { type: 'string', default: '10' },
+    'ease-max-items': { type: 'string', default: '2000' },
+    json: { type: 'boolean', default: false },
+    from: { type: 'string' },
+    in: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+  throw new Error(message);
+}
+
+const command = positionals[0] ?? 'evaluate';
+if (command === 'convert') {
+  const convert = converters[values.from ?? ''];
+  if (!convert) fail(`--from must be one of ${Object.keys(converters).join(', ')}`);
+  if (!values.in || !values.out) fail('--in and --out are required');
+  const lines = convert(readFileSync(values.in, 'latin1'));
+  writeFileSync(values.out, [EVENTS_CSV_HEADER, ...lines, ''].join('\n'));
+  console.error(`${lines.length} events written to ${values.out}`);
+} else if (command === 'evaluate' || command === 'tune') {
+  if (!values.events) fail('--events is required');
+  const events = parseEventsCsv(readFileSync(values.events, 'utf8'));
+  if (command === 'tune') {
+    const results = tune(events);
+    if (values.json) console.log(JSON.stringify(results));
+    else for (const r of results) console.log(`${r.ndcg10.toFixed(4)}  ${r.hr10.toFixed(4)}  ${r.name}`);
+  } else {
+    const protocol = values.protocol ?? 'leave-last-out';
+    if (protocol !== 'leave-last-out' && protocol !== 'validation') fail('--protocol must be leave-last-out or validation');
+    const k = Number(values.k);
+    if (!(k >= 1)) fail('--k must be a positive integer');
+    const split = protocol === 'validation' ? validationSplit(events) : leaveLastOut(events);
+    const recommenders = candidates({ easeMaxItems: Number(values['ease-max-items']) });
+    const report = evaluate(events, { protocol, split, recommenders, defaultModel: DEFAULT_MODEL_NAME, k });
+    console.log(values.json ? JSON.stringify(report) : formatReport(report));
+  }
+} else fail(`unknown command ${command}`);

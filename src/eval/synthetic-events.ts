@@ -1,0 +1,86 @@
+import type { EventType, ShopEvent } from '../model/events.ts';
+
+/** Shape of a synthetic shop log. */
+export interface SyntheticOptions {
+  events: number;
+  /** Default events / 10. */
+  users?: number;
+  /** Default events / 20. */
+  items?: number;
+  /** Zipf exponent of item popularity and user activity. Default 1. */
+  skew?: number;
+  seed?: number;
+  pageSize?: number;
+}
+
+/** Deterministic 32-bit PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Samples ranks 0..n-1 with P(r) proportional to 1 / (r + 1)^skew. */
+function zipf(n: number, skew: number, next: () => number): () => number {
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let r = 0; r < n; r++) cumulative[r] = total += 1 / Math.pow(r + 1, skew);
+  return () => {
+    const target = next() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+const TYPES: Array<[EventType, number]> = [['view', 0.8], ['click', 0.1], ['add_to_cart', 0.06], ['remove_from_cart', 0.01], ['purchase', 0.03]];
+
+/**
+ * A seeded power-law shop log in time order, page by page: user activity and item
+ * popularity follow Zipf laws; each user browses near a personal taste offset so
+ * that co-occurrence has structure. The same options always give the same events.
+ *
+ * @example
+ * for (const page of syntheticEventPages({ events: 100_000, seed: 1 })) builder.add(page);
+ */
+export function* syntheticEventPages(options: SyntheticOptions): Generator<ShopEvent[]> {
+  const { events, skew = 1, seed = 1, pageSize = 1000 } = options;
+  const users = options.users ?? Math.max(1, Math.floor(events / 10));
+  const items = options.items ?? Math.max(1, Math.floor(events / 20));
+  const next = random(seed);
+  const pickUser = zipf(users, skew, next);
+  const pickItem = zipf(items, skew, next);
+  let ts = Date.UTC(2026, 0, 1);
+  let page: ShopEvent[] = [];
+  for (let n = 0; n < events; n++) {
+    const user = pickUser();
+    const taste = (user * 7919) % items;
+    const item = next() < 0.5 ? (pickItem() + taste) % items : pickItem();
+    let roll = next();
+    let type: EventType = 'view';
+    for (const [candidate, share] of TYPES) {
+      if (roll < share) {
+        type = candidate;
+        break;
+      }
+      roll -= share;
+    }
+    ts += Math.floor(next() * 2000);
+    page.push({ user: `u${user}`, item: `i${item}`, type, ts, session: null });
+    if (page.length === pageSize) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}

@@ -1,0 +1,42 @@
+/** Behaviour event types a shop sends. */
+export type EventType =
+  | 'view'
+  | 'click'
+  | 'add_to_cart'
+  | 'remove_from_cart'
+  | 'purchase'
+  | 'rating'
+  | 'impression';
+
+/**
+ * One behaviour event as the rebuild reads it from the log (D1 `events`, ordered by `ts`).
+ * `value` is the rating for `rating` and the quantity for `purchase`.
+ *
+ * @example
+ * const e: ShopEvent = { user: 'u1', item: 'sku-9', type: 'purchase', value: 2, ts: Date.now() };
+ */
+export interface ShopEvent {
+  user: string;
+  item?: string | null;
+  type: EventType;
+  value?: number | null;
+  /** Milliseconds since the epoch. */
+  ts: number;
+  session?: string | null;
+}
+
+/**
+ * Whose history an event belongs to: the user, or the session (prefixed `session:`)
+ * when the user is empty. Undefined when the event names neither.
+ */
+export function historyKey(event: ShopEvent): string | undefined {
+  if (event.user) return event.user;
+  if (event.session) return `session:${event.session}`;
+  return undefined;
+}
+
+/** The item an event is about, or undefined for impressions and events without one. */
+export function eventItem(event: ShopEvent): string | undefined {
+  if (event.type === 'impression' || !event.item) return undefined;
+  return event.item;
+}

@@ -1,0 +1,108 @@
+import type { EventType } from './events.ts';
+import { decay, defaultEventWeights } from './interaction-weights.ts';
+import { neighboursOf, type NeighbourLookup } from './neighbour-list.ts';
+import { createTopK } from './top-k.ts';
+
+/** One thing the user did: from the stored profile or the current session. */
+export interface HistoryEntry {
+  item: string;
+  /** Milliseconds since the epoch. */
+  ts: number;
+  /** Bought items are never recommended again. The type also sets the weight when `weight` is absent. */
+  type?: EventType;
+  /** Overrides the type weight. */
+  weight?: number;
+}
+
+/** Inputs of {@link recommendFromHistory}. */
+export interface RecommendOptions {
+  history: readonly HistoryEntry[];
+  neighbours: NeighbourLookup;
+  /** How many recommendations. Default 10. */
+  limit?: number;
+  /** Items never to return (out of stock, already shown...). */
+  exclude?: ReadonlySet<string>;
+  /** Also return items already in the history (bought ones never). Default false. */
+  includeSeen?: boolean;
+  /** Reference time for recency. Default: the latest history entry. */
+  now?: number;
+  /** A history item's influence halves every `halfLifeMs`. Default 6 hours (tuned offline). */
+  halfLifeMs?: number;
+  /** Only the most recent `maxHistory` distinct items count. Default 10 (tuned offline). */
+  maxHistory?: number;
+}
+
+/** A recommended item, its score and the history item that contributed most. */
+export interface Recommendation {
+  item: string;
+  score: number;
+  /** "because you viewed X": the history item with the largest contribution. */
+  because: string;
+}
+
+/**
+ * THE scoring of personal recommendations: score(j) = sum over history items h of
+ * recency(h) * weight(h) * neighbourWeight(h, j), excluding bought, seen and
+ * excluded items, best `limit` first. Takes plain data so that serving can fetch
+ * the neighbour lists (e.g. one KV bulk get) before calling it.
+ *
+ * @example
+ * recommendFromHistory({
+ *   history: [{ item: 'tent', ts: Date.now(), type: 'view' }],
+ *   neighbours: new Map([['tent', [['sleeping-bag', 0.4]]]]),
+ * }); // [{ item: 'sleeping-bag', score: 0.4, because: 'tent' }]
+ */
+export function recommendFromHistory(options: RecommendOptions): Recommendation[] {
+  const { history, limit = 10, exclude, includeSeen = false } = options;
+  const halfLifeMs = options.halfLifeMs ?? 6 * 3_600_000;
+  const maxHistory = options.maxHistory ?? 10;
+  const now = options.now ?? history.reduce((latest, h) => Math.max(latest, h.ts), -Infinity);
+  const lookup = neighboursOf(options.neighbours);
+
+  const sources = new Map<string, { weight: number; ts: number }>();
+  const bought = new Set<string>();
+  for (const entry of history) {
+    if (entry.type === 'purchase') bought.add(entry.item);
+    const base = entry.weight ?? (entry.type && entry.type !== 'impression' ? defaultEventWeights[entry.type] : 1);
+    const weight = base * decay(now - entry.ts, halfLifeMs);
+    const source = sources.get(entry.item);
+    if (source) {
+      source.weight += weight;
+      source.ts = Math.max(source.ts, entry.ts);
+    } else sources.set(entry.item, { weight, ts: entry.ts });
+  }
+  const recent = [...sources].filter(([, s]) => s.weight > 0).sort((a, b) => b[1].ts - a[1].ts);
+
+  const index = new Map<string, number>();
+  const items: string[] = [];
+  const scores: number[] = [];
+  const best: number[] = [];
+  const because: string[] = [];
+  for (const [source, { weight }] of recent.slice(0, maxHistory)) {
+    for (const [item, similarity] of lookup(source) ?? []) {
+      const contribution = weight * similarity;
+      let at = index.get(item);
+      if (at === undefined) {
+        at = items.length;
+        index.set(item, at);
+        items.push(item);
+        scores.push(0);
+        best.push(-Infinity);
+        because.push(source);
+      }
+      scores[at]! += contribution;
+      if (contribution > best[at]!) {
+        best[at] = contribution;
+        because[at] = source;
+      }
+    }
+  }
+
+  const top = createTopK<number>(limit);
+  for (let at = 0; at < items.length; at++) {
+    const item = items[at]!;
+    if (bought.has(item) || exclude?.has(item) || (!includeSeen && sources.has(item))) continue;
+    if (scores[at]! > 0) top.push(at, scores[at]!);
+  }
+  return top.drain().map(([at, score]) => ({ item: items[at]!, score, because: because[at]! }));
+}

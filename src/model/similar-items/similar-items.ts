@@ -1,0 +1,90 @@
+import type { ShopEvent } from '../events.ts';
+import type { InteractionGraph } from '../interaction-graph.ts';
+import { createInteractionLog, type InteractionLogStats } from '../interaction-log.ts';
+import type { InteractionOptions } from '../interaction-weights.ts';
+import type { NeighbourList, NeighbourTable } from '../neighbour-list.ts';
+import { cosineWeighting, type CosineOptions } from './cosine.ts';
+import { easeRows, type EaseOptions } from './ease.ts';
+import { neighbourRows } from './neighbour-kernel.ts';
+import { rp3betaWeighting, type Rp3betaOptions } from './rp3beta.ts';
+
+/** Which similarity model computes the neighbours, with its parameters. */
+export type SimilarityModel =
+  | ({ model: 'rp3beta' } & Rp3betaOptions)
+  | ({ model: 'cosine' } & CosineOptions)
+  | ({ model: 'ease' } & EaseOptions);
+
+/** The default model and parameters, chosen by the offline evaluation (src/model/README.md). */
+export const defaultSimilarity: SimilarityModel = { model: 'rp3beta', alpha: 0.4, beta: 0.6 };
+
+/** Options of {@link createSimilarItemsBuilder}. */
+export interface SimilarItemsOptions extends InteractionOptions {
+  /** As in {@link InteractionOptions}, but default true here: binary interactions ranked better offline. */
+  binary?: boolean;
+  /** Neighbours kept per item. Default 100. */
+  k?: number;
+  similarity?: SimilarityModel;
+}
+
+/** A finished neighbour model: rows are computed lazily, one item at a time. */
+export interface SimilarItems {
+  /** Each item with at least one neighbour, and its list (best first). Iterate once per call. */
+  rows(): Iterable<[string, NeighbourList]>;
+  /** All rows in one plain object; only for catalogs small enough to hold whole. */
+  toTable(): NeighbourTable;
+  graph: InteractionGraph;
+}
+
+/** Streaming builder of item-to-item neighbours: feed event pages, then finish. */
+export interface SimilarItemsBuilder {
+  add(events: Iterable<ShopEvent>): void;
+  finish(now?: number): SimilarItems;
+  stats(): InteractionLogStats;
+}
+
+/**
+ * Builds `similarItems` neighbour lists from the event log, streaming: memory
+ * grows with kept interactions (capped per user) and kept pairs, never users x items.
+ *
+ * @example
+ * const builder = createSimilarItemsBuilder({ k: 100 });
+ * for await (const page of readEventPages(db)) builder.add(page);
+ * for (const [item, neighbours] of builder.finish().rows()) shard.push([item, neighbours]);
+ */
+export function createSimilarItemsBuilder(options: SimilarItemsOptions = {}): SimilarItemsBuilder {
+  const log = createInteractionLog({ ...options, binary: options.binary ?? true });
+  const k = options.k ?? 100;
+  const similarity = options.similarity ?? defaultSimilarity;
+  return {
+    add: (events) => log.add(events),
+    stats: () => log.stats(),
+    finish(now) {
+      const graph = log.finish(now);
+      const rows = (): Iterable<[string, NeighbourList]> => similarRows(graph, similarity, k);
+      return {
+        graph,
+        rows,
+        toTable() {
+          const table: NeighbourTable = {};
+          for (const [item, list] of rows()) table[item] = list;
+          return table;
+        },
+      };
+    },
+  };
+}
+
+function similarRows(
+  graph: InteractionGraph,
+  similarity: SimilarityModel,
+  k: number,
+): Iterable<[string, NeighbourList]> {
+  switch (similarity.model) {
+    case 'cosine':
+      return neighbourRows(graph, cosineWeighting(graph, similarity), k);
+    case 'rp3beta':
+      return neighbourRows(graph, rp3betaWeighting(graph, similarity), k);
+    case 'ease':
+      return easeRows(graph, similarity, k);
+  }
+}

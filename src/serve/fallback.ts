@@ -1,0 +1,57 @@
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { events, items } from '../db/schema.ts';
+import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
+
+/** Popular items with their catalog entries: what answers when the table store is down. */
+export interface PopularSnapshot {
+  source: string;
+  list: [string, number][];
+  entries: Map<string, CatalogEntry>;
+}
+
+let lastGood: PopularSnapshot | undefined;
+let fromLog: { at: number; snapshot: PopularSnapshot } | undefined;
+const LOG_TTL_MS = 60_000;
+
+/** Remembers the last trending list read from the tables, with its catalog entries, for outages. */
+export function rememberPopular(list: [string, number][], entry: (id: string) => CatalogEntry | undefined, version: string): void {
+  const entries = new Map<string, CatalogEntry>();
+  for (const [id] of list) {
+    const e = entry(id);
+    if (e) entries.set(id, e);
+  }
+  if (entries.size) lastGood = { source: `trending of table version ${version}, cached in this isolate`, list, entries };
+}
+
+/**
+ * Popular items when the table store fails: the isolate's last trending list if it has one,
+ * else purchases and carts of the last two weeks counted in D1 (cached a minute).
+ */
+export async function popularFallback(db: Database, now = Date.now()): Promise<PopularSnapshot | undefined> {
+  if (lastGood) return lastGood;
+  if (fromLog && now - fromLog.at < LOG_TTL_MS) return fromLog.snapshot;
+  try {
+    const counted = await db
+      .select({ id: events.itemId, n: sql<number>`count(*)` })
+      .from(events)
+      .where(and(gte(events.ts, now - 14 * 86_400_000), inArray(events.type, ['purchase', 'add_to_cart'])))
+      .groupBy(events.itemId)
+      .orderBy(desc(sql`count(*)`))
+      .limit(100);
+    const ids = counted.map((c) => c.id).filter((id): id is string => id !== null);
+    const rows = ids.length ? await db.select().from(items).where(and(inArray(items.id, ids), eq(items.available, true))) : [];
+    const entries = new Map<string, CatalogEntry>(
+      rows.map((r) => {
+        const attributes = JSON.parse(r.attributes) as Record<string, unknown>;
+        return [r.id, [r.title, r.price, JSON.parse(r.categories) as string[], 1, r.url, r.image, typeof attributes.title_zh === 'string' ? attributes.title_zh : null]];
+      }),
+    );
+    const snapshot = { source: 'popular items counted in the D1 event log', list: counted.filter((c) => c.id && entries.has(c.id)).map((c): [string, number] => [c.id!, c.n]), entries };
+    fromLog = { at: now, snapshot };
+    return snapshot;
+  } catch (err) {
+    console.error('fallback popular list unavailable', err);
+    return undefined;
+  }
+}

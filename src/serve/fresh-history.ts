@@ -1,0 +1,28 @@
+import { and, desc, eq, gte, isNotNull } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { events } from '../db/schema.ts';
+import type { EventType } from '../model/events.ts';
+import type { HistoryEntry } from '../model/recommend.ts';
+
+/** How far back serving looks in the log for what a user did since the last rebuild. */
+const FRESH_WINDOW_MS = 2 * 86_400_000;
+const FRESH_LIMIT = 30;
+
+/**
+ * The user's latest events straight from the log (one indexed query, newest first), so that a
+ * view posted a second ago changes "for you" before any rebuild. A failing D1 gives none.
+ */
+export async function freshHistory(db: Database, user: string, now = Date.now()): Promise<HistoryEntry[]> {
+  try {
+    const rows = await db
+      .select({ item: events.itemId, type: events.type, ts: events.ts })
+      .from(events)
+      .where(and(eq(events.userId, user), gte(events.ts, now - FRESH_WINDOW_MS), isNotNull(events.itemId)))
+      .orderBy(desc(events.ts))
+      .limit(FRESH_LIMIT);
+    return rows.map((r) => ({ item: r.item!, type: r.type as EventType, ts: r.ts }));
+  } catch (err) {
+    console.error('fresh history unavailable', err);
+    return [];
+  }
+}

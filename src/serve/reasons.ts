@@ -1,0 +1,35 @@
+import type { CatalogView } from './catalog-view.ts';
+import type { Reason } from './rank.ts';
+
+type Lang = 'en' | 'zh';
+
+const TEXT: Record<Lang, Record<Reason['kind'], (what: string) => string>> = {
+  en: {
+    viewed: (x) => `because you viewed ${x}`,
+    bought: (x) => `because you bought ${x}`,
+    carted: (x) => `because you added ${x} to your cart`,
+    similar: (x) => `similar to ${x}`,
+    together: (x) => `bought together with ${x}`,
+    trending: (x) => (x ? `trending in ${x}` : 'trending now'),
+    popular: () => 'popular in the shop',
+    pinned: () => 'featured',
+  },
+  zh: {
+    viewed: (x) => `因为您浏览过 ${x}`,
+    bought: (x) => `因为您购买过 ${x}`,
+    carted: (x) => `因为您把 ${x} 加入了购物车`,
+    similar: (x) => `与 ${x} 相似`,
+    together: (x) => `经常与 ${x} 一起购买`,
+    trending: (x) => (x ? `${x} 热门` : '当前热门'),
+    popular: () => '店铺热销',
+    pinned: () => '精选推荐',
+  },
+};
+
+/** The human reason of a recommendation, in the shop's language ("because you viewed X"). */
+export function reasonText(reason: Reason, catalog: CatalogView, lang: Lang = 'en'): string {
+  const text = TEXT[lang][reason.kind];
+  if ('item' in reason) return text(catalog.title(reason.item, lang));
+  if ('category' in reason) return text(reason.category ?? '');
+  return text('');
+}

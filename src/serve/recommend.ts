@@ -1,0 +1,164 @@
+import { OVERRIDES_KEY, parseOverrides } from '../catalog/availability.ts';
+import { type Database, openDatabase } from '../db/client.ts';
+import type { Env } from '../env.ts';
+import type { HistoryEntry } from '../model/recommend.ts';
+import type { UserProfile } from '../model/user-profile.ts';
+import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
+import { ApiError } from '../http/errors.ts';
+import { activeRules } from '../rules/rules-store.ts';
+import { type Manifest, type ShardedTable, shardOf, tableKey, unpackEntry } from '../tables/layout.ts';
+import { openTableStore } from '../tables/open-store.ts';
+import type { TableStore } from '../tables/table-store.ts';
+import { type FlatList, forYouCandidates, fromList, pairsOf } from './candidates.ts';
+import { type CatalogView, catalogView } from './catalog-view.ts';
+import { popularFallback, rememberPopular } from './fallback.ts';
+import { freshHistory } from './fresh-history.ts';
+import { type Candidate, type RankOptions, rankCandidates } from './rank.ts';
+import { reasonText } from './reasons.ts';
+import { type TableRead, readMore, readTables } from './table-reader.ts';
+import type { RecommendRequest, RecommendResponse, RecommendedItem } from './types.ts';
+
+/** What serving reads from. */
+export interface ServeDeps {
+  store: TableStore;
+  db: Database;
+  /** Names the isolate cache (one per store). */
+  cacheName: string;
+  now?: number;
+}
+
+/** Longest wait for the table store before answering from fallbacks. */
+const STORE_TIMEOUT_MS = 1500;
+/** Catalog snapshots of at most this many shards are read whole with the first request of an isolate. */
+const PREFETCH_CATALOG_SHARDS = 8;
+const HISTORY_ITEMS = 50;
+
+type Trending = { global: [string, number][]; popular: [string, number][]; byCategory: Record<string, [string, number][]> };
+
+/** Serving dependencies from a Worker's environment. */
+export function serveDeps(env: Env): ServeDeps {
+  return { store: openTableStore(env), db: openDatabase(env.DB), cacheName: env.TABLE_STORE === 'redis' ? 'redis' : 'kv' };
+}
+
+/** Answers one recommendation request (any kind) from the tables, or from fallbacks if the store fails. */
+export async function recommend(env: Env, request: RecommendRequest): Promise<RecommendResponse> {
+  return recommendWith(serveDeps(env), request);
+}
+
+/** The table version in service, as this isolate knows it (null before the first rebuild or when the store fails). */
+export async function servedVersion(env: Env): Promise<string | null> {
+  const deps = serveDeps(env);
+  try {
+    return (await readTables(deps.store, deps.cacheName, [], () => [])).manifest?.version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** {@link recommend} with explicit dependencies. */
+export async function recommendWith(deps: ServeDeps, request: RecommendRequest): Promise<RecommendResponse> {
+  const rid = `r-${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  try {
+    return { ...(await withTimeout(fromTables(deps, request), STORE_TIMEOUT_MS)), rid };
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    return { ...(await fromFallback(deps, request, reason)), rid };
+  }
+}
+
+async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<Omit<RecommendResponse, 'rid'>> {
+  const now = deps.now ?? Date.now();
+  const { kind, user } = request;
+  const anchors = [...(request.item ? [request.item] : []), ...(request.items ?? [])];
+  const recent = request.recent ?? [];
+  const keysOf = (m: Manifest) => {
+    const keys = [tableKey(m.version, 'tr')];
+    if (m.shards.ct <= PREFETCH_CATALOG_SHARDS) for (let s = 0; s < m.shards.ct; s++) keys.push(tableKey(m.version, 'ct', s));
+    if (user) keys.push(shardKey(m, 'pf', user));
+    for (const id of [...anchors, ...recent]) keys.push(shardKey(m, 'nb', id));
+    for (const id of anchors) keys.push(shardKey(m, 'bt', id));
+    return keys;
+  };
+  const [first, fresh, rules] = await Promise.all([
+    readTables(deps.store, deps.cacheName, [OVERRIDES_KEY], keysOf, now),
+    kind === 'for-you' && user ? freshHistory(deps.db, user, now) : Promise.resolve([]),
+    activeRules(deps.db, kind, now),
+  ]);
+  let read = first;
+  const manifest = read.manifest;
+  if (!manifest) throw new Error('no recommendation tables published yet');
+  const profile = user ? entryOf<UserProfile>(read, manifest, 'pf', user) : undefined;
+  const history = kind === 'for-you' ? historyOf(profile, fresh, recent, now) : [];
+  if (history.length) read = await readMore(deps.store, deps.cacheName, read, history.map((h) => shardKey(manifest, 'nb', h.item)));
+  const trending = JSON.parse(read.value(tableKey(manifest.version, 'tr')) ?? '{"global":[],"popular":[],"byCategory":{}}') as Trending;
+  const neighbours = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'nb', id));
+  const together = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'bt', id), 3);
+
+  const bought = new Set([...(profile?.purchased ?? []).map(([id]) => id), ...fresh.filter((h) => h.type === 'purchase').map((h) => h.item)]);
+  const exclude = new Set([...bought, ...anchors]);
+  if (request.excludeSeen) for (const h of history) exclude.add(h.item);
+  let candidates: Candidate[];
+  if (kind === 'for-you') candidates = forYouCandidates(history, neighbours, now, 3 * request.k + (request.offset ?? 0) + exclude.size);
+  else if (kind === 'similar') candidates = fromList(neighbours(request.item!), { kind: 'similar', item: request.item! });
+  else if (kind === 'bought-together') candidates = fromList(together(request.item!), { kind: 'together', item: request.item! });
+  else if (kind === 'cart') candidates = (request.items ?? []).flatMap((id) => [...fromList(together(id), { kind: 'together', item: id }), ...fromList(neighbours(id), { kind: 'similar', item: id }, 0.5)]);
+  else candidates = [];
+  const category = request.category ?? (kind === 'for-you' ? profile?.categories[0]?.[0] : undefined);
+  const fill = [
+    ...(category ? fromList(trending.byCategory[category] ?? [], { kind: 'trending', category }, 1e-3) : []),
+    ...fromList(trending.global, { kind: 'trending' }, 1e-4),
+    ...fromList(trending.popular, { kind: 'popular' }, 1e-5),
+  ];
+
+  const ctKeys = [...new Set([...anchors, ...[...candidates, ...fill].map((c) => c.id)].map((id) => shardKey(manifest, 'ct', id)))].slice(0, 100);
+  read = await readMore(deps.store, deps.cacheName, read, ctKeys);
+  const catalog = catalogView((id) => entryOf<CatalogEntry>(read, manifest, 'ct', id), parseOverrides(read.value(OVERRIDES_KEY)));
+  anchors.forEach((id, i) => {
+    if (!catalog.entry(id)) throw new ApiError(404, 'unknown_item', `Unknown item ${id} (not in the catalog snapshot of ${manifest.version})`, request.item ? 'id' : `items.${i}`);
+  });
+  rememberPopular(trending.global.length ? trending.global : trending.popular, catalog.entry, manifest.version);
+  const options: RankOptions = { k: request.k, offset: request.offset, exclude, category: request.category, rules, maxPerCategory: kind === 'for-you' ? Math.max(2, Math.ceil(request.k / 2)) : undefined };
+  const ranked = rankCandidates(kind === 'trending' ? fill : [...candidates, ...(kind === 'similar' || kind === 'bought-together' ? [] : fill)], catalog, options);
+  return { items: ranked.map((c) => shown(c, catalog, request.lang)), version: manifest.version };
+}
+
+async function fromFallback(deps: ServeDeps, request: RecommendRequest, reason: string): Promise<Omit<RecommendResponse, 'rid'>> {
+  const popular = await popularFallback(deps.db, deps.now);
+  if (!popular) return { items: [], version: null, degraded: `table store unavailable (${reason}); no fallback list available` };
+  const catalog = catalogView((id) => popular.entries.get(id), {});
+  const exclude = new Set([...(request.item ? [request.item] : []), ...(request.items ?? [])]);
+  const ranked = rankCandidates(fromList(popular.list, { kind: 'popular' }), catalog, { k: request.k, offset: request.offset, exclude, category: request.category });
+  return { items: ranked.map((c) => shown(c, catalog, request.lang)), version: null, degraded: `table store unavailable (${reason}); answered from ${popular.source}` };
+}
+
+function historyOf(profile: UserProfile | undefined, fresh: readonly HistoryEntry[], recent: readonly string[], now: number): HistoryEntry[] {
+  const history: HistoryEntry[] = [
+    ...recent.map((item, i) => ({ item, ts: now - i * 1000, type: 'view' as const })),
+    ...fresh,
+    ...(profile?.recent ?? []).map(([item, ts, type]) => ({ item, ts, type })),
+    ...(profile?.purchased ?? []).map(([item, ts]) => ({ item, ts, type: 'purchase' as const })),
+  ];
+  const items = new Set<string>();
+  return history.filter((h) => (items.size < HISTORY_ITEMS || items.has(h.item)) && items.add(h.item));
+}
+
+function shown(c: Candidate, catalog: CatalogView, lang: 'en' | 'zh' = 'en'): RecommendedItem {
+  const entry = catalog.entry(c.id);
+  return { id: c.id, title: catalog.title(c.id, lang), price: entry?.[1] ?? null, score: Number(c.score.toPrecision(4)), reason: reasonText(c.reason, catalog, lang), url: entry?.[4] ?? null, image: entry?.[5] ?? null };
+}
+
+function shardKey(m: Manifest, table: ShardedTable, id: string): string {
+  return tableKey(m.version, table, shardOf(id, m.shards[table]));
+}
+
+function entryOf<T>(read: TableRead, m: Manifest, table: ShardedTable, id: string): T | undefined {
+  const value = read.value(shardKey(m, table, id));
+  return value ? unpackEntry<T>(value, id) : undefined;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`table store did not answer within ${ms} ms`)), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

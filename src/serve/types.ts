@@ -1,0 +1,48 @@
+/** What serving can be asked for. */
+export type RecommendKind = 'for-you' | 'similar' | 'bought-together' | 'cart' | 'trending';
+
+/** One recommendation request, whatever the surface (JSON endpoint or widget). */
+export interface RecommendRequest {
+  kind: RecommendKind;
+  /** The shopper (for-you; also excludes what they bought on the other kinds). */
+  user?: string;
+  /** The item of a product page (similar, bought-together). */
+  item?: string;
+  /** Items in the cart (cart). */
+  items?: string[];
+  /** Items of the current session, newest first: they count before any rebuild. */
+  recent?: string[];
+  /** Only items of this category. */
+  category?: string;
+  /** How many items. */
+  k: number;
+  /** Items to skip, for paging. */
+  offset?: number;
+  /** Also drop items the user already saw (profile history). Bought items are always dropped on for-you. */
+  excludeSeen?: boolean;
+  /** Title language: `zh` uses the Chinese title where the catalog has one. */
+  lang?: 'en' | 'zh';
+}
+
+/** One recommended item as the API and widgets show it. */
+export interface RecommendedItem {
+  id: string;
+  title: string;
+  price: number | null;
+  score: number;
+  /** Why it is here: "because you viewed X", "bought together with X", "trending in Y". */
+  reason: string;
+  url: string | null;
+  image: string | null;
+}
+
+/** The answer of every recommendation endpoint. */
+export interface RecommendResponse {
+  items: RecommendedItem[];
+  /** Table version that answered (null when no tables were readable). */
+  version: string | null;
+  /** Recommendation id: send it back with impression and click events. */
+  rid: string;
+  /** Set when a fallback answered: why. */
+  degraded?: string;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_FAQ } from '../../src/chat/demo-faq.ts';
+import { DEFAULT_SYNONYMS } from '../../src/chat/default-synonyms.ts';
+import { buildFaqIndex, faqIndexFromJson, faqIndexToJson } from '../../src/chat/index/faq-index.ts';
+import { searchFaq } from '../../src/chat/index/search.ts';
+import { detectProductAdvice } from '../../src/chat/intent.ts';
+import { applySynonyms, compileSynonyms } from '../../src/chat/synonyms.ts';
+import { detectLanguage, stripMarkup } from '../../src/chat/text/normalize.ts';
+import { stemWord } from '../../src/chat/text/stem.ts';
+import { tokenize } from '../../src/chat/text/tokenize.ts';
+
+describe('chat text', () => {
+  it('stems inflections onto one key', () => {
+    expect(new Set(['cancel', 'canceling', 'cancelled', 'cancellation'].map(stemWord))).toEqual(new Set(['cancel']));
+    expect(stemWord('addresses')).toBe(stemWord('address'));
+  });
+
+  it('segments Chinese into words with bigram back-off, drops order numbers', () => {
+    expect(tokenize('花呗怎么还款').grams).toEqual(['花呗', '呗怎', '怎么', '么还', '还款']);
+    expect(tokenize('cancel order 113542617735902').words).toEqual(['cancel', 'order']);
+  });
+
+  it('strips markup and guesses the language by script', () => {
+    expect(stripMarkup('<script>x()</script>Where is <b>my order</b>?')).toBe('Where is my order ?');
+    expect([detectLanguage('运费多少'), detectLanguage('shipping cost'), detectLanguage('Привет'), detectLanguage('123')]).toEqual(['zh', 'en', null, null]);
+  });
+
+  it('rewrites synonym phrases to one token', () => {
+    const map = compileSynonyms([['refund', 'money back'], ['退款', '退钱']]);
+    expect(applySynonyms(tokenize('I want my money back').words, map)).toEqual(applySynonyms(tokenize('I want my refund').words, map));
+  });
+
+  it('detects product-advice questions but not service questions', () => {
+    expect(detectProductAdvice('能推荐一款降噪耳机吗')).toEqual({ query: '降噪耳机' });
+    expect(detectProductAdvice('something like the blue mug?')).toEqual({ query: 'the blue mug' });
+    expect(detectProductAdvice('which shipping option do you recommend?')).toBeNull();
+  });
+});
+
+describe('FAQ index', () => {
+  const index = buildFaqIndex(DEMO_FAQ, { version: 'v1', synonymGroups: DEFAULT_SYNONYMS });
+
+  it('ranks the demo FAQ in both languages and filters by language', () => {
+    const top = (m: string, lang?: string) => index.entries[searchFaq(index, m, { lang }).candidates[0]!.entry]!.id;
+    expect(top('where is my package')).toBe('track-order-en');
+    expect(top('快递到哪了')).toBe('track-order-zh');
+    expect(top('发票', 'zh')).toBe('invoice-zh');
+  });
+
+  it('survives a JSON round trip unchanged', () => {
+    const restored = faqIndexFromJson(JSON.parse(JSON.stringify(faqIndexToJson(index))));
+    for (const m of ['can I pay with paypal', '退款多久到账']) expect(searchFaq(restored, m)).toEqual(searchFaq(index, m));
+  });
+});
