@@ -19,16 +19,21 @@ export function fromList(pairs: readonly [string, number][], reason: Reason, wei
   return pairs.map(([id, score]) => ({ id, score: (weight * score) / top, reason }));
 }
 
-/** Personal candidates: the scoring of src/model over the user's history, with "because you ..." reasons. */
+/**
+ * Personal candidates: the scoring of src/model over the user's history, with "because you ..."
+ * reasons, scaled so the best is 1 (fallback fills rank below any personal candidate).
+ */
 export function forYouCandidates(history: readonly HistoryEntry[], neighbours: (item: string) => [string, number][] | undefined, now: number, limit: number): Candidate[] {
   const kinds = new Map<string, HistoryEntry['type']>();
   for (const h of history) {
     const seen = kinds.get(h.item);
     if (seen !== 'purchase' && (h.type === 'purchase' || (h.type === 'add_to_cart' && seen !== 'add_to_cart') || !seen)) kinds.set(h.item, h.type);
   }
-  return recommendFromHistory({ history, neighbours, now, limit, includeSeen: true }).map((r) => ({
+  const found = recommendFromHistory({ history, neighbours, now, limit, includeSeen: true });
+  const top = found[0]?.score || 1;
+  return found.map((r) => ({
     id: r.item,
-    score: r.score,
+    score: r.score / top,
     reason: { kind: kinds.get(r.because) === 'purchase' ? 'bought' : kinds.get(r.because) === 'add_to_cart' ? 'carted' : 'viewed', item: r.because },
   }));
 }

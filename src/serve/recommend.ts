@@ -160,5 +160,6 @@ function entryOf<T>(read: TableRead, m: Manifest, table: ShardedTable, id: strin
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`table store did not answer within ${ms} ms`)), ms)));
+  work.catch(() => undefined);
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
