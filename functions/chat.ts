@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { answerChat } from '../src/chat/answer-chat.ts';
+import { productAdvisor } from '../src/serve/product-advisor.ts';
 import { parseFaqImport } from '../src/chat/faq-import.ts';
 import { ChatReplySchema, ChatRequestSchema, FaqInputSchema, FaqPatchSchema, FaqSchema } from '../src/chat/faq-schema.ts';
 import { listFaqs, loadSynonyms, patchFaq, replaceSynonyms, upsertFaqs } from '../src/chat/faq-store.ts';
@@ -160,5 +161,5 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
   return router;
 }
 
-/** The chat router as the worker mounts it (no product advisor wired yet). */
-export const chat = createChatRouter();
+/** The chat router as the worker mounts it: product questions are answered by the recommendation engine. */
+export const chat = createChatRouter({ advisor: productAdvisor });

@@ -139,7 +139,7 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
       const ruled = ids(await get('/v1/trending?k=5&category=books&nocache=' + Date.now()));
       expect(ruled).not.toContain(first);
       expect(ruled[0]).toBe(pinned);
-      expect(ruled.indexOf(second)).not.toBe(1);
+      expect(ruled.indexOf(second!)).not.toBe(1);
       expect(ids(await get(`/v1/items/${popularItem()}/similar?k=100`))).toContain(first);
     } finally {
       for (const id of added) await call(`/v1/admin/rules/${id}`, { method: 'DELETE', headers: ADMIN });
@@ -197,6 +197,24 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
     it('needs a key', async () => {
       expect((await call('/v1/trending')).status).toBe(401);
     });
+  });
+});
+
+describe('chat product advice', () => {
+  it('answers "something like X" with X and items like it', async () => {
+    const res = await send('POST', '/v1/chat', { message: 'Can you recommend something like the espresso machine?', session: uniq('chat') });
+    expect(res.status).toBe(200);
+    const reply = (await res.json()) as { reason: string; products?: { id: string; title: string }[] };
+    expect(reply.reason).toBe('product_advice');
+    expect(reply.products?.length).toBeGreaterThan(1);
+    expect(reply.products![0]!.id).toMatch(/^sku-kitchen-coffee-machine-/);
+  });
+
+  it('answers a Chinese request with Chinese titles', async () => {
+    const res = await send('POST', '/v1/chat', { message: '推荐一款露营帐篷', session: uniq('chat'), lang: 'zh' });
+    const reply = (await res.json()) as { products?: { id: string; title: string }[] };
+    expect(reply.products?.[0]?.id).toMatch(/^sku-outdoor-tent-/);
+    expect(reply.products?.[0]?.title).toMatch(/帐篷/);
   });
 });
 
