@@ -1,26 +1,45 @@
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
 
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: './wrangler.toml' },
-      miniflare: {
-        bindings: {
-          INGEST_KEY: 'test-ingest-key',
-          ADMIN_KEY: 'test-admin-key',
-          ALLOWED_ORIGINS: 'https://shop.example',
-          TEST_MIGRATIONS: migrations,
+  test: {
+    projects: [
+      {
+        // Unit and integration tests inside workerd, against the real local D1 and KV.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                INGEST_KEY: 'test-ingest-key',
+                ADMIN_KEY: 'test-admin-key',
+                ALLOWED_ORIGINS: 'https://shop.example',
+                TEST_MIGRATIONS: migrations,
+              },
+            },
+          }),
+        ],
+        test: {
+          name: 'workers',
+          setupFiles: ['./test/support/apply-migrations.ts'],
+          globalSetup: ['./test/support/redis-global-setup.ts'],
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/browser/**'],
         },
       },
-    }),
-  ],
-  test: {
-    setupFiles: ['./test/support/apply-migrations.ts'],
-    globalSetup: ['./test/support/redis-global-setup.ts'],
-    include: ['test/**/*.test.ts'],
+      {
+        // End-to-end tests in Node: `wrangler dev` plus a real Chromium driving a shop page.
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+        },
+      },
+    ],
   },
 });

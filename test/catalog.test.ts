@@ -32,6 +32,12 @@ describe('catalog', () => {
     expect(await rows('SELECT id FROM items WHERE id = ?', good)).toEqual([]);
   });
 
+  it('refuses links that are not http(s)', async () => {
+    const res = await send('PUT', '/v1/items', { items: [item(uniq('sku'), { url: 'javascript:alert(1)' })] }, ADMIN);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { field: 'items.0.url' } });
+  });
+
   it('marks an item unavailable and lists only available items when asked', async () => {
     const id = uniq('sku');
     await send('PUT', '/v1/items', { items: [item(id)] }, ADMIN);

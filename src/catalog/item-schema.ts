@@ -1,6 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { IdSchema } from '../collect/event-schema.ts';
 
+/** An absolute http(s) address (no `javascript:` or `data:` links in the catalog). */
+const WebUrl = z.string().max(2048).url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+
 /** An item as the shop sends it to the catalog. */
 export const ItemInputSchema = z
   .object({
@@ -9,8 +12,8 @@ export const ItemInputSchema = z
     categories: z.array(z.string().trim().min(1).max(100)).max(10).default([]).openapi({ description: 'Most general first.', example: ['electronics', 'audio'] }),
     price: z.number().nonnegative().max(1e9).nullable().optional(),
     available: z.boolean().default(true),
-    url: z.string().url().max(2048).nullable().optional(),
-    image: z.string().url().max(2048).nullable().optional(),
+    url: WebUrl.nullable().optional(),
+    image: WebUrl.nullable().optional(),
     attributes: z.record(z.string(), z.unknown()).default({}).refine((a) => JSON.stringify(a).length <= 8192, 'must be at most 8192 characters as JSON'),
   })
   .openapi('ItemInput');

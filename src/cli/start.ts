@@ -3,9 +3,7 @@
  * keys when missing, applies the D1 migrations to the local database, serves with
  * `wrangler dev --local`, loads the demo shop when the catalog is empty, and rebuilds the tables.
  */
-import { DEMO_FAQ } from '../chat/demo-faq.ts';
-import { demoCatalog } from '../demo/catalog.ts';
-import { demoBehaviour } from '../demo/shoppers.ts';
+import { loadDemoShop } from './demo-shop.ts';
 import { engineClient } from './engine-client.ts';
 import { ensureDevVars, migrateLocal, startLocalStack } from './local-stack.ts';
 
@@ -26,12 +24,8 @@ const engine = engineClient(stack.url);
 const health = await engine.request<{ counts?: { items: number } }>('GET', '/health', keys.ingest);
 if (!health.counts?.items) {
   const started = Date.now();
-  const catalog = demoCatalog();
-  await engine.putItems(catalog.map((p) => p.item), keys.admin);
-  const until = Math.floor(Date.now() / 86_400_000) * 86_400_000;
-  const loaded = await engine.postEvents(demoBehaviour(catalog, { until }), keys.ingest);
-  const faq = await engine.request<{ upserted: number }>('PUT', '/v1/chat/faqs', keys.admin, { entries: DEMO_FAQ });
-  console.log(`Loaded the demo shop: ${catalog.length} products, ${loaded.accepted} events, ${faq.upserted} FAQ entries (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+  const loaded = await loadDemoShop(engine, keys);
+  console.log(`Loaded the demo shop: ${loaded.products} products, ${loaded.events} events, ${loaded.faqEntries} FAQ entries (${((Date.now() - started) / 1000).toFixed(1)} s).`);
 }
 
 const rebuilt = await engine.request<{ status: string; version: string; stats: { events?: number; neighbourPairs?: number; durationMs?: number } }>('POST', '/v1/admin/rebuild', keys.admin);

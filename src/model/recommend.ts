@@ -28,7 +28,7 @@ export interface RecommendOptions {
   now?: number;
   /** A history item's influence halves every `halfLifeMs`. Default 6 hours (tuned offline). */
   halfLifeMs?: number;
-  /** Only the most recent `maxHistory` distinct items count. Default 10 (tuned offline). */
+  /** Only the most recent `maxHistory` distinct items count. Default 5 (tuned offline). */
   maxHistory?: number;
 }
 
@@ -55,7 +55,7 @@ export interface Recommendation {
 export function recommendFromHistory(options: RecommendOptions): Recommendation[] {
   const { history, limit = 10, exclude, includeSeen = false } = options;
   const halfLifeMs = options.halfLifeMs ?? 6 * 3_600_000;
-  const maxHistory = options.maxHistory ?? 10;
+  const maxHistory = options.maxHistory ?? 5;
   const now = options.now ?? history.reduce((latest, h) => Math.max(latest, h.ts), -Infinity);
   const lookup = neighboursOf(options.neighbours);
 
@@ -73,36 +73,37 @@ export function recommendFromHistory(options: RecommendOptions): Recommendation[
   }
   const recent = [...sources].filter(([, s]) => s.weight > 0).sort((a, b) => b[1].ts - a[1].ts);
 
-  const index = new Map<string, number>();
-  const items: string[] = [];
-  const scores: number[] = [];
-  const best: number[] = [];
-  const because: string[] = [];
+  const candidates = new Map<string, Candidate>();
   for (const [source, { weight }] of recent.slice(0, maxHistory)) {
-    for (const [item, similarity] of lookup(source) ?? []) {
-      const contribution = weight * similarity;
-      let at = index.get(item);
-      if (at === undefined) {
-        at = items.length;
-        index.set(item, at);
-        items.push(item);
-        scores.push(0);
-        best.push(-Infinity);
-        because.push(source);
-      }
-      scores[at]! += contribution;
-      if (contribution > best[at]!) {
-        best[at] = contribution;
-        because[at] = source;
+    const list = lookup(source);
+    if (!list) continue;
+    for (let n = 0; n < list.length; n++) {
+      const entry = list[n]!;
+      const contribution = weight * entry[1];
+      const candidate = candidates.get(entry[0]);
+      if (candidate === undefined) {
+        candidates.set(entry[0], { score: contribution, best: contribution, because: source });
+      } else {
+        candidate.score += contribution;
+        if (contribution > candidate.best) {
+          candidate.best = contribution;
+          candidate.because = source;
+        }
       }
     }
   }
 
-  const top = createTopK<number>(limit);
-  for (let at = 0; at < items.length; at++) {
-    const item = items[at]!;
+  const top = createTopK<string>(limit);
+  for (const [item, { score }] of candidates) {
+    if (score <= 0 || score <= top.floor()) continue;
     if (bought.has(item) || exclude?.has(item) || (!includeSeen && sources.has(item))) continue;
-    if (scores[at]! > 0) top.push(at, scores[at]!);
+    top.push(item, score);
   }
-  return top.drain().map(([at, score]) => ({ item: items[at]!, score, because: because[at]! }));
+  return top.drain().map(([item, score]) => ({ item, score, because: candidates.get(item)!.because }));
+}
+
+interface Candidate {
+  score: number;
+  best: number;
+  because: string;
 }

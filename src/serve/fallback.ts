@@ -10,18 +10,19 @@ export interface PopularSnapshot {
   entries: Map<string, CatalogEntry>;
 }
 
-let lastGood: PopularSnapshot | undefined;
+let lastGood: (PopularSnapshot & { version: string }) | undefined;
 let fromLog: { at: number; snapshot: PopularSnapshot } | undefined;
 const LOG_TTL_MS = 60_000;
 
 /** Remembers the last trending list read from the tables, with its catalog entries, for outages. */
 export function rememberPopular(list: [string, number][], entry: (id: string) => CatalogEntry | undefined, version: string): void {
+  if (lastGood?.version === version) return;
   const entries = new Map<string, CatalogEntry>();
   for (const [id] of list) {
     const e = entry(id);
     if (e) entries.set(id, e);
   }
-  if (entries.size) lastGood = { source: `trending of table version ${version}, cached in this isolate`, list, entries };
+  if (entries.size) lastGood = { source: `trending of table version ${version}, cached in this isolate`, list, entries, version };
 }
 
 /**

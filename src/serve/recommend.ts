@@ -6,13 +6,14 @@ import type { UserProfile } from '../model/user-profile.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
 import { ApiError } from '../http/errors.ts';
 import { activeRules } from '../rules/rules-store.ts';
-import { type Manifest, type ShardedTable, shardOf, tableKey, unpackEntry } from '../tables/layout.ts';
+import { type Manifest, type ShardedTable, shardOf, tableKey, unpackShard } from '../tables/layout.ts';
 import { openTableStore } from '../tables/open-store.ts';
 import type { TableStore } from '../tables/table-store.ts';
 import { type FlatList, forYouCandidates, fromList, pairsOf } from './candidates.ts';
 import { type CatalogView, catalogView } from './catalog-view.ts';
 import { popularFallback, rememberPopular } from './fallback.ts';
 import { freshHistory } from './fresh-history.ts';
+import { type IoClock, ioClock, timedStore } from './io-clock.ts';
 import { type Candidate, type RankOptions, rankCandidates } from './rank.ts';
 import { reasonText } from './reasons.ts';
 import { type TableRead, readMore, readTables } from './table-reader.ts';
@@ -25,6 +26,8 @@ export interface ServeDeps {
   /** Names the isolate cache (one per store). */
   cacheName: string;
   now?: number;
+  /** Counts D1 waits as I/O (the store is wrapped by the caller). */
+  clock?: IoClock;
 }
 
 /** Longest wait for the table store before answering from fallbacks. */
@@ -40,9 +43,25 @@ export function serveDeps(env: Env): ServeDeps {
   return { store: openTableStore(env), db: openDatabase(env.DB), cacheName: env.TABLE_STORE === 'redis' ? 'redis' : 'kv' };
 }
 
-/** Answers one recommendation request (any kind) from the tables, or from fallbacks if the store fails. */
-export async function recommend(env: Env, request: RecommendRequest): Promise<RecommendResponse> {
-  return recommendWith(serveDeps(env), request);
+/** Where the time of a request went: waiting on stores, and computing (the rest). */
+export interface ServeTiming {
+  totalMs: number;
+  ioMs: number;
+  cpuMs: number;
+}
+
+/**
+ * Answers one recommendation request (any kind) from the tables, or from fallbacks if the
+ * store fails. `onTiming` receives the split of the request's time (for `Server-Timing`).
+ */
+export async function recommend(env: Env, request: RecommendRequest, onTiming?: (timing: ServeTiming) => void): Promise<RecommendResponse> {
+  const started = performance.now();
+  const clock = ioClock();
+  const deps = serveDeps(env);
+  const answer = await recommendWith({ ...deps, store: timedStore(deps.store, clock), clock }, request);
+  const totalMs = performance.now() - started;
+  onTiming?.({ totalMs, ioMs: clock.ioMs(), cpuMs: Math.max(0, totalMs - clock.ioMs()) });
+  return answer;
 }
 
 /** The table version in service, as this isolate knows it (null before the first rebuild or when the store fails). */
@@ -82,8 +101,8 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   };
   const [first, fresh, rules] = await Promise.all([
     readTables(deps.store, deps.cacheName, [OVERRIDES_KEY], keysOf, now),
-    kind === 'for-you' && user ? freshHistory(deps.db, user, now) : Promise.resolve([]),
-    activeRules(deps.db, kind, now),
+    waitOn(deps, kind === 'for-you' && user ? freshHistory(deps.db, user, now) : Promise.resolve([])),
+    waitOn(deps, activeRules(deps.db, kind, now)),
   ]);
   let read = first;
   const manifest = read.manifest;
@@ -91,7 +110,7 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   const profile = user ? entryOf<UserProfile>(read, manifest, 'pf', user) : undefined;
   const history = kind === 'for-you' ? historyOf(profile, fresh, recent, now) : [];
   if (history.length) read = await readMore(deps.store, deps.cacheName, read, history.map((h) => shardKey(manifest, 'nb', h.item)));
-  const trending = JSON.parse(read.value(tableKey(manifest.version, 'tr')) ?? '{"global":[],"popular":[],"byCategory":{}}') as Trending;
+  const trending = read.decoded<Trending>(tableKey(manifest.version, 'tr'), JSON.parse) ?? { global: [], popular: [], byCategory: {} };
   const neighbours = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'nb', id));
   const together = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'bt', id), 3);
 
@@ -105,13 +124,14 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   else if (kind === 'cart') candidates = (request.items ?? []).flatMap((id) => [...fromList(together(id), { kind: 'together', item: id }), ...fromList(neighbours(id), { kind: 'similar', item: id }, 0.5)]);
   else candidates = [];
   const category = request.category ?? (kind === 'for-you' ? profile?.categories[0]?.[0] : undefined);
+  const fillable = kind !== 'similar' && kind !== 'bought-together';
   const fill = [
     ...(category ? fromList(trending.byCategory[category] ?? [], { kind: 'trending', category }, 1e-3) : []),
     ...fromList(trending.global, { kind: 'trending' }, 1e-4),
     ...fromList(trending.popular, { kind: 'popular' }, 1e-5),
   ];
 
-  const ctKeys = [...new Set([...anchors, ...[...candidates, ...fill].map((c) => c.id)].map((id) => shardKey(manifest, 'ct', id)))].slice(0, 100);
+  const ctKeys = [...new Set([...anchors, ...[...candidates, ...(fillable ? fill : [])].map((c) => c.id)].map((id) => shardKey(manifest, 'ct', id)))].slice(0, 100);
   read = await readMore(deps.store, deps.cacheName, read, ctKeys);
   const catalog = catalogView((id) => entryOf<CatalogEntry>(read, manifest, 'ct', id), parseOverrides(read.value(OVERRIDES_KEY)));
   anchors.forEach((id, i) => {
@@ -119,7 +139,8 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   });
   rememberPopular(trending.global.length ? trending.global : trending.popular, catalog.entry, manifest.version);
   const options: RankOptions = { k: request.k, offset: request.offset, exclude, category: request.category, rules, maxPerCategory: kind === 'for-you' ? Math.max(2, Math.ceil(request.k / 2)) : undefined };
-  const ranked = rankCandidates(kind === 'trending' ? fill : [...candidates, ...(kind === 'similar' || kind === 'bought-together' ? [] : fill)], catalog, options);
+  let ranked = rankCandidates(candidates, catalog, options);
+  if (fillable && ranked.length < request.k) ranked = rankCandidates([...candidates, ...fill], catalog, options);
   return { items: ranked.map((c) => shown(c, catalog, request.lang)), version: manifest.version };
 }
 
@@ -153,8 +174,11 @@ function shardKey(m: Manifest, table: ShardedTable, id: string): string {
 }
 
 function entryOf<T>(read: TableRead, m: Manifest, table: ShardedTable, id: string): T | undefined {
-  const value = read.value(shardKey(m, table, id));
-  return value ? unpackEntry<T>(value, id) : undefined;
+  return read.decoded(shardKey(m, table, id), unpackShard<T>)?.get(id);
+}
+
+function waitOn<T>(deps: ServeDeps, work: Promise<T>): Promise<T> {
+  return deps.clock ? deps.clock.wait(work) : work;
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

@@ -3,13 +3,17 @@ import { MAX_KEYS_PER_READ, type TableStore } from '../tables/table-store.ts';
 
 /** How long an isolate trusts its copy of the pointer before re-reading it. */
 const MANIFEST_TTL_MS = 15_000;
-/** Bytes of shard values an isolate keeps (versioned keys never go stale, so no TTL). */
-const SHARD_CACHE_BYTES = 16 * 1024 * 1024;
+/** Memory an isolate gives to cached shards, text and decoded (versioned keys never go stale, so no TTL). */
+const SHARD_CACHE_BYTES = 24 * 1024 * 1024;
+/** A value is budgeted as its text plus its decoded form (about three times the text). */
+const DECODED_FACTOR = 4;
 
 /** Values of the keys a request asked for (versioned and unversioned), after one read. */
 export interface TableRead {
   manifest: Manifest | undefined;
   value(key: string): string | null | undefined;
+  /** The value of a key decoded by `decode`, decoded once per isolate (keys are versioned, so it never goes stale). */
+  decoded<T>(key: string, decode: (value: string) => T): T | undefined;
   /** Round trips to the store this read made (0 when all came from the isolate cache). */
   roundTrips: number;
 }
@@ -18,6 +22,7 @@ interface IsolateCache {
   manifest?: Manifest;
   manifestAt: number;
   shards: Map<string, string>;
+  decoded: Map<string, unknown>;
   bytes: number;
 }
 
@@ -36,7 +41,7 @@ export function forgetCachedTables(): void {
  */
 export async function readTables(store: TableStore, cacheName: string, unversioned: readonly string[], keysOf: (m: Manifest) => readonly string[], now = Date.now()): Promise<TableRead> {
   let cache = caches.get(cacheName);
-  if (!cache) caches.set(cacheName, (cache = { manifestAt: 0, shards: new Map(), bytes: 0 }));
+  if (!cache) caches.set(cacheName, (cache = { manifestAt: 0, shards: new Map(), decoded: new Map(), bytes: 0 }));
   const values = new Map<string, string | null>();
   let roundTrips = 0;
   const fetch = async (keys: string[]) => {
@@ -60,11 +65,16 @@ export async function readTables(store: TableStore, cacheName: string, unversion
   for (const [key, value] of values) {
     if (value !== null && manifest && key.startsWith(`t:${manifest.version}:`)) remember(cache, key, value);
   }
-  return {
-    manifest,
-    roundTrips,
-    value: (key) => (values.has(key) ? values.get(key) : cache.shards.get(key)),
-  };
+  const value = (key: string) => (values.has(key) ? values.get(key) : cache.shards.get(key));
+  return { manifest, roundTrips, value, decoded: (key, decode) => decodedValue(cache, key, value(key), decode) };
+}
+
+function decodedValue<T>(cache: IsolateCache, key: string, value: string | null | undefined, decode: (value: string) => T): T | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!cache.shards.has(key)) return decode(value);
+  let decoded = cache.decoded.get(key) as T | undefined;
+  if (decoded === undefined) cache.decoded.set(key, (decoded = decode(value)));
+  return decoded;
 }
 
 /** Reads more keys of the same version (e.g. catalog shards of the final items); cached likewise. */
@@ -77,16 +87,18 @@ export async function readMore(store: TableStore, cacheName: string, read: Table
     manifest,
     roundTrips: read.roundTrips + more.roundTrips,
     value: (key) => read.value(key) ?? more.value(key),
+    decoded: (key, decode) => (read.value(key) !== undefined ? read.decoded(key, decode) : more.decoded(key, decode)),
   };
 }
 
 function remember(cache: IsolateCache, key: string, value: string): void {
   if (cache.shards.has(key)) return;
   cache.shards.set(key, value);
-  cache.bytes += value.length;
+  cache.bytes += DECODED_FACTOR * value.length;
   for (const [old, v] of cache.shards) {
     if (cache.bytes <= SHARD_CACHE_BYTES) break;
     cache.shards.delete(old);
-    cache.bytes -= v.length;
+    cache.decoded.delete(old);
+    cache.bytes -= DECODED_FACTOR * v.length;
   }
 }

@@ -85,7 +85,7 @@ export const WIDGET_SCRIPT = `(function () {
     var kind = el.getAttribute('data-recommend');
     var user = option(el, 'user') || visitor;
     var lang = option(el, 'lang') || (/^zh/i.test(document.documentElement.lang) ? 'zh' : 'en');
-    var query = ['key=' + encodeURIComponent(key), 'lang=' + lang];
+    var query = ['key=' + encodeURIComponent(key), 'lang=' + encodeURIComponent(lang)];
     ['item', 'k', 'category'].forEach(function (name) {
       var value = el.getAttribute('data-' + name);
       if (value) query.push(name + '=' + encodeURIComponent(value));

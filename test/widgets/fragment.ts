@@ -16,9 +16,9 @@ export async function parseFragment(html: string): Promise<ParsedFragment> {
   const rewriter = new HTMLRewriter().on('*', {
     element(el) {
       parsed.tags.push(el.tagName);
-      for (const [name, value] of el.attributes) parsed.attributes.push([el.tagName, name, value]);
-      if (el.hasAttribute('data-rid')) parsed.rid = el.getAttribute('data-rid') ?? undefined;
-      if (el.tagName === 'li') parsed.items.push(el.getAttribute('data-item') ?? '');
+      for (const [name = '', value = ''] of el.attributes) parsed.attributes.push([el.tagName, name, decodeEntities(value)]);
+      if (el.hasAttribute('data-rid')) parsed.rid = decodeEntities(el.getAttribute('data-rid') ?? '');
+      if (el.tagName === 'li') parsed.items.push(decodeEntities(el.getAttribute('data-item') ?? ''));
     },
   });
   await rewriter.transform(new Response(html)).text();
@@ -31,4 +31,11 @@ export function riskyAttributes(fragment: ParsedFragment): { urls: string[]; han
     urls: fragment.attributes.filter(([, name]) => name === 'href' || name === 'src').map(([, , value]) => value),
     handlers: fragment.attributes.filter(([, name]) => name.startsWith('on')).map(([tag, name]) => `${tag}[${name}]`),
   };
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`' };
+
+/** HTMLRewriter hands attribute values over as written; decode the entities the renderer uses. */
+function decodeEntities(value: string): string {
+  return value.replace(/&(amp|lt|gt|quot|#39|#96);/g, (_, name: string) => ENTITIES[name] ?? '');
 }

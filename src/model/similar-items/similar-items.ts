@@ -15,7 +15,7 @@ export type SimilarityModel =
   | ({ model: 'ease' } & EaseOptions);
 
 /** The default model and parameters, chosen by the offline evaluation (src/model/README.md). */
-export const defaultSimilarity: SimilarityModel = { model: 'rp3beta', alpha: 0.4, beta: 0.6 };
+export const defaultSimilarity: SimilarityModel = { model: 'rp3beta', alpha: 0.6, beta: 0.5 };
 
 /** Options of {@link createSimilarItemsBuilder}. */
 export interface SimilarItemsOptions extends InteractionOptions {

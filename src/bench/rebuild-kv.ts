@@ -1,0 +1,34 @@
+/**
+ * Sizes of one version's tables as the local KV stored them: miniflare keeps KV keys in a
+ * SQLite index (`v3/kv/miniflare-KVNamespaceObject/<id>.sqlite`, table `_mf_entries`) and each
+ * value as a blob file (`v3/kv/<namespace id>/blobs/<blob_id>`). Read after wrangler stopped.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ShardedTable } from '../tables/layout.ts';
+
+/** Keys and value bytes per table of a version. */
+export type TableSizes = Record<ShardedTable | 'tr', { keys: number; bytes: number }>;
+
+export async function kvTableSizes(persistTo: string, version: string): Promise<TableSizes | undefined> {
+  const kv = path.join(persistTo, 'v3', 'kv');
+  const objects = path.join(kv, 'miniflare-KVNamespaceObject');
+  const index = readdirSync(objects).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
+  const namespace = readdirSync(kv).find((f) => f !== 'miniflare-KVNamespaceObject');
+  if (!index || !namespace) return undefined;
+  const { DatabaseSync } = await import('node:sqlite');
+  const db = new DatabaseSync(path.join(objects, index), { readOnly: true });
+  try {
+    const rows = db.prepare('SELECT key, blob_id FROM _mf_entries WHERE key LIKE ?').all(`t:${version}:%`) as { key: string; blob_id: string }[];
+    const sizes: TableSizes = { nb: { keys: 0, bytes: 0 }, bt: { keys: 0, bytes: 0 }, pf: { keys: 0, bytes: 0 }, ct: { keys: 0, bytes: 0 }, tr: { keys: 0, bytes: 0 } };
+    for (const row of rows) {
+      const table = row.key.split(':')[2] as keyof TableSizes;
+      if (!sizes[table]) continue;
+      sizes[table].keys++;
+      sizes[table].bytes += statSync(path.join(kv, namespace, 'blobs', row.blob_id)).size;
+    }
+    return sizes;
+  } finally {
+    db.close();
+  }
+}

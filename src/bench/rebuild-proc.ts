@@ -1,0 +1,110 @@
+/**
+ * Memory of the workerd process behind a `wrangler dev` (Linux /proc). The Worker's isolate
+ * lives in that process, so its resident set is the closest outside figure of the isolate's
+ * memory; it includes the runtime itself and the local D1 (SQLite) and KV of miniflare.
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+
+/** Parent pid of every process we can read. */
+function parents(): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      map.set(Number(name), Number(fields[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  return map;
+}
+
+/** A workerd process and its command line. */
+export interface WorkerdProcess {
+  pid: number;
+  cmd: string;
+}
+
+/** The workerd processes below `root` (a wrangler child): walks the parent chain of every process. */
+export function findWorkerd(root: number): WorkerdProcess[] {
+  const ppid = parents();
+  const found: WorkerdProcess[] = [];
+  for (const pid of ppid.keys()) {
+    let cmd = '';
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    if (!/(^|\/)workerd(\s|$)/.test(cmd.split(' ')[0] ?? '') && !cmd.includes('/workerd ')) continue;
+    for (let p = ppid.get(pid); p !== undefined && p > 1; p = ppid.get(p)) {
+      if (p === root) {
+        found.push({ pid, cmd });
+        break;
+      }
+    }
+  }
+  return found.sort((a, b) => a.pid - b.pid);
+}
+
+/**
+ * The workerd that runs the Worker. `wrangler dev` starts two: a small proxy bound to the
+ * public port (`--socket-addr=entry=<ip>:<port>`), and miniflare's runtime on a random port
+ * with the inspector (`--inspector-addr`), which holds the Worker's isolate, D1 and KV.
+ */
+export function runtimeWorkerd(found: readonly WorkerdProcess[], port: number): WorkerdProcess | undefined {
+  return (
+    found.find((p) => p.cmd.includes('--inspector-addr')) ??
+    found.find((p) => !p.cmd.includes(`:${port} `)) ??
+    found[found.length - 1]
+  );
+}
+
+/** Resident set now and its peak (VmHWM), in MB. */
+export interface Memory {
+  rssMB: number;
+  peakMB: number;
+}
+
+/** VmRSS and VmHWM of a process. */
+export function memory(pid: number): Memory {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
+  return { rssMB: kb('VmRSS') / 1024, peakMB: kb('VmHWM') / 1024 };
+}
+
+/**
+ * Resets the peak (VmHWM) to the current resident set (`echo 5 > /proc/<pid>/clear_refs`,
+ * Linux 4.0+, same user). Returns false when the kernel refuses; the sampler still runs.
+ */
+export function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Samples VmRSS every `ms` until stopped: a second peak figure that does not rely on clear_refs. */
+export function rssSampler(pid: number, ms = 100): { stop(): number } {
+  let peak = 0;
+  const sample = () => {
+    try {
+      peak = Math.max(peak, memory(pid).rssMB);
+    } catch {
+      /* process gone */
+    }
+  };
+  sample();
+  const timer = setInterval(sample, ms);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}

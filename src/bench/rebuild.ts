@@ -1,0 +1,414 @@
+/**
+ * `npm run bench:rebuild`: the rebuild end to end on the local stack (wrangler dev, local D1
+ * and KV, the emulated Queue). For each real data set (MovieLens 100K, the Taobao files, the
+ * Online Retail sample, read in place from ../shared/data) and for a seeded synthetic
+ * power-law log of 1M events: a scratch D1/KV, the catalog and the events loaded through the
+ * API, then `POST /v1/admin/rebuild` (split runs are followed on `GET /v1/admin/rebuilds` until
+ * published). Prints events/s loaded through the API (the baseline of the same run) and
+ * rebuilt, the ratio of the two, store operations, bytes written (by table, from the local
+ * KV), and the resident memory of the workerd process (idle after loading, and its peak
+ * during the rebuild). Every wait is bounded; wrangler is stopped and the scratch folders
+ * removed at the end (KEEP=1 keeps them).
+ *
+ *   npm run bench:rebuild
+ *   BENCH_SETS=movielens BENCH_SYNTHETIC=0 npm run bench:rebuild    # one real set only
+ *   BENCH_SETS= BENCH_SYNTHETIC=200000 BENCH_PARTS=4 npm run bench:rebuild
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { type EngineClient, engineClient } from '../cli/engine-client.ts';
+import { ROOT, ensureDevVars, migrateLocal, queryLocalD1, startLocalStack, type Keys, type LocalStack } from '../cli/local-stack.ts';
+import { fmt, median } from './measure.ts';
+import { type ApiEvent, type ApiItem, REAL_SETS, realSet, syntheticApiPages, syntheticItems, syntheticSpan } from './rebuild-data.ts';
+import { kvTableSizes, type TableSizes } from './rebuild-kv.ts';
+import { findWorkerd, memory, resetPeak, rssSampler, runtimeWorkerd } from './rebuild-proc.ts';
+
+const env = process.env;
+const SETS = (env.BENCH_SETS ?? REAL_SETS.join(',')).split(',').map((s: string) => s.trim()).filter(Boolean);
+const SYNTHETIC = Number(env.BENCH_SYNTHETIC ?? 1_000_000);
+const REPEATS = Math.max(1, Number(env.BENCH_REPEATS ?? 3));
+const SYNTHETIC_REPEATS = Math.max(1, Number(env.BENCH_SYNTHETIC_REPEATS ?? 1));
+/** `REBUILD_PARTS` of the synthetic run (`auto`: planParts decides). The real sets keep `auto`. */
+const PARTS = env.BENCH_PARTS ?? 'auto';
+const PORT = Number(env.PORT ?? 8795);
+const KEEP = env.KEEP === '1';
+/** Bounds: loading the synthetic log, one rebuild (including its queued parts). */
+const LOAD_MAX_S = Number(env.BENCH_LOAD_MAX_S ?? 900);
+const REBUILD_MAX_S = Number(env.BENCH_REBUILD_MAX_S ?? 1500);
+const SEED = 7;
+const BATCH = 1000;
+const IN_FLIGHT = 2;
+const CHUNK = 50_000;
+
+interface RebuildStats {
+  events: number;
+  users: number;
+  items: number;
+  neighbourPairs: number;
+  togetherPairs: number;
+  keysWritten: number;
+  bytesWritten: number;
+  storeOperations: number;
+  parts: number;
+  shards: Record<string, number>;
+}
+
+interface Run {
+  version: string;
+  status: string;
+  durationMs: number | null;
+  stats: RebuildStats & { window?: unknown };
+  error: string | null;
+}
+
+interface RebuildResult {
+  version: string;
+  status: string;
+  split: boolean;
+  /** finishedAt - startedAt as the engine records it. */
+  durationMs: number;
+  /** From sending the POST to seeing the final status. */
+  wallMs: number;
+  stats: RebuildStats;
+  peakMB: number;
+  sampledPeakMB: number;
+  /** workerd restarted during the run (wrangler dev reloads on file changes): its figures do not count. */
+  restarted: boolean;
+  error?: string;
+}
+
+interface SetReport {
+  name: string;
+  source: string;
+  events: number;
+  catalog: number;
+  spanDays: number;
+  windowDays: number;
+  parts: string;
+  loadItemsS: number;
+  loadEventsS: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  /** Pid of the workerd that runs the Worker. */
+  workerd: number;
+  restarts: number;
+  restartedWhileLoading: boolean;
+  /** Peak RSS of the other workerd (wrangler's proxy on the public port), for reference. */
+  proxyMB: number[];
+  startMB: number;
+  loadPeakMB: number;
+  idleMB: number;
+  peakResetOk: boolean;
+  rebuilds: RebuildResult[];
+  partRows: { part: number; stats: Record<string, number>; doneAt: number }[];
+  tables?: TableSizes;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const num = (n: number, decimals = 0) => n.toLocaleString('en', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+const mb = (bytes: number) => fmt(bytes / 1048576, 2);
+
+/** Sends events in chunks (keeps memory flat for 1M); stops at the time bound. */
+async function loadEvents(engine: EngineClient, keys: Keys, chunks: Iterable<ApiEvent[]>, total: number, label: string) {
+  const totals = { accepted: 0, duplicates: 0, rejected: 0 };
+  const started = performance.now();
+  let sent = 0;
+  let lastNote = started;
+  for (const chunk of chunks) {
+    const r = await engine.postEvents(chunk, keys.ingest, { batchSize: BATCH, concurrency: IN_FLIGHT });
+    totals.accepted += r.accepted;
+    totals.duplicates += r.duplicates;
+    totals.rejected += r.rejected;
+    sent += chunk.length;
+    const elapsed = (performance.now() - started) / 1000;
+    if (performance.now() - lastNote > 30_000 && sent < total) {
+      lastNote = performance.now();
+      console.error(`  ${label}: ${num(sent)} / ${num(total)} events loaded (${fmt(elapsed)} s, ${num(sent / elapsed)} events/s)`);
+    }
+    if (elapsed > LOAD_MAX_S && sent < total) throw new Error(`${label}: loading stopped at ${num(sent)} of ${num(total)} events after ${fmt(elapsed)} s (BENCH_LOAD_MAX_S=${LOAD_MAX_S})`);
+  }
+  return { ...totals, seconds: (performance.now() - started) / 1000 };
+}
+
+function* chunked<T>(list: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
+}
+
+function* regroup<T>(pages: Iterable<T[]>, size: number): Generator<T[]> {
+  let out: T[] = [];
+  for (const page of pages) {
+    out.push(...page);
+    if (out.length >= size) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length) yield out;
+}
+
+/**
+ * The runtime workerd of a wrangler dev, re-found when it goes away: wrangler dev watches the
+ * sources and restarts workerd when a file changes (other people edit this repo), which would
+ * otherwise make the memory figures silently wrong. Restarts are counted and reported.
+ */
+function workerdTracker(root: number, port: number) {
+  const seen = new Set<number>();
+  const find = () => {
+    const found = findWorkerd(root);
+    for (const p of found) seen.add(p.pid);
+    return { runtime: runtimeWorkerd(found, port)?.pid, others: found.map((p) => p.pid) };
+  };
+  let { runtime, others } = find();
+  if (runtime === undefined) throw new Error(`no workerd process found below wrangler (pid ${root})`);
+  let pid: number = runtime;
+  let restarts = 0;
+  return {
+    get pid() {
+      return pid;
+    },
+    get restarts() {
+      return restarts;
+    },
+    /** Every workerd pid seen, to make sure none outlives the bench. */
+    seen: () => [...seen],
+    proxies: () => others.filter((p) => p !== pid),
+    /** True when the same runtime process is still alive; otherwise re-finds it and counts a restart. */
+    check(): boolean {
+      if (existsSync(`/proc/${pid}/status`)) return true;
+      ({ runtime, others } = find());
+      if (runtime !== undefined) pid = runtime;
+      restarts++;
+      return false;
+    },
+  };
+}
+
+type Tracker = ReturnType<typeof workerdTracker>;
+
+/** One rebuild through the admin API, followed until its version is final; memory of workerd around it. */
+async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker): Promise<RebuildResult> {
+  workerd.check();
+  const pid = workerd.pid;
+  resetPeak(pid);
+  const sampler = rssSampler(pid);
+  const started = performance.now();
+  const deadline = Date.now() + REBUILD_MAX_S * 1000;
+  try {
+    const outcome = await engine.request<{ version: string; status: string; error?: string }>('POST', '/v1/admin/rebuild', keys.admin);
+    const split = outcome.status === 'split';
+    let run: Run | undefined;
+    for (;;) {
+      const { runs } = await engine.request<{ runs: Run[] }>('GET', '/v1/admin/rebuilds?limit=100', keys.admin);
+      run = runs.find((r) => r.version === outcome.version);
+      if (run && run.status !== 'split' && run.status !== 'running') break;
+      if (Date.now() > deadline) throw new Error(`rebuild ${outcome.version} still ${run?.status ?? 'unlisted'} after ${REBUILD_MAX_S} s (BENCH_REBUILD_MAX_S)`);
+      await sleep(split ? 1000 : 200);
+    }
+    const wallMs = performance.now() - started;
+    const sampledPeakMB = sampler.stop();
+    const restarted = !workerd.check();
+    return {
+      version: outcome.version,
+      status: run.status,
+      split,
+      durationMs: run.durationMs ?? wallMs,
+      wallMs,
+      stats: run.stats,
+      peakMB: restarted ? NaN : memory(pid).peakMB,
+      sampledPeakMB,
+      restarted,
+      ...(run.error ? { error: run.error } : {}),
+    };
+  } finally {
+    sampler.stop();
+  }
+}
+
+/** Loads one set into a fresh scratch D1/KV, rebuilds `repeats` times, stops the stack. */
+async function benchSet(
+  index: number,
+  name: string,
+  source: string,
+  catalog: ApiItem[],
+  events: { total: number; chunks: () => Iterable<ApiEvent[]> },
+  spanDays: number,
+  parts: string,
+  repeats: number,
+): Promise<SetReport> {
+  const { keys } = ensureDevVars();
+  mkdirSync(path.join(ROOT, '.wrangler'), { recursive: true });
+  const scratch = mkdtempSync(path.join(ROOT, '.wrangler', `bench-rebuild-${name}-`));
+  const windowDays = Math.ceil(spanDays) + 2;
+  let stack: LocalStack | undefined;
+  let workerd: Tracker | undefined;
+  try {
+    migrateLocal(scratch);
+    stack = await startLocalStack({ port: PORT + index, persistTo: scratch, vars: { REBUILD_WINDOW_DAYS: String(windowDays), REBUILD_PARTS: parts } });
+    workerd = workerdTracker(stack.process.pid!, PORT + index);
+    const startMB = memory(workerd.pid).rssMB;
+    const engine = engineClient(stack.url);
+    const t0 = performance.now();
+    await engine.putItems(catalog, keys.admin);
+    const loadItemsS = (performance.now() - t0) / 1000;
+    const loaded = await loadEvents(engine, keys, events.chunks(), events.total, name);
+    await sleep(1000);
+    const restartedWhileLoading = !workerd.check();
+    const afterLoad = memory(workerd.pid);
+    const peakResetOk = resetPeak(workerd.pid);
+    await sleep(500);
+    const idleMB = memory(workerd.pid).rssMB;
+    const rebuilds: RebuildResult[] = [];
+    // A run during which workerd restarted does not count; one extra run replaces it.
+    for (let r = 0, extra = 1; r < repeats; r++) {
+      const result = await rebuildOnce(engine, keys, workerd);
+      rebuilds.push(result);
+      if (result.restarted && extra-- > 0) r--;
+      else if (result.status !== 'published') break;
+    }
+    const proxyMB = workerd.proxies().map((p) => (existsSync(`/proc/${p}/status`) ? memory(p).peakMB : NaN));
+    await stack.stop();
+    stack = undefined;
+    const last = rebuilds[rebuilds.length - 1];
+    const partRows = last?.split
+      ? queryLocalD1<{ part: number; stats: string; done_at: number }>(`SELECT part, stats, done_at FROM rebuild_parts WHERE version = '${last.version}' ORDER BY part`, scratch).map((row) => ({
+          part: row.part,
+          stats: JSON.parse(row.stats) as Record<string, number>,
+          doneAt: row.done_at,
+        }))
+      : [];
+    const tables = last?.status === 'published' ? await kvTableSizes(scratch, last.version) : undefined;
+    return {
+      name,
+      source,
+      events: events.total,
+      catalog: catalog.length,
+      spanDays,
+      windowDays,
+      parts,
+      loadItemsS,
+      loadEventsS: loaded.seconds,
+      accepted: loaded.accepted,
+      rejected: loaded.rejected,
+      duplicates: loaded.duplicates,
+      workerd: workerd.pid,
+      restarts: workerd.restarts,
+      restartedWhileLoading,
+      proxyMB,
+      startMB,
+      loadPeakMB: afterLoad.peakMB,
+      idleMB,
+      peakResetOk,
+      rebuilds,
+      partRows,
+      ...(tables ? { tables } : {}),
+    };
+  } finally {
+    if (stack) await stack.stop();
+    await sleep(500);
+    for (const pid of workerd?.seen() ?? []) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')) process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    if (KEEP) console.error(`  kept ${path.relative(ROOT, scratch)}`);
+    else rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function printReport(r: SetReport): string[] {
+  const out: string[] = [];
+  const loadRate = r.accepted / r.loadEventsS;
+  out.push(`${r.name}: ${r.source}`);
+  out.push(`  data       ${num(r.events)} events, ${num(r.catalog)} catalog items; span ${fmt(r.spanDays)} days, shifted to end 1 min ago; REBUILD_WINDOW_DAYS=${r.windowDays}, REBUILD_PARTS=${r.parts}`);
+  out.push(
+    `  load       catalog ${fmt(r.loadItemsS, 2)} s; events ${fmt(r.loadEventsS)} s = ${num(loadRate)} events/s through POST /v1/events (batches of ${BATCH}, ${IN_FLIGHT} in flight); accepted ${num(r.accepted)}, duplicates ${num(r.duplicates)}, rejected ${num(r.rejected)}`,
+  );
+  const ok = r.rebuilds.filter((b) => b.status === 'published');
+  for (const b of r.rebuilds) if (b.status !== 'published') out.push(`  rebuild    ${b.version}: ${b.status}${b.error ? ` (${b.error})` : ''}`);
+  if (ok.length) {
+    const s = ok[ok.length - 1]!.stats;
+    const durations = ok.map((b) => b.durationMs);
+    const d = median(durations);
+    const rate = s.events / (d / 1000);
+    const reads = s.storeOperations - s.keysWritten;
+    out.push(
+      `  rebuild    ${ok[0]!.split ? `split over the queue into ${s.parts} parts` : 'one invocation'}: ${num(s.events)} events read, ${num(s.users)} users, ${num(s.items)} items, ${num(s.neighbourPairs)} neighbour pairs, ${num(s.togetherPairs)} bought-together pairs`,
+    );
+    out.push(
+      `             duration ${fmt(d / 1000, 2)} s (median of ${ok.length}: ${durations.map((x) => fmt(x / 1000, 2)).join(', ')} s; client wall ${fmt(median(ok.map((b) => b.wallMs)) / 1000, 2)} s) = ${num(rate)} events/s = ${fmt(rate / loadRate, 2)}x the API load rate`,
+    );
+    out.push(
+      `  store      KV: ${num(s.keysWritten)} keys written, ${num(s.storeOperations)} operations (${num(s.keysWritten)} puts + ${num(reads)} bulk reads), ${mb(s.bytesWritten)} MB written = ${num(s.bytesWritten / Math.max(1, s.items))} bytes per rebuilt item; shards ${JSON.stringify(s.shards)}`,
+    );
+    if (r.tables) {
+      const t = r.tables;
+      const per = (table: keyof TableSizes, n: number) => `${t[table].keys} keys ${mb(t[table].bytes)} MB (${num(t[table].bytes / Math.max(1, n))} B/entry)`;
+      out.push(`  tables     nb ${per('nb', s.items)}; bt ${per('bt', s.items)}; pf ${per('pf', s.users)}; ct ${per('ct', r.catalog)}; tr ${mb(t.tr.bytes)} MB`);
+    }
+  }
+  for (const p of r.partRows) {
+    const st = p.stats;
+    out.push(`  part ${p.part}     ${num(st.writes ?? 0)} KV puts, ${num(st.reads ?? 0)} bulk reads, ${mb(st.bytesWritten ?? 0)} MB, ${num(st.events ?? 0)} events read, done at +${fmt((p.doneAt - startOf(r)) / 1000, 1)} s`);
+  }
+  const peaks = ok.map((b) => b.peakMB);
+  out.push(
+    `  workerd    runtime pid ${r.workerd} (wrangler's proxy workerd: peak ${r.proxyMB.map((x) => fmt(x)).join(', ')} MB, not counted): RSS ${fmt(r.startMB)} MB at start, peak ${fmt(r.loadPeakMB)} MB while loading, ${fmt(r.idleMB)} MB idle after loading (baseline); ` +
+      (peaks.length
+        ? `rebuild peak ${fmt(median(peaks))} MB (VmHWM${r.peakResetOk ? ' reset before each run' : ' NOT resettable, includes loading'}; median of ${peaks.length}; max ${fmt(Math.max(...peaks))}) = +${fmt(median(peaks) - r.idleMB)} MB over idle; sampled VmRSS peak ${fmt(median(ok.map((b) => b.sampledPeakMB)))} MB`
+        : 'no published rebuild'),
+  );
+  return out;
+}
+
+/** Start of the last run (ms), from its stats window or its version name. */
+function startOf(r: SetReport): number {
+  const last = r.rebuilds[r.rebuilds.length - 1]!;
+  return parseInt(last.version.slice(1, -4), 36);
+}
+
+const reports: SetReport[] = [];
+let failed = false;
+const benchStarted = performance.now();
+let index = 0;
+for (const name of SETS) {
+  try {
+    const set = realSet(name, Date.now());
+    console.error(`bench:rebuild ${name}: ${num(set.events.length)} events, ${num(set.items.length)} items...`);
+    const report = await benchSet(index++, name, set.source, set.items, { total: set.events.length, chunks: () => chunked(set.events, CHUNK) }, set.spanDays, 'auto', REPEATS);
+    reports.push(report);
+    console.log(printReport(report).join('\n') + '\n');
+  } catch (err) {
+    failed = true;
+    console.error(`bench:rebuild ${name} failed: ${err instanceof Error ? err.stack : String(err)}`);
+  }
+}
+if (SYNTHETIC > 0) {
+  try {
+    const options = { events: SYNTHETIC, seed: SEED, pageSize: 1000 };
+    const { newest, oldest } = syntheticSpan(options);
+    const now = Date.now();
+    const items = syntheticItems(SYNTHETIC);
+    console.error(`bench:rebuild synthetic: ${num(SYNTHETIC)} events, ${num(items.length)} items...`);
+    const report = await benchSet(
+      index++,
+      'synthetic',
+      `syntheticEventPages({ events: ${SYNTHETIC}, seed: ${SEED} }) (power law, ${num(SYNTHETIC / 10)} users, ${num(items.length)} items)`,
+      items,
+      { total: SYNTHETIC, chunks: () => regroup(syntheticApiPages(options, now, newest), CHUNK) },
+      (newest - oldest) / 86_400_000,
+      PARTS,
+      SYNTHETIC_REPEATS,
+    );
+    reports.push(report);
+    console.log(printReport(report).join('\n') + '\n');
+  } catch (err) {
+    failed = true;
+    console.error(`bench:rebuild synthetic failed: ${err instanceof Error ? err.stack : String(err)}`);
+  }
+}
+console.log(`bench:rebuild done in ${fmt((performance.now() - benchStarted) / 1000)} s${failed ? ' (with failures, see above)' : ''}`);
+if (env.BENCH_JSON) console.log(JSON.stringify(reports));
+if (failed || reports.some((r) => r.rebuilds.some((b) => b.status !== 'published'))) process.exitCode = 1;

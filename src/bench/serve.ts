@@ -1,0 +1,79 @@
+/**
+ * `npm run bench:serve`: serving on the local stack (wrangler dev, local D1 and KV) with the
+ * demo shop. Throughput of "for you" (a history of 50 items, 100 neighbours per item) and of
+ * "similar items" next to `GET /health` in the same run, and the CPU time of each request
+ * measured inside the isolate (the `Server-Timing` cpu figure: wall time minus store waits),
+ * from requests sent one at a time after the throughput rounds.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { loadDemoShop } from '../cli/demo-shop.ts';
+import { engineClient } from '../cli/engine-client.ts';
+import { ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../cli/local-stack.ts';
+import { demoCatalog } from '../demo/catalog.ts';
+import { seededRandom } from '../demo/random.ts';
+import { fmt, median, throughput } from './measure.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
+/** Requests per kind sent one at a time for the CPU figure (concurrent clients on 2 cores would inflate it). */
+const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 500);
+
+const { keys } = ensureDevVars();
+const scratch = mkdtempSync(path.join(ROOT, '.wrangler', 'bench-serve-'));
+migrateLocal(scratch);
+const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8792), persistTo: scratch });
+const engine = engineClient(stack.url);
+const random = seededRandom(17);
+const items = demoCatalog().map((p) => p.item.id);
+const cpu: Record<string, number[]> = { 'for-you': [], similar: [] };
+
+const forYouPath = () => {
+  const history = Array.from({ length: 50 }, () => random.pick(items));
+  return `/v1/recommend/for-you?user=shopper-${random.int(1, 3000)}&k=10&recent=${[...new Set(history)].join(',')}`;
+};
+const similarPath = () => `/v1/items/${random.pick(items)}/similar?k=10`;
+
+const get = async (route: string, label?: string) => {
+  const res = await fetch(`${stack.url}${route}`, { headers: { authorization: `Bearer ${keys.ingest}` } });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`${route}: ${res.status}`);
+  const ms = res.headers.get('server-timing')?.match(/cpu;dur=([\d.]+)/)?.[1];
+  if (label && ms) cpu[label]!.push(Number(ms));
+};
+
+const rates: Record<string, number[]> = { health: [], 'for-you': [], similar: [] };
+try {
+  const loaded = await loadDemoShop(engine, keys);
+  const rebuilt = await engine.request<{ status: string; stats: { neighbourPairs: number; items: number } }>('POST', '/v1/admin/rebuild', keys.admin);
+  console.log(`demo shop: ${loaded.events} events, ${rebuilt.stats.items} items, ${rebuilt.stats.neighbourPairs} neighbour pairs (${fmt(rebuilt.stats.neighbourPairs / rebuilt.stats.items, 0)} per item)`);
+  for (let i = 0; i < 50; i++) await Promise.all([get(forYouPath()), get(similarPath())]);
+  cpu['for-you'] = [];
+  cpu.similar = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    rates.health!.push(await throughput(CLIENTS, SECONDS, () => get('/health')));
+    rates['for-you']!.push(await throughput(CLIENTS, SECONDS, () => get(forYouPath())));
+    rates.similar!.push(await throughput(CLIENTS, SECONDS, () => get(similarPath())));
+  }
+  for (let i = 0; i < CPU_REQUESTS; i++) {
+    await get(forYouPath(), 'for-you');
+    await get(similarPath(), 'similar');
+  }
+} finally {
+  await stack.stop();
+  if (!process.env.KEEP) rmSync(scratch, { recursive: true, force: true });
+}
+
+const health = median(rates.health!);
+/**
+ * The isolate's clock ticks in whole milliseconds, so one request's figure is quantized; the
+ * mean of a batch is not biased by that. The figure is the median over batches of 25 requests.
+ */
+const batchMedian = (values: number[]) => median(Array.from({ length: Math.floor(values.length / 25) }, (_, b) => values.slice(b * 25, b * 25 + 25).reduce((s, v) => s + v, 0) / 25));
+console.log(`serve benchmark: ${ROUNDS} rounds x ${SECONDS} s per endpoint, ${CLIENTS} clients, medians; CPU from ${CPU_REQUESTS} sequential requests per kind
+  GET /health                 ${fmt(health)} req/s (rounds ${rates.health!.map((r) => fmt(r)).join(', ')})`);
+for (const kind of ['for-you', 'similar'] as const) {
+  const rate = median(rates[kind]!);
+  console.log(`  ${kind.padEnd(27)} ${fmt(rate)} req/s (rounds ${rates[kind]!.map((r) => fmt(r)).join(', ')}) = ${fmt(rate / health, 2)} x /health; CPU in the isolate: ${fmt(batchMedian(cpu[kind]!), 3)} ms per request (median of ${Math.floor(cpu[kind]!.length / 25)} batch means of 25 requests)`);
+}

@@ -1,0 +1,131 @@
+/**
+ * widget.js end to end: `wrangler dev` with a scratch D1/KV, a shop page on another origin that
+ * embeds the script with one tag, and Debian's Chromium (playwright-core, no downloaded browser).
+ * Without /usr/bin/chromium the test is skipped loudly; with CI set it fails instead.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineClient } from '../../src/cli/engine-client.ts';
+import { type LocalStack, ROOT, ensureDevVars, migrateLocal, queryLocalD1, startLocalStack } from '../../src/cli/local-stack.ts';
+import { ANCHOR, HOSTILE_ID, HOSTILE_TITLE, shopCatalog } from './shop-data.ts';
+import { type ShopPage, freePort, startShopPage } from './shop-page.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SCREENSHOT = '/tmp/widget.png';
+const inCi = Boolean(process.env.CI) && !['0', 'false'].includes(process.env.CI!.toLowerCase());
+const haveChromium = existsSync(CHROMIUM);
+
+if (!haveChromium && !inCi) {
+  console.warn(`\n${'!'.repeat(78)}\n!! ${CHROMIUM} not found: the widget browser test is SKIPPED (apt-get install chromium).\n!! It runs in CI.\n${'!'.repeat(78)}\n`);
+}
+
+type EventRow = { type: string; item_id: string | null; items: string | null; rid: string | null; session: string | null; context: string | null };
+
+describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', () => {
+  const persistTo = path.join(ROOT, '.wrangler', `browser-test-${process.pid}-${Date.now()}`);
+  let stack: LocalStack | undefined;
+  let shop: ShopPage | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const dialogs: string[] = [];
+  const consoleLines: string[] = [];
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`CI is set and ${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).`);
+    const { keys } = ensureDevVars();
+    mkdirSync(persistTo, { recursive: true });
+    migrateLocal(persistTo);
+    shop = await startShopPage(await freePort());
+    stack = await startLocalStack({ port: await freePort(), persistTo, vars: { ALLOWED_ORIGINS: shop.origin }, verbose: process.env.VERBOSE === '1' });
+
+    const engine = engineClient(stack.url);
+    const { items, events } = shopCatalog(shop.origin);
+    await engine.putItems(items, keys.admin);
+    expect((await engine.postEvents(events, keys.ingest)).rejected).toBe(0);
+    expect(await engine.request('POST', '/v1/admin/rebuild', keys.admin)).toMatchObject({ status: 'published' });
+
+    shop.setHome(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Wireless earbuds - demo shop</title>
+<style>body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1040px;color:#1f2328}</style></head>
+<body>
+<h1>Wireless earbuds Classic</h1>
+<p>A product page of the demo shop, with two widgets below.</p>
+<div data-recommend="similar" data-item="${ANCHOR}" data-k="8"></div>
+<div data-recommend="for-you" data-k="6"></div>
+<script src="${stack.url}/widget.js" data-key="${keys.ingest}" async></script>
+</body></html>`);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    page.setDefaultTimeout(30_000);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch((err: unknown) => console.error('closing chromium', err));
+    await stack?.stop();
+    await shop?.close();
+    rmSync(persistTo, { recursive: true, force: true });
+  });
+
+  it('renders product cards, shows a hostile title as text, and records impression and click with the rid', async () => {
+    await page.goto(`${shop!.origin}/`, { waitUntil: 'load' });
+    const similar = page.locator('[data-recommend="similar"]');
+    await similar.locator('li[data-item]').first().waitFor({ state: 'visible' }).catch((err: unknown) => {
+      throw new Error(`no cards rendered: ${String(err)}\nbrowser console:\n${consoleLines.join('\n')}`);
+    });
+    await page.locator('[data-recommend="for-you"] li[data-item]').first().waitFor({ state: 'visible' });
+    await page.waitForFunction('Array.from(document.images).every((img) => img.complete)', undefined, { timeout: 15_000 });
+
+    const cards = similar.locator('li[data-item]');
+    const rendered = {
+      rid: (await similar.locator('[data-rid]').getAttribute('data-rid')) ?? '',
+      items: await Promise.all((await cards.all()).map(async (li) => (await li.getAttribute('data-item')) ?? '')),
+      titles: await similar.locator('.ep-title').allTextContents(),
+      injected: await similar.locator('img[src="x"], img[onerror], script').count(),
+      cardWidth: (await similar.locator('.ep-card').first().boundingBox())?.width ?? 0,
+    };
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    expect(rendered.rid).toMatch(/^r-/);
+    expect(rendered.items.length).toBeGreaterThanOrEqual(4);
+    expect(rendered.items).toContain(HOSTILE_ID);
+    expect(rendered.titles).toContain(HOSTILE_TITLE);
+    expect(rendered.injected).toBe(0);
+    expect(rendered.cardWidth).toBeGreaterThan(100);
+    expect(dialogs).toEqual([]);
+    const forYouReasons = await page.locator('[data-recommend="for-you"] .ep-reason').allTextContents();
+    expect(forYouReasons.some((r) => r.startsWith('because you viewed'))).toBe(true);
+
+    const visitor = String(await page.evaluate('window.edgePersonalize.visitor'));
+    expect(visitor).toMatch(/^[0-9a-f-]{36}$/);
+    const clicked = rendered.items[1]!;
+    await Promise.all([page.waitForURL(`${shop!.origin}/p/${clicked}`), similar.locator(`a[data-item="${clicked}"]`).click()]);
+
+    const events = await waitForEvents(persistTo, visitor, (rows) => rows.some((r) => r.type === 'click') && rows.filter((r) => r.type === 'impression').length >= 2);
+    const impression = events.find((r) => r.type === 'impression' && r.rid === rendered.rid);
+    expect(JSON.parse(impression?.items ?? '[]')).toEqual(rendered.items);
+    expect(JSON.parse(impression?.context ?? '{}')).toMatchObject({ widget: 'similar' });
+    const click = events.find((r) => r.type === 'click');
+    expect(click).toMatchObject({ item_id: clicked, rid: rendered.rid, session: impression?.session });
+    expect(dialogs).toEqual([]);
+  });
+});
+
+/** Polls the local D1 (a bounded number of times) until the visitor's events satisfy `done`. */
+async function waitForEvents(persistTo: string, visitor: string, done: (rows: EventRow[]) => boolean): Promise<EventRow[]> {
+  let rows: EventRow[] = [];
+  for (let attempt = 0; attempt < 15; attempt++) {
+    rows = queryLocalD1<EventRow>(`SELECT type, item_id, items, rid, session, context FROM events WHERE user_id = '${visitor}' ORDER BY seq`, persistTo);
+    if (done(rows)) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`events of ${visitor} never landed in D1; found: ${JSON.stringify(rows)}`);
+}
