@@ -5,6 +5,8 @@ import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { errorResponses, jsonContent } from '../src/http/openapi.ts';
 import { eraseUser } from '../src/privacy/erase-user.ts';
+import { profileEraser } from '../src/privacy/profile-eraser.ts';
+import { openTableStore } from '../src/tables/open-store.ts';
 
 /** Privacy endpoints (admin key). */
 export const users = createRouter();
@@ -20,12 +22,20 @@ users.openapi(
     security: [{ adminKey: [] }],
     request: { params: z.object({ id: IdSchema.openapi({ param: { name: 'id', in: 'path' } }) }) },
     responses: {
-      200: jsonContent(z.object({ user: z.string(), deleted: z.record(z.string(), z.number().int()) }), 'What went, per store'),
+      200: jsonContent(
+        z.object({
+          user: z.string(),
+          deleted: z.record(z.string(), z.number().int()).openapi({ description: 'Rows or records removed, per store.' }),
+          pending: z.array(z.string()).openapi({ description: 'Stores that could not be reached: their derived records go at the next rebuild.' }),
+        }),
+        'What went, per store',
+      ),
       ...errorResponses,
     },
   }),
   async (c) => {
     const user = c.req.valid('param').id;
-    return c.json({ user, deleted: await eraseUser(openDatabase(c.env.DB), user) }, 200);
+    const db = openDatabase(c.env.DB);
+    return c.json({ user, ...(await eraseUser(db, user, [profileEraser(openTableStore(c.env), db)])) }, 200);
   },
 );

@@ -200,6 +200,18 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
   });
 });
 
+describe('erasure of a shopper', () => {
+  it('removes the profile from the tables as well as the events', async () => {
+    const victim = events.find((e) => e.type === 'purchase' && e.user !== buyer)!.user;
+    const before = await get(`/v1/recommend/for-you?user=${victim}&k=5`);
+    expect(before.items.some((i) => i.reason.startsWith('because you'))).toBe(true);
+    const res = await call(`/v1/users/${victim}`, { method: 'DELETE', headers: ADMIN });
+    expect(await res.json()).toMatchObject({ user: victim, deleted: { events: expect.any(Number), profiles: 1 }, pending: [] });
+    const after = await get(`/v1/recommend/for-you?user=${victim}&k=5`);
+    expect(after.items.every((i) => !i.reason.startsWith('because you'))).toBe(true);
+  });
+});
+
 describe('chat product advice', () => {
   it('answers "something like X" with X and items like it', async () => {
     const res = await send('POST', '/v1/chat', { message: 'Can you recommend something like the espresso machine?', session: uniq('chat') });

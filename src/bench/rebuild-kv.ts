@@ -16,7 +16,10 @@ export async function kvTableSizes(persistTo: string, version: string): Promise<
   const index = readdirSync(objects).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
   const namespace = readdirSync(kv).find((f) => f !== 'miniflare-KVNamespaceObject');
   if (!index || !namespace) return undefined;
-  const { DatabaseSync } = await import('node:sqlite');
+  // node:sqlite is stable enough for reading an index; keep its ExperimentalWarning out of the report.
+  const emitWarning = process.emitWarning;
+  process.emitWarning = (() => undefined) as typeof process.emitWarning;
+  const { DatabaseSync } = await import('node:sqlite').finally(() => (process.emitWarning = emitWarning));
   const db = new DatabaseSync(path.join(objects, index), { readOnly: true });
   try {
     const rows = db.prepare('SELECT key, blob_id FROM _mf_entries WHERE key LIKE ?').all(`t:${version}:%`) as { key: string; blob_id: string }[];

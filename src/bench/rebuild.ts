@@ -39,6 +39,9 @@ const SEED = 7;
 const BATCH = 1000;
 const IN_FLIGHT = 2;
 const CHUNK = 50_000;
+/** KV's limit per invocation (PLATFORM.md) and the rebuild's default page size, to annotate the parts. */
+const KV_OPS_PER_INVOCATION = 1000;
+const PAGE_SIZE = 5000;
 
 interface RebuildStats {
   events: number;
@@ -326,8 +329,12 @@ function printReport(r: SetReport): string[] {
   out.push(
     `  load       catalog ${fmt(r.loadItemsS, 2)} s; events ${fmt(r.loadEventsS)} s = ${num(loadRate)} events/s through POST /v1/events (batches of ${BATCH}, ${IN_FLIGHT} in flight); accepted ${num(r.accepted)}, duplicates ${num(r.duplicates)}, rejected ${num(r.rejected)}`,
   );
-  const ok = r.rebuilds.filter((b) => b.status === 'published');
-  for (const b of r.rebuilds) if (b.status !== 'published') out.push(`  rebuild    ${b.version}: ${b.status}${b.error ? ` (${b.error})` : ''}`);
+  if (r.restarts) out.push(`  WARNING    workerd restarted ${r.restarts}x (wrangler dev reloads when a source file changes)${r.restartedWhileLoading ? ', once while loading: the idle/loading memory figures are of the new process' : ''}`);
+  const ok = r.rebuilds.filter((b) => b.status === 'published' && !b.restarted);
+  for (const b of r.rebuilds) {
+    if (b.restarted) out.push(`  rebuild    ${b.version}: ${b.status}, but workerd restarted during it: not counted`);
+    else if (b.status !== 'published') out.push(`  rebuild    ${b.version}: ${b.status}${b.error ? ` (${b.error})` : ''}`);
+  }
   if (ok.length) {
     const s = ok[ok.length - 1]!.stats;
     const durations = ok.map((b) => b.durationMs);
@@ -338,26 +345,35 @@ function printReport(r: SetReport): string[] {
       `  rebuild    ${ok[0]!.split ? `split over the queue into ${s.parts} parts` : 'one invocation'}: ${num(s.events)} events read, ${num(s.users)} users, ${num(s.items)} items, ${num(s.neighbourPairs)} neighbour pairs, ${num(s.togetherPairs)} bought-together pairs`,
     );
     out.push(
-      `             duration ${fmt(d / 1000, 2)} s (median of ${ok.length}: ${durations.map((x) => fmt(x / 1000, 2)).join(', ')} s; client wall ${fmt(median(ok.map((b) => b.wallMs)) / 1000, 2)} s) = ${num(rate)} events/s = ${fmt(rate / loadRate, 2)}x the API load rate`,
+      `             duration ${fmt(d / 1000, 2)} s (median of ${ok.length}: ${durations.map((x) => fmt(x / 1000, 2)).join(', ')} s; client wall ${fmt(median(ok.map((b) => b.wallMs)) / 1000, 2)} s) = ${num(rate)} events/s = ${fmt(rate / loadRate, 2)}x the API load rate of this run`,
     );
     out.push(
       `  store      KV: ${num(s.keysWritten)} keys written, ${num(s.storeOperations)} operations (${num(s.keysWritten)} puts + ${num(reads)} bulk reads), ${mb(s.bytesWritten)} MB written = ${num(s.bytesWritten / Math.max(1, s.items))} bytes per rebuilt item; shards ${JSON.stringify(s.shards)}`,
     );
     if (r.tables) {
       const t = r.tables;
-      const per = (table: keyof TableSizes, n: number) => `${t[table].keys} keys ${mb(t[table].bytes)} MB (${num(t[table].bytes / Math.max(1, n))} B/entry)`;
-      out.push(`  tables     nb ${per('nb', s.items)}; bt ${per('bt', s.items)}; pf ${per('pf', s.users)}; ct ${per('ct', r.catalog)}; tr ${mb(t.tr.bytes)} MB`);
+      const per = (table: keyof TableSizes, n: number, what: string) => `${num(t[table].keys)} keys ${mb(t[table].bytes)} MB (${num(t[table].bytes / Math.max(1, n))} B/${what})`;
+      out.push(`  tables     nb ${per('nb', s.items, 'item')}; bt ${per('bt', s.items, 'item')}; pf ${per('pf', s.users, 'user')}; ct ${per('ct', r.catalog, 'catalog item')}; tr 1 key ${mb(t.tr.bytes)} MB`);
     }
   }
-  for (const p of r.partRows) {
-    const st = p.stats;
-    out.push(`  part ${p.part}     ${num(st.writes ?? 0)} KV puts, ${num(st.reads ?? 0)} bulk reads, ${mb(st.bytesWritten ?? 0)} MB, ${num(st.events ?? 0)} events read, done at +${fmt((p.doneAt - startOf(r)) / 1000, 1)} s`);
+  if (r.partRows.length) {
+    const start = startOf(r);
+    let previous = start;
+    for (const p of r.partRows.slice().sort((a, b) => a.doneAt - b.doneAt)) {
+      const st = p.stats;
+      const puts = st.writes ?? 0;
+      out.push(
+        `  part ${String(p.part).padEnd(6)}${num(puts).padStart(6)} KV puts${puts + (st.reads ?? 0) > KV_OPS_PER_INVOCATION ? ` (OVER KV's ${num(KV_OPS_PER_INVOCATION)} operations per invocation)` : ''}, ${mb(st.bytesWritten ?? 0)} MB, ${num(st.events ?? 0)} events read in ${num(Math.floor((st.events ?? 0) / PAGE_SIZE) + 1)} D1 pages, done at +${fmt((p.doneAt - start) / 1000, 1)} s (${fmt((p.doneAt - previous) / 1000, 1)} s after the previous)`,
+      );
+      previous = p.doneAt;
+    }
   }
   const peaks = ok.map((b) => b.peakMB);
   out.push(
-    `  workerd    runtime pid ${r.workerd} (wrangler's proxy workerd: peak ${r.proxyMB.map((x) => fmt(x)).join(', ')} MB, not counted): RSS ${fmt(r.startMB)} MB at start, peak ${fmt(r.loadPeakMB)} MB while loading, ${fmt(r.idleMB)} MB idle after loading (baseline); ` +
+    `  workerd    runtime pid ${r.workerd}: RSS ${fmt(r.startMB)} MB at start, peak ${fmt(r.loadPeakMB)} MB while loading, ${fmt(r.idleMB)} MB idle after loading (baseline); ` +
       (peaks.length
-        ? `rebuild peak ${fmt(median(peaks))} MB (VmHWM${r.peakResetOk ? ' reset before each run' : ' NOT resettable, includes loading'}; median of ${peaks.length}; max ${fmt(Math.max(...peaks))}) = +${fmt(median(peaks) - r.idleMB)} MB over idle; sampled VmRSS peak ${fmt(median(ok.map((b) => b.sampledPeakMB)))} MB`
+        ? `rebuild peak ${fmt(median(peaks))} MB (VmHWM${r.peakResetOk ? ' reset before each run' : ' NOT resettable, includes loading'}; median of ${peaks.length}, max ${fmt(Math.max(...peaks))}) = +${fmt(median(peaks) - r.idleMB)} MB over idle; sampled VmRSS peak ${fmt(median(ok.map((b) => b.sampledPeakMB)))} MB` +
+          `; wrangler's proxy workerd (not counted): peak ${r.proxyMB.map((x) => fmt(x)).join(', ')} MB`
         : 'no published rebuild'),
   );
   return out;

@@ -30,6 +30,6 @@ export { createTrendingBuilder } from './trending.ts';
 export type { UserProfile, UserProfileOptions, UserProfilesBuilder } from './user-profile.ts';
 export { createUserProfilesBuilder, profileHistory } from './user-profile.ts';
 export type { HistoryEntry, Recommendation, RecommendOptions } from './recommend.ts';
-export { recommendFromHistory } from './recommend.ts';
+export { defaultScoring, recommendFromHistory, scoredHistoryItems } from './recommend.ts';
 export type { RebuildBuilder, RebuildOptions, RebuildTables } from './rebuild-builder.ts';
 export { createRebuildBuilder } from './rebuild-builder.ts';

@@ -32,6 +32,19 @@ export interface RecommendOptions {
   maxHistory?: number;
 }
 
+/** Scoring defaults tuned by the offline evaluation (src/model/README.md): the 5 latest items, 6 h half-life. */
+export const defaultScoring = { maxHistory: 5, halfLifeMs: 6 * 3_600_000 } as const;
+
+/**
+ * The history items scoring will use: the `maxHistory` most recently touched distinct items,
+ * newest first. Serving fetches neighbour lists for these only.
+ */
+export function scoredHistoryItems(history: readonly HistoryEntry[], maxHistory: number = defaultScoring.maxHistory): string[] {
+  const latest = new Map<string, number>();
+  for (const h of history) latest.set(h.item, Math.max(latest.get(h.item) ?? -Infinity, h.ts));
+  return [...latest].sort((a, b) => b[1] - a[1]).slice(0, maxHistory).map(([item]) => item);
+}
+
 /** A recommended item, its score and the history item that contributed most. */
 export interface Recommendation {
   item: string;
@@ -54,8 +67,8 @@ export interface Recommendation {
  */
 export function recommendFromHistory(options: RecommendOptions): Recommendation[] {
   const { history, limit = 10, exclude, includeSeen = false } = options;
-  const halfLifeMs = options.halfLifeMs ?? 6 * 3_600_000;
-  const maxHistory = options.maxHistory ?? 5;
+  const halfLifeMs = options.halfLifeMs ?? defaultScoring.halfLifeMs;
+  const maxHistory = options.maxHistory ?? defaultScoring.maxHistory;
   const now = options.now ?? history.reduce((latest, h) => Math.max(latest, h.ts), -Infinity);
   const lookup = neighboursOf(options.neighbours);
 

@@ -2,9 +2,6 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { events } from '../db/schema.ts';
 
-/** Rows removed by an erasure, per store. */
-export type ErasureCounts = Record<string, number>;
-
 /** Something else that holds data about a user and can forget it (the derived table store). */
 export interface UserDataHolder {
   /** Name reported in the counts. */
@@ -13,13 +10,27 @@ export interface UserDataHolder {
   eraseUser(userId: string): Promise<number>;
 }
 
+/** What an erasure removed, per store, and which stores could not be reached (they forget at the next rebuild). */
+export interface Erasure {
+  deleted: Record<string, number>;
+  pending: string[];
+}
+
 /**
- * Erases a user: every event in the log, then every derived record held elsewhere.
- * Returns how many rows or records went, per store.
+ * Erases a user: every event in the log, then every derived record held elsewhere. A holder
+ * that fails is reported as pending instead of failing the erasure: its records are derived
+ * from the log, so the next rebuild drops them.
  */
-export async function eraseUser(db: Database, userId: string, holders: readonly UserDataHolder[] = []): Promise<ErasureCounts> {
+export async function eraseUser(db: Database, userId: string, holders: readonly UserDataHolder[] = []): Promise<Erasure> {
   const gone = await db.delete(events).where(eq(events.userId, userId)).run();
-  const counts: ErasureCounts = { events: gone.meta.changes ?? 0 };
-  for (const holder of holders) counts[holder.name] = await holder.eraseUser(userId);
-  return counts;
+  const erasure: Erasure = { deleted: { events: gone.meta.changes ?? 0 }, pending: [] };
+  for (const holder of holders) {
+    try {
+      erasure.deleted[holder.name] = await holder.eraseUser(userId);
+    } catch (err) {
+      console.error(`erasure of ${holder.name} pending`, err);
+      erasure.pending.push(holder.name);
+    }
+  }
+  return erasure;
 }

@@ -1,7 +1,7 @@
 import { OVERRIDES_KEY, parseOverrides } from '../catalog/availability.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { Env } from '../env.ts';
-import type { HistoryEntry } from '../model/recommend.ts';
+import { type HistoryEntry, scoredHistoryItems } from '../model/recommend.ts';
 import type { UserProfile } from '../model/user-profile.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
 import { ApiError } from '../http/errors.ts';
@@ -109,7 +109,7 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   if (!manifest) throw new Error('no recommendation tables published yet');
   const profile = user ? entryOf<UserProfile>(read, manifest, 'pf', user) : undefined;
   const history = kind === 'for-you' ? historyOf(profile, fresh, recent, now) : [];
-  if (history.length) read = await readMore(deps.store, deps.cacheName, read, history.map((h) => shardKey(manifest, 'nb', h.item)));
+  if (history.length) read = await readMore(deps.store, deps.cacheName, read, scoredHistoryItems(history).map((id) => shardKey(manifest, 'nb', id)));
   const trending = read.decoded<Trending>(tableKey(manifest.version, 'tr'), JSON.parse) ?? { global: [], popular: [], byCategory: {} };
   const neighbours = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'nb', id));
   const together = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'bt', id), 3);

@@ -5,6 +5,8 @@ import { MAX_KEYS_PER_READ, type TableStore } from '../tables/table-store.ts';
 const MANIFEST_TTL_MS = 15_000;
 /** Memory an isolate gives to cached shards, text and decoded (versioned keys never go stale, so no TTL). */
 const SHARD_CACHE_BYTES = 24 * 1024 * 1024;
+/** Profile shards are read with every request, never cached: an erased shopper's profile must not linger in isolates. */
+const UNCACHED = ':pf:';
 /** A value is budgeted as its text plus its decoded form (about three times the text). */
 const DECODED_FACTOR = 4;
 
@@ -63,7 +65,7 @@ export async function readTables(store: TableStore, cacheName: string, unversion
   }
   const manifest = cache.manifest;
   for (const [key, value] of values) {
-    if (value !== null && manifest && key.startsWith(`t:${manifest.version}:`)) remember(cache, key, value);
+    if (value !== null && manifest && key.startsWith(`t:${manifest.version}:`) && !key.includes(UNCACHED)) remember(cache, key, value);
   }
   const value = (key: string) => (values.has(key) ? values.get(key) : cache.shards.get(key));
   return { manifest, roundTrips, value, decoded: (key, decode) => decodedValue(cache, key, value(key), decode) };

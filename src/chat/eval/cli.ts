@@ -2,7 +2,8 @@
  * FAQ matching evaluation.
  *
  *   npm run -s eval:faq -- --faqs FAQS.jsonl --queries QUERIES.jsonl [--json] [--no-synonyms] [--tuning JSON]
- *   npm run -s eval:faq -- convert --from bitext|atec|clinc150 --in PATH --out-dir DIR [--split test|calib]
+ *   npm run -s eval:faq -- convert --from bitext|atec|clinc150 --in PATH --out-dir DIR [--split test|calib|dev|all]
+ *     (bitext: test|dev|all; atec, clinc150: test|calib)
  *   npm run -s eval:faq -- calibrate --set DIR [--set DIR ...]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -48,12 +49,14 @@ const command = positionals[0] ?? 'eval';
 if (command === 'convert') {
   const input = values.in ?? fail('--in PATH is required');
   const outDir = values['out-dir'] ?? fail('--out-dir DIR is required');
-  const split = values.split === 'calib' ? 'calib' : 'test';
+  const split = values.split ?? 'test';
+  const known: Record<string, string[]> = { bitext: ['test', 'dev', 'all'], atec: ['test', 'calib'], clinc150: ['test', 'calib'] };
+  if (!(known[values.from ?? '']?.includes(split) ?? true)) fail(`--split ${split} is not available for ${values.from} (${known[values.from!]!.join('|')})`);
   const text = readFileSync(input, 'utf8');
   const converters: Record<string, () => EvalSet> = {
-    bitext: () => convertBitext(text),
-    atec: () => convertAtec(text, split),
-    clinc150: () => convertClinc(text, split),
+    bitext: () => convertBitext(text, split as 'test' | 'dev' | 'all'),
+    atec: () => convertAtec(text, split as 'test' | 'calib'),
+    clinc150: () => convertClinc(text, split as 'test' | 'calib'),
   };
   const convert = converters[values.from ?? ''];
   if (!convert) fail('--from bitext|atec|clinc150 is required');

@@ -2,7 +2,8 @@
  * Converts public FAQ-matching data sets into the evaluation format:
  * `faqs.jsonl` ({ id, question, alternatives, answer, lang }) and
  * `queries.jsonl` ({ text, expected }), written outside the repository.
- * `split` "test" gives the measured set, "calib" a disjoint calibration set.
+ * `split` "test" gives the measured set; "calib" (ATEC, CLINC150) and "dev"
+ * (Bitext) give disjoint sets for calibration and tuning.
  * ATEC and CLINC150 have no answers: their entries get an empty answer, so
  * only the phrasings are matched (no label leaks through the answer text).
  */
@@ -34,8 +35,17 @@ export interface EvalSet {
 export const PHRASINGS_PER_ENTRY = 5;
 const SEED = 20260601;
 
-/** Bitext: per intent, 5 seeded phrasings form the entry; every other phrasing is a query. No calibration split. */
-export function convertBitext(csv: string): EvalSet {
+/** Bitext queries per intent held out for tuning (`--split dev`); never reported. */
+export const DEV_PER_INTENT = 50;
+
+/**
+ * Bitext: per intent, 5 seeded phrasings form the entry (the same in every
+ * split); of the other phrasings, a seeded sample of {@link DEV_PER_INTENT}
+ * is the development split (anything tuned is tuned there) and the rest is
+ * the reported test split. `all` (dev + test) exists only for comparison
+ * with figures published before the split.
+ */
+export function convertBitext(csv: string, split: 'test' | 'dev' | 'all' = 'test'): EvalSet {
   const byIntent = new Map<string, { phrasings: string[]; answer: string }>();
   for (const row of parseCsvRecords(csv)) {
     const intent = row.intent ?? '';
@@ -49,7 +59,10 @@ export function convertBitext(csv: string): EvalSet {
     const [question, ...rest] = shuffled(group.phrasings, random);
     const alternatives = rest.slice(0, PHRASINGS_PER_ENTRY - 1);
     set.faqs.push({ id: intent, question: question!, alternatives, answer: group.answer, lang: 'en' });
-    for (const text of rest.slice(PHRASINGS_PER_ENTRY - 1)) set.queries.push({ text, expected: intent });
+    // The order after the entry's phrasings is already a seeded shuffle: its head is the dev sample.
+    const others = rest.slice(PHRASINGS_PER_ENTRY - 1);
+    const picked = split === 'all' ? others : split === 'dev' ? others.slice(0, DEV_PER_INTENT) : others.slice(DEV_PER_INTENT);
+    for (const text of picked) set.queries.push({ text, expected: intent });
   }
   return set;
 }
