@@ -7,7 +7,9 @@ import { errorResponses, jsonContent } from '../src/http/openapi.ts';
 import type { PartJob } from '../src/rebuild/build-part.ts';
 import { rebuildDeps } from '../src/rebuild/deps.ts';
 import { runRebuild, runRebuildPart } from '../src/rebuild/run-rebuild.ts';
+import { refreshTrending } from '../src/rebuild/fresh-trending.ts';
 import { listRuns } from '../src/rebuild/runs.ts';
+import { openTableStore } from '../src/tables/open-store.ts';
 
 const OutcomeSchema = z
   .object({ version: z.string(), status: z.enum(['published', 'split', 'skipped', 'failed']), stats: z.record(z.string(), z.unknown()), error: z.string().optional() })
@@ -56,8 +58,29 @@ rebuild.openapi(
   async (c) => c.json({ runs: await listRuns(openDatabase(c.env.DB), c.req.valid('query').limit) }, 200),
 );
 
-/** The cron trigger: a full rebuild. */
-export async function scheduledRebuild(_controller: ScheduledController, env: Env, _ctx?: ExecutionContext): Promise<void> {
+rebuild.openapi(
+  createRoute({
+    method: 'post',
+    path: '/v1/admin/trending/refresh',
+    tags: ['rebuild'],
+    summary: 'Move trending forward with the events logged since the last rebuild or refresh',
+    description: 'The cheap partial update the 5-minute cron runs.',
+    security: [{ adminKey: [] }],
+    responses: {
+      200: jsonContent(z.object({ status: z.enum(['refreshed', 'no-tables', 'busy']), events: z.number().int(), version: z.string().optional() }), 'What the refresh did'),
+      ...errorResponses,
+    },
+  }),
+  async (c) => c.json(await refreshTrending(openDatabase(c.env.DB), openTableStore(c.env)), 200),
+);
+
+/** The cron triggers: `TRENDING_CRON` moves trending forward, any other runs a full rebuild. */
+export async function scheduledRebuild(controller: ScheduledController, env: Env, _ctx?: ExecutionContext): Promise<void> {
+  if (controller.cron === (env.TRENDING_CRON ?? '*/5 * * * *')) {
+    const refreshed = await refreshTrending(openDatabase(env.DB), openTableStore(env));
+    console.log(`trending refresh: ${refreshed.status}, ${refreshed.events} new events`);
+    return;
+  }
   const outcome = await runRebuild(rebuildDeps(env), 'cron');
   console.log(`rebuild ${outcome.version}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
 }

@@ -19,5 +19,7 @@ export interface Env {
   REBUILD_TTL_DAYS?: string;
   /** A number, or `auto`. */
   REBUILD_PARTS?: string;
+  /** The cron expression (of `[triggers]`) that refreshes trending instead of rebuilding. */
+  TRENDING_CRON?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
 }

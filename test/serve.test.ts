@@ -1,7 +1,7 @@
-import { createExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { app } from '../functions/index.ts';
+import worker, { app } from '../functions/index.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { demoCatalog } from '../src/demo/catalog.ts';
 import { demoBehaviour } from '../src/demo/shoppers.ts';
@@ -197,6 +197,21 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
     it('needs a key', async () => {
       expect((await call('/v1/trending')).status).toBe(401);
     });
+  });
+});
+
+describe('freshness between rebuilds', () => {
+  it('the 5-minute cron moves new purchases into trending without a rebuild', async () => {
+    const before = ids(await get('/v1/trending?category=books&k=100'));
+    const rising = catalog.find((p) => p.item.categories[0] === 'books' && p.item.available && !before.slice(0, 3).includes(p.item.id))!.item.id;
+    const burst = Array.from({ length: 40 }, (_, i) => ({ id: uniq('burst'), type: 'purchase', user: `burst-${i}`, item: rising }));
+    await send('POST', '/v1/events', { events: burst });
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '*/5 * * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(ids(await get('/v1/trending?category=books&k=3'))[0]).toBe(rising);
+    const again = await send('POST', '/v1/admin/trending/refresh', {}, ADMIN);
+    expect(await again.json()).toMatchObject({ status: 'refreshed', events: 0 });
   });
 });
 

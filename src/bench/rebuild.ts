@@ -17,11 +17,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type EngineClient, engineClient } from '../cli/engine-client.ts';
-import { ROOT, ensureDevVars, migrateLocal, queryLocalD1, startLocalStack, type Keys, type LocalStack } from '../cli/local-stack.ts';
+import { ROOT, ensureDevVars, migrateLocal, queryLocalD1, type Keys, type LocalStack } from '../cli/local-stack.ts';
 import { fmt, median } from './measure.ts';
 import { type ApiEvent, type ApiItem, REAL_SETS, realSet, syntheticApiPages, syntheticItems, syntheticSpan } from './rebuild-data.ts';
 import { kvTableSizes, type TableSizes } from './rebuild-kv.ts';
 import { findWorkerd, memory, resetPeak, rssSampler, runtimeWorkerd } from './rebuild-proc.ts';
+import { type Snapshot, snapshotSources, startSnapshotStack } from './rebuild-stack.ts';
 
 const env = process.env;
 const SETS = (env.BENCH_SETS ?? REAL_SETS.join(',')).split(',').map((s: string) => s.trim()).filter(Boolean);
@@ -230,6 +231,7 @@ async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker): 
 
 /** Loads one set into a fresh scratch D1/KV, rebuilds `repeats` times, stops the stack. */
 async function benchSet(
+  snapshot: Snapshot,
   index: number,
   name: string,
   source: string,
@@ -247,7 +249,7 @@ async function benchSet(
   let workerd: Tracker | undefined;
   try {
     migrateLocal(scratch);
-    stack = await startLocalStack({ port: PORT + index, persistTo: scratch, vars: { REBUILD_WINDOW_DAYS: String(windowDays), REBUILD_PARTS: parts } });
+    stack = await startSnapshotStack(snapshot, { port: PORT + index, persistTo: scratch, vars: { REBUILD_WINDOW_DAYS: String(windowDays), REBUILD_PARTS: parts } });
     workerd = workerdTracker(stack.process.pid!, PORT + index);
     const startMB = memory(workerd.pid).rssMB;
     const engine = engineClient(stack.url);
@@ -385,45 +387,62 @@ function startOf(r: SetReport): number {
   return parseInt(last.version.slice(1, -4), 36);
 }
 
+ensureDevVars();
+mkdirSync(path.join(ROOT, '.wrangler'), { recursive: true });
+const snapshot = snapshotSources();
 const reports: SetReport[] = [];
 let failed = false;
 const benchStarted = performance.now();
-let index = 0;
-for (const name of SETS) {
-  try {
-    const set = realSet(name, Date.now());
-    console.error(`bench:rebuild ${name}: ${num(set.events.length)} events, ${num(set.items.length)} items...`);
-    const report = await benchSet(index++, name, set.source, set.items, { total: set.events.length, chunks: () => chunked(set.events, CHUNK) }, set.spanDays, 'auto', REPEATS);
-    reports.push(report);
-    console.log(printReport(report).join('\n') + '\n');
-  } catch (err) {
-    failed = true;
-    console.error(`bench:rebuild ${name} failed: ${err instanceof Error ? err.stack : String(err)}`);
+const removeSnapshot = () => {
+  if (KEEP) console.error(`  kept ${path.relative(ROOT, snapshot.dir)}`);
+  else snapshot.remove();
+};
+// Ctrl-C: the current set's finally stops wrangler; the snapshot goes here.
+process.once('SIGINT', () => {
+  removeSnapshot();
+  process.exit(130);
+});
+try {
+  let index = 0;
+  for (const name of SETS) {
+    try {
+      const set = realSet(name, Date.now());
+      console.error(`bench:rebuild ${name}: ${num(set.events.length)} events, ${num(set.items.length)} items...`);
+      const report = await benchSet(snapshot, index++, name, set.source, set.items, { total: set.events.length, chunks: () => chunked(set.events, CHUNK) }, set.spanDays, 'auto', REPEATS);
+      reports.push(report);
+      console.log(printReport(report).join('\n') + '\n');
+    } catch (err) {
+      failed = true;
+      console.error(`bench:rebuild ${name} failed: ${err instanceof Error ? err.stack : String(err)}`);
+    }
   }
-}
-if (SYNTHETIC > 0) {
-  try {
-    const options = { events: SYNTHETIC, seed: SEED, pageSize: 1000 };
-    const { newest, oldest } = syntheticSpan(options);
-    const now = Date.now();
-    const items = syntheticItems(SYNTHETIC);
-    console.error(`bench:rebuild synthetic: ${num(SYNTHETIC)} events, ${num(items.length)} items...`);
-    const report = await benchSet(
-      index++,
-      'synthetic',
-      `syntheticEventPages({ events: ${SYNTHETIC}, seed: ${SEED} }) (power law, ${num(SYNTHETIC / 10)} users, ${num(items.length)} items)`,
-      items,
-      { total: SYNTHETIC, chunks: () => regroup(syntheticApiPages(options, now, newest), CHUNK) },
-      (newest - oldest) / 86_400_000,
-      PARTS,
-      SYNTHETIC_REPEATS,
-    );
-    reports.push(report);
-    console.log(printReport(report).join('\n') + '\n');
-  } catch (err) {
-    failed = true;
-    console.error(`bench:rebuild synthetic failed: ${err instanceof Error ? err.stack : String(err)}`);
+  if (SYNTHETIC > 0) {
+    try {
+      const options = { events: SYNTHETIC, seed: SEED, pageSize: 1000 };
+      const { newest, oldest } = syntheticSpan(options);
+      const now = Date.now();
+      const items = syntheticItems(SYNTHETIC);
+      console.error(`bench:rebuild synthetic: ${num(SYNTHETIC)} events, ${num(items.length)} items...`);
+      const report = await benchSet(
+        snapshot,
+        index++,
+        'synthetic',
+        `syntheticEventPages({ events: ${SYNTHETIC}, seed: ${SEED} }) (power law, ${num(SYNTHETIC / 10)} users, ${num(items.length)} items)`,
+        items,
+        { total: SYNTHETIC, chunks: () => regroup(syntheticApiPages(options, now, newest), CHUNK) },
+        (newest - oldest) / 86_400_000,
+        PARTS,
+        SYNTHETIC_REPEATS,
+      );
+      reports.push(report);
+      console.log(printReport(report).join('\n') + '\n');
+    } catch (err) {
+      failed = true;
+      console.error(`bench:rebuild synthetic failed: ${err instanceof Error ? err.stack : String(err)}`);
+    }
   }
+} finally {
+  removeSnapshot();
 }
 console.log(`bench:rebuild done in ${fmt((performance.now() - benchStarted) / 1000)} s${failed ? ' (with failures, see above)' : ''}`);
 if (env.BENCH_JSON) console.log(JSON.stringify(reports));

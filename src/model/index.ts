@@ -33,3 +33,5 @@ export type { HistoryEntry, Recommendation, RecommendOptions } from './recommend
 export { defaultScoring, recommendFromHistory, scoredHistoryItems } from './recommend.ts';
 export type { RebuildBuilder, RebuildOptions, RebuildTables } from './rebuild-builder.ts';
 export { createRebuildBuilder } from './rebuild-builder.ts';
+export type { TrendingUpdateOptions } from './trending-update.ts';
+export { updateTrending } from './trending-update.ts';

@@ -32,6 +32,8 @@ export interface PartJob {
 /** Figures of one part. */
 export interface PartStats {
   events: number;
+  /** The last log sequence number the window holds. */
+  maxSeq: number;
   users: number;
   items: number;
   neighbourPairs: number;
@@ -98,7 +100,7 @@ export async function buildPart(db: Database, store: TableStore, catalog: Readon
     const { global, byCategory } = trending.finish(job.now);
     await writer.put(tableKey(job.version, 'tr'), JSON.stringify({ global, byCategory, popular: popular.finish(job.now).global }));
   }
-  return { events, users: logStats.users, items: model.graph.itemIds.length, neighbourPairs, togetherPairs, keysWritten: writer.written(), shards };
+  return { events, maxSeq: job.window.maxSeq, users: logStats.users, items: model.graph.itemIds.length, neighbourPairs, togetherPairs, keysWritten: writer.written(), shards };
 }
 
 function shardWriter(store: TableStore, job: PartJob, ttlSeconds: number) {

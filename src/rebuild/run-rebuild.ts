@@ -117,7 +117,7 @@ async function publish(deps: RebuildDeps, version: string, parts: PartFigures[],
     parts: parts.length,
     shards: first.shards,
   };
-  const manifest: Manifest = { version, builtAt: startedAt, shards: first.shards, stats: { events: stats.events, users: stats.users, items: stats.items } };
+  const manifest: Manifest = { version, builtAt: startedAt, shards: first.shards, stats: { events: stats.events, users: stats.users, items: stats.items, maxSeq: first.maxSeq } };
   await flipPointer(store, manifest);
   await pruneOverrides(store, startedAt);
   await recordRunStatus(db, version, 'published', stats);

@@ -4,6 +4,7 @@ import type { Env } from '../env.ts';
 import { type HistoryEntry, scoredHistoryItems } from '../model/recommend.ts';
 import type { UserProfile } from '../model/user-profile.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
+import { FRESH_TRENDING_KEY, type FreshTrending } from '../rebuild/fresh-trending.ts';
 import { ApiError } from '../http/errors.ts';
 import { activeRules } from '../rules/rules-store.ts';
 import { type Manifest, type ShardedTable, shardOf, tableKey, unpackShard } from '../tables/layout.ts';
@@ -100,7 +101,7 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
     return keys;
   };
   const [first, fresh, rules] = await Promise.all([
-    readTables(deps.store, deps.cacheName, [OVERRIDES_KEY], keysOf, now),
+    readTables(deps.store, deps.cacheName, [OVERRIDES_KEY, FRESH_TRENDING_KEY], keysOf, now),
     waitOn(deps, kind === 'for-you' && user ? freshHistory(deps.db, user, now) : Promise.resolve([])),
     waitOn(deps, activeRules(deps.db, kind, now)),
   ]);
@@ -110,7 +111,7 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   const profile = user ? entryOf<UserProfile>(read, manifest, 'pf', user) : undefined;
   const history = kind === 'for-you' ? historyOf(profile, fresh, recent, now) : [];
   if (history.length) read = await readMore(deps.store, deps.cacheName, read, scoredHistoryItems(history).map((id) => shardKey(manifest, 'nb', id)));
-  const trending = read.decoded<Trending>(tableKey(manifest.version, 'tr'), JSON.parse) ?? { global: [], popular: [], byCategory: {} };
+  const trending = withFreshTrending(read.decoded<Trending>(tableKey(manifest.version, 'tr'), JSON.parse) ?? { global: [], popular: [], byCategory: {} }, read.value(FRESH_TRENDING_KEY), manifest);
   const neighbours = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'nb', id));
   const together = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'bt', id), 3);
 
@@ -151,6 +152,16 @@ async function fromFallback(deps: ServeDeps, request: RecommendRequest, reason: 
   const exclude = new Set([...(request.item ? [request.item] : []), ...(request.items ?? [])]);
   const ranked = rankCandidates(fromList(popular.list, { kind: 'popular' }), catalog, { k: request.k, offset: request.offset, exclude, category: request.category });
   return { items: ranked.map((c) => shown(c, catalog, request.lang)), version: null, degraded: `table store unavailable (${reason}); answered from ${popular.source}` };
+}
+
+let freshCache: { value: string; parsed: FreshTrending } | undefined;
+
+/** The version's trending lists, replaced by the fresher ones the 5-minute refresh keeps for the same version. */
+function withFreshTrending(trending: Trending, value: string | null | undefined, manifest: Manifest): Trending {
+  if (!value) return trending;
+  if (freshCache?.value !== value) freshCache = { value, parsed: JSON.parse(value) as FreshTrending };
+  const fresh = freshCache.parsed;
+  return fresh.version === manifest.version ? { global: fresh.global, byCategory: fresh.byCategory, popular: trending.popular } : trending;
 }
 
 function historyOf(profile: UserProfile | undefined, fresh: readonly HistoryEntry[], recent: readonly string[], now: number): HistoryEntry[] {
