@@ -109,6 +109,8 @@ interface SetReport {
   tables?: TableSizes;
 }
 
+/** An error with its cause chain (undici's "fetch failed" hides the reason in `cause`). */
+const describe = (err: unknown): string => (err instanceof Error ? `${err.stack ?? err.message}${err.cause ? `\n  cause: ${describe(err.cause)}` : ''}` : String(err));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const num = (n: number, decimals = 0) => n.toLocaleString('en', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 const mb = (bytes: number) => fmt(bytes / 1048576, 2);
@@ -249,7 +251,7 @@ async function benchSet(
   let workerd: Tracker | undefined;
   try {
     migrateLocal(scratch);
-    stack = await startSnapshotStack(snapshot, { port: PORT + index, persistTo: scratch, vars: { REBUILD_WINDOW_DAYS: String(windowDays), REBUILD_PARTS: parts } });
+    stack = await startSnapshotStack(snapshot, { port: PORT + index, persistTo: scratch, vars: { REBUILD_WINDOW_DAYS: String(windowDays), REBUILD_PARTS: parts }, verbose: env.VERBOSE === '1' });
     workerd = workerdTracker(stack.process.pid!, PORT + index);
     const startMB = memory(workerd.pid).rssMB;
     const engine = engineClient(stack.url);
@@ -413,7 +415,7 @@ try {
       console.log(printReport(report).join('\n') + '\n');
     } catch (err) {
       failed = true;
-      console.error(`bench:rebuild ${name} failed: ${err instanceof Error ? err.stack : String(err)}`);
+      console.error(`bench:rebuild ${name} failed: ${describe(err)}`);
     }
   }
   if (SYNTHETIC > 0) {
@@ -438,7 +440,7 @@ try {
       console.log(printReport(report).join('\n') + '\n');
     } catch (err) {
       failed = true;
-      console.error(`bench:rebuild synthetic failed: ${err instanceof Error ? err.stack : String(err)}`);
+      console.error(`bench:rebuild synthetic failed: ${describe(err)}`);
     }
   }
 } finally {

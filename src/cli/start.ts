@@ -3,6 +3,9 @@
  * keys when missing, applies the D1 migrations to the local database, serves with
  * `wrangler dev --local`, loads the demo shop when the catalog is empty, and rebuilds the tables.
  */
+import { randomBytes } from 'node:crypto';
+import { startRedisServer } from '../dev/redis-server.ts';
+import { startUpstashProxy } from '../dev/upstash-proxy.ts';
 import { loadDemoShop } from './demo-shop.ts';
 import { engineClient } from './engine-client.ts';
 import { ensureDevVars, migrateLocal, startLocalStack } from './local-stack.ts';
@@ -11,9 +14,11 @@ const port = Number(process.env.PORT ?? 8787);
 const { keys, created } = ensureDevVars();
 if (created) console.log('Created .dev.vars with new random keys.');
 migrateLocal();
-const stack = await startLocalStack({ port, verbose: process.env.VERBOSE === '1' });
+const redis = process.env.TABLE_STORE === 'redis' ? await startLocalRedis() : undefined;
+const stack = await startLocalStack({ port, verbose: process.env.VERBOSE === '1', vars: redis?.vars });
 const shutdown = async () => {
   await stack.stop();
+  await redis?.close();
   process.exit(0);
 };
 process.on('SIGINT', shutdown);
@@ -31,6 +36,7 @@ if (!health.counts?.items) {
 const rebuilt = await engine.request<{ status: string; version: string; stats: { events?: number; neighbourPairs?: number; durationMs?: number } }>('POST', '/v1/admin/rebuild', keys.admin);
 console.log(`Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${rebuilt.stats.events ?? 0} events, ${rebuilt.stats.neighbourPairs ?? 0} neighbour pairs).`);
 
+if (redis) console.log(`Tables are in Redis (a local redis-server behind the Upstash REST stand-in at ${redis.vars.UPSTASH_REDIS_REST_URL}).`);
 const u = stack.url;
 console.log(`
 edge-personalize is running on ${u}
@@ -49,3 +55,17 @@ Try:
        -d '{"events":[{"id":"try-1","type":"view","user":"me","item":"sku-audio-earbuds-1"}]}' ${u}/v1/events
 
 Press Ctrl-C to stop.`);
+
+/** A throwaway redis-server behind the Upstash REST stand-in, for `TABLE_STORE=redis npm start`. */
+async function startLocalRedis() {
+  const server = await startRedisServer();
+  const token = randomBytes(16).toString('base64url');
+  const proxy = await startUpstashProxy({ redisPort: server.port, token });
+  return {
+    vars: { TABLE_STORE: 'redis', UPSTASH_REDIS_REST_URL: proxy.url, UPSTASH_REDIS_REST_TOKEN: token },
+    async close() {
+      await proxy.close();
+      await server.close();
+    },
+  };
+}

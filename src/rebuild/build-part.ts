@@ -20,7 +20,11 @@ export interface RebuildSettings {
   ttlSeconds: number;
 }
 
-/** One part of a (possibly split) run. Part `p` of `parts` writes the shards `s` with `s % parts === p`; part 0 also the unsharded tables. */
+/**
+ * One part of a (possibly split) run. Part `p` of `parts` writes the neighbour, bought-together
+ * and profile shards `s` with `s % parts === p` (and builds only its users' profiles); part 0
+ * also the catalog snapshot and trending.
+ */
 export interface PartJob {
   version: string;
   window: EventWindow;
@@ -55,7 +59,9 @@ export async function buildPart(db: Database, store: TableStore, catalog: Readon
   const together = createBoughtTogetherBuilder();
   const trending = ownsUnsharded ? createTrendingBuilder({ catalog: maps }) : undefined;
   const popular = ownsUnsharded ? createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity }) : undefined;
-  const profiles = ownsUnsharded ? createUserProfilesBuilder({ catalog: maps }) : undefined;
+  const profiles = createUserProfilesBuilder({ catalog: maps });
+  const pfShards = shardCount('pf', job.window.users);
+  const ownsUser = (user: string) => shardOf(user, pfShards) % job.parts === job.part;
   let events = 0;
   for await (const page of readEventPages(db, job.window, settings.pageSize)) {
     events += page.length;
@@ -63,14 +69,14 @@ export async function buildPart(db: Database, store: TableStore, catalog: Readon
     together.add(page);
     trending?.add(page);
     popular?.add(page);
-    profiles?.add(page);
+    profiles.add(job.parts === 1 ? page : page.filter((e) => ownsUser(e.user)));
   }
   const logStats = similar.stats();
   const model = similar.finish(job.now);
   const shards: Record<ShardedTable, number> = {
     nb: shardCount('nb', model.graph.itemIds.length),
     bt: shardCount('bt', model.graph.itemIds.length),
-    pf: shardCount('pf', logStats.users),
+    pf: pfShards,
     ct: shardCount('ct', catalog.size),
   };
   const writer = shardWriter(store, job, settings.ttlSeconds);
@@ -90,10 +96,10 @@ export async function buildPart(db: Database, store: TableStore, catalog: Readon
     togetherPairs += list.length;
   }
   await bt.flush();
-  if (ownsUnsharded && trending && popular && profiles) {
-    const pf = writer.table('pf', shards.pf, true);
-    for (const [user, profile] of profiles.finish(job.now)) pf.add(user, profile);
-    await pf.flush();
+  const pf = writer.table('pf', shards.pf);
+  for (const [user, profile] of profiles.finish(job.now)) pf.add(user, profile);
+  await pf.flush();
+  if (ownsUnsharded && trending && popular) {
     const ct = writer.table('ct', shards.ct, true);
     for (const [id, entry] of catalog) ct.add(id, entry);
     await ct.flush();

@@ -1,4 +1,4 @@
-import { and, asc, gte, lte, max, sql } from 'drizzle-orm';
+import { and, asc, countDistinct, gte, lte, max, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { events } from '../db/schema.ts';
 import type { ShopEvent } from '../model/events.ts';
@@ -7,12 +7,17 @@ import type { ShopEvent } from '../model/events.ts';
 export interface EventWindow {
   sinceTs: number;
   maxSeq: number;
+  /** Distinct users in the window: sets the profile shard count every part agrees on. */
+  users: number;
 }
 
 /** Fixes the window of a run now, so that every part of a split run reads the same events. */
 export async function eventWindow(db: Database, days: number, now = Date.now()): Promise<EventWindow> {
+  const sinceTs = now - days * 86_400_000;
   const row = await db.select({ maxSeq: max(events.seq) }).from(events).get();
-  return { sinceTs: now - days * 86_400_000, maxSeq: row?.maxSeq ?? 0 };
+  const maxSeq = row?.maxSeq ?? 0;
+  const users = await db.select({ n: countDistinct(events.userId) }).from(events).where(and(gte(events.ts, sinceTs), lte(events.seq, maxSeq))).get();
+  return { sinceTs, maxSeq, users: users?.n ?? 0 };
 }
 
 /**

@@ -34,6 +34,8 @@ const WRITES_PER_PART = 800;
 /** Bytes of packed neighbour lists one part may hold before writing (a share of the 128 MB isolate). */
 const BYTES_PER_PART = 24 * 1024 * 1024;
 const VERSIONS_KEPT = 2;
+/** A packed profile is about 800 bytes (measured on the demo shop); held while its shard is built. */
+const PROFILE_BYTES = 1000;
 
 /** A new version name: sortable by time, unique enough for concurrent starts. */
 export function newVersion(now = Date.now()): string {
@@ -41,10 +43,10 @@ export function newVersion(now = Date.now()): string {
 }
 
 /** Parts a run needs so that each stays under KV's operation limit and the isolate's memory. */
-export function planParts(catalogSize: number, k: number, configured: number | 'auto'): number {
+export function planParts(catalogSize: number, users: number, k: number, configured: number | 'auto'): number {
   if (configured !== 'auto') return Math.max(1, Math.floor(configured));
-  const writes = Math.ceil(catalogSize / ENTRIES_PER_SHARD.nb) + Math.ceil(catalogSize / ENTRIES_PER_SHARD.bt);
-  const bytes = catalogSize * k * 28;
+  const writes = Math.ceil(catalogSize / ENTRIES_PER_SHARD.nb) + Math.ceil(catalogSize / ENTRIES_PER_SHARD.bt) + Math.ceil(users / ENTRIES_PER_SHARD.pf);
+  const bytes = catalogSize * k * 28 + users * PROFILE_BYTES;
   return Math.max(1, Math.ceil(writes / WRITES_PER_PART), Math.ceil(bytes / BYTES_PER_PART));
 }
 
@@ -65,7 +67,7 @@ export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.
   try {
     const window = await eventWindow(db, config.windowDays, now);
     const catalog = await readCatalog(db);
-    const parts = deps.sendParts ? planParts(catalog.size, config.k, config.parts) : 1;
+    const parts = deps.sendParts ? planParts(catalog.size, window.users, config.k, config.parts) : 1;
     if (parts > 1 && deps.sendParts) {
       const stats = { window, parts };
       await recordRunStatus(db, version, 'split', stats);

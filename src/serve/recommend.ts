@@ -123,7 +123,8 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   else if (kind === 'similar') candidates = fromList(neighbours(request.item!), { kind: 'similar', item: request.item! });
   else if (kind === 'bought-together') candidates = fromList(together(request.item!), { kind: 'together', item: request.item! });
   else if (kind === 'cart') candidates = (request.items ?? []).flatMap((id) => [...fromList(together(id), { kind: 'together', item: id }), ...fromList(neighbours(id), { kind: 'similar', item: id }, 0.5)]);
-  else candidates = [];
+  else if (request.category) candidates = fromList(trending.byCategory[request.category] ?? [], { kind: 'trending', category: request.category });
+  else candidates = fromList(trending.global, { kind: 'trending' });
   const category = request.category ?? (kind === 'for-you' ? profile?.categories[0]?.[0] : undefined);
   const fillable = kind !== 'similar' && kind !== 'bought-together';
   const fill = [

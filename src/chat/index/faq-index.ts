@@ -4,8 +4,11 @@
  * - entry level: one document per entry, all phrasings plus the answer.
  * Built once when the FAQ or the synonyms change, stored as JSON (KV) and
  * restored per isolate without re-tokenizing; never rebuilt per request.
+ * It also keeps the FAQ's English vocabulary (unstemmed) for query-side
+ * spelling correction.
  */
 import { applySynonyms, compileSynonyms, type SynonymMap } from '../synonyms.ts';
+import { addToVocabulary } from '../text/spelling.ts';
 import { tokenize, type Tokens } from '../text/tokenize.ts';
 import { buildField, fieldFromJson, fieldToJson, type Field, type FieldJson } from './field.ts';
 
@@ -38,21 +41,32 @@ export interface FaqIndex {
   entryGrams: Field;
   synonymGroups: string[][];
   synonyms: SynonymMap;
+  /** Unstemmed English words of the phrasings, answers and synonyms: spelling-correction targets. */
+  vocabulary: Set<string>;
 }
+
+/**
+ * Version of the stored form. Bump it whenever tokenizing changes (stemmer,
+ * grams, fields): an index stored under another format is rebuilt, never
+ * searched with a tokenizer that disagrees with it.
+ */
+export const FAQ_INDEX_FORMAT = 3;
 
 /** The JSON form stored in KV. */
 export interface FaqIndexJson {
-  format: 2;
+  format: typeof FAQ_INDEX_FORMAT;
   version: string;
   entries: IndexedEntry[];
   phrasingEntry: number[];
   fields: { phrasingWords: FieldJson; phrasingGrams: FieldJson; entryWords: FieldJson; entryGrams: FieldJson };
   synonymGroups: string[][];
+  vocabulary: string[];
 }
 
-/** Tokenizes a text the way the index does, synonyms included. */
-export function indexTokens(text: string, synonyms: SynonymMap): Tokens {
+/** Tokenizes a text the way the index does, synonyms included; adds its English words to `vocabulary` when given. */
+export function indexTokens(text: string, synonyms: SynonymMap, vocabulary?: Set<string>): Tokens {
   const tokens = tokenize(text);
+  if (vocabulary) addToVocabulary(tokens.surface, vocabulary);
   return { words: applySynonyms(tokens.words, synonyms), grams: tokens.grams };
 }
 
@@ -69,17 +83,19 @@ export function buildFaqIndex(
   const synonyms = compileSynonyms(synonymGroups);
   const phrasingEntry: number[] = [];
   const phrasings: Tokens[] = [];
+  const vocabulary = new Set<string>();
+  for (const group of synonymGroups) for (const term of group) addToVocabulary(tokenize(term).surface, vocabulary);
   const entries: Tokens[] = sources.map((source, entry) => {
     const whole: Tokens = { words: [], grams: [] };
     for (const text of new Set([source.question, ...(source.alternatives ?? [])])) {
-      const tokens = indexTokens(text, synonyms);
+      const tokens = indexTokens(text, synonyms, vocabulary);
       if (tokens.words.length === 0 && tokens.grams.length === 0) continue;
       phrasingEntry.push(entry);
       phrasings.push(tokens);
       whole.words.push(...tokens.words);
       whole.grams.push(...tokens.grams);
     }
-    const answer = indexTokens(source.answer, synonyms);
+    const answer = indexTokens(source.answer, synonyms, vocabulary);
     return { words: whole.words.concat(answer.words), grams: whole.grams.concat(answer.grams) };
   });
   return {
@@ -92,13 +108,14 @@ export function buildFaqIndex(
     entryGrams: buildField(entries.map((t) => t.grams)),
     synonymGroups,
     synonyms,
+    vocabulary,
   };
 }
 
 /** Serializes an index for storage. */
 export function faqIndexToJson(index: FaqIndex): FaqIndexJson {
   return {
-    format: 2,
+    format: FAQ_INDEX_FORMAT,
     version: index.version,
     entries: index.entries,
     phrasingEntry: Array.from(index.phrasingEntry),
@@ -109,6 +126,7 @@ export function faqIndexToJson(index: FaqIndex): FaqIndexJson {
       entryGrams: fieldToJson(index.entryGrams),
     },
     synonymGroups: index.synonymGroups,
+    vocabulary: [...index.vocabulary],
   };
 }
 
@@ -124,5 +142,6 @@ export function faqIndexFromJson(json: FaqIndexJson): FaqIndex {
     entryGrams: fieldFromJson(json.fields.entryGrams),
     synonymGroups: json.synonymGroups,
     synonyms: compileSynonyms(json.synonymGroups),
+    vocabulary: new Set(json.vocabulary ?? []),
   };
 }

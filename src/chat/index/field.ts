@@ -20,7 +20,13 @@ export interface FieldJson {
 }
 
 /** BM25 term-frequency saturation and length normalization. */
-export const BM25 = { k1: 1.2, b: 0.75 } as const;
+export interface Bm25 {
+  k1: number;
+  b: number;
+}
+
+/** The textbook BM25 parameters. */
+export const BM25: Bm25 = { k1: 1.2, b: 0.75 };
 
 /** Builds a field from the token list of each document. */
 export function buildField(docs: readonly (readonly string[])[]): Field {
@@ -52,11 +58,11 @@ export function idf(field: Field, df: number): number {
  * Adds `weight x BM25(term)` to `scores[doc]` for every document holding the
  * term, and returns the term's idf (its best possible contribution per unit).
  */
-export function accumulateTerm(field: Field, term: string, weight: number, scores: Float64Array): number {
+export function accumulateTerm(field: Field, term: string, weight: number, scores: Float64Array, bm25: Bm25 = BM25): number {
   const list = field.postings.get(term);
   const termIdf = idf(field, list ? list.length / 2 : 0);
   if (!list) return termIdf;
-  const { k1, b } = BM25;
+  const { k1, b } = bm25;
   const lengthScale = k1 / field.avgLength;
   for (let i = 0; i < list.length; i += 2) {
     const doc = list[i]!;

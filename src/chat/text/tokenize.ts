@@ -1,7 +1,7 @@
 /**
  * Tokenization for retrieval. Two token streams per text:
  * - `words`: Chinese words from `Intl.Segmenter`, English words folded and
- *   stemmed; synonyms are applied on this stream;
+ *   stemmed (Porter); synonyms are applied on this stream;
  * - `grams`: the back-off stream, Chinese character bigrams (robust to the
  *   segmenter cutting 花呗 differently in two sentences) and English
  *   character trigrams (robust to typos and unknown inflections).
@@ -13,12 +13,15 @@ import { stemWord } from './stem.ts';
 export interface Tokens {
   words: string[];
   grams: string[];
+  /** Per word: the unstemmed a-z form of an English word (for spelling correction), else null. */
+  surface?: (string | null)[];
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 const HAN_RUN = /\p{Script=Han}+/gu;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 const LATIN_WORD = /^[\p{L}\p{M}\p{N}'’_-]+$/u;
+const ASCII_WORD = /^[a-z]+$/;
 /** Long digit runs are order numbers, phone numbers, amounts: noise for matching. */
 const NOISE_NUMBER = /\d{4,}/;
 
@@ -32,21 +35,25 @@ export function tokenize(text: string): Tokens {
   const clean = foldCase(stripMarkup(text));
   const words: string[] = [];
   const grams: string[] = [];
+  const surface: (string | null)[] = [];
   for (const part of segmenter.segment(clean)) {
     if (!part.isWordLike) continue;
     const word = part.segment.replace(/[’']/g, '');
     if (word.length === 0 || NOISE_NUMBER.test(word)) continue;
     if (HAN_ONLY.test(word)) {
       words.push(word);
+      surface.push(null);
     } else if (LATIN_WORD.test(word)) {
       words.push(stemWord(word));
+      surface.push(ASCII_WORD.test(word) ? word : null);
       pushTrigrams(word, grams);
     } else {
       words.push(word);
+      surface.push(null);
     }
   }
   for (const run of clean.match(HAN_RUN) ?? []) pushBigrams(run, grams);
-  return { words, grams };
+  return { words, grams, surface };
 }
 
 function pushTrigrams(word: string, into: string[]): void {
