@@ -43,7 +43,7 @@ describe('catalog', () => {
     await send('PUT', '/v1/items', { items: [item(id)] }, ADMIN);
     const res = await send('PATCH', `/v1/items/${id}`, { available: false }, ADMIN);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ id, available: false, price: 12.5 });
+    expect(await res.json()).toMatchObject({ id, available: false, price: 12.5, categories: ['kitchen', 'mugs'], attributes: { colour: 'blue' } });
     const [row] = await rows<{ available: number }>('SELECT available FROM items WHERE id = ?', id);
     expect(row?.available).toBe(0);
     const page = (await (await call('/v1/items?available=true&limit=1000', { headers: ADMIN })).json()) as { items: { id: string }[] };

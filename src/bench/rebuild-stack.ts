@@ -41,8 +41,13 @@ export async function startSnapshotStack(snapshot: Snapshot, options: LocalStack
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${options.port}`;
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`  wrangler dev (pid ${child.pid}) exited unexpectedly: code ${code}, signal ${signal}${log ? `\n${log}` : ''}`);
+  });
   const stop = () =>
     new Promise<void>((resolve) => {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');

@@ -115,6 +115,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const num = (n: number, decimals = 0) => n.toLocaleString('en', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 const mb = (bytes: number) => fmt(bytes / 1048576, 2);
 
+/** Network-level retries (idempotent requests only), counted for the report. */
+let retries = 0;
+async function retrying<T>(what: string, task: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await task();
+    } catch (err) {
+      const network = err instanceof TypeError && err.message === 'fetch failed';
+      if (!network || attempt >= attempts) throw err;
+      retries++;
+      console.error(`  ${what}: ${describe(err).split('\n').filter((l) => l.includes('cause') || l.startsWith('TypeError')).join(' / ')}; retry ${attempt}`);
+      await sleep(500 * attempt);
+    }
+  }
+}
+
 /** Sends events in chunks (keeps memory flat for 1M); stops at the time bound. */
 async function loadEvents(engine: EngineClient, keys: Keys, chunks: Iterable<ApiEvent[]>, total: number, label: string) {
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };
@@ -122,7 +138,9 @@ async function loadEvents(engine: EngineClient, keys: Keys, chunks: Iterable<Api
   let sent = 0;
   let lastNote = started;
   for (const chunk of chunks) {
-    const r = await engine.postEvents(chunk, keys.ingest, { batchSize: BATCH, concurrency: IN_FLIGHT });
+    // A dropped keep-alive connection ("fetch failed: other side closed") loses a batch's answer: the chunk is
+    // sent again; the engine de-duplicates by event id, so nothing is stored twice and `accepted` stays exact.
+    const r = await retrying(`${label} events`, () => engine.postEvents(chunk, keys.ingest, { batchSize: BATCH, concurrency: IN_FLIGHT }));
     totals.accepted += r.accepted;
     totals.duplicates += r.duplicates;
     totals.rejected += r.rejected;
@@ -205,7 +223,7 @@ async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker): 
     const split = outcome.status === 'split';
     let run: Run | undefined;
     for (;;) {
-      const { runs } = await engine.request<{ runs: Run[] }>('GET', '/v1/admin/rebuilds?limit=100', keys.admin);
+      const { runs } = await retrying('GET /v1/admin/rebuilds', () => engine.request<{ runs: Run[] }>('GET', '/v1/admin/rebuilds?limit=100', keys.admin));
       run = runs.find((r) => r.version === outcome.version);
       if (run && run.status !== 'split' && run.status !== 'running') break;
       if (Date.now() > deadline) throw new Error(`rebuild ${outcome.version} still ${run?.status ?? 'unlisted'} after ${REBUILD_MAX_S} s (BENCH_REBUILD_MAX_S)`);
@@ -446,6 +464,6 @@ try {
 } finally {
   removeSnapshot();
 }
-console.log(`bench:rebuild done in ${fmt((performance.now() - benchStarted) / 1000)} s${failed ? ' (with failures, see above)' : ''}`);
+console.log(`bench:rebuild done in ${fmt((performance.now() - benchStarted) / 1000)} s; ${retries} network retries of idempotent requests${failed ? ' (with failures, see above)' : ''}`);
 if (env.BENCH_JSON) console.log(JSON.stringify(reports));
 if (failed || reports.some((r) => r.rebuilds.some((b) => b.status !== 'published'))) process.exitCode = 1;

@@ -4,17 +4,27 @@ import { IdSchema } from '../collect/event-schema.ts';
 /** An absolute http(s) address (no `javascript:` or `data:` links in the catalog). */
 const WebUrl = z.string().max(2048).url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
 
+const itemFields = {
+  title: z.string().trim().min(1).max(300).openapi({ example: 'Wireless earbuds 无线耳机' }),
+  categories: z.array(z.string().trim().min(1).max(100)).max(10).openapi({ description: 'Most general first.', example: ['electronics', 'audio'] }),
+  price: z.number().nonnegative().max(1e9).nullable(),
+  available: z.boolean(),
+  url: WebUrl.nullable(),
+  image: WebUrl.nullable(),
+  attributes: z.record(z.string(), z.unknown()).refine((a) => JSON.stringify(a).length <= 8192, 'must be at most 8192 characters as JSON'),
+};
+
 /** An item as the shop sends it to the catalog. */
 export const ItemInputSchema = z
   .object({
     id: IdSchema.openapi({ example: 'sku-1001' }),
-    title: z.string().trim().min(1).max(300).openapi({ example: 'Wireless earbuds 无线耳机' }),
-    categories: z.array(z.string().trim().min(1).max(100)).max(10).default([]).openapi({ description: 'Most general first.', example: ['electronics', 'audio'] }),
-    price: z.number().nonnegative().max(1e9).nullable().optional(),
-    available: z.boolean().default(true),
-    url: WebUrl.nullable().optional(),
-    image: WebUrl.nullable().optional(),
-    attributes: z.record(z.string(), z.unknown()).default({}).refine((a) => JSON.stringify(a).length <= 8192, 'must be at most 8192 characters as JSON'),
+    ...itemFields,
+    categories: itemFields.categories.default([]),
+    price: itemFields.price.optional(),
+    available: itemFields.available.default(true),
+    url: itemFields.url.optional(),
+    image: itemFields.image.optional(),
+    attributes: itemFields.attributes.default({}),
   })
   .openapi('ItemInput');
 
@@ -44,5 +54,5 @@ export const MAX_ITEMS_BATCH = 1000;
 export const ItemBatchSchema = z.object({ items: z.array(ItemInputSchema).min(1).max(MAX_ITEMS_BATCH) }).openapi('ItemBatch');
 
 /** Fields of an item that can change alone. */
-export const ItemPatchSchema = ItemInputSchema.omit({ id: true }).partial().openapi('ItemPatch');
+export const ItemPatchSchema = z.object(itemFields).partial().openapi('ItemPatch');
 export type ItemPatch = z.infer<typeof ItemPatchSchema>;

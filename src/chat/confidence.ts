@@ -18,7 +18,7 @@ export interface Calibration {
 }
 
 /** Fitted with `npm run -s eval:faq -- calibrate` (see README). */
-export const CALIBRATION: Calibration = { bias: -1.922, top: 0.938, gap: 5.708, known: -0.449 };
+export const CALIBRATION: Calibration = { bias: -2.262, top: 0.799, gap: 5.654, known: 0.018 };
 
 /** The scale-free features of a search result, in the order of {@link Calibration}. */
 export function confidenceFeatures(result: SearchResult): [top: number, gap: number, known: number] {

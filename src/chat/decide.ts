@@ -18,7 +18,7 @@ export interface Thresholds {
 }
 
 /** Chosen on the calibration splits (src/chat/README.md). */
-export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.77, handoff: 0.56, closeGap: 0.05, suggestionFloor: 0.6 };
+export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.744, handoff: 0.6, closeGap: 0.05, suggestionFloor: 0.6 };
 
 /** What the chat does with a message. */
 export interface Decision {

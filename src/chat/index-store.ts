@@ -6,7 +6,7 @@
  */
 import type { Database } from '../db/client.ts';
 import { listFaqs, loadSynonyms } from './faq-store.ts';
-import { buildFaqIndex, faqIndexFromJson, faqIndexToJson, type FaqIndex, type FaqIndexJson } from './index/faq-index.ts';
+import { buildFaqIndex, FAQ_INDEX_FORMAT, faqIndexFromJson, faqIndexToJson, type FaqIndex, type FaqIndexJson } from './index/faq-index.ts';
 
 const POINTER = 'chat:faq-index:current';
 const versionKey = (version: string) => `chat:faq-index:${version}`;
@@ -42,7 +42,8 @@ async function retire(kv: KVNamespace, version: string): Promise<void> {
  * The current index: this isolate's copy while fresh, else the version the
  * KV pointer names (restored without tokenizing), else a first build. When
  * the pointer names a version KV cannot serve yet (replication lag), the
- * isolate keeps its copy or builds one in memory without publishing it.
+ * isolate keeps its copy or builds one in memory without publishing it. A
+ * version stored in an older format is rebuilt and republished.
  */
 export async function loadFaqIndex(db: Database, kv: KVNamespace, now = Date.now()): Promise<FaqIndex> {
   if (cached && now - cached.checkedAt < POINTER_CHECK_MS) return cached.index;
@@ -52,11 +53,12 @@ export async function loadFaqIndex(db: Database, kv: KVNamespace, now = Date.now
     return cached.index;
   }
   const json = version ? await kv.get<FaqIndexJson>(versionKey(version), 'json') : null;
-  if (json) {
+  if (json && json.format === FAQ_INDEX_FORMAT) {
     cached = { index: faqIndexFromJson(json), checkedAt: now };
     return cached.index;
   }
-  if (!version) {
+  // No index yet, or one stored by an older tokenizer: build and publish a current one.
+  if (!version || json) {
     await rebuildFaqIndex(db, kv, now);
     return cached!.index;
   }

@@ -5,7 +5,10 @@ import { buildFaqIndex, faqIndexFromJson, faqIndexToJson } from '../../src/chat/
 import { searchFaq } from '../../src/chat/index/search.ts';
 import { detectProductAdvice } from '../../src/chat/intent.ts';
 import { applySynonyms, compileSynonyms } from '../../src/chat/synonyms.ts';
+import { convertBitext, DEV_PER_INTENT } from '../../src/chat/eval/convert.ts';
+import { FAQ_INDEX_FORMAT } from '../../src/chat/index/faq-index.ts';
 import { detectLanguage, stripMarkup } from '../../src/chat/text/normalize.ts';
+import { correctWord } from '../../src/chat/text/spelling.ts';
 import { stemWord } from '../../src/chat/text/stem.ts';
 import { tokenize } from '../../src/chat/text/tokenize.ts';
 
@@ -13,6 +16,18 @@ describe('chat text', () => {
   it('stems inflections onto one key', () => {
     expect(new Set(['cancel', 'canceling', 'cancelled', 'cancellation'].map(stemWord))).toEqual(new Set(['cancel']));
     expect(stemWord('addresses')).toBe(stemWord('address'));
+    expect(stemWord('deletion')).toBe(stemWord('delete'));
+    expect(stemWord('removal')).toBe(stemWord('remove'));
+    expect(stemWord('termination')).toBe(stemWord('terminate'));
+    expect(stemWord('shipping')).toBe(stemWord('ship'));
+    expect(stemWord('status')).not.toBe(stemWord('stat'));
+  });
+
+  it('corrects a typo to the known word one edit away found in the most entries', () => {
+    const vocabulary = new Set(['account', 'accent', 'count']);
+    expect(correctWord('acount', vocabulary, (w) => (w === 'account' ? 3 : 1))).toBe('account');
+    expect(correctWord('accuont', vocabulary, () => 1)).toBe('account');
+    expect(correctWord('xyzzy', vocabulary, () => 1)).toBeNull();
   });
 
   it('segments Chinese into words with bigram back-off, drops order numbers', () => {
@@ -48,7 +63,33 @@ describe('FAQ index', () => {
   });
 
   it('survives a JSON round trip unchanged', () => {
-    const restored = faqIndexFromJson(JSON.parse(JSON.stringify(faqIndexToJson(index))));
-    for (const m of ['can I pay with paypal', '退款多久到账']) expect(searchFaq(restored, m)).toEqual(searchFaq(index, m));
+    const json = faqIndexToJson(index);
+    expect(json.format).toBe(FAQ_INDEX_FORMAT);
+    const restored = faqIndexFromJson(JSON.parse(JSON.stringify(json)));
+    for (const m of ['can I pay with paypal', '退款多久到账', 'wher is my pakage']) expect(searchFaq(restored, m)).toEqual(searchFaq(index, m));
+  });
+
+  it('matches misspelled messages through the FAQ vocabulary', () => {
+    const plain = buildFaqIndex(DEMO_FAQ, { version: 'v1' });
+    const top = (m: string, spelling: boolean) => plain.entries[searchFaq(plain, m, { tuning: { spelling } }).candidates[0]!.entry]!.id;
+    expect(top('wher is my pakage', true)).toBe('track-order-en');
+    expect(plain.vocabulary.has('package')).toBe(true);
+  });
+});
+
+describe('Bitext evaluation splits', () => {
+  const rows = ['instruction,intent,response'];
+  for (const intent of ['a_intent', 'b_intent']) for (let i = 0; i < 80; i++) rows.push(`question ${i} about ${intent},${intent},answer ${intent}`);
+  const csv = rows.join('\n');
+
+  it('holds out a seeded dev sample disjoint from the test queries, with the same FAQ', () => {
+    const [dev, test, all] = [convertBitext(csv, 'dev'), convertBitext(csv, 'test'), convertBitext(csv, 'all')];
+    expect(dev.faqs).toEqual(test.faqs);
+    expect(dev.queries.length).toBe(2 * DEV_PER_INTENT);
+    const devTexts = new Set(dev.queries.map((q) => q.text));
+    expect(test.queries.some((q) => devTexts.has(q.text))).toBe(false);
+    expect(dev.queries.length + test.queries.length).toBe(all.queries.length);
+    const entryTexts = new Set(dev.faqs.flatMap((f) => [f.question, ...(f.alternatives ?? [])]));
+    expect(all.queries.some((q) => entryTexts.has(q.text))).toBe(false);
   });
 });

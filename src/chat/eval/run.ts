@@ -19,7 +19,7 @@ export function indexOf(set: EvalSet, synonymGroups: string[][] = DEFAULT_SYNONY
 }
 
 /** Searches every query once; the raw material for metrics and calibration. */
-export function searchAll(index: FaqIndex, set: EvalSet, tuning?: SearchTuning): SearchResult[] {
+export function searchAll(index: FaqIndex, set: EvalSet, tuning?: Partial<SearchTuning>): SearchResult[] {
   return set.queries.map((q) => searchFaq(index, q.text, { limit: DEPTH, tuning }));
 }
 

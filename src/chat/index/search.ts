@@ -8,6 +8,7 @@
  */
 import { applySynonyms } from '../synonyms.ts';
 import { correctWord, MIN_CORRECTED_LENGTH } from '../text/spelling.ts';
+import { stemWord } from '../text/stem.ts';
 import { tokenize, type Tokens } from '../text/tokenize.ts';
 import { accumulateTerm, type Bm25, type Field } from './field.ts';
 import type { FaqIndex } from './faq-index.ts';
@@ -108,18 +109,12 @@ export function queryTokens(index: FaqIndex, message: string, spelling = true): 
   if (spelling && index.vocabulary.size > 0) {
     const entries = index.entryWords.postings;
     const entryCount = (stem: string) => (entries.get(stem)?.length ?? 0) / 2;
-    const stemOf = new Map<string, string>();
     tokens.surface?.forEach((surface, i) => {
       const word = words[i]!;
       if (!surface || surface.length < MIN_CORRECTED_LENGTH || index.vocabulary.has(surface)) return;
       if (entries.has(word) || index.synonyms.byFirstWord.has(word)) return;
-      const rank = (candidate: string) => {
-        let stem = stemOf.get(candidate);
-        if (stem === undefined) stemOf.set(candidate, (stem = tokenize(candidate).words[0] ?? candidate));
-        return entryCount(stem);
-      };
-      const corrected = correctWord(surface, index.vocabulary, rank);
-      if (corrected) words[i] = stemOf.get(corrected) ?? tokenize(corrected).words[0] ?? word;
+      const corrected = correctWord(surface, index.vocabulary, (candidate) => entryCount(stemWord(candidate)));
+      if (corrected) words[i] = stemWord(corrected);
     });
   }
   return { words: applySynonyms(words, index.synonyms), grams: tokens.grams };
