@@ -14,6 +14,7 @@ import { readManifest } from '../src/rebuild/publish.ts';
 import { type RebuildDeps, runRebuild, runRebuildPart } from '../src/rebuild/run-rebuild.ts';
 import { getRun } from '../src/rebuild/runs.ts';
 import { rebuildConfig } from '../src/rebuild/settings.ts';
+import { rebuildDeps } from '../src/rebuild/deps.ts';
 import { kvTableStore } from '../src/tables/kv-store.ts';
 import { type Manifest, type ShardedTable, tableKey } from '../src/tables/layout.ts';
 import { readTrending, readWholeTable } from '../src/tables/read-version.ts';
@@ -99,6 +100,21 @@ describe('cron rebuild through the Worker', () => {
     expect(res.status).toBe(200);
     const outcome = (await res.json()) as { status: string; version: string };
     expect(outcome.status).toBe('published');
+    expect((await readManifest(kvTableStore(env.TABLES)))?.version).toBe(outcome.version);
+  });
+});
+
+describe('split rebuild through the real queue binding (miniflare)', () => {
+  it('sends the parts to the queue, whose consumer builds them and publishes once', async () => {
+    const deps = { ...rebuildDeps(env), config: { ...config, parts: 2 } };
+    const outcome = await runRebuild(deps, 'queue-test');
+    expect(outcome).toMatchObject({ status: 'split', stats: { parts: 2 } });
+    let run = await getRun(db, outcome.version);
+    for (let i = 0; i < 100 && run?.status !== 'published' && run?.status !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      run = await getRun(db, outcome.version);
+    }
+    expect(run).toMatchObject({ status: 'published', stats: { parts: 2 } });
     expect((await readManifest(kvTableStore(env.TABLES)))?.version).toBe(outcome.version);
   });
 });
