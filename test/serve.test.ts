@@ -173,6 +173,18 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
     expect(store.counts.keysRead).toBeLessThanOrEqual(100 * store.counts.reads);
   });
 
+  it('"for you" of a known shopper with brand-new events also reads the store once', async () => {
+    const store = countingStore(kvTableStore(env.TABLES));
+    const deps = { db, store, cacheName: 'count-for-you' };
+    await recommendWith(deps, { kind: 'for-you', user: buyer, k: 10 });
+    const fresh = catalog.filter((p) => p.item.categories[0] === 'sports').map((p) => p.item.id).slice(0, 3);
+    await send('POST', '/v1/events', { events: fresh.map((item) => ({ id: uniq('e'), type: 'view', user: buyer, item })) });
+    const before = store.counts.reads;
+    const r = await recommendWith(deps, { kind: 'for-you', user: buyer, k: 10, recent: [catalog[7]!.item.id] });
+    expect(store.counts.reads - before).toBe(1);
+    expect(r.items.some((i) => i.reason.startsWith('because you viewed'))).toBe(true);
+  });
+
   describe('bad parameters get a 4xx naming the parameter', () => {
     const cases: [string, number, string][] = [
       ['/v1/trending?k=0', 400, 'query.k'],

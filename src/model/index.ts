@@ -35,3 +35,4 @@ export type { RebuildBuilder, RebuildOptions, RebuildTables } from './rebuild-bu
 export { createRebuildBuilder } from './rebuild-builder.ts';
 export type { TrendingUpdateOptions } from './trending-update.ts';
 export { updateTrending } from './trending-update.ts';
+export { forYouSources, precomputeForYou } from './precompute-for-you.ts';

@@ -22,6 +22,11 @@ export interface UserProfile {
   orders: number;
   /** Sum of price x quantity over purchases of priced items: the M of RFM. */
   monetary: number;
+  /**
+   * Personal candidates scored at build time from this profile's history:
+   * `[item, score, because]`, best first (see {@link precomputeForYou}).
+   */
+  forYou?: Array<[string, number, string]>;
 }
 
 /** Options of {@link createUserProfilesBuilder}. */

@@ -1,6 +1,8 @@
 import type { Database } from '../db/client.ts';
 import { createBoughtTogetherBuilder } from '../model/bought-together.ts';
 import { createSimilarItemsBuilder } from '../model/similar-items/similar-items.ts';
+import type { NeighbourList } from '../model/neighbour-list.ts';
+import { forYouSources, precomputeForYou } from '../model/precompute-for-you.ts';
 import { createTrendingBuilder } from '../model/trending.ts';
 import { createUserProfilesBuilder } from '../model/user-profile.ts';
 import { type ShardedTable, packShard, shardCount, shardOf, tableKey } from '../tables/layout.ts';
@@ -80,9 +82,13 @@ export async function buildPart(db: Database, store: TableStore, catalog: Readon
     ct: shardCount('ct', catalog.size),
   };
   const writer = shardWriter(store, job, settings.ttlSeconds);
+  const mine = [...profiles.finish(job.now)];
+  const sources = new Set(mine.flatMap(([, profile]) => forYouSources(profile)));
+  const kept = new Map<string, NeighbourList>();
   let neighbourPairs = 0;
   const nb = writer.table('nb', shards.nb);
   for (const [item, list] of model.rows()) {
+    if (sources.has(item)) kept.set(item, list);
     if (!nb.owns(item)) continue;
     nb.add(item, list.flat());
     neighbourPairs += list.length;
@@ -97,7 +103,8 @@ export async function buildPart(db: Database, store: TableStore, catalog: Readon
   }
   await bt.flush();
   const pf = writer.table('pf', shards.pf);
-  for (const [user, profile] of profiles.finish(job.now)) pf.add(user, profile);
+  for (const [user, profile] of mine) pf.add(user, { ...profile, forYou: precomputeForYou(profile, kept, job.now) });
+  kept.clear();
   await pf.flush();
   if (ownsUnsharded && trending && popular) {
     const ct = writer.table('ct', shards.ct, true);

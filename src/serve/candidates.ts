@@ -1,5 +1,6 @@
-import type { HistoryEntry } from '../model/recommend.ts';
-import { recommendFromHistory } from '../model/recommend.ts';
+import { decay } from '../model/interaction-weights.ts';
+import { type HistoryEntry, defaultScoring, recommendFromHistory } from '../model/recommend.ts';
+import { type UserProfile, profileHistory } from '../model/user-profile.ts';
 import type { Candidate, Reason } from './rank.ts';
 
 /** A neighbour or bought-together list as stored: flat `[id, weight, ...]` or with more numbers per entry. */
@@ -19,21 +20,42 @@ export function fromList(pairs: readonly [string, number][], reason: Reason, wei
   return pairs.map(([id, score]) => ({ id, score: (weight * score) / top, reason }));
 }
 
+/** Inputs of {@link forYouCandidates} besides the history. */
+export interface ForYouTiming {
+  now: number;
+  /** When the profile's candidates were scored (the table version's build time). */
+  builtAt: number;
+  limit: number;
+}
+
 /**
- * Personal candidates: the scoring of src/model over the user's history, with "because you ..."
- * reasons, scaled so the best is 1 (fallback fills rank below any personal candidate).
+ * Personal candidates, with "because you ..." reasons: the profile's candidates scored at
+ * build time, decayed to now, plus the session's own (scored now from the neighbour lists of
+ * its latest items), summed per item since the scoring is linear. Scaled so the best is 1, so
+ * that fallback fills rank below any personal candidate.
  */
-export function forYouCandidates(history: readonly HistoryEntry[], neighbours: (item: string) => [string, number][] | undefined, now: number, limit: number): Candidate[] {
+export function forYouCandidates(profile: UserProfile | undefined, session: readonly HistoryEntry[], neighbours: (item: string) => [string, number][] | undefined, timing: ForYouTiming): Candidate[] {
   const kinds = new Map<string, HistoryEntry['type']>();
-  for (const h of history) {
+  for (const h of [...session, ...(profile ? profileHistory(profile) : [])]) {
     const seen = kinds.get(h.item);
     if (seen !== 'purchase' && (h.type === 'purchase' || (h.type === 'add_to_cart' && seen !== 'add_to_cart') || !seen)) kinds.set(h.item, h.type);
   }
-  const found = recommendFromHistory({ history, neighbours, now, limit, includeSeen: true });
-  const top = found[0]?.score || 1;
-  return found.map((r) => ({
-    id: r.item,
-    score: r.score / top,
-    reason: { kind: kinds.get(r.because) === 'purchase' ? 'bought' : kinds.get(r.because) === 'add_to_cart' ? 'carted' : 'viewed', item: r.because },
-  }));
+  const totals = new Map<string, { score: number; best: number; because: string }>();
+  const add = (item: string, score: number, because: string) => {
+    const total = totals.get(item);
+    if (!total) totals.set(item, { score, best: score, because });
+    else {
+      total.score += score;
+      if (score > total.best) Object.assign(total, { best: score, because });
+    }
+  };
+  for (const r of recommendFromHistory({ history: session, neighbours, now: timing.now, limit: timing.limit, includeSeen: true })) add(r.item, r.score, r.because);
+  const aged = decay(timing.now - timing.builtAt, defaultScoring.halfLifeMs);
+  for (const [item, score, because] of profile?.forYou ?? []) add(item, score * aged, because);
+  const ranked = [...totals].sort((a, b) => b[1].score - a[1].score).slice(0, timing.limit);
+  const top = ranked[0]?.[1].score || 1;
+  return ranked.map(([id, t]) => {
+    const kind = kinds.get(t.because);
+    return { id, score: t.score / top, reason: { kind: kind === 'purchase' ? 'bought' : kind === 'add_to_cart' ? 'carted' : 'viewed', item: t.because } };
+  });
 }

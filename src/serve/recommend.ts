@@ -2,7 +2,7 @@ import { OVERRIDES_KEY, parseOverrides } from '../catalog/availability.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { Env } from '../env.ts';
 import { type HistoryEntry, scoredHistoryItems } from '../model/recommend.ts';
-import type { UserProfile } from '../model/user-profile.ts';
+import { type UserProfile, profileHistory } from '../model/user-profile.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
 import { FRESH_TRENDING_KEY, type FreshTrending } from '../rebuild/fresh-trending.ts';
 import { ApiError } from '../http/errors.ts';
@@ -35,7 +35,6 @@ export interface ServeDeps {
 const STORE_TIMEOUT_MS = 1500;
 /** Catalog snapshots of at most this many shards are read whole with the first request of an isolate. */
 const PREFETCH_CATALOG_SHARDS = 8;
-const HISTORY_ITEMS = 50;
 
 type Trending = { global: [string, number][]; popular: [string, number][]; byCategory: Record<string, [string, number][]> };
 
@@ -92,34 +91,33 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   const { kind, user } = request;
   const anchors = [...(request.item ? [request.item] : []), ...(request.items ?? [])];
   const recent = request.recent ?? [];
+  const [fresh, rules] = await Promise.all([
+    waitOn(deps, kind === 'for-you' && user ? freshHistory(deps.db, user, now) : Promise.resolve([])),
+    waitOn(deps, activeRules(deps.db, kind, now)),
+  ]);
+  const session = kind === 'for-you' ? sessionHistory(fresh, recent, now) : [];
+  const sessionSources = scoredHistoryItems(session);
   const keysOf = (m: Manifest) => {
     const keys = [tableKey(m.version, 'tr')];
     if (m.shards.ct <= PREFETCH_CATALOG_SHARDS) for (let s = 0; s < m.shards.ct; s++) keys.push(tableKey(m.version, 'ct', s));
     if (user) keys.push(shardKey(m, 'pf', user));
-    for (const id of [...anchors, ...recent]) keys.push(shardKey(m, 'nb', id));
+    for (const id of [...anchors, ...sessionSources]) keys.push(shardKey(m, 'nb', id));
     for (const id of anchors) keys.push(shardKey(m, 'bt', id));
     return keys;
   };
-  const [first, fresh, rules] = await Promise.all([
-    readTables(deps.store, deps.cacheName, [OVERRIDES_KEY, FRESH_TRENDING_KEY], keysOf, now),
-    waitOn(deps, kind === 'for-you' && user ? freshHistory(deps.db, user, now) : Promise.resolve([])),
-    waitOn(deps, activeRules(deps.db, kind, now)),
-  ]);
-  let read = first;
+  let read = await readTables(deps.store, deps.cacheName, [OVERRIDES_KEY, FRESH_TRENDING_KEY], keysOf, now);
   const manifest = read.manifest;
   if (!manifest) throw new Error('no recommendation tables published yet');
   const profile = user ? entryOf<UserProfile>(read, manifest, 'pf', user) : undefined;
-  const history = kind === 'for-you' ? historyOf(profile, fresh, recent, now) : [];
-  if (history.length) read = await readMore(deps.store, deps.cacheName, read, scoredHistoryItems(history).map((id) => shardKey(manifest, 'nb', id)));
   const trending = withFreshTrending(read.decoded<Trending>(tableKey(manifest.version, 'tr'), JSON.parse) ?? { global: [], popular: [], byCategory: {} }, read.value(FRESH_TRENDING_KEY), manifest);
   const neighbours = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'nb', id));
   const together = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'bt', id), 3);
 
   const bought = new Set([...(profile?.purchased ?? []).map(([id]) => id), ...fresh.filter((h) => h.type === 'purchase').map((h) => h.item)]);
   const exclude = new Set([...bought, ...anchors]);
-  if (request.excludeSeen) for (const h of history) exclude.add(h.item);
+  if (request.excludeSeen) for (const h of [...session, ...(profile ? profileHistory(profile) : [])]) exclude.add(h.item);
   let candidates: Candidate[];
-  if (kind === 'for-you') candidates = forYouCandidates(history, neighbours, now, 3 * request.k + (request.offset ?? 0) + exclude.size);
+  if (kind === 'for-you') candidates = forYouCandidates(profile, session, neighbours, { now, builtAt: manifest.builtAt, limit: 3 * request.k + (request.offset ?? 0) + exclude.size });
   else if (kind === 'similar') candidates = fromList(neighbours(request.item!), { kind: 'similar', item: request.item! });
   else if (kind === 'bought-together') candidates = fromList(together(request.item!), { kind: 'together', item: request.item! });
   else if (kind === 'cart') candidates = (request.items ?? []).flatMap((id) => [...fromList(together(id), { kind: 'together', item: id }), ...fromList(neighbours(id), { kind: 'similar', item: id }, 0.5)]);
@@ -165,15 +163,9 @@ function withFreshTrending(trending: Trending, value: string | null | undefined,
   return fresh.version === manifest.version ? { global: fresh.global, byCategory: fresh.byCategory, popular: trending.popular } : trending;
 }
 
-function historyOf(profile: UserProfile | undefined, fresh: readonly HistoryEntry[], recent: readonly string[], now: number): HistoryEntry[] {
-  const history: HistoryEntry[] = [
-    ...recent.map((item, i) => ({ item, ts: now - i * 1000, type: 'view' as const })),
-    ...fresh,
-    ...(profile?.recent ?? []).map(([item, ts, type]) => ({ item, ts, type })),
-    ...(profile?.purchased ?? []).map(([item, ts]) => ({ item, ts, type: 'purchase' as const })),
-  ];
-  const items = new Set<string>();
-  return history.filter((h) => (items.size < HISTORY_ITEMS || items.has(h.item)) && items.add(h.item));
+/** What the shopper did since the last rebuild: the session's items (`recent`, newest first) and their newest logged events. */
+function sessionHistory(fresh: readonly HistoryEntry[], recent: readonly string[], now: number): HistoryEntry[] {
+  return [...recent.map((item, i) => ({ item, ts: now - i * 1000, type: 'view' as const })), ...fresh];
 }
 
 function shown(c: Candidate, catalog: CatalogView, lang: 'en' | 'zh' = 'en'): RecommendedItem {

@@ -1,0 +1,23 @@
+import type { NeighbourLookup } from './neighbour-list.ts';
+import { roundWeight } from './neighbour-list.ts';
+import { defaultScoring, recommendFromHistory, scoredHistoryItems } from './recommend.ts';
+import { type UserProfile, profileHistory } from './user-profile.ts';
+
+/**
+ * A profile's personal candidates, scored at build time `builtAt` with the same function
+ * serving uses. Scores are linear in the history weights, and every weight decays by the same
+ * factor between `builtAt` and a later time, so serving gets today's scores by multiplying with
+ * `decay(now - builtAt, defaultScoring.halfLifeMs)` and adds the session's own candidates:
+ * no neighbour list of the profile's history has to be read per request.
+ *
+ * @example
+ * profile.forYou = precomputeForYou(profile, neighbourTable, Date.now());
+ */
+export function precomputeForYou(profile: UserProfile, neighbours: NeighbourLookup, builtAt: number, limit = 40): Array<[string, number, string]> {
+  return recommendFromHistory({ history: profileHistory(profile), neighbours, now: builtAt, limit, includeSeen: true }).map((r) => [r.item, roundWeight(r.score), r.because]);
+}
+
+/** The items whose neighbour lists {@link precomputeForYou} reads for a profile. */
+export function forYouSources(profile: UserProfile): string[] {
+  return scoredHistoryItems(profileHistory(profile), defaultScoring.maxHistory);
+}
