@@ -24,9 +24,10 @@ export interface UserProfile {
   monetary: number;
   /**
    * Personal candidates scored at build time from this profile's history:
-   * `[item, score, because]`, best first (see {@link precomputeForYou}).
+   * `[item, score, index in profileHistory(profile) of the item it is because of]`, best first
+   * (see precomputeForYou).
    */
-  forYou?: Array<[string, number, string]>;
+  forYou?: Array<[string, number, number]>;
 }
 
 /** Options of {@link createUserProfilesBuilder}. */

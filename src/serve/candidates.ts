@@ -36,7 +36,8 @@ export interface ForYouTiming {
  */
 export function forYouCandidates(profile: UserProfile | undefined, session: readonly HistoryEntry[], neighbours: (item: string) => [string, number][] | undefined, timing: ForYouTiming): Candidate[] {
   const kinds = new Map<string, HistoryEntry['type']>();
-  for (const h of [...session, ...(profile ? profileHistory(profile) : [])]) {
+  const history = profile ? profileHistory(profile) : [];
+  for (const h of [...session, ...history]) {
     const seen = kinds.get(h.item);
     if (seen !== 'purchase' && (h.type === 'purchase' || (h.type === 'add_to_cart' && seen !== 'add_to_cart') || !seen)) kinds.set(h.item, h.type);
   }
@@ -51,7 +52,10 @@ export function forYouCandidates(profile: UserProfile | undefined, session: read
   };
   for (const r of recommendFromHistory({ history: session, neighbours, now: timing.now, limit: timing.limit, includeSeen: true })) add(r.item, r.score, r.because);
   const aged = decay(timing.now - timing.builtAt, defaultScoring.halfLifeMs);
-  for (const [item, score, because] of profile?.forYou ?? []) add(item, score * aged, because);
+  for (const [item, score, because] of profile?.forYou ?? []) {
+    const source = history[because];
+    if (source) add(item, score * aged, source.item);
+  }
   const ranked = [...totals].sort((a, b) => b[1].score - a[1].score).slice(0, timing.limit);
   const top = ranked[0]?.[1].score || 1;
   return ranked.map(([id, t]) => {
