@@ -7,7 +7,7 @@ import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
 import { FRESH_TRENDING_KEY, type FreshTrending } from '../rebuild/fresh-trending.ts';
 import { ApiError } from '../http/errors.ts';
 import { activeRules } from '../rules/rules-store.ts';
-import { type Manifest, type ShardedTable, shardOf, tableKey, unpackShard } from '../tables/layout.ts';
+import { type Manifest, type ShardedTable, shardOf, tableKey, unpackEntry, unpackShard } from '../tables/layout.ts';
 import { openTableStore } from '../tables/open-store.ts';
 import type { TableStore } from '../tables/table-store.ts';
 import { type FlatList, forYouCandidates, fromList, pairsOf } from './candidates.ts';
@@ -177,8 +177,14 @@ function shardKey(m: Manifest, table: ShardedTable, id: string): string {
   return tableKey(m.version, table, shardOf(id, m.shards[table]));
 }
 
+/** One entry of a shard: profiles (read fresh each time) parse one line; cached shards are decoded once. */
 function entryOf<T>(read: TableRead, m: Manifest, table: ShardedTable, id: string): T | undefined {
-  return read.decoded(shardKey(m, table, id), unpackShard<T>)?.get(id);
+  const key = shardKey(m, table, id);
+  if (table === 'pf') {
+    const value = read.value(key);
+    return value ? unpackEntry<T>(value, id) : undefined;
+  }
+  return read.decoded(key, unpackShard<T>)?.get(id);
 }
 
 function waitOn<T>(deps: ServeDeps, work: Promise<T>): Promise<T> {
