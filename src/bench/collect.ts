@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { engineClient } from '../cli/engine-client.ts';
 import { ROOT, ensureDevVars, migrateLocal, queryLocalD1, startLocalStack } from '../cli/local-stack.ts';
-import { seededRandom } from '../demo/random.ts';
+import { seededRandom } from '../random.ts';
 import { fmt, median, throughput } from './measure.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -11,7 +11,7 @@ import { loadDemoShop } from '../cli/demo-shop.ts';
 import { engineClient } from '../cli/engine-client.ts';
 import { ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../cli/local-stack.ts';
 import { demoCatalog } from '../demo/catalog.ts';
-import { seededRandom } from '../demo/random.ts';
+import { seededRandom } from '../random.ts';
 import { fmt, median, throughput } from './measure.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -1,5 +1,5 @@
 import type { ItemInput } from '../catalog/item-schema.ts';
-import { type Random, seededRandom } from './random.ts';
+import { type Random, seededRandom } from '../random.ts';
 
 /** A kind of product in the demo shop, with the kinds that complete it (bought together). */
 interface Kind {

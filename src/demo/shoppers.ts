@@ -1,6 +1,6 @@
 import type { EventInput } from '../collect/event-schema.ts';
 import type { DemoProduct } from './catalog.ts';
-import { type Random, seededRandom, zipfPicker } from './random.ts';
+import { type Random, seededRandom, zipfPicker } from '../random.ts';
 
 /** Options of {@link demoBehaviour}. */
 export interface DemoBehaviourOptions {

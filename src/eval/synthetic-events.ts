@@ -1,4 +1,5 @@
 import type { EventType, ShopEvent } from '../model/events.ts';
+import { seededRandom, zipfPicker } from '../random.ts';
 
 /** Shape of a synthetic shop log. */
 export interface SyntheticOptions {
@@ -11,36 +12,6 @@ export interface SyntheticOptions {
   skew?: number;
   seed?: number;
   pageSize?: number;
-}
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Samples ranks 0..n-1 with P(r) proportional to 1 / (r + 1)^skew. */
-function zipf(n: number, skew: number, next: () => number): () => number {
-  const cumulative = new Float64Array(n);
-  let total = 0;
-  for (let r = 0; r < n; r++) cumulative[r] = total += 1 / Math.pow(r + 1, skew);
-  return () => {
-    const target = next() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! < target) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
 }
 
 const TYPES: Array<[EventType, number]> = [['view', 0.8], ['click', 0.1], ['add_to_cart', 0.06], ['remove_from_cart', 0.01], ['purchase', 0.03]];
@@ -57,9 +28,12 @@ export function* syntheticEventPages(options: SyntheticOptions): Generator<ShopE
   const { events, skew = 1, seed = 1, pageSize = 1000 } = options;
   const users = options.users ?? Math.max(1, Math.floor(events / 10));
   const items = options.items ?? Math.max(1, Math.floor(events / 20));
-  const next = random(seed);
-  const pickUser = zipf(users, skew, next);
-  const pickItem = zipf(items, skew, next);
+  const random = seededRandom(seed);
+  const next = random.next;
+  const zipfUser = zipfPicker(users, skew);
+  const zipfItem = zipfPicker(items, skew);
+  const pickUser = () => zipfUser(random);
+  const pickItem = () => zipfItem(random);
   let ts = Date.UTC(2026, 0, 1);
   let page: ShopEvent[] = [];
   for (let n = 0; n < events; n++) {

@@ -8,7 +8,8 @@
  * only the phrasings are matched (no label leaks through the answer text).
  */
 import { parseCsvRecords } from '../csv.ts';
-import { seededRandom, shuffled } from './random.ts';
+import { seededRandom } from '../../random.ts';
+import { shuffled } from './random.ts';
 
 /** One FAQ entry of an evaluation set. */
 export interface EvalFaq {
@@ -53,7 +54,7 @@ export function convertBitext(csv: string, split: 'test' | 'dev' | 'all' = 'test
     group.phrasings.push(row.instruction ?? '');
     byIntent.set(intent, group);
   }
-  const random = seededRandom(SEED);
+  const random = seededRandom(SEED).next;
   const set: EvalSet = { faqs: [], queries: [] };
   for (const [intent, group] of [...byIntent].sort(([a], [b]) => a.localeCompare(b))) {
     const [question, ...rest] = shuffled(group.phrasings, random);
@@ -74,7 +75,7 @@ export function convertAtec(tsv: string, split: 'test' | 'calib'): EvalSet {
     .map((line) => line.split('\t'))
     .filter((cols) => cols.length >= 4 && cols[3]!.trim() === '1')
     .map((cols) => ({ faq: cols[1]!.trim(), query: cols[2]!.trim() }));
-  const picked = shuffled(pairs, seededRandom(SEED));
+  const picked = shuffled(pairs, seededRandom(SEED).next);
   const chosen = split === 'test' ? picked.slice(0, 1000) : picked.slice(1000, 2000);
   const ids = new Map<string, string>();
   const set: EvalSet = { faqs: [], queries: [] };
@@ -97,7 +98,7 @@ export function convertClinc(json: string, split: 'test' | 'calib'): EvalSet {
   const data = JSON.parse(json) as ClincData;
   const byIntent = new Map<string, string[]>();
   for (const [text, intent] of data.train ?? []) byIntent.set(intent, [...(byIntent.get(intent) ?? []), text]);
-  const random = seededRandom(SEED);
+  const random = seededRandom(SEED).next;
   const set: EvalSet = { faqs: [], queries: [] };
   for (const [intent, texts] of [...byIntent].sort(([a], [b]) => a.localeCompare(b))) {
     const [question, ...alternatives] = shuffled(texts, random).slice(0, PHRASINGS_PER_ENTRY);

@@ -1,4 +1,4 @@
-/** A seeded pseudo-random source (mulberry32): the same seed gives the same demo shop. */
+/** A seeded pseudo-random source (mulberry32): the same seed gives the same demo shop, split or synthetic log. */
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
