@@ -87,7 +87,7 @@ export async function buildPart(db: Database, store: TableStore, catalog: Readon
   const kept = new Map<string, NeighbourList>();
   let neighbourPairs = 0;
   const nb = writer.table('nb', shards.nb);
-  for (const [item, list] of model.rows()) {
+  for (const [item, list] of model.rows(job.parts === 1 ? undefined : (item) => nb.owns(item) || sources.has(item))) {
     if (sources.has(item)) kept.set(item, list);
     if (!nb.owns(item)) continue;
     nb.add(item, list.flat());

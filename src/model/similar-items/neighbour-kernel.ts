@@ -26,6 +26,7 @@ export function* neighbourRows(
   graph: InteractionGraph,
   weighting: EdgeWeighting,
   k: number,
+  include?: (item: string) => boolean,
 ): Generator<[string, NeighbourList]> {
   const { itemIds, itemStart, itemUsers, userStart, userItems } = graph;
   const { fromItem, toItem } = weighting;
@@ -33,7 +34,7 @@ export function* neighbourRows(
   const touched = new Int32Array(itemIds.length);
   const stamp = new Int32Array(itemIds.length);
   for (let i = 0; i < itemIds.length; i++) {
-    if (itemStart[i] === itemStart[i + 1]) continue;
+    if (itemStart[i] === itemStart[i + 1] || (include && !include(itemIds[i]!))) continue;
     let count = 0;
     for (let p = itemStart[i]!; p < itemStart[i + 1]!; p++) {
       const a = fromItem[p]!;

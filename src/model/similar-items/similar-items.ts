@@ -28,8 +28,11 @@ export interface SimilarItemsOptions extends InteractionOptions {
 
 /** A finished neighbour model: rows are computed lazily, one item at a time. */
 export interface SimilarItems {
-  /** Each item with at least one neighbour, and its list (best first). Iterate once per call. */
-  rows(): Iterable<[string, NeighbourList]>;
+  /**
+   * Each item with at least one neighbour, and its list (best first). Iterate once per call.
+   * `include` skips the computation of the other items' rows (a part of a split rebuild).
+   */
+  rows(include?: (item: string) => boolean): Iterable<[string, NeighbourList]>;
   /** All rows in one plain object; only for catalogs small enough to hold whole. */
   toTable(): NeighbourTable;
   graph: InteractionGraph;
@@ -60,7 +63,7 @@ export function createSimilarItemsBuilder(options: SimilarItemsOptions = {}): Si
     stats: () => log.stats(),
     finish(now) {
       const graph = log.finish(now);
-      const rows = (): Iterable<[string, NeighbourList]> => similarRows(graph, similarity, k);
+      const rows = (include?: (item: string) => boolean): Iterable<[string, NeighbourList]> => similarRows(graph, similarity, k, include);
       return {
         graph,
         rows,
@@ -78,13 +81,14 @@ function similarRows(
   graph: InteractionGraph,
   similarity: SimilarityModel,
   k: number,
+  include?: (item: string) => boolean,
 ): Iterable<[string, NeighbourList]> {
   switch (similarity.model) {
     case 'cosine':
-      return neighbourRows(graph, cosineWeighting(graph, similarity), k);
+      return neighbourRows(graph, cosineWeighting(graph, similarity), k, include);
     case 'rp3beta':
-      return neighbourRows(graph, rp3betaWeighting(graph, similarity), k);
+      return neighbourRows(graph, rp3betaWeighting(graph, similarity), k, include);
     case 'ease':
-      return easeRows(graph, similarity, k);
+      return include ? [...easeRows(graph, similarity, k)].filter(([item]) => include(item)) : easeRows(graph, similarity, k);
   }
 }
