@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { type Database, changedRows, chunkRows, runBatch } from '../db/client.ts';
+import { type Database, chunkRows, runBatch } from '../db/client.ts';
 import { items } from '../db/schema.ts';
 import type { Item, ItemInput, ItemPatch } from './item-schema.ts';
 
