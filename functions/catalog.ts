@@ -21,7 +21,6 @@ const middleware = requireKey('admin');
 /** Catalog endpoints (admin key). */
 export const catalog = createRouter();
 
-
 catalog.openapi(
   createRoute({
     method: 'put',
@@ -37,7 +36,10 @@ catalog.openapi(
   async (c) => {
     const batch = c.req.valid('json').items;
     const upserted = await upsertItems(openDatabase(c.env.DB), batch);
-    await tellServing(c.env, batch.filter((item) => !item.available).map((item) => ({ id: item.id, available: false })));
+    await tellServing(
+      c.env,
+      batch.filter((item) => !item.available).map((item) => ({ id: item.id, available: false })),
+    );
     return c.json({ upserted }, 200);
   },
 );

@@ -20,7 +20,13 @@ const admin = [{ adminKey: [] }];
 const FaqParams = z.object({ id: IdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
 const Rebuilt = z.object({ version: z.string(), entries: z.number().int(), bytes: z.number().int() });
 const SynonymsSchema = z.object({ groups: z.array(z.array(z.string().trim().min(1).max(50)).min(2).max(20)).max(500) }).openapi('ChatSynonyms');
-const MissGroupSchema = z.object({ question: z.string(), count: z.number().int(), examples: z.array(z.string()), bestFaq: z.string().nullable(), lastSeen: z.number().int() });
+const MissGroupSchema = z.object({
+  question: z.string(),
+  count: z.number().int(),
+  examples: z.array(z.string()),
+  bestFaq: z.string().nullable(),
+  lastSeen: z.number().int(),
+});
 
 /** Options of {@link createChatRouter}. */
 export interface ChatRouterOptions {
@@ -40,8 +46,9 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       method: 'post',
       path: '/v1/chat',
       tags: ['chat'],
-      summary: 'Answer a shopper\'s question from the FAQ',
-      description: 'Answers above the confidence threshold, offers up to 3 suggestions on a close call, hands over to a person (`handoff: true`) below it. Product-advice questions get products. Unanswered questions are logged.',
+      summary: "Answer a shopper's question from the FAQ",
+      description:
+        'Answers above the confidence threshold, offers up to 3 suggestions on a close call, hands over to a person (`handoff: true`) below it. Product-advice questions get products. Unanswered questions are logged.',
       security: [{ ingestKey: [] }],
       request: { body: { required: true, content: { 'application/json': { schema: ChatRequestSchema } } } },
       responses: { 200: json(ChatReplySchema, 'The reply'), ...errors, 429: json(ErrorSchema, 'Too many messages from this session or address') },
@@ -49,7 +56,9 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
     async (c) => {
       const turn = c.req.valid('json');
       const ip = c.req.header('cf-connecting-ip');
-      const limited = (turn.session && !(await limiter(c.env.TABLES, `s:${turn.session}`, CHAT_LIMITS.session))) || (ip && !(await limiter(c.env.TABLES, `ip:${ip}`, CHAT_LIMITS.ip)));
+      const limited =
+        (turn.session && !(await limiter(c.env.TABLES, `s:${turn.session}`, CHAT_LIMITS.session))) ||
+        (ip && !(await limiter(c.env.TABLES, `ip:${ip}`, CHAT_LIMITS.ip)));
       if (limited) {
         c.header('Retry-After', '20');
         throw new ApiError(429, 'rate_limited', 'Too many messages; please wait a moment', turn.session ? 'session' : undefined);
@@ -64,7 +73,10 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
 
   router.openapi(
     createRoute({
-      method: 'put', path: '/v1/chat/faqs', tags: ['chat'], security: admin,
+      method: 'put',
+      path: '/v1/chat/faqs',
+      tags: ['chat'],
+      security: admin,
       summary: 'Create or replace FAQ entries (JSON), then rebuild the index',
       request: { body: { required: true, content: { 'application/json': { schema: z.object({ entries: z.array(FaqInputSchema).min(1).max(5000) }) } } } },
       responses: { 200: json(z.object({ upserted: z.number().int(), index: Rebuilt }), 'Stored'), ...errors },
@@ -78,9 +90,13 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
 
   router.openapi(
     createRoute({
-      method: 'post', path: '/v1/chat/faqs/import', tags: ['chat'], security: admin,
+      method: 'post',
+      path: '/v1/chat/faqs/import',
+      tags: ['chat'],
+      security: admin,
       summary: 'Bulk import FAQ entries from JSON lines or CSV (all or nothing)',
-      description: 'Body: JSON lines (`application/x-ndjson`) or CSV (`text/csv`, header `id,question,alternatives,answer,tags,lang,enabled`; lists separated by `|`).',
+      description:
+        'Body: JSON lines (`application/x-ndjson`) or CSV (`text/csv`, header `id,question,alternatives,answer,tags,lang,enabled`; lists separated by `|`).',
       request: { query: z.object({ format: z.enum(['jsonl', 'csv']).optional() }) },
       responses: { 200: json(z.object({ upserted: z.number().int(), index: Rebuilt }), 'Imported'), ...errors },
     }),
@@ -96,7 +112,11 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
 
   router.openapi(
     createRoute({
-      method: 'get', path: '/v1/chat/faqs', tags: ['chat'], security: admin, summary: 'List FAQ entries',
+      method: 'get',
+      path: '/v1/chat/faqs',
+      tags: ['chat'],
+      security: admin,
+      summary: 'List FAQ entries',
       request: { query: z.object({ lang: z.enum(['zh', 'en']).optional(), enabled: z.enum(['true', 'false']).optional() }) },
       responses: { 200: json(z.object({ entries: z.array(FaqSchema) }), 'The entries'), ...errors },
     }),
@@ -108,7 +128,10 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
 
   router.openapi(
     createRoute({
-      method: 'patch', path: '/v1/chat/faqs/{id}', tags: ['chat'], security: admin,
+      method: 'patch',
+      path: '/v1/chat/faqs/{id}',
+      tags: ['chat'],
+      security: admin,
       summary: 'Change an entry (`{ "enabled": false }` disables it), then rebuild the index',
       request: { params: FaqParams, body: { required: true, content: { 'application/json': { schema: FaqPatchSchema } } } },
       responses: { 200: json(FaqSchema, 'The changed entry'), ...errors, ...notFound },
@@ -124,7 +147,11 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
 
   router.openapi(
     createRoute({
-      method: 'get', path: '/v1/chat/synonyms', tags: ['chat'], security: admin, summary: 'The synonym groups in use',
+      method: 'get',
+      path: '/v1/chat/synonyms',
+      tags: ['chat'],
+      security: admin,
+      summary: 'The synonym groups in use',
       responses: { 200: json(SynonymsSchema, 'Groups of equivalent terms'), ...errors },
     }),
     async (c) => c.json({ groups: await loadSynonyms(openDatabase(c.env.DB)) }, 200),
@@ -132,7 +159,10 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
 
   router.openapi(
     createRoute({
-      method: 'put', path: '/v1/chat/synonyms', tags: ['chat'], security: admin,
+      method: 'put',
+      path: '/v1/chat/synonyms',
+      tags: ['chat'],
+      security: admin,
       summary: 'Replace the synonym groups (empty: back to the defaults), then rebuild the index',
       request: { body: { required: true, content: { 'application/json': { schema: SynonymsSchema } } } },
       responses: { 200: json(z.object({ groups: z.number().int(), index: Rebuilt }), 'Replaced'), ...errors },
@@ -147,7 +177,10 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
 
   router.openapi(
     createRoute({
-      method: 'get', path: '/v1/chat/misses', tags: ['chat'], security: admin,
+      method: 'get',
+      path: '/v1/chat/misses',
+      tags: ['chat'],
+      security: admin,
       summary: 'Unanswered and low-confidence questions, grouped by similar wording',
       request: { query: z.object({ since: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
       responses: { 200: json(z.object({ groups: z.array(MissGroupSchema) }), 'Groups, largest first'), ...errors },

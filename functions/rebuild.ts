@@ -12,7 +12,12 @@ import { listRuns } from '../src/rebuild/runs.ts';
 import { openTableStore } from '../src/tables/open-store.ts';
 
 const OutcomeSchema = z
-  .object({ version: z.string(), status: z.enum(['published', 'split', 'skipped', 'failed']), stats: z.record(z.string(), z.unknown()), error: z.string().optional() })
+  .object({
+    version: z.string(),
+    status: z.enum(['published', 'split', 'skipped', 'failed']),
+    stats: z.record(z.string(), z.unknown()),
+    error: z.string().optional(),
+  })
   .openapi('RebuildOutcome');
 const RunSchema = z
   .object({
@@ -38,7 +43,8 @@ rebuild.openapi(
     path: '/v1/admin/rebuild',
     tags: ['rebuild'],
     summary: 'Rebuild the recommendation tables now',
-    description: 'Builds and publishes in this request, or splits the work over the queue when it would not fit one invocation (`status: split`). An overlapping run is `skipped`.',
+    description:
+      'Builds and publishes in this request, or splits the work over the queue when it would not fit one invocation (`status: split`). An overlapping run is `skipped`.',
     security: [{ adminKey: [] }],
     responses: { 200: jsonContent(OutcomeSchema, 'What the run did'), ...errorResponses },
   }),
@@ -67,7 +73,10 @@ rebuild.openapi(
     description: 'The cheap partial update the 5-minute cron runs.',
     security: [{ adminKey: [] }],
     responses: {
-      200: jsonContent(z.object({ status: z.enum(['refreshed', 'no-tables', 'busy']), events: z.number().int(), version: z.string().optional() }), 'What the refresh did'),
+      200: jsonContent(
+        z.object({ status: z.enum(['refreshed', 'no-tables', 'busy']), events: z.number().int(), version: z.string().optional() }),
+        'What the refresh did',
+      ),
       ...errorResponses,
     },
   }),

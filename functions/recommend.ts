@@ -26,7 +26,16 @@ export const recommendations = createRouter();
 for (const path of ['/v1/recommend/*', '/v1/trending', '/v1/items/*/similar', '/v1/items/*/bought-together']) recommendations.use(path, requireKey('ingest'));
 
 recommendations.openapi(
-  createRoute({ method: 'get', path: '/v1/recommend/for-you', tags, security, summary: 'Personal recommendations', description: "From the user's profile and the items of the current session (`recent`), so a view a second ago already counts.", request: { query: ForYouQuerySchema }, responses: answer }),
+  createRoute({
+    method: 'get',
+    path: '/v1/recommend/for-you',
+    tags,
+    security,
+    summary: 'Personal recommendations',
+    description: "From the user's profile and the items of the current session (`recent`), so a view a second ago already counts.",
+    request: { query: ForYouQuerySchema },
+    responses: answer,
+  }),
   async (c) => {
     const q = c.req.valid('query');
     return c.json(await answerWith(c, { kind: 'for-you', ...q }), 200);
@@ -34,21 +43,53 @@ recommendations.openapi(
 );
 
 recommendations.openapi(
-  createRoute({ method: 'get', path: '/v1/items/{id}/similar', tags, security, summary: 'Items similar to an item', request: { params: ItemPathSchema, query: CommonQuerySchema }, responses: { ...answer, ...notFoundResponse } }),
+  createRoute({
+    method: 'get',
+    path: '/v1/items/{id}/similar',
+    tags,
+    security,
+    summary: 'Items similar to an item',
+    request: { params: ItemPathSchema, query: CommonQuerySchema },
+    responses: { ...answer, ...notFoundResponse },
+  }),
   async (c) => c.json(await answerWith(c, { kind: 'similar', item: c.req.valid('param').id, ...c.req.valid('query') }), 200),
 );
 
 recommendations.openapi(
-  createRoute({ method: 'get', path: '/v1/items/{id}/bought-together', tags, security, summary: 'Items bought together with an item', request: { params: ItemPathSchema, query: CommonQuerySchema }, responses: { ...answer, ...notFoundResponse } }),
+  createRoute({
+    method: 'get',
+    path: '/v1/items/{id}/bought-together',
+    tags,
+    security,
+    summary: 'Items bought together with an item',
+    request: { params: ItemPathSchema, query: CommonQuerySchema },
+    responses: { ...answer, ...notFoundResponse },
+  }),
   async (c) => c.json(await answerWith(c, { kind: 'bought-together', item: c.req.valid('param').id, ...c.req.valid('query') }), 200),
 );
 
 recommendations.openapi(
-  createRoute({ method: 'post', path: '/v1/recommend/cart', tags, security, summary: 'Complete the cart', request: { body: { required: true, content: { 'application/json': { schema: CartBodySchema } } } }, responses: { ...answer, ...notFoundResponse } }),
+  createRoute({
+    method: 'post',
+    path: '/v1/recommend/cart',
+    tags,
+    security,
+    summary: 'Complete the cart',
+    request: { body: { required: true, content: { 'application/json': { schema: CartBodySchema } } } },
+    responses: { ...answer, ...notFoundResponse },
+  }),
   async (c) => c.json(await answerWith(c, { kind: 'cart', ...c.req.valid('json') }), 200),
 );
 
 recommendations.openapi(
-  createRoute({ method: 'get', path: '/v1/trending', tags, security, summary: 'Trending items, globally or in a category', request: { query: CommonQuerySchema }, responses: answer }),
+  createRoute({
+    method: 'get',
+    path: '/v1/trending',
+    tags,
+    security,
+    summary: 'Trending items, globally or in a category',
+    request: { query: CommonQuerySchema },
+    responses: answer,
+  }),
   async (c) => c.json(await answerWith(c, { kind: 'trending', ...c.req.valid('query') }), 200),
 );

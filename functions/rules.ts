@@ -13,14 +13,29 @@ const RuleInputSchema = z
     action: z.enum(['pin', 'boost', 'bury', 'hide']),
     targetType: z.enum(['item', 'category']),
     target: z.string().min(1).max(128),
-    amount: z.number().min(0).max(1000).nullable().default(null).openapi({ description: 'Multiplier for boost (default 2) and bury (default 0.25); position for pin (0 = first).' }),
+    amount: z
+      .number()
+      .min(0)
+      .max(1000)
+      .nullable()
+      .default(null)
+      .openapi({ description: 'Multiplier for boost (default 2) and bury (default 0.25); position for pin (0 = first).' }),
     surfaces: z.array(z.enum(SURFACES)).default([]).openapi({ description: 'Where it applies; empty: everywhere.' }),
     enabled: z.boolean().default(true),
   })
   .refine((r) => r.action !== 'pin' || r.targetType === 'item', { message: 'pin takes an item', path: ['targetType'] })
   .openapi('RuleInput');
 const RuleSchema = z
-  .object({ id: z.number().int(), action: z.string(), targetType: z.string(), target: z.string(), amount: z.number().nullable(), surfaces: z.array(z.string()), enabled: z.boolean(), createdAt: z.number() })
+  .object({
+    id: z.number().int(),
+    action: z.string(),
+    targetType: z.string(),
+    target: z.string(),
+    amount: z.number().nullable(),
+    surfaces: z.array(z.string()),
+    enabled: z.boolean(),
+    createdAt: z.number(),
+  })
   .openapi('Rule');
 const security = [{ adminKey: [] }];
 const middleware = requireKey('admin');
@@ -29,12 +44,29 @@ const middleware = requireKey('admin');
 export const rules = createRouter();
 
 rules.openapi(
-  createRoute({ method: 'get', path: '/v1/admin/rules', tags: ['rules'], security, middleware, summary: 'List the rules', responses: { 200: jsonContent(z.object({ rules: z.array(RuleSchema) }), 'All rules'), ...errorResponses } }),
+  createRoute({
+    method: 'get',
+    path: '/v1/admin/rules',
+    tags: ['rules'],
+    security,
+    middleware,
+    summary: 'List the rules',
+    responses: { 200: jsonContent(z.object({ rules: z.array(RuleSchema) }), 'All rules'), ...errorResponses },
+  }),
   async (c) => c.json({ rules: await listRules(openDatabase(c.env.DB)) }, 200),
 );
 
 rules.openapi(
-  createRoute({ method: 'post', path: '/v1/admin/rules', tags: ['rules'], security, middleware, summary: 'Add a rule', request: { body: { required: true, content: { 'application/json': { schema: RuleInputSchema } } } }, responses: { 201: jsonContent(RuleSchema, 'The rule'), ...errorResponses } }),
+  createRoute({
+    method: 'post',
+    path: '/v1/admin/rules',
+    tags: ['rules'],
+    security,
+    middleware,
+    summary: 'Add a rule',
+    request: { body: { required: true, content: { 'application/json': { schema: RuleInputSchema } } } },
+    responses: { 201: jsonContent(RuleSchema, 'The rule'), ...errorResponses },
+  }),
   async (c) => c.json(await addRule(openDatabase(c.env.DB), c.req.valid('json')), 201),
 );
 
@@ -46,7 +78,15 @@ rules.openapi(
     security,
     middleware,
     summary: 'Delete a rule',
-    request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) },
+    request: {
+      params: z.object({
+        id: z.coerce
+          .number()
+          .int()
+          .positive()
+          .openapi({ param: { name: 'id', in: 'path' } }),
+      }),
+    },
     responses: { 200: jsonContent(z.object({ deleted: z.literal(true) }), 'Deleted'), ...errorResponses, ...notFoundResponse },
   }),
   async (c) => {

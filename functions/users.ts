@@ -18,7 +18,7 @@ users.openapi(
     method: 'delete',
     path: '/v1/users/{id}',
     tags: ['privacy'],
-    summary: "Erase every event and derived record of a user",
+    summary: 'Erase every event and derived record of a user',
     security: [{ adminKey: [] }],
     request: { params: z.object({ id: IdSchema.openapi({ param: { name: 'id', in: 'path' } }) }) },
     responses: {

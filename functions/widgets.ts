@@ -34,7 +34,11 @@ widgets.openapi(
     const { kind } = c.req.valid('param');
     const query = c.req.valid('query');
     const request = widgetRequest(kind, query);
-    const deps = { recommend: (r: typeof request) => recommend(c.env, r).catch(asWidgetError), servedVersion: () => servedVersion(c.env), cache: caches.default };
+    const deps = {
+      recommend: (r: typeof request) => recommend(c.env, r).catch(asWidgetError),
+      servedVersion: () => servedVersion(c.env),
+      cache: caches.default,
+    };
     return serveWidget(deps, { kind, lang: query.lang, request, origin: new URL(c.req.url).origin, ifNoneMatch: c.req.header('if-none-match') });
   },
 );
@@ -45,7 +49,8 @@ widgets.openapi(
     path: '/widget.js',
     tags: ['widgets'],
     summary: 'The script a shop embeds to show widgets',
-    description: 'One tag: `<script src="…/widget.js" data-key="INGEST_KEY" async></script>`, then containers like `<div data-recommend="similar" data-item="sku-1" data-k="6"></div>`. No key needed to load it.',
+    description:
+      'One tag: `<script src="…/widget.js" data-key="INGEST_KEY" async></script>`, then containers like `<div data-recommend="similar" data-item="sku-1" data-k="6"></div>`. No key needed to load it.',
     responses: { 200: { description: 'The script', content: { 'text/javascript': { schema: z.string() } } }, 304: { description: 'Not modified' } },
   }),
   async (c) => {

@@ -13,10 +13,7 @@ export interface Health {
 /** Checks that D1 answers and reads cheap counts (the log's highest sequence number, not a full count). */
 export async function checkHealth(db: Database, version: string): Promise<Health> {
   try {
-    const [logged, catalog] = await db.batch([
-      db.select({ n: max(events.seq) }).from(events),
-      db.select({ n: count() }).from(items),
-    ]);
+    const [logged, catalog] = await db.batch([db.select({ n: max(events.seq) }).from(events), db.select({ n: count() }).from(items)]);
     return { status: 'ok', version, d1: { ok: true }, counts: { eventsLogged: logged[0]?.n ?? 0, items: catalog[0]?.n ?? 0 } };
   } catch (err) {
     return { status: 'degraded', version, d1: { ok: false, error: String(err) } };

@@ -18,7 +18,14 @@ describe('catalog', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ upserted: 2 });
     const got = await call(`/v1/items/${a}`, { headers: ADMIN });
-    expect(await got.json()).toMatchObject({ id: a, title: 'Ceramic mug 陶瓷马克杯', categories: ['kitchen', 'mugs'], price: 12.5, available: true, attributes: { colour: 'blue' } });
+    expect(await got.json()).toMatchObject({
+      id: a,
+      title: 'Ceramic mug 陶瓷马克杯',
+      categories: ['kitchen', 'mugs'],
+      price: 12.5,
+      available: true,
+      attributes: { colour: 'blue' },
+    });
     await send('PUT', '/v1/items', { items: [item(a, { title: 'Mug v2' })] }, ADMIN);
     const [row] = await rows<{ title: string }>('SELECT title FROM items WHERE id = ?', a);
     expect(row?.title).toBe('Mug v2');
@@ -104,9 +111,15 @@ describe('health and the API contract', () => {
   });
 
   it('serves an OpenAPI document listing the endpoints and the Event schema', async () => {
-    const doc = (await (await call('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    const doc = (await (await call('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/events/beacon', '/v1/events/pixel', '/v1/items', '/v1/items/{id}', '/v1/users/{id}', '/health']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/events', '/v1/events/beacon', '/v1/events/pixel', '/v1/items', '/v1/items/{id}', '/v1/users/{id}', '/health']),
+    );
     expect(doc.components.schemas).toHaveProperty('Event');
     expect(doc.components.schemas).toHaveProperty('Error');
   });

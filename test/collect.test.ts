@@ -104,7 +104,10 @@ describe('POST /v1/events', () => {
       ],
       [
         'body over 1 MB',
-        { body: JSON.stringify({ events: [{ ...view('huge', user), context: { pad: 'x'.repeat(1_100_000) } }] }), headers: { 'content-type': 'application/json' } },
+        {
+          body: JSON.stringify({ events: [{ ...view('huge', user), context: { pad: 'x'.repeat(1_100_000) } }] }),
+          headers: { 'content-type': 'application/json' },
+        },
         413,
         'body',
       ],

@@ -91,7 +91,14 @@ describe('cron rebuild through the Worker', () => {
     const res = await call('/v1/admin/rebuilds', { headers: ADMIN });
     const { runs } = (await res.json()) as { runs: { status: string; stats: Record<string, number> }[] };
     const published = runs.find((r) => r.status === 'published');
-    expect(published?.stats).toMatchObject({ events: expect.any(Number), users: expect.any(Number), items: expect.any(Number), neighbourPairs: expect.any(Number), bytesWritten: expect.any(Number), keysWritten: expect.any(Number) });
+    expect(published?.stats).toMatchObject({
+      events: expect.any(Number),
+      users: expect.any(Number),
+      items: expect.any(Number),
+      neighbourPairs: expect.any(Number),
+      bytesWritten: expect.any(Number),
+      keysWritten: expect.any(Number),
+    });
     expect((await call('/v1/admin/rebuilds', { headers: { authorization: 'Bearer test-ingest-key' } })).status).toBe(403);
   });
 

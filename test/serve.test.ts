@@ -51,7 +51,12 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
     expect(r.rid).toMatch(/^r-/);
     expect(r.degraded).toBeUndefined();
     expect(ids(r)).not.toContain(item);
-    expect(r.items[0]).toMatchObject({ id: expect.any(String), title: expect.any(String), score: expect.any(Number), reason: expect.stringContaining('similar to ') });
+    expect(r.items[0]).toMatchObject({
+      id: expect.any(String),
+      title: expect.any(String),
+      score: expect.any(Number),
+      reason: expect.stringContaining('similar to '),
+    });
     const scores = r.items.map((i) => i.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
@@ -177,7 +182,10 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
     const store = countingStore(kvTableStore(env.TABLES));
     const deps = { db, store, cacheName: 'count-for-you' };
     await recommendWith(deps, { kind: 'for-you', user: buyer, k: 10 });
-    const fresh = catalog.filter((p) => p.item.categories[0] === 'sports').map((p) => p.item.id).slice(0, 3);
+    const fresh = catalog
+      .filter((p) => p.item.categories[0] === 'sports')
+      .map((p) => p.item.id)
+      .slice(0, 3);
     await send('POST', '/v1/events', { events: fresh.map((item) => ({ id: uniq('e'), type: 'view', user: buyer, item })) });
     const before = store.counts.reads;
     const r = await recommendWith(deps, { kind: 'for-you', user: buyer, k: 10, recent: [catalog[7]!.item.id] });

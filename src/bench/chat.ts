@@ -44,7 +44,13 @@ for (let i = 0; english.length < ENTRIES / 2; i += 5) {
   english.push({ id: `en-${i}`, question: question!, alternatives, answer: bitext.faqs.find((f) => f.id === bitext.queries[i]!.expected)!.answer, lang: 'en' });
 }
 const faqs = [...english, ...atec.faqs.slice(0, ENTRIES - english.length)];
-const messages = [...bitext.queries.filter((_, i) => i % 7 === 3).slice(0, 200).map((q) => q.text), ...atec.queries.slice(500, 700).map((q) => q.text)];
+const messages = [
+  ...bitext.queries
+    .filter((_, i) => i % 7 === 3)
+    .slice(0, 200)
+    .map((q) => q.text),
+  ...atec.queries.slice(500, 700).map((q) => q.text),
+];
 
 let t0 = performance.now();
 const index = buildFaqIndex(faqs, { version: 'bench', synonymGroups: DEFAULT_SYNONYMS });
@@ -67,15 +73,21 @@ const chatMs = median(turns);
 const tokenizeMs = timeEach(messages, 5, (m) => tokenize(m));
 const parseMs = timeEach(messages, 5, (m) => JSON.parse(JSON.stringify({ message: m, session: 's-1' })));
 
-console.log(JSON.stringify({
-  entries: faqs.length,
-  phrasings: index.phrasingEntry.length,
-  messages: messages.length,
-  chatTurnMedianMs: +chatMs.toFixed(4),
-  tokenizeOnlyMedianMs: +tokenizeMs.toFixed(4),
-  ratioToTokenize: +(chatMs / tokenizeMs).toFixed(1),
-  requestJsonRoundTripMedianMs: +parseMs.toFixed(4),
-  indexBuildMs: +buildMs.toFixed(1),
-  indexRestoreMs: +restoreMs.toFixed(1),
-  indexBytes: new TextEncoder().encode(json).length,
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      entries: faqs.length,
+      phrasings: index.phrasingEntry.length,
+      messages: messages.length,
+      chatTurnMedianMs: +chatMs.toFixed(4),
+      tokenizeOnlyMedianMs: +tokenizeMs.toFixed(4),
+      ratioToTokenize: +(chatMs / tokenizeMs).toFixed(1),
+      requestJsonRoundTripMedianMs: +parseMs.toFixed(4),
+      indexBuildMs: +buildMs.toFixed(1),
+      indexRestoreMs: +restoreMs.toFixed(1),
+      indexBytes: new TextEncoder().encode(json).length,
+    },
+    null,
+    2,
+  ),
+);

@@ -31,7 +31,13 @@ const newBatch = () =>
   Array.from({ length: BATCH }, () => {
     const id = `bench-${++eventNo}`;
     distinct.add(id);
-    return { id, type: random.chance(0.9) ? 'view' : 'purchase', user: `u${random.int(1, 5000)}`, item: `i${random.int(1, 2000)}`, session: `s${random.int(1, 20000)}` };
+    return {
+      id,
+      type: random.chance(0.9) ? 'view' : 'purchase',
+      user: `u${random.int(1, 5000)}`,
+      item: `i${random.int(1, 2000)}`,
+      session: `s${random.int(1, 20000)}`,
+    };
   });
 
 const postBatch = async () => {

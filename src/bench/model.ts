@@ -74,7 +74,10 @@ function run(events: number): RunResult {
 function scoringMicros(): { scoreUs: number; baselineUs: number } {
   const table = new Map<string, NeighbourList>();
   for (let h = 0; h < 50; h++) {
-    table.set(`h${h}`, Array.from({ length: 100 }, (_, n): [string, number] => [`i${(h * 37 + n * 11) % 3000}`, 1 / (n + 1)]));
+    table.set(
+      `h${h}`,
+      Array.from({ length: 100 }, (_, n): [string, number] => [`i${(h * 37 + n * 11) % 3000}`, 1 / (n + 1)]),
+    );
   }
   const history = Array.from({ length: 50 }, (_, h) => ({ item: `h${h}`, ts: h * 60_000, type: 'view' as const }));
   const time = (fn: () => unknown): number => {
@@ -105,9 +108,12 @@ if (process.argv[2] === '--child') {
   process.stdout.write(JSON.stringify(process.argv[3] === 'scoring' ? scoringMicros() : run(Number(process.argv[3]))));
 } else {
   const self = fileURLToPath(import.meta.url);
-  const child = (arg: string): string => execFileSync(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_LIMIT_MB}`, self, '--child', arg], { encoding: 'utf8' });
+  const child = (arg: string): string =>
+    execFileSync(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_LIMIT_MB}`, self, '--child', arg], { encoding: 'utf8' });
   const model = `${defaultSimilarity.model} ${JSON.stringify(defaultSimilarity)}`;
-  console.log(`bench:model  default model ${model}, K=100, pages of 1000 events, medians of ${REPEATS} fresh processes (old space capped at ${HEAP_LIMIT_MB} MB)\n`);
+  console.log(
+    `bench:model  default model ${model}, K=100, pages of 1000 events, medians of ${REPEATS} fresh processes (old space capped at ${HEAP_LIMIT_MB} MB)\n`,
+  );
   console.log('events     items  users   baseline ev/s   model ev/s   ratio   build s   peak heap MB   rows   table MB');
   for (const events of SIZES) {
     const runs: RunResult[] = [];
@@ -124,7 +130,9 @@ if (process.argv[2] === '--child') {
         Math.round(modelRate).toLocaleString('en').padStart(12),
         (modelRate / baseRate).toFixed(3).padStart(7),
         (pick((x) => x.buildMs) / 1000).toFixed(2).padStart(9),
-        pick((x) => x.peakHeapMB).toFixed(1).padStart(14),
+        pick((x) => x.peakHeapMB)
+          .toFixed(1)
+          .padStart(14),
         String(runs[0]!.rows).padStart(6),
         (runs[0]!.bytes / 1048576).toFixed(1).padStart(10),
       ].join(' '),

@@ -47,7 +47,9 @@ const rates: Record<string, number[]> = { health: [], 'for-you': [], similar: []
 try {
   const loaded = await loadDemoShop(engine, keys);
   const rebuilt = await engine.request<{ status: string; stats: { neighbourPairs: number; items: number } }>('POST', '/v1/admin/rebuild', keys.admin);
-  console.log(`demo shop: ${loaded.events} events, ${rebuilt.stats.items} items, ${rebuilt.stats.neighbourPairs} neighbour pairs (${fmt(rebuilt.stats.neighbourPairs / rebuilt.stats.items, 0)} per item)`);
+  console.log(
+    `demo shop: ${loaded.events} events, ${rebuilt.stats.items} items, ${rebuilt.stats.neighbourPairs} neighbour pairs (${fmt(rebuilt.stats.neighbourPairs / rebuilt.stats.items, 0)} per item)`,
+  );
   for (let i = 0; i < 50; i++) await Promise.all([get(forYouPath()), get(similarPath())]);
   cpu['for-you'] = [];
   cpu.similar = [];
@@ -70,10 +72,13 @@ const health = median(rates.health!);
  * The isolate's clock ticks in whole milliseconds, so one request's figure is quantized; the
  * mean of a batch is not biased by that. The figure is the median over batches of 25 requests.
  */
-const batchMedian = (values: number[]) => median(Array.from({ length: Math.floor(values.length / 25) }, (_, b) => values.slice(b * 25, b * 25 + 25).reduce((s, v) => s + v, 0) / 25));
+const batchMedian = (values: number[]) =>
+  median(Array.from({ length: Math.floor(values.length / 25) }, (_, b) => values.slice(b * 25, b * 25 + 25).reduce((s, v) => s + v, 0) / 25));
 console.log(`serve benchmark: ${ROUNDS} rounds x ${SECONDS} s per endpoint, ${CLIENTS} clients, medians; CPU from ${CPU_REQUESTS} sequential requests per kind
   GET /health                 ${fmt(health)} req/s (rounds ${rates.health!.map((r) => fmt(r)).join(', ')})`);
 for (const kind of ['for-you', 'similar'] as const) {
   const rate = median(rates[kind]!);
-  console.log(`  ${kind.padEnd(27)} ${fmt(rate)} req/s (rounds ${rates[kind]!.map((r) => fmt(r)).join(', ')}) = ${fmt(rate / health, 2)} x /health; CPU in the isolate: ${fmt(batchMedian(cpu[kind]!), 3)} ms per request (median of ${Math.floor(cpu[kind]!.length / 25)} batch means of 25 requests)`);
+  console.log(
+    `  ${kind.padEnd(27)} ${fmt(rate)} req/s (rounds ${rates[kind]!.map((r) => fmt(r)).join(', ')}) = ${fmt(rate / health, 2)} x /health; CPU in the isolate: ${fmt(batchMedian(cpu[kind]!), 3)} ms per request (median of ${Math.floor(cpu[kind]!.length / 25)} batch means of 25 requests)`,
+  );
 }

@@ -85,6 +85,11 @@ export async function deleteItem(db: Database, id: string): Promise<boolean> {
 /** A page of the catalog in id order (keyset pagination: pass the last id as `after`). */
 export async function listItems(db: Database, options: { after?: string; limit: number; availableOnly?: boolean }): Promise<Item[]> {
   const conditions = [options.after ? gt(items.id, options.after) : undefined, options.availableOnly ? eq(items.available, true) : undefined];
-  const rows = await db.select().from(items).where(and(...conditions)).orderBy(asc(items.id)).limit(options.limit);
+  const rows = await db
+    .select()
+    .from(items)
+    .where(and(...conditions))
+    .orderBy(asc(items.id))
+    .limit(options.limit);
   return rows.map(toItem);
 }

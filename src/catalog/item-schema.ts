@@ -2,11 +2,18 @@ import { z } from '@hono/zod-openapi';
 import { IdSchema } from '../collect/event-schema.ts';
 
 /** An absolute http(s) address (no `javascript:` or `data:` links in the catalog). */
-const WebUrl = z.string().max(2048).url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+const WebUrl = z
+  .string()
+  .max(2048)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
 
 const itemFields = {
   title: z.string().trim().min(1).max(300).openapi({ example: 'Wireless earbuds 无线耳机' }),
-  categories: z.array(z.string().trim().min(1).max(100)).max(10).openapi({ description: 'Most general first.', example: ['electronics', 'audio'] }),
+  categories: z
+    .array(z.string().trim().min(1).max(100))
+    .max(10)
+    .openapi({ description: 'Most general first.', example: ['electronics', 'audio'] }),
   price: z.number().nonnegative().max(1e9).nullable(),
   available: z.boolean(),
   url: WebUrl.nullable(),

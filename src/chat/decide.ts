@@ -33,11 +33,7 @@ export interface Decision {
  *
  * @example decide(searchFaq(index, 'refund?')).kind // 'answer'
  */
-export function decide(
-  result: SearchResult,
-  thresholds: Thresholds = DEFAULT_THRESHOLDS,
-  calibration?: Calibration,
-): Decision {
+export function decide(result: SearchResult, thresholds: Thresholds = DEFAULT_THRESHOLDS, calibration?: Calibration): Decision {
   const confidence = confidenceOf(result, calibration);
   const [best = null, ...rest] = result.candidates;
   if (!best) return { kind: 'handoff', confidence, best, suggestions: [] };

@@ -57,7 +57,11 @@ export function parseFaqImport(body: string, format: 'jsonl' | 'csv'): FaqImport
 }
 
 function fromCsv(record: Record<string, string>): Record<string, unknown> {
-  const list = (value: string | undefined) => (value ?? '').split('|').map((s) => s.trim()).filter(Boolean);
+  const list = (value: string | undefined) =>
+    (value ?? '')
+      .split('|')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return {
     id: record.id,
     question: record.question,

@@ -18,7 +18,11 @@ export const FaqInputSchema = z
   .object({
     id: IdSchema.openapi({ example: 'shipping-time' }),
     question: Phrase.openapi({ example: 'How long does delivery take?' }),
-    alternatives: z.array(Phrase).max(30).default([]).openapi({ example: ['When will my parcel arrive?'] }),
+    alternatives: z
+      .array(Phrase)
+      .max(30)
+      .default([])
+      .openapi({ example: ['When will my parcel arrive?'] }),
     answer: z.string().trim().min(1).max(4000),
     tags: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
     lang: z.enum(CHAT_LANGUAGES),
@@ -56,7 +60,7 @@ export const ChatRequestSchema = z
       .max(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`)
       .refine((m) => m.trim().length > 0, 'must not be empty')
       .openapi({ example: 'How long does delivery take?' }),
-    session: IdSchema.optional().openapi({ description: 'The shopper\'s chat session (rate limit, miss log).' }),
+    session: IdSchema.optional().openapi({ description: "The shopper's chat session (rate limit, miss log)." }),
     lang: z.enum(CHAT_LANGUAGES).optional().openapi({ description: 'Detected from the message when absent.' }),
   })
   .openapi('ChatRequest');

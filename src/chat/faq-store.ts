@@ -74,9 +74,7 @@ export async function patchFaq(db: Database, id: string, patch: FaqPatch, now = 
 /** All entries in id order, optionally only the enabled ones or one language. */
 export async function listFaqs(db: Database, filter: { enabledOnly?: boolean; lang?: string } = {}): Promise<Faq[]> {
   const rows = await db.select().from(faqs).orderBy(asc(faqs.id)).all();
-  return rows
-    .filter((row) => (!filter.enabledOnly || row.enabled) && (!filter.lang || row.lang === filter.lang))
-    .map(toFaq);
+  return rows.filter((row) => (!filter.enabledOnly || row.enabled) && (!filter.lang || row.lang === filter.lang)).map(toFaq);
 }
 
 /** The shop's synonym groups; the defaults while the shop has none of its own. */

@@ -19,9 +19,16 @@ const ENGLISH = [
   /\b(?:suggest|advise)\s+(?:me\s+)?(?:a|an|some)\s+(.+)$/i,
   /\blooking\s+for\s+(?:a\s+)?(?:gift|present)\b\s*(.*)$/i,
 ];
-const CHINESE = [/推荐(?:一下|一款|一个|几款|点|些)?(.*)$/, /(?:类似|相似|差不多)(?:于)?(.+?)(?:的|那样的)?(?:商品|东西|产品)?[吗？?]*$/, /有什么(.+?)(?:好|值得买)/, /买什么(.*)$/, /送.{0,6}礼物/];
+const CHINESE = [
+  /推荐(?:一下|一款|一个|几款|点|些)?(.*)$/,
+  /(?:类似|相似|差不多)(?:于)?(.+?)(?:的|那样的)?(?:商品|东西|产品)?[吗？?]*$/,
+  /有什么(.+?)(?:好|值得买)/,
+  /买什么(.*)$/,
+  /送.{0,6}礼物/,
+];
 /** Questions about a shop's service that only look like advice ("recommend a shipping option?"). */
-const SERVICE_WORDS = /\b(ship|shipping|delivery|refund|return|payment|invoice|account|password|coupon)\b|运费|快递|物流|退款|退货|发票|支付|付款|账号|密码|优惠券/i;
+const SERVICE_WORDS =
+  /\b(ship|shipping|delivery|refund|return|payment|invoice|account|password|coupon)\b|运费|快递|物流|退款|退货|发票|支付|付款|账号|密码|优惠券/i;
 
 /** A product-advice question, with what the shopper is after ("gift for my dad"). */
 export interface ProductAdviceIntent {
@@ -44,5 +51,8 @@ export function detectProductAdvice(message: string): ProductAdviceIntent | null
 }
 
 function clean(text: string): string {
-  return text.replace(/[?？!！。.,，吗呢吧]+$/u, '').replace(/^(?:me|us|for|给我|一下)\s*/iu, '').trim();
+  return text
+    .replace(/[?？!！。.,，吗呢吧]+$/u, '')
+    .replace(/^(?:me|us|for|给我|一下)\s*/iu, '')
+    .trim();
 }

@@ -41,7 +41,7 @@ export function compileSynonyms(groups: readonly (readonly string[])[]): Synonym
 export function applySynonyms(words: readonly string[], synonyms: SynonymMap): string[] {
   if (synonyms.byFirstWord.size === 0) return [...words];
   const out: string[] = [];
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     const match = synonyms.byFirstWord.get(words[i]!)?.find((p) => p.words.every((w, k) => words[i + k] === w));
     if (match) {
       out.push(match.canonical);

@@ -17,7 +17,10 @@ export interface DemoShopLoaded {
  */
 export async function loadDemoShop(engine: EngineClient, keys: Keys): Promise<DemoShopLoaded> {
   const catalog = demoCatalog();
-  await engine.putItems(catalog.map((p) => p.item), keys.admin);
+  await engine.putItems(
+    catalog.map((p) => p.item),
+    keys.admin,
+  );
   const until = Math.floor(Date.now() / 86_400_000) * 86_400_000;
   const loaded = await engine.postEvents(demoBehaviour(catalog, { until }), keys.ingest);
   const faq = await engine.request<{ upserted: number }>('PUT', '/v1/chat/faqs', keys.admin, { entries: DEMO_FAQ });

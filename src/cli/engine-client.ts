@@ -6,12 +6,16 @@ export interface EngineClient {
   /** Sends items in batches of 1,000. */
   putItems(items: readonly unknown[], adminKey: string): Promise<number>;
   /** Sends events in batches of `batchSize` with `concurrency` requests in flight. */
-  postEvents(events: readonly unknown[], ingestKey: string, options?: { batchSize?: number; concurrency?: number }): Promise<{ accepted: number; duplicates: number; rejected: number }>;
+  postEvents(
+    events: readonly unknown[],
+    ingestKey: string,
+    options?: { batchSize?: number; concurrency?: number },
+  ): Promise<{ accepted: number; duplicates: number; rejected: number }>;
 }
 
 /** Creates a client for an engine at `url`. */
 export function engineClient(url: string): EngineClient {
-  const request = async <T,>(method: string, path: string, key: string, body?: unknown): Promise<T> => {
+  const request = async <T>(method: string, path: string, key: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${url}${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

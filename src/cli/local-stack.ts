@@ -38,14 +38,23 @@ export function ensureDevVars(file = path.join(ROOT, '.dev.vars')): { keys: Keys
 /** Runs wrangler (with this process's Node, which is the project's Node 22 under npm). */
 export function wrangler(args: string[], options: { quiet?: boolean; persistTo?: string } = {}): void {
   const persist = options.persistTo ? ['--persist-to', options.persistTo] : [];
-  const result = spawnSync(process.execPath, [WRANGLER, ...args, ...persist], { cwd: ROOT, env: OFFLINE_ENV, stdio: options.quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [WRANGLER, ...args, ...persist], {
+    cwd: ROOT,
+    env: OFFLINE_ENV,
+    stdio: options.quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout ?? ''}${result.stderr ?? ''}`);
 }
 
 /** Runs one SQL query on the local D1 (outside the Worker) and returns its rows. */
 export function queryLocalD1<T = Record<string, unknown>>(sql: string, persistTo?: string): T[] {
   const persist = persistTo ? ['--persist-to', persistTo] : [];
-  const result = spawnSync(process.execPath, [WRANGLER, 'd1', 'execute', 'DB', '--local', '--json', '--command', sql, ...persist], { cwd: ROOT, env: OFFLINE_ENV, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [WRANGLER, 'd1', 'execute', 'DB', '--local', '--json', '--command', sql, ...persist], {
+    cwd: ROOT,
+    env: OFFLINE_ENV,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`d1 execute failed:\n${result.stdout}${result.stderr}`);
   return (JSON.parse(result.stdout) as { results: T[] }[])[0]?.results ?? [];
 }
@@ -75,7 +84,19 @@ export interface LocalStackOptions {
 
 /** Starts `wrangler dev --local` and resolves once `/health` answers. */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(options.port), '--test-scheduled', '--show-interactive-dev-session=false', '--log-level', options.verbose ? 'info' : 'warn'];
+  const args = [
+    WRANGLER,
+    'dev',
+    '--local',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--test-scheduled',
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    options.verbose ? 'info' : 'warn',
+  ];
   if (options.persistTo) args.push('--persist-to', options.persistTo);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
   const child = spawn(process.execPath, args, { cwd: ROOT, env: OFFLINE_ENV, stdio: ['ignore', options.verbose ? 'inherit' : 'pipe', 'inherit'] });

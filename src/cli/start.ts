@@ -30,11 +30,19 @@ const health = await engine.request<{ counts?: { items: number } }>('GET', '/hea
 if (!health.counts?.items) {
   const started = Date.now();
   const loaded = await loadDemoShop(engine, keys);
-  console.log(`Loaded the demo shop: ${loaded.products} products, ${loaded.events} events, ${loaded.faqEntries} FAQ entries (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+  console.log(
+    `Loaded the demo shop: ${loaded.products} products, ${loaded.events} events, ${loaded.faqEntries} FAQ entries (${((Date.now() - started) / 1000).toFixed(1)} s).`,
+  );
 }
 
-const rebuilt = await engine.request<{ status: string; version: string; stats: { events?: number; neighbourPairs?: number; durationMs?: number } }>('POST', '/v1/admin/rebuild', keys.admin);
-console.log(`Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${rebuilt.stats.events ?? 0} events, ${rebuilt.stats.neighbourPairs ?? 0} neighbour pairs).`);
+const rebuilt = await engine.request<{ status: string; version: string; stats: { events?: number; neighbourPairs?: number; durationMs?: number } }>(
+  'POST',
+  '/v1/admin/rebuild',
+  keys.admin,
+);
+console.log(
+  `Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${rebuilt.stats.events ?? 0} events, ${rebuilt.stats.neighbourPairs ?? 0} neighbour pairs).`,
+);
 
 if (redis) console.log(`Tables are in Redis (a local redis-server behind the Upstash REST stand-in at ${redis.vars.UPSTASH_REDIS_REST_URL}).`);
 const u = stack.url;

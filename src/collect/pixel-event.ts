@@ -1,8 +1,5 @@
 /** A 1x1 transparent GIF, the answer to a pixel request. */
-export const PIXEL_GIF = Uint8Array.from(
-  atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'),
-  (ch) => ch.charCodeAt(0),
-);
+export const PIXEL_GIF = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (ch) => ch.charCodeAt(0));
 
 const NUMERIC = new Set(['value', 'ts']);
 const RESERVED = new Set(['key']);

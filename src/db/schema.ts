@@ -26,12 +26,7 @@ export const events = sqliteTable(
     ts: integer('ts').notNull(),
     receivedAt: integer('received_at').notNull(),
   },
-  (t) => [
-    index('events_ts').on(t.ts, t.seq),
-    index('events_user').on(t.userId, t.ts),
-    index('events_item').on(t.itemId, t.ts),
-    index('events_rid').on(t.rid),
-  ],
+  (t) => [index('events_ts').on(t.ts, t.seq), index('events_user').on(t.userId, t.ts), index('events_item').on(t.itemId, t.ts), index('events_rid').on(t.rid)],
 );
 
 /** The shop's catalog. Unavailable items stay (history refers to them) but are never recommended. */
@@ -146,6 +141,7 @@ export const chatMisses = sqliteTable(
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
-  updatedAt: integer('updated_at').notNull().default(sql`(unixepoch() * 1000)`),
+  updatedAt: integer('updated_at')
+    .notNull()
+    .default(sql`(unixepoch() * 1000)`),
 });
-

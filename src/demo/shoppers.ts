@@ -71,7 +71,8 @@ function complementsOf(product: DemoProduct, byKind: Map<string, DemoProduct[]>,
   const extras: DemoProduct[] = [];
   for (const kind of product.completes) {
     const options = byKind.get(kind)?.filter((p) => p.item.available !== false);
-    if (options?.length && random.chance(0.45)) extras.push(options[Math.min(options.length - 1, Math.floor(random.next() ** 2 * options.length))] as DemoProduct);
+    if (options?.length && random.chance(0.45))
+      extras.push(options[Math.min(options.length - 1, Math.floor(random.next() ** 2 * options.length))] as DemoProduct);
   }
   return extras;
 }

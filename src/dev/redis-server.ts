@@ -45,11 +45,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 async function startOnce(port: number, options: RedisServerOptions): Promise<RedisServer> {
   const bin = options.bin ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const dir = await mkdtemp(path.join(os.tmpdir(), 'redis-'));
-  const child = spawn(
-    bin,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
   child.stdout?.on('data', collect);
@@ -73,9 +72,7 @@ async function startOnce(port: number, options: RedisServerOptions): Promise<Red
           : error,
       ),
     );
-    child.once('exit', (code, signal) =>
-      reject(new Error(`redis-server exited during startup (code ${code}, signal ${signal}) on port ${port}:\n${output}`)),
-    );
+    child.once('exit', (code, signal) => reject(new Error(`redis-server exited during startup (code ${code}, signal ${signal}) on port ${port}:\n${output}`)));
   });
   exited.catch(() => {});
   try {

@@ -85,7 +85,8 @@ export class RespParser {
         return new RedisError(line);
       case 0x3a: // :
         return Number(line);
-      case 0x24: { // $
+      case 0x24: {
+        // $
         const length = Number(line);
         if (length < 0) return null;
         const end = this.#pos + length;
@@ -97,7 +98,8 @@ export class RespParser {
         this.#pos = end + 2;
         return value;
       }
-      case 0x2a: { // *
+      case 0x2a: {
+        // *
         const count = Number(line);
         if (count < 0) return null;
         const items: RespReply[] = [];

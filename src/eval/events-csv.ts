@@ -3,9 +3,7 @@ import type { EventType, ShopEvent } from '../model/events.ts';
 /** The header every evaluation CSV starts with. */
 export const EVENTS_CSV_HEADER = 'user,item,type,value,timestamp';
 
-const TYPES = new Set<string>([
-  'view', 'click', 'add_to_cart', 'remove_from_cart', 'purchase', 'rating', 'impression',
-]);
+const TYPES = new Set<string>(['view', 'click', 'add_to_cart', 'remove_from_cart', 'purchase', 'rating', 'impression']);
 
 /** Timestamps below this are taken as seconds (1e11 ms is 1973; 1e11 s is year 5138). */
 const SECONDS_BELOW = 1e11;

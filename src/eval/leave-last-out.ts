@@ -34,7 +34,10 @@ export function leaveLastOut(events: readonly ShopEvent[]): Split {
     const distinct = new Set(list.map((e) => e.item)).size;
     const kept = distinct >= 2 ? list.filter((e) => e.item !== latest) : list;
     if (distinct >= 2) heldOut.set(user, latest);
-    histories.set(user, kept.slice().sort((a, b) => a.ts - b.ts));
+    histories.set(
+      user,
+      kept.slice().sort((a, b) => a.ts - b.ts),
+    );
     for (const event of kept) train.push(event);
   }
   train.sort((a, b) => a.ts - b.ts);

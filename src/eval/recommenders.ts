@@ -53,11 +53,7 @@ export type ScoringOptions = Pick<RecommendOptions, 'halfLifeMs' | 'maxHistory'>
  * A neighbour model built through the production path (streaming builder fed in
  * pages) and ranked through the production scoring function.
  */
-export function neighbourModel(
-  name: string,
-  options: SimilarItemsOptions,
-  scoring: ScoringOptions = {},
-): Recommender {
+export function neighbourModel(name: string, options: SimilarItemsOptions, scoring: ScoringOptions = {}): Recommender {
   return {
     name,
     build(train, probe) {

@@ -18,7 +18,6 @@ export function formatReport(report: EvaluationReport): string {
     m.peakHeapMB.toFixed(1),
   ]);
   const widths = columns.map((c, n) => Math.max(c.length, ...rows.map((r) => r[n]!.length)));
-  const line = (cells: string[]): string =>
-    cells.map((cell, n) => (n === 0 ? cell.padEnd(widths[n]!) : cell.padStart(widths[n]!))).join('  ');
+  const line = (cells: string[]): string => cells.map((cell, n) => (n === 0 ? cell.padEnd(widths[n]!) : cell.padStart(widths[n]!))).join('  ');
   return [head, '', line(columns), ...rows.map(line)].join('\n');
 }

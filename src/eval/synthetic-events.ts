@@ -14,7 +14,13 @@ export interface SyntheticOptions {
   pageSize?: number;
 }
 
-const TYPES: Array<[EventType, number]> = [['view', 0.8], ['click', 0.1], ['add_to_cart', 0.06], ['remove_from_cart', 0.01], ['purchase', 0.03]];
+const TYPES: Array<[EventType, number]> = [
+  ['view', 0.8],
+  ['click', 0.1],
+  ['add_to_cart', 0.06],
+  ['remove_from_cart', 0.01],
+  ['purchase', 0.03],
+];
 
 /**
  * A seeded power-law shop log in time order, page by page: user activity and item

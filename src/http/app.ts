@@ -24,7 +24,10 @@ export function createRouter(): OpenAPIHono<AppEnv> {
 
 /** Allowed CORS origin for a request origin, from `ALLOWED_ORIGINS` (comma list, `*` for any). */
 export function allowedOrigin(origin: string, configured: string | undefined): string | null {
-  const list = (configured ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (configured ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.includes('*')) return origin || '*';
   return list.includes(origin) ? origin : null;
 }
@@ -56,7 +59,11 @@ export function createApp(version: string): OpenAPIHono<AppEnv> {
   );
   app.onError(handleError);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
-  app.openAPIRegistry.registerComponent('securitySchemes', 'ingestKey', { type: 'http', scheme: 'bearer', description: 'Public ingest key (collection and read-only endpoints).' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'ingestKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Public ingest key (collection and read-only endpoints).',
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminKey', { type: 'http', scheme: 'bearer', description: 'Secret admin key.' });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,12 +1,5 @@
 /** Behaviour event types a shop sends. */
-export type EventType =
-  | 'view'
-  | 'click'
-  | 'add_to_cart'
-  | 'remove_from_cart'
-  | 'purchase'
-  | 'rating'
-  | 'impression';
+export type EventType = 'view' | 'click' | 'add_to_cart' | 'remove_from_cart' | 'purchase' | 'rating' | 'impression';
 
 /**
  * One behaviour event as the rebuild reads it from the log (D1 `events`, ordered by `ts`).

@@ -7,22 +7,12 @@ export type { InteractionLog, InteractionLogStats } from './interaction-log.ts';
 export { createInteractionLog } from './interaction-log.ts';
 export type { NeighbourList, NeighbourLookup, NeighbourTable } from './neighbour-list.ts';
 export { roundWeight } from './neighbour-list.ts';
-export type {
-  SimilarItems,
-  SimilarItemsBuilder,
-  SimilarItemsOptions,
-  SimilarityModel,
-} from './similar-items/similar-items.ts';
+export type { SimilarItems, SimilarItemsBuilder, SimilarItemsOptions, SimilarityModel } from './similar-items/similar-items.ts';
 export { createSimilarItemsBuilder, defaultSimilarity } from './similar-items/similar-items.ts';
 export type { CosineOptions } from './similar-items/cosine.ts';
 export type { Rp3betaOptions } from './similar-items/rp3beta.ts';
 export type { EaseOptions } from './similar-items/ease.ts';
-export type {
-  BoughtTogetherBuilder,
-  BoughtTogetherList,
-  BoughtTogetherOptions,
-  BoughtTogetherTable,
-} from './bought-together.ts';
+export type { BoughtTogetherBuilder, BoughtTogetherList, BoughtTogetherOptions, BoughtTogetherTable } from './bought-together.ts';
 export { createBoughtTogetherBuilder } from './bought-together.ts';
 export type { CatalogMaps, ItemMap } from './catalog.ts';
 export type { TrendingBuilder, TrendingList, TrendingLists, TrendingOptions } from './trending.ts';

@@ -27,12 +27,7 @@ export interface UserRow {
  * Packs user rows into an {@link InteractionGraph}. Rows are consumed once, in order,
  * so a caller can drop each source row as soon as it is yielded.
  */
-export function packInteractionGraph(
-  itemIds: readonly string[],
-  rows: Iterable<UserRow>,
-  interactionCount: number,
-  userCount: number,
-): InteractionGraph {
+export function packInteractionGraph(itemIds: readonly string[], rows: Iterable<UserRow>, interactionCount: number, userCount: number): InteractionGraph {
   const userStart = new Int32Array(userCount + 1);
   const userItems = new Int32Array(interactionCount);
   const userWeights = new Float32Array(interactionCount);

@@ -1,11 +1,6 @@
 import { eventItem, historyKey, type ShopEvent } from './events.ts';
 import { packInteractionGraph, type InteractionGraph, type UserRow } from './interaction-graph.ts';
-import {
-  decay,
-  eventWeight,
-  resolveInteractionOptions,
-  type InteractionOptions,
-} from './interaction-weights.ts';
+import { decay, eventWeight, resolveInteractionOptions, type InteractionOptions } from './interaction-weights.ts';
 
 /** Counters of what the interaction log kept and dropped. */
 export interface InteractionLogStats {
@@ -28,7 +23,12 @@ export interface InteractionLog {
 
 const STRIDE = 4;
 const TYPE_CODES: Record<string, number> = {
-  view: 1, click: 2, add_to_cart: 3, remove_from_cart: 4, purchase: 5, rating: 6,
+  view: 1,
+  click: 2,
+  add_to_cart: 3,
+  remove_from_cart: 4,
+  purchase: 5,
+  rating: 6,
 };
 
 /**

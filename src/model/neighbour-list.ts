@@ -30,9 +30,7 @@ export function roundWeight(weight: number, digits = 4): number {
 }
 
 /** Resolves a {@link NeighbourLookup} to one function. */
-export function neighboursOf(
-  lookup: NeighbourLookup,
-): (item: string) => ReadonlyArray<readonly [string, number, ...number[]]> | undefined {
+export function neighboursOf(lookup: NeighbourLookup): (item: string) => ReadonlyArray<readonly [string, number, ...number[]]> | undefined {
   if (typeof lookup === 'function') return lookup;
   if (lookup instanceof Map) return (item) => lookup.get(item);
   const table = lookup as Readonly<Record<string, ReadonlyArray<readonly [string, number, ...number[]]>>>;

@@ -16,7 +16,11 @@ import { type UserProfile, profileHistory } from './user-profile.ts';
  */
 export function precomputeForYou(profile: UserProfile, neighbours: NeighbourLookup, builtAt: number, limit = 40): Array<[string, number, number]> {
   const history = profileHistory(profile);
-  return recommendFromHistory({ history, neighbours, now: builtAt, limit, includeSeen: true }).map((r) => [r.item, roundWeight(r.score), history.findIndex((h) => h.item === r.because)]);
+  return recommendFromHistory({ history, neighbours, now: builtAt, limit, includeSeen: true }).map((r) => [
+    r.item,
+    roundWeight(r.score),
+    history.findIndex((h) => h.item === r.because),
+  ]);
 }
 
 /** The items whose neighbour lists {@link precomputeForYou} reads for a profile. */

@@ -42,7 +42,10 @@ export const defaultScoring = { maxHistory: 5, halfLifeMs: 6 * 3_600_000 } as co
 export function scoredHistoryItems(history: readonly HistoryEntry[], maxHistory: number = defaultScoring.maxHistory): string[] {
   const latest = new Map<string, number>();
   for (const h of history) latest.set(h.item, Math.max(latest.get(h.item) ?? -Infinity, h.ts));
-  return [...latest].sort((a, b) => b[1] - a[1]).slice(0, maxHistory).map(([item]) => item);
+  return [...latest]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, maxHistory)
+    .map(([item]) => item);
 }
 
 /** A recommended item, its score and the history item that contributed most. */

@@ -22,8 +22,7 @@ export function createTopK<T>(k: number): TopK<T> {
   const order: number[] = [];
   let pushed = 0;
 
-  const less = (a: number, b: number): boolean =>
-    scores[a]! < scores[b]! || (scores[a] === scores[b] && order[a]! > order[b]!);
+  const less = (a: number, b: number): boolean => scores[a]! < scores[b]! || (scores[a] === scores[b] && order[a]! > order[b]!);
 
   function swap(a: number, b: number): void {
     [ids[a], ids[b]] = [ids[b]!, ids[a]!];
@@ -51,7 +50,7 @@ export function createTopK<T>(k: number): TopK<T> {
         ids.push(id);
         scores.push(score);
         order.push(pushed++);
-        for (let at = ids.length - 1; at > 0; ) {
+        for (let at = ids.length - 1; at > 0;) {
           const parent = (at - 1) >> 1;
           if (!less(at, parent)) break;
           swap(at, parent);

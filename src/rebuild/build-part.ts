@@ -54,7 +54,13 @@ const WRITE_CHUNK = 50;
  * Reads the window, builds the tables and writes this part's shards of them under
  * `version`. The shard counts depend only on the window, so every part agrees on them.
  */
-export async function buildPart(db: Database, store: TableStore, catalog: ReadonlyMap<string, CatalogEntry>, job: PartJob, settings: RebuildSettings): Promise<PartStats> {
+export async function buildPart(
+  db: Database,
+  store: TableStore,
+  catalog: ReadonlyMap<string, CatalogEntry>,
+  job: PartJob,
+  settings: RebuildSettings,
+): Promise<PartStats> {
   const maps = catalogMaps(catalog);
   const ownsUnsharded = job.part === 0;
   const similar = createSimilarItemsBuilder({ k: settings.k });
@@ -113,7 +119,16 @@ export async function buildPart(db: Database, store: TableStore, catalog: Readon
     const { global, byCategory } = trending.finish(job.now);
     await writer.put(tableKey(job.version, 'tr'), JSON.stringify({ global, byCategory, popular: popular.finish(job.now).global }));
   }
-  return { events, maxSeq: job.window.maxSeq, users: logStats.users, items: model.graph.itemIds.length, neighbourPairs, togetherPairs, keysWritten: writer.written(), shards };
+  return {
+    events,
+    maxSeq: job.window.maxSeq,
+    users: logStats.users,
+    items: model.graph.itemIds.length,
+    neighbourPairs,
+    togetherPairs,
+    keysWritten: writer.written(),
+    shards,
+  };
 }
 
 function shardWriter(store: TableStore, job: PartJob, ttlSeconds: number) {

@@ -14,9 +14,16 @@ export interface EventWindow {
 /** Fixes the window of a run now, so that every part of a split run reads the same events. */
 export async function eventWindow(db: Database, days: number, now = Date.now()): Promise<EventWindow> {
   const sinceTs = now - days * 86_400_000;
-  const row = await db.select({ maxSeq: max(events.seq) }).from(events).get();
+  const row = await db
+    .select({ maxSeq: max(events.seq) })
+    .from(events)
+    .get();
   const maxSeq = row?.maxSeq ?? 0;
-  const users = await db.select({ n: countDistinct(events.userId) }).from(events).where(and(gte(events.ts, sinceTs), lte(events.seq, maxSeq))).get();
+  const users = await db
+    .select({ n: countDistinct(events.userId) })
+    .from(events)
+    .where(and(gte(events.ts, sinceTs), lte(events.seq, maxSeq)))
+    .get();
   return { sinceTs, maxSeq, users: users?.n ?? 0 };
 }
 

@@ -48,10 +48,16 @@ export async function refreshTrending(db: Database, store: TableStore, now = Dat
     let state = stateValue ? (JSON.parse(stateValue) as FreshTrending) : undefined;
     if (!state || state.version !== manifest.version) {
       const lists = JSON.parse(versionValue ?? '{"global":[],"byCategory":{}}') as Pick<FreshTrending, 'global' | 'byCategory'>;
-      state = { version: manifest.version, maxSeq: Number(manifest.stats.maxSeq ?? 0), at: manifest.builtAt, global: lists.global, byCategory: lists.byCategory };
+      state = {
+        version: manifest.version,
+        maxSeq: Number(manifest.stats.maxSeq ?? 0),
+        at: manifest.builtAt,
+        global: lists.global,
+        byCategory: lists.byCategory,
+      };
     }
     const fresh: (ShopEvent & { seq: number })[] = [];
-    for (let after = state.maxSeq; fresh.length < maxEvents; ) {
+    for (let after = state.maxSeq; fresh.length < maxEvents;) {
       const page = await db
         .select({ seq: events.seq, user: events.userId, item: events.itemId, type: events.type, value: events.value, ts: events.ts })
         .from(events)
@@ -75,7 +81,10 @@ export async function refreshTrending(db: Database, store: TableStore, now = Dat
 async function categoriesOf(db: Database, ids: string[]): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>();
   for (let i = 0; i < ids.length; i += 90) {
-    const rows = await db.select({ id: items.id, categories: items.categories }).from(items).where(and(inArray(items.id, ids.slice(i, i + 90))));
+    const rows = await db
+      .select({ id: items.id, categories: items.categories })
+      .from(items)
+      .where(and(inArray(items.id, ids.slice(i, i + 90))));
     for (const row of rows) found.set(row.id, JSON.parse(row.categories) as string[]);
   }
   return found;

@@ -25,7 +25,11 @@ export function versionKeys(version: string, shards: Record<ShardedTable, number
  * Deletes old versions' keys, at most `budget` deletions (KV counts each); what is left
  * expires with its TTL. Returns how many keys went.
  */
-export async function removeVersions(store: TableStore, versions: readonly { version: string; shards: Record<ShardedTable, number> }[], budget: number): Promise<number> {
+export async function removeVersions(
+  store: TableStore,
+  versions: readonly { version: string; shards: Record<ShardedTable, number> }[],
+  budget: number,
+): Promise<number> {
   const keys = versions.flatMap((v) => versionKeys(v.version, v.shards)).slice(0, budget);
   for (let i = 0; i < keys.length; i += 100) await store.deleteMany(keys.slice(i, i + 100));
   return keys.length;

@@ -119,13 +119,25 @@ async function publish(deps: RebuildDeps, version: string, parts: PartFigures[],
     parts: parts.length,
     shards: first.shards,
   };
-  const manifest: Manifest = { version, builtAt: startedAt, shards: first.shards, stats: { events: stats.events, users: stats.users, items: stats.items, maxSeq: first.maxSeq } };
+  const manifest: Manifest = {
+    version,
+    builtAt: startedAt,
+    shards: first.shards,
+    stats: { events: stats.events, users: stats.users, items: stats.items, maxSeq: first.maxSeq },
+  };
   await flipPointer(store, manifest);
   await pruneOverrides(store, startedAt);
   await recordRunStatus(db, version, 'published', stats);
   const old = await runsToRetire(db, VERSIONS_KEPT);
-  const removed = await removeVersions(store, old.filter((r) => r.stats.shards).map((r) => ({ version: r.version, shards: r.stats.shards as Record<ShardedTable, number> })), 500);
-  await retireRuns(db, old.map((r) => r.version));
+  const removed = await removeVersions(
+    store,
+    old.filter((r) => r.stats.shards).map((r) => ({ version: r.version, shards: r.stats.shards as Record<ShardedTable, number> })),
+    500,
+  );
+  await retireRuns(
+    db,
+    old.map((r) => r.version),
+  );
   await releaseLease(db, LEASE, version);
   return { ...stats, keysRemoved: removed };
 }

@@ -23,7 +23,14 @@ export async function recordRunStart(db: Database, version: string, trigger: str
 }
 
 /** Updates a run's status and figures (and its end time for final statuses). */
-export async function recordRunStatus(db: Database, version: string, status: RunStatus, stats: Record<string, unknown>, error: string | null = null, now = Date.now()): Promise<void> {
+export async function recordRunStatus(
+  db: Database,
+  version: string,
+  status: RunStatus,
+  stats: Record<string, unknown>,
+  error: string | null = null,
+  now = Date.now(),
+): Promise<void> {
   const final = status !== 'running' && status !== 'split';
   await db
     .update(rebuildRuns)
@@ -51,13 +58,20 @@ export async function runsToRetire(db: Database, keep: number): Promise<RebuildR
 
 /** Marks runs retired. */
 export async function retireRuns(db: Database, versions: readonly string[]): Promise<void> {
-  if (versions.length) await db.update(rebuildRuns).set({ status: 'retired' }).where(inArray(rebuildRuns.version, [...versions]));
+  if (versions.length)
+    await db
+      .update(rebuildRuns)
+      .set({ status: 'retired' })
+      .where(inArray(rebuildRuns.version, [...versions]));
 }
 
 /** Records that a part of a split run is done; returns how many parts are done now. */
 export async function recordPartDone(db: Database, version: string, part: number, stats: Record<string, unknown>, now = Date.now()): Promise<number> {
   const [, done] = await db.batch([
-    db.insert(rebuildParts).values({ version, part, stats: JSON.stringify(stats), doneAt: now }).onConflictDoNothing(),
+    db
+      .insert(rebuildParts)
+      .values({ version, part, stats: JSON.stringify(stats), doneAt: now })
+      .onConflictDoNothing(),
     db.select({ n: count() }).from(rebuildParts).where(eq(rebuildParts.version, version)),
   ]);
   return done[0]?.n ?? 0;
@@ -74,7 +88,11 @@ export async function partStats(db: Database, version: string): Promise<Record<s
  * lets exactly one finishing part publish a split run.
  */
 export async function claimRun(db: Database, version: string, from: RunStatus, to: RunStatus): Promise<boolean> {
-  const claimed = await db.update(rebuildRuns).set({ status: to }).where(and(eq(rebuildRuns.version, version), eq(rebuildRuns.status, from))).returning({ v: rebuildRuns.version });
+  const claimed = await db
+    .update(rebuildRuns)
+    .set({ status: to })
+    .where(and(eq(rebuildRuns.version, version), eq(rebuildRuns.status, from)))
+    .returning({ v: rebuildRuns.version });
   return claimed.length === 1;
 }
 

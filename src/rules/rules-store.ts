@@ -36,7 +36,15 @@ export async function listRules(db: Database): Promise<StoredRule[]> {
 export async function addRule(db: Database, rule: Omit<StoredRule, 'id' | 'createdAt'>, now = Date.now()): Promise<StoredRule> {
   const row = await db
     .insert(rules)
-    .values({ action: rule.action, targetType: rule.targetType, target: rule.target, amount: rule.amount, surfaces: JSON.stringify(rule.surfaces), enabled: rule.enabled, createdAt: now })
+    .values({
+      action: rule.action,
+      targetType: rule.targetType,
+      target: rule.target,
+      amount: rule.amount,
+      surfaces: JSON.stringify(rule.surfaces),
+      enabled: rule.enabled,
+      createdAt: now,
+    })
     .returning()
     .get();
   cached = undefined;

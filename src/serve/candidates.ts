@@ -34,7 +34,12 @@ export interface ForYouTiming {
  * its latest items), summed per item since the scoring is linear. Scaled so the best is 1, so
  * that fallback fills rank below any personal candidate.
  */
-export function forYouCandidates(profile: UserProfile | undefined, session: readonly HistoryEntry[], neighbours: (item: string) => [string, number][] | undefined, timing: ForYouTiming): Candidate[] {
+export function forYouCandidates(
+  profile: UserProfile | undefined,
+  session: readonly HistoryEntry[],
+  neighbours: (item: string) => [string, number][] | undefined,
+  timing: ForYouTiming,
+): Candidate[] {
   const kinds = new Map<string, HistoryEntry['type']>();
   const history = profile ? profileHistory(profile) : [];
   for (const h of [...session, ...history]) {
@@ -50,7 +55,8 @@ export function forYouCandidates(profile: UserProfile | undefined, session: read
       if (score > total.best) Object.assign(total, { best: score, because });
     }
   };
-  for (const r of recommendFromHistory({ history: session, neighbours, now: timing.now, limit: timing.limit, includeSeen: true })) add(r.item, r.score, r.because);
+  for (const r of recommendFromHistory({ history: session, neighbours, now: timing.now, limit: timing.limit, includeSeen: true }))
+    add(r.item, r.score, r.because);
   const aged = decay(timing.now - timing.builtAt, defaultScoring.halfLifeMs);
   for (const [item, score, because] of profile?.forYou ?? []) {
     const source = history[because];

@@ -3,7 +3,9 @@ import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
 const words = (text: string) => {
   const lower = text.toLowerCase();
   const latin = lower.match(/[a-z0-9]{3,}/g) ?? [];
-  const han = [...lower.matchAll(/[\u4e00-\u9fff]+/g)].flatMap(([run]) => (run.length < 2 ? [run] : Array.from({ length: run.length - 1 }, (_, i) => run.slice(i, i + 2))));
+  const han = [...lower.matchAll(/[\u4e00-\u9fff]+/g)].flatMap(([run]) =>
+    run.length < 2 ? [run] : Array.from({ length: run.length - 1 }, (_, i) => run.slice(i, i + 2)),
+  );
   return new Set([...latin.map((w) => w.replace(/s$/, '')), ...han]);
 };
 

@@ -41,14 +41,26 @@ export async function popularFallback(db: Database, now = Date.now()): Promise<P
       .orderBy(desc(sql`count(*)`))
       .limit(100);
     const ids = counted.map((c) => c.id).filter((id): id is string => id !== null);
-    const rows = ids.length ? await db.select().from(items).where(and(inArray(items.id, ids), eq(items.available, true))) : [];
+    const rows = ids.length
+      ? await db
+          .select()
+          .from(items)
+          .where(and(inArray(items.id, ids), eq(items.available, true)))
+      : [];
     const entries = new Map<string, CatalogEntry>(
       rows.map((r) => {
         const attributes = JSON.parse(r.attributes) as Record<string, unknown>;
-        return [r.id, [r.title, r.price, JSON.parse(r.categories) as string[], 1, r.url, r.image, typeof attributes.title_zh === 'string' ? attributes.title_zh : null]];
+        return [
+          r.id,
+          [r.title, r.price, JSON.parse(r.categories) as string[], 1, r.url, r.image, typeof attributes.title_zh === 'string' ? attributes.title_zh : null],
+        ];
       }),
     );
-    const snapshot = { source: 'popular items counted in the D1 event log', list: counted.filter((c) => c.id && entries.has(c.id)).map((c): [string, number] => [c.id!, c.n]), entries };
+    const snapshot = {
+      source: 'popular items counted in the D1 event log',
+      list: counted.filter((c) => c.id && entries.has(c.id)).map((c): [string, number] => [c.id!, c.n]),
+      entries,
+    };
     fromLog = { at: now, snapshot };
     return snapshot;
   } catch (err) {

@@ -38,8 +38,7 @@ export interface RankOptions {
   maxPerCategory?: number;
 }
 
-const touches = (rule: Rule, id: string, categories: readonly string[]) =>
-  rule.targetType === 'item' ? rule.target === id : categories.includes(rule.target);
+const touches = (rule: Rule, id: string, categories: readonly string[]) => (rule.targetType === 'item' ? rule.target === id : categories.includes(rule.target));
 
 /**
  * Turns candidates into the final list: drops excluded, unavailable and hidden items and

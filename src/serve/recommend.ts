@@ -109,7 +109,11 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   const manifest = read.manifest;
   if (!manifest) throw new Error('no recommendation tables published yet');
   const profile = user ? entryOf<UserProfile>(read, manifest, 'pf', user) : undefined;
-  const trending = withFreshTrending(read.decoded<Trending>(tableKey(manifest.version, 'tr'), JSON.parse) ?? { global: [], popular: [], byCategory: {} }, read.value(FRESH_TRENDING_KEY), manifest);
+  const trending = withFreshTrending(
+    read.decoded<Trending>(tableKey(manifest.version, 'tr'), JSON.parse) ?? { global: [], popular: [], byCategory: {} },
+    read.value(FRESH_TRENDING_KEY),
+    manifest,
+  );
   const neighbours = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'nb', id));
   const together = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'bt', id), 3);
 
@@ -117,10 +121,19 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   const exclude = new Set([...bought, ...anchors]);
   if (request.excludeSeen) for (const h of [...session, ...(profile ? profileHistory(profile) : [])]) exclude.add(h.item);
   let candidates: Candidate[];
-  if (kind === 'for-you') candidates = forYouCandidates(profile, session, neighbours, { now, builtAt: manifest.builtAt, limit: 3 * request.k + (request.offset ?? 0) + exclude.size });
+  if (kind === 'for-you')
+    candidates = forYouCandidates(profile, session, neighbours, {
+      now,
+      builtAt: manifest.builtAt,
+      limit: 3 * request.k + (request.offset ?? 0) + exclude.size,
+    });
   else if (kind === 'similar') candidates = fromList(neighbours(request.item!), { kind: 'similar', item: request.item! });
   else if (kind === 'bought-together') candidates = fromList(together(request.item!), { kind: 'together', item: request.item! });
-  else if (kind === 'cart') candidates = (request.items ?? []).flatMap((id) => [...fromList(together(id), { kind: 'together', item: id }), ...fromList(neighbours(id), { kind: 'similar', item: id }, 0.5)]);
+  else if (kind === 'cart')
+    candidates = (request.items ?? []).flatMap((id) => [
+      ...fromList(together(id), { kind: 'together', item: id }),
+      ...fromList(neighbours(id), { kind: 'similar', item: id }, 0.5),
+    ]);
   else if (request.category) candidates = fromList(trending.byCategory[request.category] ?? [], { kind: 'trending', category: request.category });
   else candidates = fromList(trending.global, { kind: 'trending' });
   const category = request.category ?? (kind === 'for-you' ? profile?.categories[0]?.[0] : undefined);
@@ -131,14 +144,25 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
     ...fromList(trending.popular, { kind: 'popular' }, 1e-5),
   ];
 
-  const ctKeys = [...new Set([...anchors, ...[...candidates, ...(fillable ? fill : [])].map((c) => c.id)].map((id) => shardKey(manifest, 'ct', id)))].slice(0, 100);
+  const ctKeys = [...new Set([...anchors, ...[...candidates, ...(fillable ? fill : [])].map((c) => c.id)].map((id) => shardKey(manifest, 'ct', id)))].slice(
+    0,
+    100,
+  );
   read = await readMore(deps.store, deps.cacheName, read, ctKeys);
   const catalog = catalogView((id) => entryOf<CatalogEntry>(read, manifest, 'ct', id), parseOverrides(read.value(OVERRIDES_KEY)));
   anchors.forEach((id, i) => {
-    if (!catalog.entry(id)) throw new ApiError(404, 'unknown_item', `Unknown item ${id} (not in the catalog snapshot of ${manifest.version})`, request.item ? 'id' : `items.${i}`);
+    if (!catalog.entry(id))
+      throw new ApiError(404, 'unknown_item', `Unknown item ${id} (not in the catalog snapshot of ${manifest.version})`, request.item ? 'id' : `items.${i}`);
   });
   rememberPopular(trending.global.length ? trending.global : trending.popular, catalog.entry, manifest.version);
-  const options: RankOptions = { k: request.k, offset: request.offset, exclude, category: request.category, rules, maxPerCategory: kind === 'for-you' ? Math.max(2, Math.ceil(request.k / 2)) : undefined };
+  const options: RankOptions = {
+    k: request.k,
+    offset: request.offset,
+    exclude,
+    category: request.category,
+    rules,
+    maxPerCategory: kind === 'for-you' ? Math.max(2, Math.ceil(request.k / 2)) : undefined,
+  };
   let ranked = rankCandidates(candidates, catalog, options);
   if (fillable && ranked.length < request.k) ranked = rankCandidates([...candidates, ...fill], catalog, options);
   return { items: ranked.map((c) => shown(c, catalog, request.lang)), version: manifest.version };
@@ -149,8 +173,17 @@ async function fromFallback(deps: ServeDeps, request: RecommendRequest, reason: 
   if (!popular) return { items: [], version: null, degraded: `table store unavailable (${reason}); no fallback list available` };
   const catalog = catalogView((id) => popular.entries.get(id), {});
   const exclude = new Set([...(request.item ? [request.item] : []), ...(request.items ?? [])]);
-  const ranked = rankCandidates(fromList(popular.list, { kind: 'popular' }), catalog, { k: request.k, offset: request.offset, exclude, category: request.category });
-  return { items: ranked.map((c) => shown(c, catalog, request.lang)), version: null, degraded: `table store unavailable (${reason}); answered from ${popular.source}` };
+  const ranked = rankCandidates(fromList(popular.list, { kind: 'popular' }), catalog, {
+    k: request.k,
+    offset: request.offset,
+    exclude,
+    category: request.category,
+  });
+  return {
+    items: ranked.map((c) => shown(c, catalog, request.lang)),
+    version: null,
+    degraded: `table store unavailable (${reason}); answered from ${popular.source}`,
+  };
 }
 
 let freshCache: { value: string; parsed: FreshTrending } | undefined;
@@ -170,7 +203,15 @@ function sessionHistory(fresh: readonly HistoryEntry[], recent: readonly string[
 
 function shown(c: Candidate, catalog: CatalogView, lang: 'en' | 'zh' = 'en'): RecommendedItem {
   const entry = catalog.entry(c.id);
-  return { id: c.id, title: catalog.title(c.id, lang), price: entry?.[1] ?? null, score: Number(c.score.toPrecision(4)), reason: reasonText(c.reason, catalog, lang), url: entry?.[4] ?? null, image: entry?.[5] ?? null };
+  return {
+    id: c.id,
+    title: catalog.title(c.id, lang),
+    price: entry?.[1] ?? null,
+    score: Number(c.score.toPrecision(4)),
+    reason: reasonText(c.reason, catalog, lang),
+    url: entry?.[4] ?? null,
+    image: entry?.[5] ?? null,
+  };
 }
 
 function shardKey(m: Manifest, table: ShardedTable, id: string): string {

@@ -8,7 +8,10 @@ const idList = (max: number) =>
   z
     .string()
     .transform((s, ctx) => {
-      const ids = s.split(',').map((id) => id.trim()).filter(Boolean);
+      const ids = s
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
       if (ids.length > max) ctx.addIssue({ code: 'custom', message: `at most ${max} ids` });
       for (const id of ids) if (!IdSchema.safeParse(id).success) ctx.addIssue({ code: 'custom', message: `malformed id: ${JSON.stringify(id.slice(0, 40))}` });
       return ids;
@@ -17,7 +20,13 @@ const idList = (max: number) =>
 
 /** Query parameters every recommendation endpoint and widget takes. */
 export const CommonQuerySchema = z.object({
-  k: z.coerce.number().int().min(1).max(MAX_K).default(10).openapi({ description: `How many items (1-${MAX_K}).` }),
+  k: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_K)
+    .default(10)
+    .openapi({ description: `How many items (1-${MAX_K}).` }),
   offset: z.coerce.number().int().min(0).max(500).default(0).openapi({ description: 'Items to skip (paging).' }),
   category: z.string().min(1).max(100).optional().openapi({ description: 'Only items of this category.' }),
   user: IdSchema.optional().openapi({ description: 'The shopper; their purchases are excluded.' }),
@@ -27,7 +36,11 @@ export const CommonQuerySchema = z.object({
 /** Query of "for you": the common parameters plus the session's items. */
 export const ForYouQuerySchema = CommonQuerySchema.extend({
   recent: idList(50).optional().openapi({ description: 'Items of the current session, newest first: they count at once.' }),
-  excludeSeen: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').openapi({ type: 'string', description: 'Also drop items the user already saw.' }),
+  excludeSeen: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .openapi({ type: 'string', description: 'Also drop items the user already saw.' }),
 });
 
 /** Body of "complete the cart". */
@@ -43,7 +56,15 @@ export const CartBodySchema = z
 
 /** An item as recommended. */
 export const RecommendedItemSchema = z
-  .object({ id: z.string(), title: z.string(), price: z.number().nullable(), score: z.number(), reason: z.string(), url: z.string().nullable(), image: z.string().nullable() })
+  .object({
+    id: z.string(),
+    title: z.string(),
+    price: z.number().nullable(),
+    score: z.number(),
+    reason: z.string(),
+    url: z.string().nullable(),
+    image: z.string().nullable(),
+  })
   .openapi('RecommendedItem');
 
 /** The answer of every recommendation endpoint. */

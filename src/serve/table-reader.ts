@@ -41,7 +41,13 @@ export function forgetCachedTables(): void {
  * are cached per isolate; a stale pointer is re-read in the same bulk read, and only a
  * version change (or a cold isolate) costs a second read.
  */
-export async function readTables(store: TableStore, cacheName: string, unversioned: readonly string[], keysOf: (m: Manifest) => readonly string[], now = Date.now()): Promise<TableRead> {
+export async function readTables(
+  store: TableStore,
+  cacheName: string,
+  unversioned: readonly string[],
+  keysOf: (m: Manifest) => readonly string[],
+  now = Date.now(),
+): Promise<TableRead> {
   let cache = caches.get(cacheName);
   if (!cache) caches.set(cacheName, (cache = { manifestAt: 0, shards: new Map(), decoded: new Map(), bytes: 0 }));
   const values = new Map<string, string | null>();

@@ -14,9 +14,7 @@ export function kvTableStore(kv: KVNamespace): TableStore {
       return keys.map((key) => values.get(key) ?? null);
     },
     async putMany(entries) {
-      await Promise.all(
-        entries.map((e) => kv.put(e.key, e.value, e.ttlSeconds ? { expirationTtl: Math.max(MIN_TTL_SECONDS, e.ttlSeconds) } : undefined)),
-      );
+      await Promise.all(entries.map((e) => kv.put(e.key, e.value, e.ttlSeconds ? { expirationTtl: Math.max(MIN_TTL_SECONDS, e.ttlSeconds) } : undefined)));
     },
     async deleteMany(keys) {
       await Promise.all(keys.map((key) => kv.delete(key)));

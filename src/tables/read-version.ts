@@ -19,7 +19,10 @@ export async function readWholeTable<T>(store: TableStore, manifest: Manifest, t
 }
 
 /** The trending lists of a version. */
-export async function readTrending(store: TableStore, manifest: Manifest): Promise<{ global: [string, number][]; popular: [string, number][]; byCategory: Record<string, [string, number][]> }> {
+export async function readTrending(
+  store: TableStore,
+  manifest: Manifest,
+): Promise<{ global: [string, number][]; popular: [string, number][]; byCategory: Record<string, [string, number][]> }> {
   const [value] = await store.getMany([tableKey(manifest.version, 'tr')]);
   if (!value) throw new Error(`missing trending of ${manifest.version}`);
   return JSON.parse(value);

@@ -9,7 +9,13 @@ export interface RedisSettings {
 
 /** The table store on Upstash Redis: MGET for reads, one pipeline of SETs for writes. */
 export function redisTableStore(settings: RedisSettings): TableStore {
-  const redis = new Redis({ url: settings.url, token: settings.token, automaticDeserialization: false, enableTelemetry: false, retry: { retries: 1, backoff: () => 50 } });
+  const redis = new Redis({
+    url: settings.url,
+    token: settings.token,
+    automaticDeserialization: false,
+    enableTelemetry: false,
+    retry: { retries: 1, backoff: () => 50 },
+  });
   return {
     kind: 'redis',
     async getMany(keys) {

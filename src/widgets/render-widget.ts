@@ -42,9 +42,7 @@ function renderCard(item: RecommendedItem, lang: WidgetLang): string {
   const price = item.price === null ? '' : `<span class="ep-price" data-price="${item.price}">${escapeHtml(formatPrice(item.price, lang))}</span>`;
   const reason = item.reason ? `<span class="ep-reason">${escapeHtml(item.reason)}</span>` : '';
   const body = `${image}<span class="ep-title">${title}</span>${price}${reason}`;
-  const card = href
-    ? `<a class="ep-card" href="${escapeHtml(href)}" data-item="${id}">${body}</a>`
-    : `<div class="ep-card" data-item="${id}">${body}</div>`;
+  const card = href ? `<a class="ep-card" href="${escapeHtml(href)}" data-item="${id}">${body}</a>` : `<div class="ep-card" data-item="${id}">${body}</div>`;
   return `<li class="ep-item" data-item="${id}">${card}</li>`;
 }
 

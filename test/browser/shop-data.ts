@@ -13,7 +13,11 @@ export const HOSTILE_TITLE = 'Earbuds <img src=x onerror=alert(1)> edition';
 export function shopCatalog(shopOrigin: string): { items: ItemInput[]; events: unknown[] } {
   const products = demoCatalog().filter((p) => ['audio', 'kitchen'].includes(p.item.categories[0] ?? ''));
   const hostile = { ...products[0]!.item, id: HOSTILE_ID, title: HOSTILE_TITLE, attributes: {} };
-  const items = [...products.map((p) => p.item), hostile].map((item) => ({ ...item, url: `${shopOrigin}/p/${item.id}`, image: `${shopOrigin}/img/${item.id}.svg` }));
+  const items = [...products.map((p) => p.item), hostile].map((item) => ({
+    ...item,
+    url: `${shopOrigin}/p/${item.id}`,
+    image: `${shopOrigin}/img/${item.id}.svg`,
+  }));
   const until = Date.now() - 120_000;
   const paired = Array.from({ length: 30 }, (_, u) =>
     [ANCHOR, HOSTILE_ID].map((item, i) => ({ id: `paired-${u}-${i}`, type: 'purchase', user: `paired-${u}`, item, session: `paired-${u}`, ts: until + i })),

@@ -47,6 +47,9 @@ function send(res: ServerResponse, type: string, body: string): void {
 function productPicture(id: string): string {
   let hash = 0;
   for (const ch of id) hash = Math.imul(hash ^ ch.charCodeAt(0), 2654435761) >>> 0;
-  const label = id.replace(/^sku-[a-z]+-/, '').replace(/[^a-z0-9-]/gi, '').slice(0, 18);
+  const label = id
+    .replace(/^sku-[a-z]+-/, '')
+    .replace(/[^a-z0-9-]/gi, '')
+    .slice(0, 18);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 240 240"><rect width="240" height="240" fill="hsl(${hash % 360},55%,78%)"/><circle cx="120" cy="104" r="52" fill="hsl(${hash % 360},45%,58%)"/><text x="120" y="200" font-family="sans-serif" font-size="18" text-anchor="middle" fill="#333">${label}</text></svg>`;
 }

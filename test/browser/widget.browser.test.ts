@@ -13,13 +13,23 @@ import { ANCHOR, HOSTILE_ID, HOSTILE_TITLE, shopCatalog } from './shop-data.ts';
 import { type ShopPage, freePort, startShopPage } from './shop-page.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = '/tmp/widget.png';
 const inCi = Boolean(process.env.CI) && !['0', 'false'].includes(process.env.CI!.toLowerCase());
 const haveChromium = existsSync(CHROMIUM);
 
 if (!haveChromium && !inCi) {
-  console.warn(`\n${'!'.repeat(78)}\n!! ${CHROMIUM} not found: the widget browser test is SKIPPED (apt-get install chromium).\n!! It runs in CI.\n${'!'.repeat(78)}\n`);
+  console.warn(
+    `\n${'!'.repeat(78)}\n!! ${CHROMIUM} not found: the widget browser test is SKIPPED (apt-get install chromium).\n!! It runs in CI.\n${'!'.repeat(78)}\n`,
+  );
 }
 
 type EventRow = { type: string; item_id: string | null; items: string | null; rid: string | null; session: string | null; context: string | null };
@@ -78,9 +88,13 @@ describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', 
   it('renders product cards, shows a hostile title as text, and records impression and click with the rid', async () => {
     await page.goto(`${shop!.origin}/`, { waitUntil: 'load' });
     const similar = page.locator('[data-recommend="similar"]');
-    await similar.locator('li[data-item]').first().waitFor({ state: 'visible' }).catch((err: unknown) => {
-      throw new Error(`no cards rendered: ${String(err)}\nbrowser console:\n${consoleLines.join('\n')}`);
-    });
+    await similar
+      .locator('li[data-item]')
+      .first()
+      .waitFor({ state: 'visible' })
+      .catch((err: unknown) => {
+        throw new Error(`no cards rendered: ${String(err)}\nbrowser console:\n${consoleLines.join('\n')}`);
+      });
     await page.locator('[data-recommend="for-you"] li[data-item]').first().waitFor({ state: 'visible' });
     await page.waitForFunction('Array.from(document.images).every((img) => img.complete)', undefined, { timeout: 15_000 });
 
@@ -109,7 +123,11 @@ describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', 
     const clicked = rendered.items[1]!;
     await Promise.all([page.waitForURL(`${shop!.origin}/p/${clicked}`), similar.locator(`a[data-item="${clicked}"]`).click()]);
 
-    const events = await waitForEvents(persistTo, visitor, (rows) => rows.some((r) => r.type === 'click') && rows.filter((r) => r.type === 'impression').length >= 2);
+    const events = await waitForEvents(
+      persistTo,
+      visitor,
+      (rows) => rows.some((r) => r.type === 'click') && rows.filter((r) => r.type === 'impression').length >= 2,
+    );
     const impression = events.find((r) => r.type === 'impression' && r.rid === rendered.rid);
     expect(JSON.parse(impression?.items ?? '[]')).toEqual(rendered.items);
     expect(JSON.parse(impression?.context ?? '{}')).toMatchObject({ widget: 'similar' });

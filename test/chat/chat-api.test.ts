@@ -4,10 +4,34 @@ import { ADMIN, call, rows, send, uniq } from '../support/api.ts';
 const faq = (id: string, lang: 'en' | 'zh', question: string, alternatives: string[], answer: string) => ({ id, lang, question, alternatives, answer });
 
 const ENTRIES = [
-  faq('t-delivery-en', 'en', 'How long does delivery take?', ['When will my parcel arrive?', 'How many days until my order is delivered?'], 'Delivery takes 2-4 working days.'),
-  faq('t-returns-en', 'en', 'How do I return an item?', ['How do I send back my order?', 'Where do I get a return label?'], 'Start a return under Account > Orders.'),
-  faq('t-return-cost-en', 'en', 'Do I have to pay for return shipping?', ['Are returns free?', 'Who pays the return postage?'], 'Returns within the EU are free.'),
-  faq('t-payment-en', 'en', 'Which payment methods do you accept?', ['Can I pay with PayPal?', 'Do you take credit cards?'], 'Cards, PayPal and bank transfer.'),
+  faq(
+    't-delivery-en',
+    'en',
+    'How long does delivery take?',
+    ['When will my parcel arrive?', 'How many days until my order is delivered?'],
+    'Delivery takes 2-4 working days.',
+  ),
+  faq(
+    't-returns-en',
+    'en',
+    'How do I return an item?',
+    ['How do I send back my order?', 'Where do I get a return label?'],
+    'Start a return under Account > Orders.',
+  ),
+  faq(
+    't-return-cost-en',
+    'en',
+    'Do I have to pay for return shipping?',
+    ['Are returns free?', 'Who pays the return postage?'],
+    'Returns within the EU are free.',
+  ),
+  faq(
+    't-payment-en',
+    'en',
+    'Which payment methods do you accept?',
+    ['Can I pay with PayPal?', 'Do you take credit cards?'],
+    'Cards, PayPal and bank transfer.',
+  ),
   faq('t-refund-zh', 'zh', '退款多久到账？', ['退款什么时候到', '退货后多久退钱'], '仓库收到退货后5个工作日内退款。'),
   faq('t-shipping-zh', 'zh', '运费怎么算？', ['包邮吗', '满多少包邮', '运费多少钱'], '订单满99元包邮。'),
   faq('t-invoice-zh', 'zh', '怎么开发票？', ['发票在哪里下载', '需要电子发票'], '下单时可选择开具电子发票。'),
@@ -69,12 +93,21 @@ describe('chat', () => {
 
 describe('chat bad input', () => {
   it('rejects empty, over-long, unknown-language and malformed messages with a 400 naming the field', async () => {
-    for (const [body, field] of [[{ message: '   ' }, 'message'], [{ message: 'x'.repeat(501) }, 'message'], [{ message: 'hi', lang: 'fr' }, 'lang'], [{}, 'message']] as const) {
+    for (const [body, field] of [
+      [{ message: '   ' }, 'message'],
+      [{ message: 'x'.repeat(501) }, 'message'],
+      [{ message: 'hi', lang: 'fr' }, 'lang'],
+      [{}, 'message'],
+    ] as const) {
       const res = await chat(body);
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: { code: 'invalid_request', field } });
     }
-    const broken = await call('/v1/chat', { method: 'POST', headers: { authorization: 'Bearer test-ingest-key', 'content-type': 'application/json' }, body: '{"message":' });
+    const broken = await call('/v1/chat', {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-ingest-key', 'content-type': 'application/json' },
+      body: '{"message":',
+    });
     expect(broken.status).toBe(400);
   });
 

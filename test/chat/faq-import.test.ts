@@ -8,7 +8,14 @@ describe('FAQ import', () => {
   it('imports JSON lines and CSV, then answers from them', async () => {
     const a = uniq('imp');
     const b = uniq('imp');
-    const jsonl = JSON.stringify({ id: a, question: 'Do you have a loyalty programme?', alternatives: ['How do I collect points?'], answer: 'Yes: 1 point per euro.', lang: 'en', tags: ['promotions'] });
+    const jsonl = JSON.stringify({
+      id: a,
+      question: 'Do you have a loyalty programme?',
+      alternatives: ['How do I collect points?'],
+      answer: 'Yes: 1 point per euro.',
+      lang: 'en',
+      tags: ['promotions'],
+    });
     expect((await importBody(jsonl + '\n', 'application/x-ndjson')).status).toBe(200);
     const csv = `id,question,alternatives,answer,tags,lang,enabled\n${b},积分怎么用？,积分可以抵现吗|积分怎么兑换,"100积分抵1元, 下单时使用",promotions,zh,true\n`;
     const res = await importBody(csv, 'text/csv');
@@ -17,7 +24,13 @@ describe('FAQ import', () => {
     const [row] = await rows<{ alternatives: string; answer: string }>('SELECT alternatives, answer FROM faqs WHERE id = ?', b);
     expect(JSON.parse(row!.alternatives)).toEqual(['积分可以抵现吗', '积分怎么兑换']);
     expect(row!.answer).toBe('100积分抵1元, 下单时使用');
-    const reply = await (await call('/v1/chat', { method: 'POST', headers: { authorization: 'Bearer test-ingest-key', 'content-type': 'application/json' }, body: JSON.stringify({ message: '积分可以抵现吗' }) })).json();
+    const reply = await (
+      await call('/v1/chat', {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-ingest-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ message: '积分可以抵现吗' }),
+      })
+    ).json();
     expect(reply).toMatchObject({ faq: b });
   });
 

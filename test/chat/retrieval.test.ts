@@ -41,7 +41,10 @@ describe('chat text', () => {
   });
 
   it('rewrites synonym phrases to one token', () => {
-    const map = compileSynonyms([['refund', 'money back'], ['退款', '退钱']]);
+    const map = compileSynonyms([
+      ['refund', 'money back'],
+      ['退款', '退钱'],
+    ]);
     expect(applySynonyms(tokenize('I want my money back').words, map)).toEqual(applySynonyms(tokenize('I want my refund').words, map));
   });
 

@@ -6,7 +6,10 @@ import { type UserProfile, profileHistory } from '../../src/model/user-profile.t
 
 const HOUR = 3_600_000;
 const profile: UserProfile = {
-  recent: [['tent', 10 * HOUR, 'view'], ['mat', 8 * HOUR, 'add_to_cart']],
+  recent: [
+    ['tent', 10 * HOUR, 'view'],
+    ['mat', 8 * HOUR, 'add_to_cart'],
+  ],
   purchased: [['stove', 5 * HOUR]],
   categories: [],
   lastSeen: 10 * HOUR,
@@ -15,8 +18,20 @@ const profile: UserProfile = {
   monetary: 0,
 };
 const neighbours = new Map<string, [string, number][]>([
-  ['tent', [['bag', 0.5], ['pegs', 0.25]]],
-  ['mat', [['bag', 0.2], ['pump', 0.4]]],
+  [
+    'tent',
+    [
+      ['bag', 0.5],
+      ['pegs', 0.25],
+    ],
+  ],
+  [
+    'mat',
+    [
+      ['bag', 0.2],
+      ['pump', 0.4],
+    ],
+  ],
   ['stove', [['gas', 0.9]]],
 ]);
 

@@ -4,8 +4,22 @@ import { recommendFromHistory } from '../../src/model/recommend.ts';
 
 const H = 3_600_000;
 const neighbours = new Map<string, NeighbourList>([
-  ['h1', [['x', 0.5], ['y', 0.4]]],
-  ['h2', [['y', 0.3], ['z', 0.9], ['p', 0.8], ['h1', 0.7]]],
+  [
+    'h1',
+    [
+      ['x', 0.5],
+      ['y', 0.4],
+    ],
+  ],
+  [
+    'h2',
+    [
+      ['y', 0.3],
+      ['z', 0.9],
+      ['p', 0.8],
+      ['h1', 0.7],
+    ],
+  ],
 ]);
 // h1 counts 1 (now), h2 counts 0.5 (one half-life ago): x = 0.5, y = 0.4 + 0.15, z = 0.45.
 const history = [
@@ -41,7 +55,10 @@ describe('recommendFromHistory', () => {
 
   it('weighs history by event type when no weight is given', () => {
     const result = recommendFromHistory({
-      history: [{ item: 'h1', ts: 0, type: 'view' }, { item: 'h2', ts: 0, type: 'add_to_cart' }],
+      history: [
+        { item: 'h1', ts: 0, type: 'view' },
+        { item: 'h2', ts: 0, type: 'add_to_cart' },
+      ],
       neighbours,
     });
     expect(result[0]).toEqual({ item: 'z', score: 3.6, because: 'h2' });

@@ -6,10 +6,16 @@ const categories = (item: string) => (item.startsWith('tent') ? ['outdoor'] : ['
 
 describe('updateTrending', () => {
   it('decays old scores by the half-life and adds new events by type weight', () => {
-    const lists = { global: [['tent-1', 8] as [string, number], ['mug-1', 4] as [string, number]], byCategory: { outdoor: [['tent-1', 8] as [string, number]] } };
+    const lists = {
+      global: [['tent-1', 8] as [string, number], ['mug-1', 4] as [string, number]],
+      byCategory: { outdoor: [['tent-1', 8] as [string, number]] },
+    };
     const now = 10 * DAY;
     const updated = updateTrending(lists, now - 2 * DAY, [{ user: 'u', item: 'mug-1', type: 'purchase', ts: now }], now, { categories, halfLifeMs: 2 * DAY });
-    expect(updated.global).toEqual([['mug-1', 10], ['tent-1', 4]]);
+    expect(updated.global).toEqual([
+      ['mug-1', 10],
+      ['tent-1', 4],
+    ]);
     expect(updated.byCategory.outdoor).toEqual([['tent-1', 4]]);
     expect(updated.byCategory.kitchen).toEqual([['mug-1', 8]]);
   });

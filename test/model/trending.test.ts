@@ -15,8 +15,17 @@ describe('trending', () => {
       { user: 'u3', item: 'c', type: 'impression', ts: H },
     ]);
     expect(builder.finish(H)).toEqual({
-      global: [['a', 4], ['b', 2]],
-      byCategory: { tents: [['a', 4], ['b', 2]], sale: [['b', 2]] },
+      global: [
+        ['a', 4],
+        ['b', 2],
+      ],
+      byCategory: {
+        tents: [
+          ['a', 4],
+          ['b', 2],
+        ],
+        sale: [['b', 2]],
+      },
     });
   });
 

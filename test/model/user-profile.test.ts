@@ -23,9 +23,19 @@ describe('user profiles', () => {
     // outdoor: view 1 + purchases 8 + 8 = 17; kitchen: view 1 + purchase 8 = 9; shares of 26.
     const profiles = new Map(builder.finish());
     expect(profiles.get('u1')).toEqual({
-      recent: [['mug', 5 * HOUR, 'purchase'], ['pegs', 3, 'purchase']],
-      purchased: [['mug', 5 * HOUR], ['pegs', 3], ['tent', 2]],
-      categories: [['outdoor', 0.654], ['kitchen', 0.346]],
+      recent: [
+        ['mug', 5 * HOUR, 'purchase'],
+        ['pegs', 3, 'purchase'],
+      ],
+      purchased: [
+        ['mug', 5 * HOUR],
+        ['pegs', 3],
+        ['tent', 2],
+      ],
+      categories: [
+        ['outdoor', 0.654],
+        ['kitchen', 0.346],
+      ],
       lastSeen: 5 * HOUR,
       lastPurchase: 5 * HOUR,
       orders: 2,

@@ -2,9 +2,7 @@ import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { encodeCommands, RedisError, RespParser, type RespReply } from '../../src/dev/resp.ts';
 
-const wire = Buffer.from(
-  '+OK\r\n-ERR bad\r\n:42\r\n:-7\r\n$-1\r\n*-1\r\n$0\r\n\r\n$4\r\na\r\nb\r\n*3\r\n$1\r\nx\r\n*2\r\n:1\r\n$-1\r\n+QUEUED\r\n*0\r\n',
-);
+const wire = Buffer.from('+OK\r\n-ERR bad\r\n:42\r\n:-7\r\n$-1\r\n*-1\r\n$0\r\n\r\n$4\r\na\r\nb\r\n*3\r\n$1\r\nx\r\n*2\r\n:1\r\n$-1\r\n+QUEUED\r\n*0\r\n');
 const expected: RespReply[] = [
   'OK',
   new RedisError('ERR bad'),

@@ -207,7 +207,14 @@ describe.skipIf(!proxy)('@upstash/redis against the local Upstash REST proxy', (
     expect(await raw('/', ['GET', key('none')], base64)).toEqual({ status: 200, body: { result: null } });
     const pipeline = await raw(
       '/pipeline',
-      [['DEL', key('bits')], ['SETBIT', key('bits'), 0, 1], ['GET', key('bits')], ['SCAN', '0', 'MATCH', k, 'COUNT', 100000], ['HSET', key('wh'), 'f', 'v'], ['HGETALL', key('wh')]],
+      [
+        ['DEL', key('bits')],
+        ['SETBIT', key('bits'), 0, 1],
+        ['GET', key('bits')],
+        ['SCAN', '0', 'MATCH', k, 'COUNT', 100000],
+        ['HSET', key('wh'), 'f', 'v'],
+        ['HGETALL', key('wh')],
+      ],
       base64,
     );
     expect(pipeline).toEqual({

@@ -17,7 +17,11 @@ export function send(method: string, path: string, body: unknown, headers: Recor
 
 /** Runs a query against the real local D1 and returns its rows. */
 export async function rows<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(query).bind(...params).all<T>()).results;
+  return (
+    await env.DB.prepare(query)
+      .bind(...params)
+      .all<T>()
+  ).results;
 }
 
 /** A unique prefix so tests never collide on ids. */

@@ -26,9 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } catch (error) {
     if (!(error instanceof RedisServerNotFoundError)) throw error;
     if (inCi) throw new Error(`${error.message}\nCI is set, so the Redis tests may not be skipped: install redis-server.`);
-    console.warn(
-      `\n${'!'.repeat(78)}\n!! ${error.message}\n!! The Redis tests (test/redis) will be SKIPPED. They run in CI.\n${'!'.repeat(78)}\n`,
-    );
+    console.warn(`\n${'!'.repeat(78)}\n!! ${error.message}\n!! The Redis tests (test/redis) will be SKIPPED. They run in CI.\n${'!'.repeat(78)}\n`);
     project.provide('upstashProxy', null);
     return async () => {};
   }

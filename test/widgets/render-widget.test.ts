@@ -22,7 +22,12 @@ describe('renderWidget', () => {
     const fragment = await parseFragment(html);
     expect(fragment.rid).toBe('r-1');
     expect(fragment.items).toEqual(['a', 'b']);
-    expect(riskyAttributes(fragment).urls).toEqual(['https://shop.example/p/a', 'https://shop.example/img/a.jpg', 'https://shop.example/p/b', 'https://shop.example/img/b.jpg']);
+    expect(riskyAttributes(fragment).urls).toEqual([
+      'https://shop.example/p/a',
+      'https://shop.example/img/a.jpg',
+      'https://shop.example/p/b',
+      'https://shop.example/img/b.jpg',
+    ]);
     expect(html).toContain('Similar items');
     expect(html).toContain('>12.50<');
     expect(html).not.toContain('data-degraded');
@@ -35,7 +40,11 @@ describe('renderWidget', () => {
       url: 'javascript:alert(3)',
       image: ' JaVaScRiPt:alert(4)',
     });
-    const html = renderWidget('trending', 'en', answer([hostile, item('ok', { url: 'data:text/html,<b>', image: '//evil.example/x.png' })], { rid: 'r"><svg onload=alert(5)>' }));
+    const html = renderWidget(
+      'trending',
+      'en',
+      answer([hostile, item('ok', { url: 'data:text/html,<b>', image: '//evil.example/x.png' })], { rid: 'r"><svg onload=alert(5)>' }),
+    );
     const fragment = await parseFragment(html);
     expect(fragment.tags.filter((t) => ['script', 'img', 'svg', 'iframe'].includes(t))).toEqual([]);
     expect(riskyAttributes(fragment)).toEqual({ urls: [], handlers: [] });
@@ -63,7 +72,18 @@ describe('escapeHtml and safeUrl', () => {
   it('keep only absolute http(s) urls', () => {
     expect(safeUrl('https://shop.example/p/1?a=b')).toBe('https://shop.example/p/1?a=b');
     expect(safeUrl('http://shop.example')).toBe('http://shop.example/');
-    for (const bad of ['javascript:alert(1)', 'java\nscript:alert(1)', '  javascript:alert(1)', 'data:text/html,x', 'vbscript:x', '/relative', '//host/x', '', null, undefined]) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'java\nscript:alert(1)',
+      '  javascript:alert(1)',
+      'data:text/html,x',
+      'vbscript:x',
+      '/relative',
+      '//host/x',
+      '',
+      null,
+      undefined,
+    ]) {
       expect(safeUrl(bad), String(bad)).toBeNull();
     }
   });

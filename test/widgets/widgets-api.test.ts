@@ -7,15 +7,24 @@ import { parseFragment, riskyAttributes } from './fragment.ts';
 
 const KEY = 'key=test-ingest-key';
 const ANCHOR = 'sku-audio-earbuds-1';
-const HOSTILE = { id: 'sku-hostile-1', title: '<script>alert(1)</script> earbuds', categories: ['audio', 'earbuds'], price: 9.5, url: 'https://shop.example/p/hostile?q="><script>alert(2)</script>', image: "https://shop.example/img/x.jpg' onerror='alert(3)" };
+const HOSTILE = {
+  id: 'sku-hostile-1',
+  title: '<script>alert(1)</script> earbuds',
+  categories: ['audio', 'earbuds'],
+  price: 9.5,
+  url: 'https://shop.example/p/hostile?q="><script>alert(2)</script>',
+  image: "https://shop.example/img/x.jpg' onerror='alert(3)",
+};
 
 /** Shoppers who view and buy the anchor with the hostile item, so it ranks among its neighbours. */
 function pairedEvents(): unknown[] {
   const now = Date.now() - 60_000;
-  return Array.from({ length: 30 }, (_, u) => [ANCHOR, HOSTILE.id, 'sku-audio-eartips-1'].flatMap((item, i) => [
-    { id: `pair-${u}-${i}-v`, type: 'view', user: `pair-${u}`, item, session: `pair-${u}`, ts: now - 10_000 + i },
-    { id: `pair-${u}-${i}-p`, type: 'purchase', user: `pair-${u}`, item, session: `pair-${u}`, ts: now - 5_000 + i },
-  ])).flat();
+  return Array.from({ length: 30 }, (_, u) =>
+    [ANCHOR, HOSTILE.id, 'sku-audio-eartips-1'].flatMap((item, i) => [
+      { id: `pair-${u}-${i}-v`, type: 'view', user: `pair-${u}`, item, session: `pair-${u}`, ts: now - 10_000 + i },
+      { id: `pair-${u}-${i}-p`, type: 'purchase', user: `pair-${u}`, item, session: `pair-${u}`, ts: now - 5_000 + i },
+    ]),
+  ).flat();
 }
 
 beforeAll(async () => {
@@ -83,7 +92,11 @@ describe('GET /v1/widgets/{kind}', () => {
   });
 
   it('keeps personal widgets private: for-you, or any user or recent', async () => {
-    for (const path of [`/v1/widgets/for-you?user=pair-1&${KEY}`, `/v1/widgets/similar?item=${ANCHOR}&user=pair-1&${KEY}`, `/v1/widgets/trending?recent=${ANCHOR}&${KEY}`]) {
+    for (const path of [
+      `/v1/widgets/for-you?user=pair-1&${KEY}`,
+      `/v1/widgets/similar?item=${ANCHOR}&user=pair-1&${KEY}`,
+      `/v1/widgets/trending?recent=${ANCHOR}&${KEY}`,
+    ]) {
       const res = await call(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('cache-control'), path).toBe('private, no-store');

@@ -78,7 +78,16 @@ export function calibrate(sets: readonly EvalSet[]) {
   const [bias, top, gap, known] = fitLogistic(samples).map(round) as [number, number, number, number];
   const calibration: Calibration = { bias, top, gap, known };
   const scored = samples.map((s) => ({
-    p: confidenceOf({ candidates: [{ entry: 0, score: s.x[0]! }, { entry: 1, score: s.x[0]! * (1 - s.x[1]!) }], known: s.x[2]! }, calibration),
+    p: confidenceOf(
+      {
+        candidates: [
+          { entry: 0, score: s.x[0]! },
+          { entry: 1, score: s.x[0]! * (1 - s.x[1]!) },
+        ],
+        known: s.x[2]!,
+      },
+      calibration,
+    ),
     right: s.right,
     outOfScope: s.outOfScope,
   }));

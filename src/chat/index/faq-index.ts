@@ -75,10 +75,7 @@ export function indexTokens(text: string, synonyms: SynonymMap, vocabulary?: Set
  *
  * @example const index = buildFaqIndex(entries, { version: 'v42', synonymGroups: [['refund', 'money back']] });
  */
-export function buildFaqIndex(
-  sources: readonly FaqSource[],
-  options: { version?: string; synonymGroups?: string[][] } = {},
-): FaqIndex {
+export function buildFaqIndex(sources: readonly FaqSource[], options: { version?: string; synonymGroups?: string[][] } = {}): FaqIndex {
   const synonymGroups = options.synonymGroups ?? [];
   const synonyms = compileSynonyms(synonymGroups);
   const phrasingEntry: number[] = [];

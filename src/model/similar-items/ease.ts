@@ -21,11 +21,7 @@ export interface EaseOptions {
  * @example
  * for (const [item, list] of easeRows(graph, { maxItems: 2000 }, 100)) save(item, list);
  */
-export function* easeRows(
-  graph: InteractionGraph,
-  options: EaseOptions,
-  k: number,
-): Generator<[string, NeighbourList]> {
+export function* easeRows(graph: InteractionGraph, options: EaseOptions, k: number): Generator<[string, NeighbourList]> {
   const lambda = options.lambda ?? 250;
   const { itemIds, itemStart, userCount, userStart, userItems, userWeights } = graph;
   const chosen = popularItems(itemStart, itemIds.length, options.maxItems);

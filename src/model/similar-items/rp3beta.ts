@@ -30,12 +30,7 @@ export function rp3betaWeighting(graph: InteractionGraph, options: Rp3betaOption
   return { fromItem, toItem, score: (_i, j, sum) => sum / penalty[j]! };
 }
 
-function rowProbabilities(
-  start: Int32Array,
-  weights: Float32Array,
-  rows: number,
-  alpha: number,
-): Float32Array {
+function rowProbabilities(start: Int32Array, weights: Float32Array, rows: number, alpha: number): Float32Array {
   const out = new Float32Array(weights.length);
   for (let r = 0; r < rows; r++) {
     let total = 0;

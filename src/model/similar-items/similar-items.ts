@@ -9,10 +9,7 @@ import { neighbourRows } from './neighbour-kernel.ts';
 import { rp3betaWeighting, type Rp3betaOptions } from './rp3beta.ts';
 
 /** Which similarity model computes the neighbours, with its parameters. */
-export type SimilarityModel =
-  | ({ model: 'rp3beta' } & Rp3betaOptions)
-  | ({ model: 'cosine' } & CosineOptions)
-  | ({ model: 'ease' } & EaseOptions);
+export type SimilarityModel = ({ model: 'rp3beta' } & Rp3betaOptions) | ({ model: 'cosine' } & CosineOptions) | ({ model: 'ease' } & EaseOptions);
 
 /** The default model and parameters, chosen by the offline evaluation (src/model/README.md). */
 export const defaultSimilarity: SimilarityModel = { model: 'rp3beta', alpha: 0.6, beta: 0.5 };
@@ -77,12 +74,7 @@ export function createSimilarItemsBuilder(options: SimilarItemsOptions = {}): Si
   };
 }
 
-function similarRows(
-  graph: InteractionGraph,
-  similarity: SimilarityModel,
-  k: number,
-  include?: (item: string) => boolean,
-): Iterable<[string, NeighbourList]> {
+function similarRows(graph: InteractionGraph, similarity: SimilarityModel, k: number, include?: (item: string) => boolean): Iterable<[string, NeighbourList]> {
   switch (similarity.model) {
     case 'cosine':
       return neighbourRows(graph, cosineWeighting(graph, similarity), k, include);
