@@ -23,9 +23,9 @@ export interface RebuildSettings {
 }
 
 /**
- * One part of a (possibly split) run. Part `p` of `parts` writes the neighbour, bought-together
- * and profile shards `s` with `s % parts === p` (and builds only its users' profiles); part 0
- * also the catalog snapshot and trending.
+ * One part of a (possibly split) run. Part `p` of `parts` writes the shards `s` of every sharded
+ * table with `s % parts === p` (and builds only its users' profiles); part 0 also trending.
+ * Empty shards are not written: a published version's missing shard is an empty one.
  */
 export interface PartJob {
   version: string;
@@ -112,10 +112,10 @@ export async function buildPart(
   for (const [user, profile] of mine) pf.add(user, { ...profile, forYou: precomputeForYou(profile, kept, job.now) });
   kept.clear();
   await pf.flush();
+  const ct = writer.table('ct', shards.ct);
+  for (const [id, entry] of catalog) if (ct.owns(id)) ct.add(id, entry);
+  await ct.flush();
   if (ownsUnsharded && trending && popular) {
-    const ct = writer.table('ct', shards.ct, true);
-    for (const [id, entry] of catalog) ct.add(id, entry);
-    await ct.flush();
     const { global, byCategory } = trending.finish(job.now);
     await writer.put(tableKey(job.version, 'tr'), JSON.stringify({ global, byCategory, popular: popular.finish(job.now).global }));
   }
@@ -140,9 +140,9 @@ function shardWriter(store: TableStore, job: PartJob, ttlSeconds: number) {
   return {
     written: () => written,
     put: (key: string, value: string) => write([{ key, value, ttlSeconds }]),
-    table(table: ShardedTable, count: number, allShards = false) {
+    table(table: ShardedTable, count: number) {
       const lines = new Map<number, [string, unknown][]>();
-      const mine = (shard: number) => allShards || shard % job.parts === job.part;
+      const mine = (shard: number) => shard % job.parts === job.part;
       return {
         owns: (id: string) => mine(shardOf(id, count)),
         add(id: string, payload: unknown) {
@@ -155,7 +155,8 @@ function shardWriter(store: TableStore, job: PartJob, ttlSeconds: number) {
           const entries: TableEntry[] = [];
           for (let shard = 0; shard < count; shard++) {
             if (!mine(shard)) continue;
-            const list = lines.get(shard) ?? [];
+            const list = lines.get(shard);
+            if (!list) continue;
             list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
             entries.push({ key: tableKey(job.version, table, shard), value: packShard(list), ttlSeconds });
           }

@@ -1,7 +1,7 @@
 import { pruneOverrides } from '../catalog/availability.ts';
 import type { Database } from '../db/client.ts';
 import { ENTRIES_PER_SHARD, type Manifest, type ShardedTable } from '../tables/layout.ts';
-import { type TableStore, countingStore } from '../tables/table-store.ts';
+import { type CountingStore, type TableStore, countingStore } from '../tables/table-store.ts';
 import { type PartJob, type PartStats, buildPart } from './build-part.ts';
 import { readCatalog } from './catalog-snapshot.ts';
 import { eventWindow } from './event-pages.ts';
@@ -29,7 +29,10 @@ export interface RebuildOutcome {
 
 const LEASE = 'rebuild';
 const LEASE_MS = 30 * 60_000;
-/** KV writes one part may do, below the 1,000 operations of an invocation (reads and the pointer need some). */
+/** KV allows 1,000 operations per invocation; the margin covers the pointer, overrides and reads. */
+const OPERATIONS_PER_INVOCATION = 1000;
+const OPERATIONS_MARGIN = 50;
+/** KV writes one part may do, below the 1,000 operations of an invocation (publishing needs some). */
 const WRITES_PER_PART = 800;
 /** Bytes of packed neighbour lists one part may hold before writing (a share of the 128 MB isolate). */
 const BYTES_PER_PART = 24 * 1024 * 1024;
@@ -45,7 +48,11 @@ export function newVersion(now = Date.now()): string {
 /** Parts a run needs so that each stays under KV's operation limit and the isolate's memory. */
 export function planParts(catalogSize: number, users: number, k: number, configured: number | 'auto'): number {
   if (configured !== 'auto') return Math.max(1, Math.floor(configured));
-  const writes = Math.ceil(catalogSize / ENTRIES_PER_SHARD.nb) + Math.ceil(catalogSize / ENTRIES_PER_SHARD.bt) + Math.ceil(users / ENTRIES_PER_SHARD.pf);
+  const writes =
+    Math.ceil(catalogSize / ENTRIES_PER_SHARD.nb) +
+    Math.ceil(catalogSize / ENTRIES_PER_SHARD.bt) +
+    Math.ceil(catalogSize / ENTRIES_PER_SHARD.ct) +
+    Math.ceil(users / ENTRIES_PER_SHARD.pf);
   const bytes = catalogSize * k * 28 + users * PROFILE_BYTES;
   return Math.max(1, Math.ceil(writes / WRITES_PER_PART), Math.ceil(bytes / BYTES_PER_PART));
 }
@@ -76,7 +83,7 @@ export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.
     }
     const store = countingStore(deps.store);
     const part = await buildPart(db, store, catalog, { version, window, part: 0, parts: 1, now }, config);
-    const stats = await publish(deps, version, [{ ...part, ...store.counts }], now);
+    const stats = await publish(deps, store, version, [{ ...part, ...store.counts }], now);
     return { version, status: 'published', stats };
   } catch (err) {
     return fail(deps, version, err);
@@ -93,7 +100,7 @@ export async function runRebuildPart(deps: RebuildDeps, job: PartJob): Promise<'
   const done = await recordPartDone(db, job.version, job.part, { ...stats, ...store.counts });
   if (done < job.parts || !(await claimRun(db, job.version, 'split', 'running'))) return 'waiting';
   try {
-    await publish(deps, job.version, (await partStats(db, job.version)) as unknown as PartFigures[], job.now);
+    await publish(deps, store, job.version, (await partStats(db, job.version)) as unknown as PartFigures[], job.now);
     return 'published';
   } catch (err) {
     await fail(deps, job.version, err);
@@ -103,8 +110,12 @@ export async function runRebuildPart(deps: RebuildDeps, job: PartJob): Promise<'
 
 type PartFigures = PartStats & { writes: number; bytesWritten: number; reads: number; deletes: number };
 
-async function publish(deps: RebuildDeps, version: string, parts: PartFigures[], startedAt: number): Promise<Record<string, unknown>> {
-  const { db, store } = deps;
+/**
+ * Flips the pointer to a fully written version, then removes retired versions with what is left
+ * of this invocation's store operations (`used` so far); what does not fit expires by TTL.
+ */
+async function publish(deps: RebuildDeps, store: CountingStore, version: string, parts: PartFigures[], startedAt: number): Promise<Record<string, unknown>> {
+  const { db } = deps;
   const first = parts[0]!;
   const sum = (field: keyof PartFigures) => parts.reduce((total, p) => total + (p[field] as number), 0);
   const stats = {
@@ -129,10 +140,11 @@ async function publish(deps: RebuildDeps, version: string, parts: PartFigures[],
   await pruneOverrides(store, startedAt);
   await recordRunStatus(db, version, 'published', stats);
   const old = await runsToRetire(db, VERSIONS_KEPT);
+  const used = store.counts.reads + store.counts.writes + store.counts.deletes;
   const removed = await removeVersions(
     store,
     old.filter((r) => r.stats.shards).map((r) => ({ version: r.version, shards: r.stats.shards as Record<ShardedTable, number> })),
-    500,
+    Math.max(0, OPERATIONS_PER_INVOCATION - OPERATIONS_MARGIN - used),
   );
   await retireRuns(
     db,

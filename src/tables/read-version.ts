@@ -3,17 +3,17 @@ import { MAX_KEYS_PER_READ, type TableStore } from './table-store.ts';
 
 /**
  * Every entry of one table of a version, read shard by shard (at most 100 keys per read).
- * For tools, erasure and tests; the request path reads only the shards it needs.
+ * For tools and tests; the request path reads only the shards it needs. A shard that is absent
+ * is empty (a rebuild writes no empty shards and publishes only after every write succeeded).
  */
 export async function readWholeTable<T>(store: TableStore, manifest: Manifest, table: ShardedTable): Promise<Map<string, T>> {
   const keys = Array.from({ length: manifest.shards[table] }, (_, shard) => tableKey(manifest.version, table, shard));
   const entries = new Map<string, T>();
   for (let i = 0; i < keys.length; i += MAX_KEYS_PER_READ) {
     const values = await store.getMany(keys.slice(i, i + MAX_KEYS_PER_READ));
-    values.forEach((value, j) => {
-      if (value === null) throw new Error(`missing shard ${keys[i + j]}`);
-      for (const [id, payload] of unpackShard<T>(value)) entries.set(id, payload);
-    });
+    for (const value of values) {
+      if (value !== null) for (const [id, payload] of unpackShard<T>(value)) entries.set(id, payload);
+    }
   }
   return entries;
 }
