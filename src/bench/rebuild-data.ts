@@ -71,7 +71,14 @@ function toEvents(lines: readonly string[], prefix: string, now: number): { even
     return { user, item, type, value: value === '' ? undefined : Number(value), ts: t };
   });
   const shift = now - MINUTE - newest;
-  const events = parsed.map((e, n): ApiEvent => ({ id: `${prefix}-${n + 1}`, type: e.type, user: e.user, item: e.item, ...(e.value === undefined ? {} : { value: e.value }), ts: e.ts + shift }));
+  const events = parsed.map((e, n): ApiEvent => ({
+    id: `${prefix}-${n + 1}`,
+    type: e.type,
+    user: e.user,
+    item: e.item,
+    ...(e.value === undefined ? {} : { value: e.value }),
+    ts: e.ts + shift,
+  }));
   return { events, spanDays: (newest - oldest) / DAY };
 }
 
@@ -161,7 +168,14 @@ export function* syntheticApiPages(options: SyntheticSet, now: number, newest: n
   const shift = now - MINUTE - newest;
   let n = 0;
   for (const page of syntheticEventPages(options)) {
-    yield page.map((e): ApiEvent => ({ id: `syn-${++n}`, type: e.type, user: e.user, item: e.item!, ...(e.value == null ? {} : { value: e.value }), ts: e.ts + shift }));
+    yield page.map((e): ApiEvent => ({
+      id: `syn-${++n}`,
+      type: e.type,
+      user: e.user,
+      item: e.item!,
+      ...(e.value == null ? {} : { value: e.value }),
+      ts: e.ts + shift,
+    }));
   }
 }
 

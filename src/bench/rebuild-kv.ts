@@ -23,7 +23,13 @@ export async function kvTableSizes(persistTo: string, version: string): Promise<
   const db = new DatabaseSync(path.join(objects, index), { readOnly: true });
   try {
     const rows = db.prepare('SELECT key, blob_id FROM _mf_entries WHERE key LIKE ?').all(`t:${version}:%`) as { key: string; blob_id: string }[];
-    const sizes: TableSizes = { nb: { keys: 0, bytes: 0 }, bt: { keys: 0, bytes: 0 }, pf: { keys: 0, bytes: 0 }, ct: { keys: 0, bytes: 0 }, tr: { keys: 0, bytes: 0 } };
+    const sizes: TableSizes = {
+      nb: { keys: 0, bytes: 0 },
+      bt: { keys: 0, bytes: 0 },
+      pf: { keys: 0, bytes: 0 },
+      ct: { keys: 0, bytes: 0 },
+      tr: { keys: 0, bytes: 0 },
+    };
     for (const row of rows) {
       const table = row.key.split(':')[2] as keyof TableSizes;
       if (!sizes[table]) continue;

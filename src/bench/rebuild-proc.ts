@@ -55,11 +55,7 @@ export function findWorkerd(root: number): WorkerdProcess[] {
  * with the inspector (`--inspector-addr`), which holds the Worker's isolate, D1 and KV.
  */
 export function runtimeWorkerd(found: readonly WorkerdProcess[], port: number): WorkerdProcess | undefined {
-  return (
-    found.find((p) => p.cmd.includes('--inspector-addr')) ??
-    found.find((p) => !p.cmd.includes(`:${port} `)) ??
-    found[found.length - 1]
-  );
+  return found.find((p) => p.cmd.includes('--inspector-addr')) ?? found.find((p) => !p.cmd.includes(`:${port} `)) ?? found[found.length - 1];
 }
 
 /** Resident set now and its peak (VmHWM), in MB. */

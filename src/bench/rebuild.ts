@@ -25,7 +25,10 @@ import { findWorkerd, memory, resetPeak, rssSampler, runtimeWorkerd } from './re
 import { type Snapshot, snapshotSources, startSnapshotStack } from './rebuild-stack.ts';
 
 const env = process.env;
-const SETS = (env.BENCH_SETS ?? REAL_SETS.join(',')).split(',').map((s: string) => s.trim()).filter(Boolean);
+const SETS = (env.BENCH_SETS ?? REAL_SETS.join(','))
+  .split(',')
+  .map((s: string) => s.trim())
+  .filter(Boolean);
 const SYNTHETIC = Number(env.BENCH_SYNTHETIC ?? 1_000_000);
 const REPEATS = Math.max(1, Number(env.BENCH_REPEATS ?? 3));
 const SYNTHETIC_REPEATS = Math.max(1, Number(env.BENCH_SYNTHETIC_REPEATS ?? 1));
@@ -110,7 +113,8 @@ interface SetReport {
 }
 
 /** An error with its cause chain (undici's "fetch failed" hides the reason in `cause`). */
-const describe = (err: unknown): string => (err instanceof Error ? `${err.stack ?? err.message}${err.cause ? `\n  cause: ${describe(err.cause)}` : ''}` : String(err));
+const describe = (err: unknown): string =>
+  err instanceof Error ? `${err.stack ?? err.message}${err.cause ? `\n  cause: ${describe(err.cause)}` : ''}` : String(err);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const num = (n: number, decimals = 0) => n.toLocaleString('en', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 const mb = (bytes: number) => fmt(bytes / 1048576, 2);
@@ -125,7 +129,12 @@ async function retrying<T>(what: string, task: () => Promise<T>, attempts = 4): 
       const network = err instanceof TypeError && err.message === 'fetch failed';
       if (!network || attempt >= attempts) throw err;
       retries++;
-      console.error(`  ${what}: ${describe(err).split('\n').filter((l) => l.includes('cause') || l.startsWith('TypeError')).join(' / ')}; retry ${attempt}`);
+      console.error(
+        `  ${what}: ${describe(err)
+          .split('\n')
+          .filter((l) => l.includes('cause') || l.startsWith('TypeError'))
+          .join(' / ')}; retry ${attempt}`,
+      );
       await sleep(500 * attempt);
     }
   }
@@ -150,7 +159,8 @@ async function loadEvents(engine: EngineClient, keys: Keys, chunks: Iterable<Api
       lastNote = performance.now();
       console.error(`  ${label}: ${num(sent)} / ${num(total)} events loaded (${fmt(elapsed)} s, ${num(sent / elapsed)} events/s)`);
     }
-    if (elapsed > LOAD_MAX_S && sent < total) throw new Error(`${label}: loading stopped at ${num(sent)} of ${num(total)} events after ${fmt(elapsed)} s (BENCH_LOAD_MAX_S=${LOAD_MAX_S})`);
+    if (elapsed > LOAD_MAX_S && sent < total)
+      throw new Error(`${label}: loading stopped at ${num(sent)} of ${num(total)} events after ${fmt(elapsed)} s (BENCH_LOAD_MAX_S=${LOAD_MAX_S})`);
   }
   return { ...totals, seconds: (performance.now() - started) / 1000 };
 }
@@ -226,7 +236,8 @@ async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker): 
       const { runs } = await retrying('GET /v1/admin/rebuilds', () => engine.request<{ runs: Run[] }>('GET', '/v1/admin/rebuilds?limit=100', keys.admin));
       run = runs.find((r) => r.version === outcome.version);
       if (run && run.status !== 'split' && run.status !== 'running') break;
-      if (Date.now() > deadline) throw new Error(`rebuild ${outcome.version} still ${run?.status ?? 'unlisted'} after ${REBUILD_MAX_S} s (BENCH_REBUILD_MAX_S)`);
+      if (Date.now() > deadline)
+        throw new Error(`rebuild ${outcome.version} still ${run?.status ?? 'unlisted'} after ${REBUILD_MAX_S} s (BENCH_REBUILD_MAX_S)`);
       await sleep(split ? 1000 : 200);
     }
     const wallMs = performance.now() - started;
@@ -269,7 +280,12 @@ async function benchSet(
   let workerd: Tracker | undefined;
   try {
     migrateLocal(scratch);
-    stack = await startSnapshotStack(snapshot, { port: PORT + index, persistTo: scratch, vars: { REBUILD_WINDOW_DAYS: String(windowDays), REBUILD_PARTS: parts }, verbose: env.VERBOSE === '1' });
+    stack = await startSnapshotStack(snapshot, {
+      port: PORT + index,
+      persistTo: scratch,
+      vars: { REBUILD_WINDOW_DAYS: String(windowDays), REBUILD_PARTS: parts },
+      verbose: env.VERBOSE === '1',
+    });
     workerd = workerdTracker(stack.process.pid!, PORT + index);
     const startMB = memory(workerd.pid).rssMB;
     const engine = engineClient(stack.url);
@@ -296,7 +312,10 @@ async function benchSet(
     stack = undefined;
     const last = rebuilds[rebuilds.length - 1];
     const partRows = last?.split
-      ? queryLocalD1<{ part: number; stats: string; done_at: number }>(`SELECT part, stats, done_at FROM rebuild_parts WHERE version = '${last.version}' ORDER BY part`, scratch).map((row) => ({
+      ? queryLocalD1<{ part: number; stats: string; done_at: number }>(
+          `SELECT part, stats, done_at FROM rebuild_parts WHERE version = '${last.version}' ORDER BY part`,
+          scratch,
+        ).map((row) => ({
           part: row.part,
           stats: JSON.parse(row.stats) as Record<string, number>,
           doneAt: row.done_at,
@@ -347,11 +366,16 @@ function printReport(r: SetReport): string[] {
   const out: string[] = [];
   const loadRate = r.accepted / r.loadEventsS;
   out.push(`${r.name}: ${r.source}`);
-  out.push(`  data       ${num(r.events)} events, ${num(r.catalog)} catalog items; span ${fmt(r.spanDays)} days, shifted to end 1 min ago; REBUILD_WINDOW_DAYS=${r.windowDays}, REBUILD_PARTS=${r.parts}`);
+  out.push(
+    `  data       ${num(r.events)} events, ${num(r.catalog)} catalog items; span ${fmt(r.spanDays)} days, shifted to end 1 min ago; REBUILD_WINDOW_DAYS=${r.windowDays}, REBUILD_PARTS=${r.parts}`,
+  );
   out.push(
     `  load       catalog ${fmt(r.loadItemsS, 2)} s; events ${fmt(r.loadEventsS)} s = ${num(loadRate)} events/s through POST /v1/events (batches of ${BATCH}, ${IN_FLIGHT} in flight); accepted ${num(r.accepted)}, duplicates ${num(r.duplicates)}, rejected ${num(r.rejected)}`,
   );
-  if (r.restarts) out.push(`  WARNING    workerd restarted ${r.restarts}x (wrangler dev reloads when a source file changes)${r.restartedWhileLoading ? ', once while loading: the idle/loading memory figures are of the new process' : ''}`);
+  if (r.restarts)
+    out.push(
+      `  WARNING    workerd restarted ${r.restarts}x (wrangler dev reloads when a source file changes)${r.restartedWhileLoading ? ', once while loading: the idle/loading memory figures are of the new process' : ''}`,
+    );
   const ok = r.rebuilds.filter((b) => b.status === 'published' && !b.restarted);
   for (const b of r.rebuilds) {
     if (b.restarted) out.push(`  rebuild    ${b.version}: ${b.status}, but workerd restarted during it: not counted`);
@@ -374,8 +398,11 @@ function printReport(r: SetReport): string[] {
     );
     if (r.tables) {
       const t = r.tables;
-      const per = (table: keyof TableSizes, n: number, what: string) => `${num(t[table].keys)} keys ${mb(t[table].bytes)} MB (${num(t[table].bytes / Math.max(1, n))} B/${what})`;
-      out.push(`  tables     nb ${per('nb', s.items, 'item')}; bt ${per('bt', s.items, 'item')}; pf ${per('pf', s.users, 'user')}; ct ${per('ct', r.catalog, 'catalog item')}; tr 1 key ${mb(t.tr.bytes)} MB`);
+      const per = (table: keyof TableSizes, n: number, what: string) =>
+        `${num(t[table].keys)} keys ${mb(t[table].bytes)} MB (${num(t[table].bytes / Math.max(1, n))} B/${what})`;
+      out.push(
+        `  tables     nb ${per('nb', s.items, 'item')}; bt ${per('bt', s.items, 'item')}; pf ${per('pf', s.users, 'user')}; ct ${per('ct', r.catalog, 'catalog item')}; tr 1 key ${mb(t.tr.bytes)} MB`,
+      );
     }
   }
   if (r.partRows.length) {
@@ -428,7 +455,17 @@ try {
     try {
       const set = realSet(name, Date.now());
       console.error(`bench:rebuild ${name}: ${num(set.events.length)} events, ${num(set.items.length)} items...`);
-      const report = await benchSet(snapshot, index++, name, set.source, set.items, { total: set.events.length, chunks: () => chunked(set.events, CHUNK) }, set.spanDays, 'auto', REPEATS);
+      const report = await benchSet(
+        snapshot,
+        index++,
+        name,
+        set.source,
+        set.items,
+        { total: set.events.length, chunks: () => chunked(set.events, CHUNK) },
+        set.spanDays,
+        'auto',
+        REPEATS,
+      );
       reports.push(report);
       console.log(printReport(report).join('\n') + '\n');
     } catch (err) {
@@ -464,6 +501,8 @@ try {
 } finally {
   removeSnapshot();
 }
-console.log(`bench:rebuild done in ${fmt((performance.now() - benchStarted) / 1000)} s; ${retries} network retries of idempotent requests${failed ? ' (with failures, see above)' : ''}`);
+console.log(
+  `bench:rebuild done in ${fmt((performance.now() - benchStarted) / 1000)} s; ${retries} network retries of idempotent requests${failed ? ' (with failures, see above)' : ''}`,
+);
 if (env.BENCH_JSON) console.log(JSON.stringify(reports));
 if (failed || reports.some((r) => r.rebuilds.some((b) => b.status !== 'published'))) process.exitCode = 1;

@@ -80,13 +80,18 @@ export interface LocalStackOptions {
   vars?: Record<string, string>;
   /** Print wrangler's own output. */
   verbose?: boolean;
+  /** Serve the sources of this folder (its `wrangler.toml`) instead of the project's. */
+  sourceDir?: string;
 }
 
 /** Starts `wrangler dev --local` and resolves once `/health` answers. */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dir = options.sourceDir ?? ROOT;
   const args = [
     WRANGLER,
     'dev',
+    '--config',
+    path.join(dir, 'wrangler.toml'),
     '--local',
     '--ip',
     '127.0.0.1',
@@ -99,13 +104,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ];
   if (options.persistTo) args.push('--persist-to', options.persistTo);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: OFFLINE_ENV, stdio: ['ignore', options.verbose ? 'inherit' : 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { cwd: dir, env: OFFLINE_ENV, stdio: ['ignore', options.verbose ? 'inherit' : 'pipe', 'inherit'] });
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${options.port}`;
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`wrangler dev (pid ${child.pid}) exited unexpectedly: code ${code}, signal ${signal}${log ? `\n${log}` : ''}`);
+  });
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 5000).unref();
