@@ -7,13 +7,14 @@ import { demoCatalog } from '../src/demo/catalog.ts';
 import { demoBehaviour } from '../src/demo/shoppers.ts';
 import { runRebuild } from '../src/rebuild/run-rebuild.ts';
 import { rebuildConfig } from '../src/rebuild/settings.ts';
+import { popularFromLog } from '../src/serve/fallback.ts';
 import { recommendWith } from '../src/serve/recommend.ts';
 import { forgetCachedTables } from '../src/serve/table-reader.ts';
 import type { RecommendResponse } from '../src/serve/types.ts';
 import { kvTableStore } from '../src/tables/kv-store.ts';
 import { redisTableStore } from '../src/tables/redis-store.ts';
 import { type TableStore, countingStore } from '../src/tables/table-store.ts';
-import { ADMIN, INGEST, call, send, uniq } from './support/api.ts';
+import { ADMIN, INGEST, call, rows, send, uniq } from './support/api.ts';
 
 const db = openDatabase(env.DB);
 const catalog = demoCatalog();
@@ -277,6 +278,21 @@ describe('when the table store fails', () => {
       expect(r.items.length).toBeGreaterThan(0);
       expect(r.version).toBeNull();
     }
+  });
+
+  it('without a list cached in the isolate, counts popular items in D1', async () => {
+    const snapshot = await popularFromLog(db);
+    expect(snapshot.list.length).toBeGreaterThan(50);
+    const [top, count] = snapshot.list[0]!;
+    const [logged] = await rows<{ n: number }>(
+      "SELECT count(*) AS n FROM events WHERE item_id = ? AND type IN ('purchase', 'add_to_cart') AND ts >= ?",
+      top,
+      Date.now() - 14 * 86_400_000,
+    );
+    expect(count).toBe(logged!.n);
+    expect(count).toBeGreaterThan(0);
+    expect(snapshot.entries.get(top)?.[0]).toBe(catalog.find((p) => p.item.id === top)!.item.title);
+    for (const [id] of snapshot.list) expect(snapshot.entries.get(id)?.[3]).toBe(1);
   });
 
   it('a store that hangs times out into the fallback', async () => {

@@ -50,9 +50,14 @@ export async function listRuns(db: Database, limit = 20): Promise<RebuildRun[]> 
   return rows.map(toRun);
 }
 
-/** Published runs older than the newest `keep`, whose keys can go. */
+/** Published runs older than the newest `keep`, whose keys can go (at most 50 per call). */
 export async function runsToRetire(db: Database, keep: number): Promise<RebuildRun[]> {
-  const rows = await db.select().from(rebuildRuns).where(eq(rebuildRuns.status, 'published')).orderBy(desc(rebuildRuns.startedAt), desc(rebuildRuns.version));
+  const rows = await db
+    .select()
+    .from(rebuildRuns)
+    .where(eq(rebuildRuns.status, 'published'))
+    .orderBy(desc(rebuildRuns.startedAt), desc(rebuildRuns.version))
+    .limit(keep + 50);
   return rows.slice(keep).map(toRun);
 }
 

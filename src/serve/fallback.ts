@@ -13,6 +13,8 @@ export interface PopularSnapshot {
 let lastGood: (PopularSnapshot & { version: string }) | undefined;
 let fromLog: { at: number; snapshot: PopularSnapshot } | undefined;
 const LOG_TTL_MS = 60_000;
+/** Ids per `IN (...)`: D1 binds at most 100 parameters per statement, one is the availability flag. */
+const MAX_IDS_PER_QUERY = 90;
 
 /** Remembers the last trending list read from the tables, with its catalog entries, for outages. */
 export function rememberPopular(list: [string, number][], entry: (id: string) => CatalogEntry | undefined, version: string): void {
@@ -33,38 +35,39 @@ export async function popularFallback(db: Database, now = Date.now()): Promise<P
   if (lastGood) return lastGood;
   if (fromLog && now - fromLog.at < LOG_TTL_MS) return fromLog.snapshot;
   try {
-    const counted = await db
-      .select({ id: events.itemId, n: sql<number>`count(*)` })
-      .from(events)
-      .where(and(gte(events.ts, now - 14 * 86_400_000), inArray(events.type, ['purchase', 'add_to_cart'])))
-      .groupBy(events.itemId)
-      .orderBy(desc(sql`count(*)`))
-      .limit(100);
-    const ids = counted.map((c) => c.id).filter((id): id is string => id !== null);
-    const rows = ids.length
-      ? await db
-          .select()
-          .from(items)
-          .where(and(inArray(items.id, ids), eq(items.available, true)))
-      : [];
-    const entries = new Map<string, CatalogEntry>(
-      rows.map((r) => {
-        const attributes = JSON.parse(r.attributes) as Record<string, unknown>;
-        return [
-          r.id,
-          [r.title, r.price, JSON.parse(r.categories) as string[], 1, r.url, r.image, typeof attributes.title_zh === 'string' ? attributes.title_zh : null],
-        ];
-      }),
-    );
-    const snapshot = {
-      source: 'popular items counted in the D1 event log',
-      list: counted.filter((c) => c.id && entries.has(c.id)).map((c): [string, number] => [c.id!, c.n]),
-      entries,
-    };
+    const snapshot = await popularFromLog(db, now);
     fromLog = { at: now, snapshot };
     return snapshot;
   } catch (err) {
     console.error('fallback popular list unavailable', err);
     return undefined;
   }
+}
+
+/** Purchases and carts of the last two weeks counted in D1, with the items' catalog entries (available ones only). */
+export async function popularFromLog(db: Database, now = Date.now()): Promise<PopularSnapshot> {
+  const counted = await db
+    .select({ id: events.itemId, n: sql<number>`count(*)` })
+    .from(events)
+    .where(and(gte(events.ts, now - 14 * 86_400_000), inArray(events.type, ['purchase', 'add_to_cart'])))
+    .groupBy(events.itemId)
+    .orderBy(desc(sql`count(*)`))
+    .limit(100);
+  const ids = counted.map((c) => c.id).filter((id): id is string => id !== null);
+  const entries = new Map<string, CatalogEntry>();
+  for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) {
+    const rows = await db
+      .select()
+      .from(items)
+      .where(and(inArray(items.id, ids.slice(i, i + MAX_IDS_PER_QUERY)), eq(items.available, true)));
+    for (const r of rows) {
+      const titleZh = (JSON.parse(r.attributes) as Record<string, unknown>).title_zh;
+      entries.set(r.id, [r.title, r.price, JSON.parse(r.categories) as string[], 1, r.url, r.image, typeof titleZh === 'string' ? titleZh : null]);
+    }
+  }
+  return {
+    source: 'popular items counted in the D1 event log',
+    list: counted.filter((c) => c.id && entries.has(c.id)).map((c): [string, number] => [c.id!, c.n]),
+    entries,
+  };
 }
