@@ -1,10 +1,9 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { type Database, chunkRows, runBatch } from '../db/client.ts';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { type Database, upsertRows } from '../db/client.ts';
 import { items } from '../db/schema.ts';
 import type { Item, ItemInput, ItemPatch } from './item-schema.ts';
 
 type ItemRow = typeof items.$inferSelect;
-const ITEM_COLUMNS = 9;
 
 function toItem(row: ItemRow): Item {
   return {
@@ -34,26 +33,7 @@ export async function upsertItems(db: Database, batch: readonly ItemInput[], now
     attributes: JSON.stringify(item.attributes),
     updatedAt: now,
   }));
-  const statements = chunkRows(rows, ITEM_COLUMNS).map((chunk) =>
-    db
-      .insert(items)
-      .values(chunk)
-      .onConflictDoUpdate({
-        target: items.id,
-        set: {
-          title: sql`excluded.title`,
-          categories: sql`excluded.categories`,
-          price: sql`excluded.price`,
-          available: sql`excluded.available`,
-          url: sql`excluded.url`,
-          image: sql`excluded.image`,
-          attributes: sql`excluded.attributes`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      }),
-  );
-  await runBatch(db, statements);
-  return rows.length;
+  return upsertRows(db, items, items.id, rows);
 }
 
 /** One item, or undefined. */

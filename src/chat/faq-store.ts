@@ -2,14 +2,13 @@
  * FAQ entries and synonym groups in D1, the source of truth of the chat.
  * Every change is followed by an index rebuild (index-store.ts).
  */
-import { asc, eq, sql } from 'drizzle-orm';
-import { type Database, chunkRows, runBatch } from '../db/client.ts';
+import { asc, eq } from 'drizzle-orm';
+import { type Database, chunkRows, runBatch, upsertRows } from '../db/client.ts';
 import { chatSynonyms, faqs } from '../db/schema.ts';
 import { DEFAULT_SYNONYMS } from './default-synonyms.ts';
 import type { Faq, FaqInput, FaqPatch } from './faq-schema.ts';
 
 type FaqRow = typeof faqs.$inferSelect;
-const FAQ_COLUMNS = 8;
 
 function toFaq(row: FaqRow): Faq {
   return {
@@ -40,25 +39,7 @@ function toRow(entry: FaqInput, now: number): FaqRow {
 /** Inserts or replaces entries in one D1 batch (all or nothing). Returns how many were written. */
 export async function upsertFaqs(db: Database, entries: readonly FaqInput[], now = Date.now()): Promise<number> {
   const rows = [...new Map(entries.map((e) => [e.id, toRow(e, now)])).values()];
-  const statements = chunkRows(rows, FAQ_COLUMNS).map((chunk) =>
-    db
-      .insert(faqs)
-      .values(chunk)
-      .onConflictDoUpdate({
-        target: faqs.id,
-        set: {
-          question: sql`excluded.question`,
-          alternatives: sql`excluded.alternatives`,
-          answer: sql`excluded.answer`,
-          tags: sql`excluded.tags`,
-          lang: sql`excluded.lang`,
-          enabled: sql`excluded.enabled`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      }),
-  );
-  await runBatch(db, statements);
-  return rows.length;
+  return upsertRows(db, faqs, faqs.id, rows);
 }
 
 /** Changes some fields of an entry; undefined when there is no such entry. */

@@ -1,4 +1,6 @@
+import { getTableColumns, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import type { SQLiteColumn, SQLiteTable, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import { drizzle } from 'drizzle-orm/d1';
 import * as schema from './schema.ts';
 
@@ -30,4 +32,31 @@ export async function runBatch(db: Database, statements: readonly BatchItem<'sql
 /** Rows a batch statement changed, from D1's result metadata. */
 export function changedRows(result: unknown): number {
   return (result as D1Result | undefined)?.meta?.changes ?? 0;
+}
+
+/**
+ * Inserts rows, replacing every column of a row whose `key` already exists, in one D1 batch
+ * (all or nothing) of statements binding at most 100 parameters. Every row must set the
+ * same columns. Returns how many rows were written.
+ *
+ * @example
+ * await upsertRows(db, items, items.id, rows);
+ */
+export async function upsertRows<T extends SQLiteTable>(db: Database, table: T, key: SQLiteColumn, rows: readonly T['$inferInsert'][]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const columns = getTableColumns(table);
+  const set = Object.fromEntries(
+    Object.entries(columns)
+      .filter(([, column]) => column !== key)
+      .map(([name, column]) => [name, sql.raw(`excluded."${column.name}"`)]),
+  );
+  const width = Object.keys(rows[0]!).length;
+  const statements = chunkRows(rows, width).map((chunk) =>
+    db
+      .insert(table)
+      .values(chunk as T['$inferInsert'][])
+      .onConflictDoUpdate({ target: key, set: set as SQLiteUpdateSetSource<T> }),
+  );
+  await runBatch(db, statements as unknown as BatchItem<'sqlite'>[]);
+  return rows.length;
 }
