@@ -21,8 +21,6 @@ export type { UserProfile, UserProfileOptions, UserProfilesBuilder } from './use
 export { createUserProfilesBuilder, profileHistory } from './user-profile.ts';
 export type { HistoryEntry, Recommendation, RecommendOptions } from './recommend.ts';
 export { defaultScoring, recommendFromHistory, scoredHistoryItems } from './recommend.ts';
-export type { RebuildBuilder, RebuildOptions, RebuildTables } from './rebuild-builder.ts';
-export { createRebuildBuilder } from './rebuild-builder.ts';
 export type { TrendingUpdateOptions } from './trending-update.ts';
 export { updateTrending } from './trending-update.ts';
 export { forYouSources, precomputeForYou } from './precompute-for-you.ts';
