@@ -35,7 +35,7 @@ const RunSchema = z
 /** Rebuild admin endpoints (admin key). */
 export const rebuild = createRouter();
 
-rebuild.use('/v1/admin/*', requireKey('admin'));
+const middleware = requireKey('admin');
 
 rebuild.openapi(
   createRoute({
@@ -46,6 +46,7 @@ rebuild.openapi(
     description:
       'Builds and publishes in this request, or splits the work over the queue when it would not fit one invocation (`status: split`). An overlapping run is `skipped`.',
     security: [{ adminKey: [] }],
+    middleware,
     responses: { 200: jsonContent(OutcomeSchema, 'What the run did'), ...errorResponses },
   }),
   async (c) => c.json(await runRebuild(rebuildDeps(c.env), 'admin'), 200),
@@ -58,6 +59,7 @@ rebuild.openapi(
     tags: ['rebuild'],
     summary: 'Recent rebuild runs with their figures',
     security: [{ adminKey: [] }],
+    middleware,
     request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }) },
     responses: { 200: jsonContent(z.object({ runs: z.array(RunSchema) }), 'Newest first'), ...errorResponses },
   }),
@@ -72,6 +74,7 @@ rebuild.openapi(
     summary: 'Move trending forward with the events logged since the last rebuild or refresh',
     description: 'The cheap partial update the 5-minute cron runs.',
     security: [{ adminKey: [] }],
+    middleware,
     responses: {
       200: jsonContent(
         z.object({ status: z.enum(['refreshed', 'no-tables', 'busy']), events: z.number().int(), version: z.string().optional() }),
