@@ -13,7 +13,7 @@ import { answerChat } from '../chat/answer-chat.ts';
 import { DEFAULT_SYNONYMS } from '../chat/default-synonyms.ts';
 import { convertAtec, convertBitext, type EvalFaq } from '../chat/eval/convert.ts';
 import { buildFaqIndex, faqIndexFromJson, faqIndexToJson } from '../chat/index/faq-index.ts';
-import { tokenize } from '../chat/text/tokenize.ts';
+import { tokenize } from '../text/tokenize.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
 const ENTRIES = 1000;

@@ -11,7 +11,7 @@ import { searchFaq } from './index/search.ts';
 import { detectProductAdvice, type ProductAdvisor } from './intent.ts';
 import type { ChatMiss } from './misses.ts';
 import { reply, UNSUPPORTED_LANGUAGE_REPLY } from './replies.ts';
-import { detectLanguage, stripMarkup, type ChatLanguage } from './text/normalize.ts';
+import { detectLanguage, stripMarkup, type ChatLanguage } from '../text/normalize.ts';
 
 /** What a chat turn needs. */
 export interface ChatDeps {

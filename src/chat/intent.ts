@@ -3,7 +3,7 @@
  * a gift", "something like the blue mug") rather than an FAQ answer; those
  * are answered with recommendations from an injected {@link ProductAdvisor}.
  */
-import type { ChatLanguage } from './text/normalize.ts';
+import type { ChatLanguage } from '../text/normalize.ts';
 import type { ChatProduct } from './faq-schema.ts';
 
 /** What the chat asks of the recommendation engine (wired by the HTTP layer). */

@@ -6,7 +6,7 @@
 import { desc, gte } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { chatMisses } from '../db/schema.ts';
-import { tokenize } from './text/tokenize.ts';
+import { tokenize } from '../text/tokenize.ts';
 
 /** One unanswered or low-confidence message. */
 export interface ChatMiss {

@@ -1,5 +1,5 @@
 /** The chat's own sentences, per language (FAQ answers come from the shop). */
-import type { ChatLanguage } from './text/normalize.ts';
+import type { ChatLanguage } from '../text/normalize.ts';
 
 const TEXT = {
   handoff: {

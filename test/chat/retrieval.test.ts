@@ -4,13 +4,13 @@ import { DEFAULT_SYNONYMS } from '../../src/chat/default-synonyms.ts';
 import { buildFaqIndex, faqIndexFromJson, faqIndexToJson } from '../../src/chat/index/faq-index.ts';
 import { searchFaq } from '../../src/chat/index/search.ts';
 import { detectProductAdvice } from '../../src/chat/intent.ts';
-import { applySynonyms, compileSynonyms } from '../../src/chat/synonyms.ts';
+import { applySynonyms, compileSynonyms } from '../../src/text/synonyms.ts';
 import { convertBitext, DEV_PER_INTENT } from '../../src/chat/eval/convert.ts';
 import { FAQ_INDEX_FORMAT } from '../../src/chat/index/faq-index.ts';
-import { detectLanguage, stripMarkup } from '../../src/chat/text/normalize.ts';
+import { detectLanguage, stripMarkup } from '../../src/text/normalize.ts';
 import { correctWord } from '../../src/chat/text/spelling.ts';
-import { stemWord } from '../../src/chat/text/stem.ts';
-import { tokenize } from '../../src/chat/text/tokenize.ts';
+import { stemWord } from '../../src/text/stem.ts';
+import { tokenize } from '../../src/text/tokenize.ts';
 
 describe('chat text', () => {
   it('stems inflections onto one key', () => {

@@ -4,7 +4,7 @@
  * one document per entry (question and alternatives joined), cosine
  * similarity, and one threshold for the handoff.
  */
-import { foldCase } from '../text/normalize.ts';
+import { foldCase } from '../../text/normalize.ts';
 import type { EvalFaq } from './convert.ts';
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });

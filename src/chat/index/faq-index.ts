@@ -7,9 +7,9 @@
  * It also keeps the FAQ's English vocabulary (unstemmed) for query-side
  * spelling correction.
  */
-import { applySynonyms, compileSynonyms, type SynonymMap } from '../synonyms.ts';
+import { applySynonyms, compileSynonyms, type SynonymMap } from '../../text/synonyms.ts';
 import { addToVocabulary } from '../text/spelling.ts';
-import { tokenize, type Tokens } from '../text/tokenize.ts';
+import { tokenize, type Tokens } from '../../text/tokenize.ts';
 import { buildField, fieldFromJson, fieldToJson, type Field, type FieldJson } from './field.ts';
 
 /** What the index needs of an FAQ entry. */

@@ -6,10 +6,10 @@
  * the entry as a whole (phrasings and answer together). English words the
  * FAQ does not know are first corrected against its vocabulary.
  */
-import { applySynonyms } from '../synonyms.ts';
+import { applySynonyms } from '../../text/synonyms.ts';
 import { correctWord, MIN_CORRECTED_LENGTH } from '../text/spelling.ts';
-import { stemWord } from '../text/stem.ts';
-import { tokenize, type Tokens } from '../text/tokenize.ts';
+import { stemWord } from '../../text/stem.ts';
+import { tokenize, type Tokens } from '../../text/tokenize.ts';
 import { accumulateTerm, type Bm25, type Field } from './field.ts';
 import type { FaqIndex } from './faq-index.ts';
 

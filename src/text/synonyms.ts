@@ -4,7 +4,7 @@
  * retrieval tokenizer and rewritten to one canonical token, on both the FAQ
  * side and the query side, so the index never needs rebuilding per request.
  */
-import { tokenize } from './text/tokenize.ts';
+import { tokenize } from './tokenize.ts';
 
 /** Compiled synonym groups: phrases keyed by their first word. */
 export interface SynonymMap {
