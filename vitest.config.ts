@@ -27,15 +27,15 @@ export default defineConfig({
           setupFiles: ['./test/support/apply-migrations.ts'],
           globalSetup: ['./test/support/redis-global-setup.ts'],
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/browser/**'],
+          exclude: [...configDefaults.exclude, 'test/browser/**', 'test/cli/**'],
         },
       },
       {
-        // End-to-end tests in Node: `wrangler dev` plus a real Chromium driving a shop page.
+        // End-to-end tests in Node: `wrangler dev` plus a real Chromium driving a shop page, and `npm start` itself.
         test: {
           name: 'browser',
           environment: 'node',
-          include: ['test/browser/**/*.test.ts'],
+          include: ['test/browser/**/*.test.ts', 'test/cli/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,
         },

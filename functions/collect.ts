@@ -6,9 +6,14 @@ import { openDatabase } from '../src/db/client.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { createRouter } from '../src/http/app.ts';
 import { ApiError, ErrorSchema, validationError } from '../src/http/errors.ts';
-import { errorResponses, jsonContent } from '../src/http/openapi.ts';
+import { errorResponses, jsonContent, queryKeySecurity } from '../src/http/openapi.ts';
 
-const errors = { ...errorResponses, 413: jsonContent(ErrorSchema, 'Body over 1 MB') };
+const errors = {
+  ...errorResponses,
+  413: jsonContent(ErrorSchema, 'Body over 1 MB'),
+  503: jsonContent(ErrorSchema, 'The event log is busy: nothing stored; send again after `Retry-After` seconds'),
+};
+
 const collected = jsonContent(CollectResultSchema, 'What the batch did');
 
 /** Collection endpoints: batches, browser beacons and pixels. */
@@ -39,6 +44,7 @@ collect.openapi(
     tags: ['collect'],
     summary: 'Store events sent with navigator.sendBeacon',
     description: 'The body is JSON sent as text/plain: a batch envelope or one event. The ingest key goes in `?key=`.',
+    security: queryKeySecurity,
     request: { query: z.object({ key: z.string().optional() }) },
     responses: { 200: collected, ...errors },
   }),
@@ -62,6 +68,7 @@ collect.openapi(
     tags: ['collect'],
     summary: 'Store one event from an image pixel',
     description: 'Event fields as query parameters (`items` as a comma list, `ctx.*` into context); the ingest key in `?key=`. Answers a 1x1 GIF.',
+    security: queryKeySecurity,
     request: { query: z.object({ key: z.string().optional(), id: z.string(), type: z.string(), user: z.string() }).passthrough() },
     responses: { 200: { description: 'Stored (or a duplicate)', content: { 'image/gif': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errors },
   }),

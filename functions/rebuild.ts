@@ -77,7 +77,12 @@ rebuild.openapi(
     middleware,
     responses: {
       200: jsonContent(
-        z.object({ status: z.enum(['refreshed', 'no-tables', 'busy']), events: z.number().int(), version: z.string().optional() }),
+        z.object({
+          status: z.enum(['refreshed', 'no-tables', 'busy', 'failed']),
+          events: z.number().int(),
+          version: z.string().optional(),
+          error: z.string().optional(),
+        }),
         'What the refresh did',
       ),
       ...errorResponses,
@@ -90,7 +95,7 @@ rebuild.openapi(
 export async function scheduledRebuild(controller: ScheduledController, env: Env, _ctx?: ExecutionContext): Promise<void> {
   if (controller.cron === (env.TRENDING_CRON ?? '*/5 * * * *')) {
     const refreshed = await refreshTrending(openDatabase(env.DB), openTableStore(env));
-    console.log(`trending refresh: ${refreshed.status}, ${refreshed.events} new events`);
+    console.log(`trending refresh: ${refreshed.status}, ${refreshed.events} new events${refreshed.error ? ` (${refreshed.error})` : ''}`);
     return;
   }
   const outcome = await runRebuild(rebuildDeps(env), 'cron');

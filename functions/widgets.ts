@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { ApiError } from '../src/http/errors.ts';
-import { errorResponses, notFoundResponse } from '../src/http/openapi.ts';
+import { errorResponses, notFoundResponse, queryKeySecurity } from '../src/http/openapi.ts';
 import { recommend, servedVersion } from '../src/serve/recommend.ts';
 import { SHARED_SCRIPT_CACHE, matchesEtag, scriptEtag } from '../src/widgets/cache-policy.ts';
 import { serveWidget } from '../src/widgets/serve-widget.ts';
@@ -26,7 +26,7 @@ widgets.openapi(
       'What `widget.js` puts in a `[data-recommend]` container: product cards, every string escaped, with the rid (`data-rid`) and item ids (`data-item`). ' +
       'Non-personal widgets are public, cached at the edge per table version and carry an ETag; `for-you`, `user` or `recent` make it private. ' +
       'The ingest key may go in `?key=`. `x-cache` tells `hit`, `miss`, `revalidated` or `bypass`; `data-degraded` marks a fallback answer.',
-    security: [{ ingestKey: [] }],
+    security: queryKeySecurity,
     request: { params: WidgetParamsSchema, query: WidgetQuerySchema },
     responses: { 200: html('The fragment'), 304: { description: 'Not modified (If-None-Match)' }, ...errorResponses, ...notFoundResponse },
   }),

@@ -6,7 +6,7 @@ export interface Env {
   INGEST_KEY: string;
   /** Secret key for catalog, erasure, rebuild and admin endpoints. */
   ADMIN_KEY: string;
-  /** Comma-separated list of shop origins allowed by CORS ("*" for any). */
+  /** Comma-separated list of shop origins allowed by CORS (empty: none; see `allowedOrigin`). */
   ALLOWED_ORIGINS?: string;
   /** "kv" (default) or "redis". */
   TABLE_STORE?: string;

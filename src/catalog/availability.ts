@@ -23,9 +23,9 @@ export function parseOverrides(value: string | null | undefined): AvailabilityOv
 export async function recordAvailability(store: TableStore, changes: readonly { id: string; available: boolean }[], now = Date.now()): Promise<void> {
   if (changes.length === 0) return;
   const [value] = await store.getMany([OVERRIDES_KEY]);
-  const overrides = parseOverrides(value);
-  for (const { id, available } of changes) overrides[id] = [available ? 1 : 0, now];
-  await store.putMany([{ key: OVERRIDES_KEY, value: JSON.stringify(overrides) }]);
+  const overrides = new Map(Object.entries(parseOverrides(value)));
+  for (const { id, available } of changes) overrides.set(id, [available ? 1 : 0, now]);
+  await store.putMany([{ key: OVERRIDES_KEY, value: JSON.stringify(Object.fromEntries(overrides)) }]);
 }
 
 /** Drops overrides older than a snapshot that already includes them. */

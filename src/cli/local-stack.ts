@@ -104,7 +104,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ];
   if (options.persistTo) args.push('--persist-to', options.persistTo);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
-  const child = spawn(process.execPath, args, { cwd: dir, env: OFFLINE_ENV, stdio: ['ignore', options.verbose ? 'inherit' : 'pipe', 'inherit'] });
+  // Its own process group: wrangler starts esbuild and workerd, and stopping signals them all.
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env: OFFLINE_ENV,
+    stdio: ['ignore', options.verbose ? 'inherit' : 'pipe', 'inherit'],
+    detached: true,
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${options.port}`;
@@ -116,9 +124,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     new Promise<void>((resolve) => {
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      child.once('exit', () => {
+        signalGroup(child, 'SIGKILL');
+        resolve();
+      });
+      signalGroup(child, 'SIGTERM');
+      setTimeout(() => signalGroup(child, 'SIGKILL'), 5000).unref();
     });
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
@@ -132,4 +143,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   await stop();
   throw new Error(`wrangler dev did not answer /health within 90 s:\n${log}`);
+}
+
+const running = new Set<ChildProcess>();
+
+/** Kills every stack this process started and has not stopped (for a signal arriving during startup). */
+export function killRunningStacks(): void {
+  for (const child of running) signalGroup(child, 'SIGKILL');
+}
+
+/** Signals a child's whole process group (wrangler, esbuild, workerd); nothing if it is gone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    /* already gone */
+  }
 }

@@ -8,22 +8,29 @@ import { startRedisServer } from '../dev/redis-server.ts';
 import { startUpstashProxy } from '../dev/upstash-proxy.ts';
 import { loadDemoShop } from './demo-shop.ts';
 import { engineClient } from './engine-client.ts';
-import { ensureDevVars, migrateLocal, startLocalStack } from './local-stack.ts';
+import { ensureDevVars, killRunningStacks, migrateLocal, startLocalStack } from './local-stack.ts';
 
 const port = Number(process.env.PORT ?? 8787);
+let stopping = false;
+let stop = async () => killRunningStacks();
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  await stop();
+  process.exit(0);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
+
 const { keys, created } = ensureDevVars();
 if (created) console.log('Created .dev.vars with new random keys.');
 migrateLocal();
 const redis = process.env.TABLE_STORE === 'redis' ? await startLocalRedis() : undefined;
 const stack = await startLocalStack({ port, verbose: process.env.VERBOSE === '1', vars: redis?.vars });
-const shutdown = async () => {
+stop = async () => {
   await stack.stop();
   await redis?.close();
-  process.exit(0);
 };
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
-stack.process.on('exit', (code) => process.exit(code ?? 1));
+stack.process.on('exit', (code) => !stopping && process.exit(code ?? 1));
 
 const engine = engineClient(stack.url);
 const health = await engine.request<{ counts?: { items: number } }>('GET', '/health', keys.ingest);

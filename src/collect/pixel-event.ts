@@ -9,15 +9,15 @@ const RESERVED = new Set(['key']);
  * a comma list for `items`, `ctx.*` parameters into `context`. Validation happens later.
  */
 export function eventFromQuery(query: Record<string, string>): Record<string, unknown> {
-  const event: Record<string, unknown> = {};
-  const context: Record<string, string> = {};
+  const event = new Map<string, unknown>();
+  const context = new Map<string, string>();
   for (const [name, raw] of Object.entries(query)) {
     if (RESERVED.has(name)) continue;
-    if (name.startsWith('ctx.')) context[name.slice(4)] = raw;
-    else if (NUMERIC.has(name)) event[name] = raw.trim() === '' ? raw : Number(raw);
-    else if (name === 'items') event.items = raw.split(',').filter(Boolean);
-    else event[name] = raw;
+    if (name.startsWith('ctx.')) context.set(name.slice(4), raw);
+    else if (NUMERIC.has(name)) event.set(name, raw.trim() === '' ? raw : Number(raw));
+    else if (name === 'items') event.set('items', raw.split(',').filter(Boolean));
+    else event.set(name, raw);
   }
-  if (Object.keys(context).length) event.context = context;
-  return event;
+  if (context.size) event.set('context', Object.fromEntries(context));
+  return Object.fromEntries(event);
 }

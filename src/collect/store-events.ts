@@ -1,4 +1,4 @@
-import { type Database, changedRows, chunkRows, runBatch } from '../db/client.ts';
+import { type Database, chunkRows, runBatch } from '../db/client.ts';
 import { events } from '../db/schema.ts';
 import type { EventInput } from './event-schema.ts';
 
@@ -42,8 +42,10 @@ export async function storeEvents(db: Database, batch: readonly EventInput[], no
     rows.push(toEventRow(event, now));
   }
   if (rows.length === 0) return { accepted: 0, duplicates: batch.length };
-  const statements = chunkRows(rows, EVENT_COLUMNS).map((chunk) => db.insert(events).values(chunk).onConflictDoNothing());
-  const results = await runBatch(db, statements);
-  const accepted = results.reduce<number>((sum, r) => sum + changedRows(r), 0);
+  // Inserted rows are counted from RETURNING: D1's `changes` also counts the rows the
+  // event-count triggers update.
+  const statements = chunkRows(rows, EVENT_COLUMNS).map((chunk) => db.insert(events).values(chunk).onConflictDoNothing().returning({ seq: events.seq }));
+  const results = (await runBatch(db, statements)) as unknown[][];
+  const accepted = results.reduce<number>((sum, r) => sum + r.length, 0);
   return { accepted, duplicates: batch.length - accepted };
 }

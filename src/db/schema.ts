@@ -145,3 +145,14 @@ export const settings = sqliteTable('settings', {
     .notNull()
     .default(sql`(unixepoch() * 1000)`),
 });
+
+// --- hardening (issue 11): exact event count -------------------------------------------------
+
+/**
+ * One row (`id = 1`) holding the number of rows in `events`, kept exact by triggers on insert
+ * and delete (see the migration), so `/health` reads a count without scanning the log.
+ */
+export const eventCount = sqliteTable('event_count', {
+  id: integer('id').primaryKey(),
+  n: integer('n').notNull(),
+});

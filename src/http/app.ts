@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Env } from '../env.ts';
 import { ApiError, handleError, validationError } from './errors.ts';
+import { securityHeaders } from './security-headers.ts';
 
 /** Hono environment of every router of the engine. */
 export type AppEnv = { Bindings: Env };
@@ -22,14 +23,19 @@ export function createRouter(): OpenAPIHono<AppEnv> {
   });
 }
 
-/** Allowed CORS origin for a request origin, from `ALLOWED_ORIGINS` (comma list, `*` for any). */
-export function allowedOrigin(origin: string, configured: string | undefined): string | null {
+/**
+ * Allowed CORS origin for a request origin, from `ALLOWED_ORIGINS` (comma list). Unset or
+ * empty allows no foreign origin. `*` allows any real origin on the public paths, but never the
+ * opaque `null` origin and never the admin paths, where only a listed origin is allowed.
+ */
+export function allowedOrigin(origin: string, configured: string | undefined, path = '/'): string | null {
+  if (!origin) return null;
   const list = (configured ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (list.includes('*')) return origin || '*';
-  return list.includes(origin) ? origin : null;
+  if (list.includes(origin)) return origin;
+  return list.includes('*') && origin !== 'null' && !path.startsWith('/v1/admin') ? origin : null;
 }
 
 /**
@@ -38,10 +44,11 @@ export function allowedOrigin(origin: string, configured: string | undefined): s
  */
 export function createApp(version: string): OpenAPIHono<AppEnv> {
   const app = createRouter();
+  app.use('*', securityHeaders());
   app.use(
     '*',
     cors({
-      origin: (origin, c) => allowedOrigin(origin, c.env.ALLOWED_ORIGINS),
+      origin: (origin, c) => allowedOrigin(origin, c.env.ALLOWED_ORIGINS, c.req.path),
       allowHeaders: ['Authorization', 'Content-Type'],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       exposeHeaders: ['ETag'],
@@ -63,6 +70,12 @@ export function createApp(version: string): OpenAPIHono<AppEnv> {
     type: 'http',
     scheme: 'bearer',
     description: 'Public ingest key (collection and read-only endpoints).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'ingestKeyQuery', {
+    type: 'apiKey',
+    in: 'query',
+    name: 'key',
+    description: 'The public ingest key in the URL, for beacons, pixels and widgets (never the admin key).',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminKey', { type: 'http', scheme: 'bearer', description: 'Secret admin key.' });
   app.doc31('/openapi.json', {

@@ -16,17 +16,19 @@ export const ErrorSchema = z
 
 export type ErrorBody = z.infer<typeof ErrorSchema>;
 
-/** An error a handler throws to answer with the API's error shape and a 4xx status. */
+/** An error a handler throws to answer with the API's error shape and a 4xx (or 503) status, plus optional headers (`Retry-After`). */
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
   readonly code: string;
   readonly field: string | undefined;
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(status: ContentfulStatusCode, code: string, message: string, field?: string) {
+  constructor(status: ContentfulStatusCode, code: string, message: string, field?: string, headers?: Record<string, string>) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.headers = headers;
   }
 }
 
@@ -50,7 +52,7 @@ export function validationError(error: z.ZodError, prefix: readonly PropertyKey[
 /** Hono error handler: ApiError and HTTPException keep their status; anything else is a 500 in the same shape. */
 export function handleError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
-    return c.json(errorBody(err.code, err.message, err.field), err.status);
+    return c.json(errorBody(err.code, err.message, err.field), err.status, err.headers);
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;

@@ -15,3 +15,6 @@ export const errorResponses = {
 
 /** A 404 answer in the one error shape. */
 export const notFoundResponse = { 404: jsonContent(ErrorSchema, 'Not found') } as const;
+
+/** OpenAPI security of endpoints a browser calls without headers: the ingest key in `?key=` (or the header). */
+export const queryKeySecurity: { [scheme: string]: string[] }[] = [{ ingestKeyQuery: [] }, { ingestKey: [] }];

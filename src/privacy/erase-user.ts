@@ -22,8 +22,8 @@ export interface Erasure {
  * from the log, so the next rebuild drops them.
  */
 export async function eraseUser(db: Database, userId: string, holders: readonly UserDataHolder[] = []): Promise<Erasure> {
-  const gone = await db.delete(events).where(eq(events.userId, userId)).run();
-  const erasure: Erasure = { deleted: { events: gone.meta.changes ?? 0 }, pending: [] };
+  const gone = await db.delete(events).where(eq(events.userId, userId)).returning({ seq: events.seq });
+  const erasure: Erasure = { deleted: { events: gone.length }, pending: [] };
   for (const holder of holders) {
     try {
       erasure.deleted[holder.name] = await holder.eraseUser(userId);

@@ -6,6 +6,7 @@ import type { TrendingList } from '../model/trending.ts';
 import { updateTrending } from '../model/trending-update.ts';
 import { tableKey } from '../tables/layout.ts';
 import type { TableStore } from '../tables/table-store.ts';
+import { publicError } from '../security/public-error.ts';
 import { acquireLease, releaseLease } from './lease.ts';
 import { readManifest } from './publish.ts';
 
@@ -26,9 +27,11 @@ export interface FreshTrending {
 
 /** What a refresh did. */
 export interface TrendingRefresh {
-  status: 'refreshed' | 'no-tables' | 'busy';
+  status: 'refreshed' | 'no-tables' | 'busy' | 'failed';
   events: number;
   version?: string;
+  /** Why it failed (bounded, without connection details). */
+  error?: string;
 }
 
 const PAGE = 5000;
@@ -37,8 +40,19 @@ const PAGE = 5000;
  * The cheap partial update between full rebuilds: reads only the events logged since the last
  * refresh (keyset on the sequence number, at most `maxEvents`), moves the trending lists
  * forward, and writes one key. Purchases and carts reach trending within one cron period.
+ * A store or D1 failure is reported as `failed` (the lists served stay as they were).
  */
 export async function refreshTrending(db: Database, store: TableStore, now = Date.now(), maxEvents = 50_000): Promise<TrendingRefresh> {
+  try {
+    return await moveTrending(db, store, now, maxEvents);
+  } catch (err) {
+    const error = publicError(err);
+    console.error(`trending refresh failed: ${error}`);
+    return { status: 'failed', events: 0, error };
+  }
+}
+
+async function moveTrending(db: Database, store: TableStore, now: number, maxEvents: number): Promise<TrendingRefresh> {
   const manifest = await readManifest(store);
   if (!manifest) return { status: 'no-tables', events: 0 };
   const holder = `trending-${now}-${crypto.randomUUID().slice(0, 4)}`;
@@ -74,7 +88,7 @@ export async function refreshTrending(db: Database, store: TableStore, now = Dat
     await store.putMany([{ key: FRESH_TRENDING_KEY, value: JSON.stringify(next) }]);
     return { status: 'refreshed', events: fresh.length, version: manifest.version };
   } finally {
-    await releaseLease(db, 'trending', holder);
+    await releaseLease(db, 'trending', holder).catch(() => undefined);
   }
 }
 

@@ -1,3 +1,4 @@
+import { publicError } from '../security/public-error.ts';
 import { pruneOverrides } from '../catalog/availability.ts';
 import type { Database } from '../db/client.ts';
 import { ENTRIES_PER_SHARD, type Manifest, type ShardedTable } from '../tables/layout.ts';
@@ -155,7 +156,7 @@ async function publish(deps: RebuildDeps, store: CountingStore, version: string,
 }
 
 async function fail(deps: RebuildDeps, version: string, err: unknown): Promise<RebuildOutcome> {
-  const error = err instanceof Error ? err.message : String(err);
+  const error = publicError(err);
   console.error(`rebuild ${version} failed: ${error}`);
   await recordRunStatus(deps.db, version, 'failed', {}, error);
   await releaseLease(deps.db, LEASE, version);

@@ -1,3 +1,4 @@
+import { publicError } from '../security/public-error.ts';
 import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { rebuildParts, rebuildRuns } from '../db/schema.ts';
@@ -34,7 +35,7 @@ export async function recordRunStatus(
   const final = status !== 'running' && status !== 'split';
   await db
     .update(rebuildRuns)
-    .set({ status, stats: JSON.stringify(stats), error, ...(final ? { finishedAt: now } : {}) })
+    .set({ status, stats: JSON.stringify(stats), error: error === null ? null : publicError(error), ...(final ? { finishedAt: now } : {}) })
     .where(eq(rebuildRuns.version, version));
 }
 
@@ -110,6 +111,6 @@ function toRun(row: typeof rebuildRuns.$inferSelect): RebuildRun {
     finishedAt: row.finishedAt,
     durationMs: row.finishedAt === null ? null : row.finishedAt - row.startedAt,
     stats: JSON.parse(row.stats) as Record<string, unknown>,
-    error: row.error,
+    error: row.error === null ? null : publicError(row.error),
   };
 }

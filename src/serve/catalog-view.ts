@@ -1,5 +1,6 @@
 import type { AvailabilityOverrides } from '../catalog/availability.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
+import { ownValue } from '../security/own-key.ts';
 
 /** What ranking and rendering need to know of an item. */
 export interface CatalogView {
@@ -16,7 +17,7 @@ export function catalogView(entry: (id: string) => CatalogEntry | undefined, ove
   return {
     entry,
     available(id) {
-      const override = overrides[id];
+      const override = ownValue(overrides, id);
       if (override) return override[0] === 1;
       return entry(id)?.[3] === 1;
     },

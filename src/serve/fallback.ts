@@ -24,7 +24,7 @@ export function rememberPopular(list: [string, number][], entry: (id: string) =>
     const e = entry(id);
     if (e) entries.set(id, e);
   }
-  if (entries.size) lastGood = { source: `trending of table version ${version}, cached in this isolate`, list, entries, version };
+  if (entries.size) lastGood = { source: 'recent trending', list, entries, version };
 }
 
 /**
@@ -66,7 +66,7 @@ export async function popularFromLog(db: Database, now = Date.now()): Promise<Po
     }
   }
   return {
-    source: 'popular items counted in the D1 event log',
+    source: 'popular items',
     list: counted.filter((c) => c.id && entries.has(c.id)).map((c): [string, number] => [c.id!, c.n]),
     entries,
   };

@@ -1,3 +1,4 @@
+import { publicError } from '../security/public-error.ts';
 import { and, desc, eq, gte, isNotNull } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { events } from '../db/schema.ts';
@@ -10,9 +11,9 @@ const FRESH_LIMIT = 30;
 
 /**
  * The user's latest events straight from the log (one indexed query, newest first), so that a
- * view posted a second ago changes "for you" before any rebuild. A failing D1 gives none.
+ * view posted a second ago changes "for you" before any rebuild. `undefined` when D1 fails.
  */
-export async function freshHistory(db: Database, user: string, now = Date.now()): Promise<HistoryEntry[]> {
+export async function freshHistory(db: Database, user: string, now = Date.now()): Promise<HistoryEntry[] | undefined> {
   try {
     const rows = await db
       .select({ item: events.itemId, type: events.type, ts: events.ts })
@@ -22,7 +23,7 @@ export async function freshHistory(db: Database, user: string, now = Date.now())
       .limit(FRESH_LIMIT);
     return rows.map((r) => ({ item: r.item!, type: r.type as EventType, ts: r.ts }));
   } catch (err) {
-    console.error('fresh history unavailable', err);
-    return [];
+    console.error(`fresh history unavailable: ${publicError(err)}`);
+    return undefined;
   }
 }

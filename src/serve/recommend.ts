@@ -6,9 +6,12 @@ import { type UserProfile, profileHistory } from '../model/user-profile.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
 import { FRESH_TRENDING_KEY, type FreshTrending } from '../rebuild/fresh-trending.ts';
 import { ApiError } from '../http/errors.ts';
+import { ownValue } from '../security/own-key.ts';
 import { activeRules } from '../rules/rules-store.ts';
 import { type Manifest, type ShardedTable, shardOf, tableKey, unpackEntry, unpackShard } from '../tables/layout.ts';
+import { StoreUnavailableError, guardedStore, storeBreaker, withTimeout } from '../tables/circuit-breaker.ts';
 import { openTableStore } from '../tables/open-store.ts';
+import { publicError } from '../security/public-error.ts';
 import type { TableStore } from '../tables/table-store.ts';
 import { type FlatList, forYouCandidates, fromList, pairsOf } from './candidates.ts';
 import { type CatalogView, catalogView } from './catalog-view.ts';
@@ -31,8 +34,12 @@ export interface ServeDeps {
   clock?: IoClock;
 }
 
-/** Longest wait for the table store before answering from fallbacks. */
+/** Longest wait for the whole answer from the tables before answering from fallbacks. */
 const STORE_TIMEOUT_MS = 1500;
+/** What `degraded` says (never the store's own error, which names hosts and keys). */
+const STORE_UNAVAILABLE = 'store unavailable';
+const NO_TABLES = 'no tables published yet';
+const NO_FRESH_HISTORY = 'recent activity unavailable';
 /** Catalog snapshots of at most this many shards are read whole with the first request of an isolate. */
 const PREFETCH_CATALOG_SHARDS = 8;
 
@@ -40,7 +47,8 @@ type Trending = { global: [string, number][]; popular: [string, number][]; byCat
 
 /** Serving dependencies from a Worker's environment. */
 export function serveDeps(env: Env): ServeDeps {
-  return { store: openTableStore(env), db: openDatabase(env.DB), cacheName: env.TABLE_STORE === 'redis' ? 'redis' : 'kv' };
+  const cacheName = env.TABLE_STORE === 'redis' ? 'redis' : 'kv';
+  return { store: guardedStore(openTableStore(env), storeBreaker(cacheName)), db: openDatabase(env.DB), cacheName };
 }
 
 /** Where the time of a request went: waiting on stores, and computing (the rest). */
@@ -81,8 +89,9 @@ export async function recommendWith(deps: ServeDeps, request: RecommendRequest):
     return { ...(await withTimeout(fromTables(deps, request), STORE_TIMEOUT_MS)), rid };
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
-    return { ...(await fromFallback(deps, request, reason)), rid };
+    const noTables = err instanceof NoTablesError;
+    if (!noTables && !(err instanceof StoreUnavailableError)) console.error(`table store failed: ${publicError(err)}`);
+    return { ...(await fromFallback(deps, request, noTables ? NO_TABLES : STORE_UNAVAILABLE)), rid };
   }
 }
 
@@ -91,10 +100,11 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   const { kind, user } = request;
   const anchors = [...(request.item ? [request.item] : []), ...(request.items ?? [])];
   const recent = request.recent ?? [];
-  const [fresh, rules] = await Promise.all([
+  const [freshOrNone, rules] = await Promise.all([
     waitOn(deps, kind === 'for-you' && user ? freshHistory(deps.db, user, now) : Promise.resolve([])),
     waitOn(deps, activeRules(deps.db, kind, now)),
   ]);
+  const fresh = freshOrNone ?? [];
   const session = kind === 'for-you' ? sessionHistory(fresh, recent, now) : [];
   const sessionSources = scoredHistoryItems(session);
   const keysOf = (m: Manifest) => {
@@ -107,7 +117,7 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   };
   let read = await readTables(deps.store, deps.cacheName, [OVERRIDES_KEY, FRESH_TRENDING_KEY], keysOf, now);
   const manifest = read.manifest;
-  if (!manifest) throw new Error('no recommendation tables published yet');
+  if (!manifest) throw new NoTablesError('no recommendation tables published yet');
   const profile = user ? entryOf<UserProfile>(read, manifest, 'pf', user) : undefined;
   const trending = withFreshTrending(
     read.decoded<Trending>(tableKey(manifest.version, 'tr'), JSON.parse) ?? { global: [], popular: [], byCategory: {} },
@@ -134,12 +144,12 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
       ...fromList(together(id), { kind: 'together', item: id }),
       ...fromList(neighbours(id), { kind: 'similar', item: id }, 0.5),
     ]);
-  else if (request.category) candidates = fromList(trending.byCategory[request.category] ?? [], { kind: 'trending', category: request.category });
+  else if (request.category) candidates = fromList(ownValue(trending.byCategory, request.category) ?? [], { kind: 'trending', category: request.category });
   else candidates = fromList(trending.global, { kind: 'trending' });
   const category = request.category ?? (kind === 'for-you' ? profile?.categories[0]?.[0] : undefined);
   const fillable = kind !== 'similar' && kind !== 'bought-together';
   const fill = [
-    ...(category ? fromList(trending.byCategory[category] ?? [], { kind: 'trending', category }, 1e-3) : []),
+    ...(category ? fromList(ownValue(trending.byCategory, category) ?? [], { kind: 'trending', category }, 1e-3) : []),
     ...fromList(trending.global, { kind: 'trending' }, 1e-4),
     ...fromList(trending.popular, { kind: 'popular' }, 1e-5),
   ];
@@ -165,12 +175,13 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   };
   let ranked = rankCandidates(candidates, catalog, options);
   if (fillable && ranked.length < request.k) ranked = rankCandidates([...candidates, ...fill], catalog, options);
-  return { items: ranked.map((c) => shown(c, catalog, request.lang)), version: manifest.version };
+  const answer = { items: ranked.map((c) => shown(c, catalog, request.lang)), version: manifest.version };
+  return freshOrNone ? answer : { ...answer, degraded: NO_FRESH_HISTORY };
 }
 
 async function fromFallback(deps: ServeDeps, request: RecommendRequest, reason: string): Promise<Omit<RecommendResponse, 'rid'>> {
   const popular = await popularFallback(deps.db, deps.now);
-  if (!popular) return { items: [], version: null, degraded: `table store unavailable (${reason}); no fallback list available` };
+  if (!popular) return { items: [], version: null, degraded: `${reason}; no fallback list available` };
   const catalog = catalogView((id) => popular.entries.get(id), {});
   const exclude = new Set([...(request.item ? [request.item] : []), ...(request.items ?? [])]);
   const ranked = rankCandidates(fromList(popular.list, { kind: 'popular' }), catalog, {
@@ -182,7 +193,7 @@ async function fromFallback(deps: ServeDeps, request: RecommendRequest, reason: 
   return {
     items: ranked.map((c) => shown(c, catalog, request.lang)),
     version: null,
-    degraded: `table store unavailable (${reason}); answered from ${popular.source}`,
+    degraded: `${reason}; answered from ${popular.source}`,
   };
 }
 
@@ -232,9 +243,4 @@ function waitOn<T>(deps: ServeDeps, work: Promise<T>): Promise<T> {
   return deps.clock ? deps.clock.wait(work) : work;
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`table store did not answer within ${ms} ms`)), ms)));
-  work.catch(() => undefined);
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+class NoTablesError extends Error {}
