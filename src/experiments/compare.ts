@@ -59,9 +59,30 @@ export function armInterval(estimate: Estimate, options: IntervalOptions = {}): 
 }
 
 /**
- * Relative lift of `treatment` over `control` with the delta method for a ratio of two
- * independent means: Var(m_t/m_c) ≈ v_t/m_c² + m_t² v_c/m_c⁴ (v = variance of each mean). The
- * p-value tests lift = 0 with z = lift / se. Chance to beat control is Φ((m_t − m_c)/sqrt(v_t + v_c)).
+ * Fieller's interval for the ratio θ = μ_t / μ_c of two independent means: every θ with
+ * (m_t − θ m_c)² ≤ q² (v_t + θ² v_c). Bounded only when control's mean is itself clearly
+ * non-zero (m_c² > q² v_c); otherwise null. It contains 1 exactly when |m_t − m_c| ≤
+ * q √(v_t + v_c), so it always agrees with the difference test.
+ */
+export function fiellerInterval(mc: number, vc: number, mt: number, vt: number, q: number): [number, number] | null {
+  const a = mc * mc - q * q * vc;
+  if (a <= 0) return null;
+  const discriminant = q * q * (mt * mt * vc + mc * mc * vt) - q ** 4 * vc * vt;
+  if (discriminant < 0) return null;
+  const root = Math.sqrt(discriminant);
+  return [(mt * mc - root) / a, (mt * mc + root) / a];
+}
+
+/**
+ * An arm against control: relative lift L = m_t / m_c − 1 with Fieller's interval, the
+ * two-sided p-value of the difference z = (m_t − m_c) / √(v_t + v_c) (v = variance of each
+ * mean, from the delta method for ratio metrics), and the chance to beat control
+ * Φ((m_t − m_c) / √(v_t + v_c)). Interval, p-value and `significant` always agree.
+ *
+ * Not the delta-method interval L ± q·√(v_t/m_c² + m_t² v_c/m_c⁴): it is lopsided on skewed
+ * metrics. In the A/A study (revenue per user, 144 users per arm) it called the treatment
+ * significantly worse in 10% of runs and better in 0%, against 2.5% each; the difference test
+ * gave 2.2% and 2.0% (see README). Fieller's interval approaches it as the sample grows.
  */
 export function compareToControl(control: Estimate, treatment: Estimate, options: IntervalOptions = {}): Comparison {
   const none: Comparison = { lift: { value: null, low: null, high: null }, pValue: null, chanceToBeatControl: null, significant: false };
@@ -70,20 +91,20 @@ export function compareToControl(control: Estimate, treatment: Estimate, options
   const vc = control.variance;
   const vt = treatment.variance;
   if (mc === null || mt === null || vc === null || vt === null) return none;
-  const differenceSe = Math.sqrt(vt + vc);
-  const chance = differenceSe > 0 ? normalCdf((mt - mc) / differenceSe) : mt > mc ? 1 : mt < mc ? 0 : 0.5;
-  if (mc <= 0) return { ...none, chanceToBeatControl: chance };
-  const lift = mt / mc - 1;
-  const se = Math.sqrt(vt / mc ** 2 + (mt ** 2 * vc) / mc ** 4);
   const users = control.n + treatment.n;
-  if (se === 0) return { lift: { value: lift, low: lift, high: lift }, pValue: lift === 0 ? 1 : 0, chanceToBeatControl: chance, significant: lift !== 0 };
-  const half = intervalMultiplier(users, options) * se;
-  const low = lift - half;
-  const high = lift + half;
+  const se = Math.sqrt(vt + vc);
+  const difference = mt - mc;
+  const z = se > 0 ? difference / se : difference === 0 ? 0 : Math.sign(difference) * Infinity;
+  const pValue = se > 0 ? twoSidedPValue(z, users, options) : difference === 0 ? 1 : 0;
+  const q = intervalMultiplier(users, options);
+  const significant = Math.abs(z) > q;
+  const chanceToBeatControl = se > 0 ? normalCdf(z) : difference > 0 ? 1 : difference < 0 ? 0 : 0.5;
+  if (mc <= 0) return { ...none, pValue, chanceToBeatControl, significant };
+  const ratio = fiellerInterval(mc, vc, mt, vt, q);
   return {
-    lift: { value: lift, low, high },
-    pValue: twoSidedPValue(lift / se, users, options),
-    chanceToBeatControl: chance,
-    significant: low > 0 || high < 0,
+    lift: { value: mt / mc - 1, low: ratio ? ratio[0] - 1 : null, high: ratio ? ratio[1] - 1 : null },
+    pValue,
+    chanceToBeatControl,
+    significant,
   };
 }

@@ -80,7 +80,7 @@ export function estimateMetric(sums: MetricSums): Estimate {
 
 /**
  * Analyses an experiment: each arm's metrics with intervals and comparisons against control,
- * the SRM check, guardrail stops (checked only once an arm has the minimum users) and the
+ * the SRM check, guardrail stops (checked only once the arm and control have the minimum sample) and the
  * verdict on the primary metric.
  */
 export function analyseExperiment(input: AnalysisInput, options: AnalysisOptions = {}): Analysis {
@@ -111,8 +111,8 @@ export function analyseExperiment(input: AnalysisInput, options: AnalysisOptions
   for (const guard of input.guardrails ?? []) {
     const decisions = guardrailDecisions(
       guard.metric,
-      input.arms.map((a) => ({ name: a.name, users: a.users, comparison: comparisons.get(a.name)?.get(guard.metric) ?? null })),
-      { higherIsBetter: guard.higherIsBetter, minUsers: options.minimum?.users },
+      input.arms.map((a) => ({ name: a.name, users: a.users, conversions: a.conversions, comparison: comparisons.get(a.name)?.get(guard.metric) ?? null })),
+      { higherIsBetter: guard.higherIsBetter, minUsers: options.minimum?.users, minConversions: options.minimum?.conversions },
     );
     decisions.forEach((d, i) => {
       if (d.stop && !arms[i]!.guardrail) arms[i]!.guardrail = d;

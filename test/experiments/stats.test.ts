@@ -96,17 +96,36 @@ describe('per-arm estimates', () => {
 });
 
 describe('lift against control', () => {
-  it('relative lift, its delta-method interval, p-value and chance to beat control match scipy', () => {
-    // mc, vc, mt, vt = 0.10, 0.0001, 0.12, 0.00012; se = sqrt(vt/mc² + mt² vc/mc⁴) = 0.1624807680927192
-    // CI [-0.11845645364213442, 0.5184564536421343]; p = 2·norm.sf(0.2/se) = 0.21835469056590173
-    // chance to beat = norm.cdf((mt − mc)/sqrt(vt + vc)) = 0.9112350737939232
+  it("relative lift with Fieller's interval, the difference p-value and chance to beat control match scipy", () => {
+    // mc, vc, mt, vt = 0.10, 0.0001, 0.12, 0.00012. Interval: the θ where (mt − θ mc)/sqrt(vt + θ² vc) = ±norm.ppf(0.975),
+    // found by scipy.optimize.brentq (no closed form): lift [-0.08033535899055444, 0.5762134895923317].
+    // p = 2·norm.sf(0.02/sqrt(vt + vc)) = 0.1775298524121537; chance to beat = norm.cdf(0.02/sqrt(vt + vc)) = 0.9112350737939232
     const c = compareToControl({ value: 0.1, variance: 0.0001, n: 1000 }, { value: 0.12, variance: 0.00012, n: 1000 });
     expect(c.lift.value).toBeCloseTo(0.2, 14);
-    expect(c.lift.low).toBeCloseTo(-0.11845645364213442, 12);
-    expect(c.lift.high).toBeCloseTo(0.5184564536421343, 12);
-    expect(c.pValue).toBeCloseTo(0.21835469056590173, 12);
+    expect(c.lift.low).toBeCloseTo(-0.08033535899055444, 12);
+    expect(c.lift.high).toBeCloseTo(0.5762134895923317, 12);
+    expect(c.pValue).toBeCloseTo(0.1775298524121537, 12);
     expect(c.chanceToBeatControl).toBeCloseTo(0.9112350737939232, 12);
     expect(c.significant).toBe(false);
+  });
+
+  it('sequential lift interval uses the boundary as multiplier (brentq with q = 3.363887725782781, 1,000 users)', () => {
+    // lift [-0.24713259844926794, 0.9533625620239745]
+    const c = compareToControl({ value: 0.1, variance: 0.0001, n: 500 }, { value: 0.12, variance: 0.00012, n: 500 }, { sequential: { tuningUsers: 5000 } });
+    expect(c.lift.low).toBeCloseTo(-0.24713259844926794, 9);
+    expect(c.lift.high).toBeCloseTo(0.9533625620239745, 9);
+  });
+
+  it('interval and p-value agree at the boundary, and an unclear control gives no bounds', () => {
+    for (const mt of [0.1, 0.11, 0.127, 0.1277, 0.128, 0.15, 0.07, 0.0723, 0.072]) {
+      const c = compareToControl({ value: 0.1, variance: 0.0001, n: 1000 }, { value: mt, variance: 0.0001, n: 1000 });
+      expect(c.significant).toBe(c.pValue! < 0.05);
+      expect(c.significant).toBe(c.lift.low! > 0 || c.lift.high! < 0);
+    }
+    const unclear = compareToControl({ value: 0.01, variance: 0.0001, n: 50 }, { value: 0.05, variance: 0.0001, n: 50 });
+    expect(unclear.lift.value).toBeCloseTo(4, 12);
+    expect(unclear.lift.low).toBeNull();
+    expect(unclear.pValue).toBeCloseTo(0.004677734981047276, 12); // 2·norm.sf(0.04/sqrt(0.0002))
   });
 
   it('is significant when the interval excludes zero, in either direction', () => {
@@ -241,14 +260,17 @@ describe('verdict', () => {
 describe('guardrail', () => {
   it('stops an arm significantly worse than control, with the reason', () => {
     const decisions = guardrailDecisions('revenue per user', [
-      { name: 'control', users: 1000, comparison: null },
-      { name: 'cheap', users: 1000, comparison: significant(-0.15, 0.001) },
-      { name: 'same', users: 1000, comparison: { ...significant(-0.02, 0.4), lift: { value: -0.02, low: -0.08, high: 0.04 } } },
-      { name: 'young', users: 50, comparison: significant(-0.3, 0.001) },
+      { name: 'control', users: 1000, conversions: 90, comparison: null },
+      { name: 'cheap', users: 1000, conversions: 80, comparison: significant(-0.15, 0.001) },
+      { name: 'same', users: 1000, conversions: 85, comparison: { ...significant(-0.02, 0.4), lift: { value: -0.02, low: -0.08, high: 0.04 } } },
+      { name: 'young', users: 50, conversions: 30, comparison: significant(-0.3, 0.001) },
+      { name: 'rare', users: 400, conversions: 10, comparison: significant(-0.3, 0.001) },
     ]);
-    expect(decisions.map((d) => d.stop)).toEqual([false, true, false, false]);
+    expect(decisions.map((d) => d.stop)).toEqual([false, true, false, false, false]);
     expect(decisions[1]!.reason).toBe('guardrail: revenue per user significantly worse than control, -15.0% [-20.0%, -10.0%] (p = 0.0010)');
-    const lowerIsBetter = guardrailDecisions('returns per user', [{ name: 'x', users: 500, comparison: significant(0.2, 0.001) }], { higherIsBetter: false });
+    const lowerIsBetter = guardrailDecisions('returns per user', [{ name: 'x', users: 500, conversions: 40, comparison: significant(0.2, 0.001) }], {
+      higherIsBetter: false,
+    });
     expect(lowerIsBetter[0]!.stop).toBe(true);
   });
 });
