@@ -2,6 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { deleteItem, getItem, listItems, patchItem, upsertItems } from '../src/catalog/catalog-store.ts';
 import { ItemBatchSchema, ItemPatchSchema, ItemSchema } from '../src/catalog/item-schema.ts';
 import { recordAvailability } from '../src/catalog/availability.ts';
+import type { IndexableItem } from '../src/search/analyzed-item.ts';
+import { recordSearchChanges } from '../src/search/fresh.ts';
+import { searchSynonyms } from '../src/search/search-synonyms.ts';
 import { IdSchema } from '../src/collect/event-schema.ts';
 import type { Env } from '../src/env.ts';
 import { openTableStore } from '../src/tables/open-store.ts';
@@ -39,6 +42,10 @@ catalog.openapi(
     await tellServing(
       c.env,
       batch.filter((item) => !item.available).map((item) => ({ id: item.id, available: false })),
+    );
+    await tellSearch(
+      c.env,
+      batch.map((item) => ({ id: item.id, item: { ...item, price: item.price ?? null } })),
     );
     return c.json({ upserted }, 200);
   },
@@ -96,6 +103,7 @@ catalog.openapi(
   async (c) => {
     const item = found(await patchItem(openDatabase(c.env.DB), c.req.valid('param').id, c.req.valid('json')));
     if (c.req.valid('json').available !== undefined) await tellServing(c.env, [{ id: item.id, available: item.available }]);
+    await tellSearch(c.env, [{ id: item.id, item }]);
     return c.json(item, 200);
   },
 );
@@ -115,6 +123,7 @@ catalog.openapi(
     const id = c.req.valid('param').id;
     if (!(await deleteItem(openDatabase(c.env.DB), id))) throw noSuchItem();
     await tellServing(c.env, [{ id, available: false }]);
+    await tellSearch(c.env, [{ id, item: null }]);
     return c.json({ deleted: true as const }, 200);
   },
 );
@@ -129,6 +138,15 @@ async function tellServing(env: Env, changes: { id: string; available: boolean }
     await recordAvailability(openTableStore(env), changes);
   } catch (err) {
     console.error('could not record availability overrides', err);
+  }
+}
+
+/** Passes changed items to search at once (re-analyzed into the fresh rows); like {@link tellServing}, a store outage only delays them to the next rebuild. */
+async function tellSearch(env: Env, changes: { id: string; item: IndexableItem | null }[]): Promise<void> {
+  try {
+    await recordSearchChanges(openTableStore(env), changes, await searchSynonyms(openDatabase(env.DB)));
+  } catch (err) {
+    console.error('could not record search changes', err);
   }
 }
 

@@ -9,6 +9,7 @@ import { health } from './health.ts';
 import { recommendations } from './recommend.ts';
 import { rebuild, rebuildPartsConsumer, scheduledRebuild } from './rebuild.ts';
 import { rules } from './rules.ts';
+import { searchRoutes } from './search.ts';
 import { users } from './users.ts';
 import { widgets } from './widgets.ts';
 
@@ -22,6 +23,7 @@ app.route('/', users);
 app.route('/', rebuild);
 app.route('/', recommendations);
 app.route('/', rules);
+app.route('/', searchRoutes);
 app.route('/', widgets);
 
 export default {

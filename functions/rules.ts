@@ -6,7 +6,7 @@ import { ApiError } from '../src/http/errors.ts';
 import { errorResponses, jsonContent, notFoundResponse } from '../src/http/openapi.ts';
 import { addRule, deleteRule, listRules } from '../src/rules/rules-store.ts';
 
-const SURFACES = ['for-you', 'similar', 'bought-together', 'cart', 'trending'] as const;
+const SURFACES = ['for-you', 'similar', 'bought-together', 'cart', 'trending', 'search'] as const;
 
 const RuleInputSchema = z
   .object({

@@ -7,6 +7,7 @@ import { demoCatalog } from '../src/demo/catalog.ts';
 import { demoBehaviour } from '../src/demo/shoppers.ts';
 import { runRebuild } from '../src/rebuild/run-rebuild.ts';
 import { rebuildConfig } from '../src/rebuild/settings.ts';
+import { searchIndexTables } from '../src/search/index-tables.ts';
 import { popularFromLog } from '../src/serve/fallback.ts';
 import { recommendWith } from '../src/serve/recommend.ts';
 import { forgetCachedTables } from '../src/serve/table-reader.ts';
@@ -38,7 +39,7 @@ const popularItem = () => {
 beforeAll(async () => {
   await send('PUT', '/v1/items', { items: catalog.map((p) => p.item) }, ADMIN);
   for (let i = 0; i < events.length; i += 1000) await send('POST', '/v1/events', { events: events.slice(i, i + 1000) });
-  const outcome = await runRebuild({ db, store: kvTableStore(env.TABLES), config: rebuildConfig({}) }, 'test');
+  const outcome = await runRebuild({ db, store: kvTableStore(env.TABLES), config: rebuildConfig({}), extensions: [searchIndexTables] }, 'test');
   expect(outcome.status).toBe('published');
   forgetCachedTables();
 });

@@ -72,7 +72,13 @@ export const CHAT_REASONS = ['answered', 'close_call', 'low_confidence', 'produc
 export type ChatReason = (typeof CHAT_REASONS)[number];
 
 /** A recommended product in a reply to a product question. */
-export const ChatProductSchema = z.object({ id: z.string(), title: z.string(), url: z.string().nullable().optional() });
+export const ChatProductSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  url: z.string().nullable().optional(),
+  price: z.number().nullable().optional(),
+  reason: z.string().optional().openapi({ description: 'Why this product (plain text).' }),
+});
 export type ChatProduct = z.infer<typeof ChatProductSchema>;
 
 /** The chat's reply. Text fields are plain text: render them as text, never as HTML. */

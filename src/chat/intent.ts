@@ -18,12 +18,14 @@ const ENGLISH = [
   /\bwhat\s+should\s+i\s+buy\b\s*(.*)$/i,
   /\b(?:suggest|advise)\s+(?:me\s+)?(?:a|an|some)\s+(.+)$/i,
   /\blooking\s+for\s+(?:a\s+)?(?:gift|present)\b\s*(.*)$/i,
+  /\bdo\s+you\s+(?:sell|carry|stock)\s+(?:any\s+)?(.+)$/i,
 ];
 const CHINESE = [
   /推荐(?:一下|一款|一个|几款|点|些)?(.*)$/,
   /(?:类似|相似|差不多)(?:于)?(.+?)(?:的|那样的)?(?:商品|东西|产品)?[吗？?]*$/,
   /有什么(.+?)(?:好|值得买)/,
   /买什么(.*)$/,
+  /有没有(?:卖)?(.+?)[吗呢？?]*$/,
   /送.{0,6}礼物/,
 ];
 /** Questions about a shop's service that only look like advice ("recommend a shipping option?"). */

@@ -10,8 +10,8 @@ interface Kind {
   completes?: string[];
 }
 
-/** The demo shop's departments: category, Chinese name, product kinds. */
-const DEPARTMENTS: { category: string; zh: string; kinds: Kind[] }[] = [
+/** The demo shop's departments: category, Chinese name, product kinds (and, for teas, their own variants without colours). */
+const DEPARTMENTS: { category: string; zh: string; kinds: Kind[]; variants?: [string, string][] }[] = [
   {
     category: 'phones',
     zh: '手机',
@@ -100,6 +100,25 @@ const DEPARTMENTS: { category: string; zh: string; kinds: Kind[] }[] = [
       { key: 'dumbbells', en: 'Adjustable dumbbells', zh: '可调节哑铃', price: 119 },
     ],
   },
+  {
+    category: 'tea',
+    zh: '茶叶',
+    kinds: [
+      { key: 'green-tea', en: 'Green tea', zh: '绿茶', price: 18, completes: ['teapot'] },
+      { key: 'matcha', en: 'Matcha powder', zh: '抹茶粉', price: 24, completes: ['whisk'] },
+      { key: 'jasmine-tea', en: 'Jasmine green tea', zh: '茉莉花茶', price: 15 },
+      { key: 'teapot', en: 'Glass teapot', zh: '玻璃茶壶', price: 29 },
+      { key: 'whisk', en: 'Bamboo matcha whisk', zh: '竹制抹茶刷', price: 12 },
+    ],
+    variants: [
+      ['Longjing', '龙井'],
+      ['Biluochun', '碧螺春'],
+      ['Sencha', '煎茶'],
+      ['Uji', '宇治'],
+      ['Organic', '有机'],
+      ['Gift box', '礼盒装'],
+    ],
+  },
 ];
 
 const VARIANTS: [string, string][] = [
@@ -127,14 +146,14 @@ export interface DemoProduct {
   completes: string[];
 }
 
-/** The demo shop's catalog: 320 products in 8 categories, bilingual titles, deterministic. */
+/** The demo shop's catalog: 350 products in 9 categories, bilingual titles, deterministic. */
 export function demoCatalog(seed = 7): DemoProduct[] {
   const random: Random = seededRandom(seed);
   const products: DemoProduct[] = [];
   for (const dept of DEPARTMENTS) {
     for (const kind of dept.kinds) {
-      VARIANTS.forEach(([en, zh], v) => {
-        const [colour, colourZh] = random.pick(COLOURS);
+      (dept.variants ?? VARIANTS).forEach(([en, zh], v) => {
+        const [colour, colourZh] = dept.variants ? ['', ''] : random.pick(COLOURS);
         const price = Math.round(kind.price * (0.7 + random.next() * 0.8) * 100) / 100;
         const id = `sku-${dept.category}-${kind.key}-${v + 1}`;
         products.push({
@@ -142,13 +161,15 @@ export function demoCatalog(seed = 7): DemoProduct[] {
           completes: kind.completes ?? [],
           item: {
             id,
-            title: `${kind.en} ${en} (${colour})`,
+            title: colour ? `${kind.en} ${en} (${colour})` : `${kind.en} ${en}`,
             categories: [dept.category, kind.key],
             price,
             available: !(v === 7 && kind.key.length % 3 === 0),
             url: `https://shop.example/p/${id}`,
             image: `https://shop.example/img/${id}.jpg`,
-            attributes: { title_zh: `${kind.zh} ${zh}（${colourZh}）`, category_zh: dept.zh, colour },
+            attributes: colour
+              ? { title_zh: `${kind.zh} ${zh}（${colourZh}）`, category_zh: dept.zh, colour }
+              : { title_zh: `${zh}${kind.zh}`, category_zh: dept.zh },
           },
         });
       });

@@ -16,6 +16,10 @@ export interface ShopEvent {
   /** Milliseconds since the epoch. */
   ts: number;
   session?: string | null;
+  /** Answer id the event refers to (`rid` of a recommendation, `qid` of a search). */
+  rid?: string | null;
+  /** The search query of an event answering a search (`context.q`), when it says. */
+  query?: string | null;
 }
 
 /**

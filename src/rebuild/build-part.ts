@@ -5,7 +5,8 @@ import type { NeighbourList } from '../model/neighbour-list.ts';
 import { forYouSources, precomputeForYou } from '../model/precompute-for-you.ts';
 import { createTrendingBuilder } from '../model/trending.ts';
 import { createUserProfilesBuilder } from '../model/user-profile.ts';
-import { type ShardedTable, packShard, shardCount, shardOf, tableKey } from '../tables/layout.ts';
+import type { RebuildExtension } from './extension.ts';
+import { type Manifest, type ShardedTable, packShard, shardCount, shardOf, tableKey } from '../tables/layout.ts';
 import type { TableEntry, TableStore } from '../tables/table-store.ts';
 import { type CatalogEntry, catalogMaps } from './catalog-snapshot.ts';
 import { type EventWindow, readEventPages } from './event-pages.ts';
@@ -45,7 +46,7 @@ export interface PartStats {
   neighbourPairs: number;
   togetherPairs: number;
   keysWritten: number;
-  shards: Record<ShardedTable, number>;
+  shards: Manifest['shards'];
 }
 
 const WRITE_CHUNK = 50;
@@ -60,9 +61,11 @@ export async function buildPart(
   catalog: ReadonlyMap<string, CatalogEntry>,
   job: PartJob,
   settings: RebuildSettings,
+  extensions: readonly RebuildExtension[] = [],
 ): Promise<PartStats> {
   const maps = catalogMaps(catalog);
   const ownsUnsharded = job.part === 0;
+  const builds = ownsUnsharded ? await Promise.all(extensions.map((e) => e.start(db, job.now))) : [];
   const similar = createSimilarItemsBuilder({ k: settings.k });
   const together = createBoughtTogetherBuilder();
   const trending = ownsUnsharded ? createTrendingBuilder({ catalog: maps }) : undefined;
@@ -78,10 +81,11 @@ export async function buildPart(
     trending?.add(page);
     popular?.add(page);
     profiles.add(job.parts === 1 ? page : page.filter((e) => ownsUser(e.user)));
+    for (const build of builds) build.add(page);
   }
   const logStats = similar.stats();
   const model = similar.finish(job.now);
-  const shards: Record<ShardedTable, number> = {
+  const shards: Manifest['shards'] = {
     nb: shardCount('nb', model.graph.itemIds.length),
     bt: shardCount('bt', model.graph.itemIds.length),
     pf: pfShards,
@@ -119,6 +123,7 @@ export async function buildPart(
     const { global, byCategory } = trending.finish(job.now);
     await writer.put(tableKey(job.version, 'tr'), JSON.stringify({ global, byCategory, popular: popular.finish(job.now).global }));
   }
+  for (const build of builds) Object.assign(shards, await build.finish(job.version, writer.put));
   return {
     events,
     maxSeq: job.window.maxSeq,

@@ -1,5 +1,6 @@
 import { openDatabase } from '../db/client.ts';
 import type { Env } from '../env.ts';
+import { searchIndexTables } from '../search/index-tables.ts';
 import { openTableStore } from '../tables/open-store.ts';
 import type { PartJob } from './build-part.ts';
 import type { RebuildDeps } from './run-rebuild.ts';
@@ -12,6 +13,7 @@ export function rebuildDeps(env: Env): RebuildDeps {
     db: openDatabase(env.DB),
     store: openTableStore(env),
     config: rebuildConfig(env),
+    extensions: [searchIndexTables],
     sendParts: queue
       ? async (jobs: PartJob[]) => {
           for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));

@@ -35,7 +35,17 @@ export async function* readEventPages(db: Database, window: EventWindow, pageSiz
   let after: { ts: number; seq: number } | undefined;
   for (;;) {
     const rows = await db
-      .select({ seq: events.seq, ts: events.ts, user: events.userId, item: events.itemId, type: events.type, value: events.value, session: events.session })
+      .select({
+        seq: events.seq,
+        ts: events.ts,
+        user: events.userId,
+        item: events.itemId,
+        type: events.type,
+        value: events.value,
+        session: events.session,
+        rid: sql<string | null>`CASE WHEN ${events.rid} LIKE 'q-%' THEN ${events.rid} END`,
+        query: sql<string | null>`CASE WHEN ${events.rid} LIKE 'q-%' THEN json_extract(${events.context}, '$.q') END`,
+      })
       .from(events)
       .where(
         and(

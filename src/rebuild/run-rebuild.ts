@@ -8,6 +8,7 @@ import { readCatalog } from './catalog-snapshot.ts';
 import { eventWindow } from './event-pages.ts';
 import { acquireLease, releaseLease } from './lease.ts';
 import { flipPointer, removeVersions } from './publish.ts';
+import type { RebuildExtension } from './extension.ts';
 import { claimRun, getRun, partStats, recordPartDone, recordRunStart, recordRunStatus, retireRuns, runsToRetire } from './runs.ts';
 import type { RebuildConfig } from './settings.ts';
 
@@ -16,6 +17,8 @@ export interface RebuildDeps {
   db: Database;
   store: TableStore;
   config: RebuildConfig;
+  /** Tables built beside the recommendation tables (the search index). */
+  extensions?: readonly RebuildExtension[];
   /** Sends the parts of a split run; without it every run is one invocation. */
   sendParts?: (jobs: PartJob[]) => Promise<void>;
 }
@@ -47,13 +50,14 @@ export function newVersion(now = Date.now()): string {
 }
 
 /** Parts a run needs so that each stays under KV's operation limit and the isolate's memory. */
-export function planParts(catalogSize: number, users: number, k: number, configured: number | 'auto'): number {
+export function planParts(catalogSize: number, users: number, k: number, configured: number | 'auto', extraWrites = 0): number {
   if (configured !== 'auto') return Math.max(1, Math.floor(configured));
   const writes =
     Math.ceil(catalogSize / ENTRIES_PER_SHARD.nb) +
     Math.ceil(catalogSize / ENTRIES_PER_SHARD.bt) +
     Math.ceil(catalogSize / ENTRIES_PER_SHARD.ct) +
-    Math.ceil(users / ENTRIES_PER_SHARD.pf);
+    Math.ceil(users / ENTRIES_PER_SHARD.pf) +
+    extraWrites;
   const bytes = catalogSize * k * 28 + users * PROFILE_BYTES;
   return Math.max(1, Math.ceil(writes / WRITES_PER_PART), Math.ceil(bytes / BYTES_PER_PART));
 }
@@ -75,7 +79,8 @@ export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.
   try {
     const window = await eventWindow(db, config.windowDays, now);
     const catalog = await readCatalog(db);
-    const parts = deps.sendParts ? planParts(catalog.size, window.users, config.k, config.parts) : 1;
+    const extraWrites = (deps.extensions ?? []).reduce((sum, e) => sum + e.plannedWrites(catalog.size), 0);
+    const parts = deps.sendParts ? planParts(catalog.size, window.users, config.k, config.parts, extraWrites) : 1;
     if (parts > 1 && deps.sendParts) {
       const stats = { window, parts };
       await recordRunStatus(db, version, 'split', stats);
@@ -83,7 +88,7 @@ export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.
       return { version, status: 'split', stats };
     }
     const store = countingStore(deps.store);
-    const part = await buildPart(db, store, catalog, { version, window, part: 0, parts: 1, now }, config);
+    const part = await buildPart(db, store, catalog, { version, window, part: 0, parts: 1, now }, config, deps.extensions);
     const stats = await publish(deps, store, version, [{ ...part, ...store.counts }], now);
     return { version, status: 'published', stats };
   } catch (err) {
@@ -97,7 +102,7 @@ export async function runRebuildPart(deps: RebuildDeps, job: PartJob): Promise<'
   const run = await getRun(db, job.version);
   if (run?.status !== 'split') return 'stale';
   const store = countingStore(deps.store);
-  const stats = await buildPart(db, store, await readCatalog(db), job, deps.config);
+  const stats = await buildPart(db, store, await readCatalog(db), job, deps.config, deps.extensions);
   const done = await recordPartDone(db, job.version, job.part, { ...stats, ...store.counts });
   if (done < job.parts || !(await claimRun(db, job.version, 'split', 'running'))) return 'waiting';
   try {
@@ -129,16 +134,17 @@ async function publish(deps: RebuildDeps, store: CountingStore, version: string,
     bytesWritten: sum('bytesWritten'),
     storeOperations: sum('writes') + sum('reads') + 1,
     parts: parts.length,
-    shards: first.shards,
+    shards: Object.assign({}, ...parts.map((p) => p.shards)) as Manifest['shards'],
   };
   const manifest: Manifest = {
     version,
     builtAt: startedAt,
-    shards: first.shards,
+    shards: stats.shards,
     stats: { events: stats.events, users: stats.users, items: stats.items, maxSeq: first.maxSeq },
   };
   await flipPointer(store, manifest);
   await pruneOverrides(store, startedAt);
+  for (const extension of deps.extensions ?? []) await extension.published?.(store, startedAt);
   await recordRunStatus(db, version, 'published', stats);
   const old = await runsToRetire(db, VERSIONS_KEPT);
   const used = store.counts.reads + store.counts.writes + store.counts.deletes;

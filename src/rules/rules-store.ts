@@ -4,11 +4,14 @@ import { rules } from '../db/schema.ts';
 import type { RecommendKind } from '../serve/types.ts';
 import type { Rule } from '../serve/rank.ts';
 
+/** Where a rule can apply: a recommendation kind, or search results. */
+export type RuleSurface = RecommendKind | 'search';
+
 /** A stored merchandising rule. */
 export interface StoredRule extends Rule {
   id: number;
   /** Surfaces it applies to; empty: every surface. */
-  surfaces: RecommendKind[];
+  surfaces: RuleSurface[];
   enabled: boolean;
   createdAt: number;
 }
@@ -26,7 +29,7 @@ export async function listRules(db: Database): Promise<StoredRule[]> {
     targetType: r.targetType as Rule['targetType'],
     target: r.target,
     amount: r.amount,
-    surfaces: JSON.parse(r.surfaces) as RecommendKind[],
+    surfaces: JSON.parse(r.surfaces) as RuleSurface[],
     enabled: r.enabled,
     createdAt: r.createdAt,
   }));
@@ -62,7 +65,7 @@ export async function deleteRule(db: Database, id: number): Promise<boolean> {
  * The enabled rules of a surface, cached per isolate for a few seconds so that requests
  * do not query D1 each time. If D1 fails, the last rules read (or none) apply.
  */
-export async function activeRules(db: Database, surface: RecommendKind, now = Date.now()): Promise<Rule[]> {
+export async function activeRules(db: Database, surface: RuleSurface, now = Date.now()): Promise<Rule[]> {
   if (!cached || now - cached.at > RULES_TTL_MS) {
     try {
       cached = { at: now, rules: (await listRules(db)).filter((r) => r.enabled) };

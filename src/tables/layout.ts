@@ -15,6 +15,12 @@ export const POINTER_KEY = 'tables:current';
 /** Sharded tables: neighbours, bought together, profiles, catalog snapshot. */
 export type ShardedTable = 'nb' | 'bt' | 'pf' | 'ct';
 
+/**
+ * Search index tables (src/search): the head (`sh`, one key), postings sharded by term (`sp`),
+ * clicks per query sharded by query (`sq`). Written by the rebuild's search extension.
+ */
+export type SearchTable = 'sh' | 'sp' | 'sq';
+
 /** Entries packed per value, per table (see src/tables/README.md for the sizes this gives). */
 export const ENTRIES_PER_SHARD: Record<ShardedTable, number> = { nb: 16, bt: 32, pf: 32, ct: 256 };
 
@@ -22,14 +28,14 @@ export const ENTRIES_PER_SHARD: Record<ShardedTable, number> = { nb: 16, bt: 32,
 export interface Manifest {
   version: string;
   builtAt: number;
-  /** Shard count per sharded table. */
-  shards: Record<ShardedTable, number>;
+  /** Shard count per sharded table (search tables when the search index was built). */
+  shards: Record<ShardedTable, number> & Partial<Record<SearchTable, number>>;
   /** Figures of the run that built it. */
   stats: Record<string, number>;
 }
 
 /** Key of one shard of a table of a version; `trending` has a single unsharded key. */
-export function tableKey(version: string, table: ShardedTable | 'tr', shard = 0): string {
+export function tableKey(version: string, table: ShardedTable | SearchTable | 'tr', shard = 0): string {
   return `t:${version}:${table}:${shard}`;
 }
 

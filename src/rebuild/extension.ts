@@ -1,0 +1,26 @@
+import type { Database } from '../db/client.ts';
+import type { ShopEvent } from '../model/events.ts';
+import type { TableStore } from '../tables/table-store.ts';
+
+/**
+ * A table the rebuild builds beside the recommendation tables (the search index is one). It
+ * runs in the part that writes the unsharded tables (part 0), sees every event page of the
+ * window, writes its keys under the run's version, and names their shard counts so that the
+ * manifest finds them and retiring the version deletes them.
+ */
+export interface RebuildExtension {
+  readonly name: string;
+  /** Starts a build (reads what it needs from D1, e.g. the catalog). */
+  start(db: Database, now: number): Promise<ExtensionBuild>;
+  /** Store writes a build adds to its part (for planning parts). */
+  plannedWrites(catalogSize: number): number;
+  /** Runs after the pointer flipped to a version whose snapshot was read at `startedAt`. */
+  published?(store: TableStore, startedAt: number): Promise<void>;
+}
+
+/** One build of an extension. */
+export interface ExtensionBuild {
+  add(page: readonly ShopEvent[]): void;
+  /** Writes the tables with `put` and returns their shard counts by table name (as in the manifest). */
+  finish(version: string, put: (key: string, value: string) => Promise<void>): Promise<Record<string, number>>;
+}

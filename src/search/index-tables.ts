@@ -1,0 +1,61 @@
+/**
+ * The search index as a rebuild extension: reads the catalog (every field, attributes
+ * included) in keyset pages, learns from the window's events, then writes the head, the
+ * postings shards and the clicks-per-query shards under the run's version.
+ */
+import { asc, gt } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { items } from '../db/schema.ts';
+import type { ExtensionBuild, RebuildExtension } from '../rebuild/extension.ts';
+import { tableKey } from '../tables/layout.ts';
+import type { IndexableItem } from './analyzed-item.ts';
+import { buildSearchIndex } from './build-index.ts';
+import { pruneFresh } from './fresh.ts';
+import { createSearchSignalsBuilder } from './learn.ts';
+import { searchSynonyms } from './search-synonyms.ts';
+
+const PAGE = 1000;
+
+/** Reads the catalog for indexing, a page per query. */
+export async function readIndexableItems(db: Database): Promise<IndexableItem[]> {
+  const out: IndexableItem[] = [];
+  let after = '';
+  for (;;) {
+    const rows = await db.select().from(items).where(gt(items.id, after)).orderBy(asc(items.id)).limit(PAGE);
+    for (const row of rows) {
+      out.push({
+        id: row.id,
+        title: row.title,
+        categories: JSON.parse(row.categories) as string[],
+        price: row.price,
+        available: row.available,
+        url: row.url,
+        image: row.image,
+        attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+      });
+    }
+    if (rows.length < PAGE) return out;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/** The rebuild extension that builds and publishes the search index. */
+export const searchIndexTables: RebuildExtension = {
+  name: 'search',
+  plannedWrites: (catalogSize) => 2 + Math.ceil(catalogSize / 2000) + 4,
+  async start(db: Database, now: number): Promise<ExtensionBuild> {
+    const [catalog, synonyms] = await Promise.all([readIndexableItems(db), searchSynonyms(db)]);
+    const signals = createSearchSignalsBuilder();
+    return {
+      add: (page) => signals.add(page),
+      async finish(version, put) {
+        const built = buildSearchIndex(catalog, signals.finish(), { synonyms, builtAt: now });
+        await put(tableKey(version, 'sh'), JSON.stringify(built.head));
+        for (const [shard, value] of built.postings.entries()) await put(tableKey(version, 'sp', shard), value);
+        for (const [shard, value] of built.queries.entries()) await put(tableKey(version, 'sq', shard), value);
+        return { sh: 1, sp: built.postings.length, sq: built.queries.length };
+      },
+    };
+  },
+  published: (store, startedAt) => pruneFresh(store, startedAt),
+};

@@ -1,0 +1,135 @@
+/**
+ * One search over a loaded index, storage-free: plan the query, match, rank, and fall back to
+ * the closest items and trending when nothing matches. The request path, the offline
+ * evaluation and the benchmark all call this.
+ */
+import { compileSynonyms, type SynonymMap } from '../text/synonyms.ts';
+import { tokenize } from '../text/tokenize.ts';
+import { ownValue } from '../security/own-key.ts';
+import type { Rule } from '../serve/rank.ts';
+import type { AnalyzedItem } from './analyzed-item.ts';
+import type { SearchHead } from './build-index.ts';
+import { vocabulary } from './expand.ts';
+import { type IndexView, matchQuery, planQuery, type PlannedSlot } from './match.ts';
+import { closestPlan, guessCategory, trendingIn } from './no-result.ts';
+import { type DocView, type Facets, type Hit, rankMatches, type RankSignals, type RankWeights, type SearchFilters } from './rank.ts';
+
+/** An index ready to answer queries (decoded once per isolate and version). */
+export interface LoadedIndex extends IndexView {
+  synonyms: SynonymMap;
+}
+
+/** Decodes a head into a loaded index; `postings` reads the postings of a term. */
+export function loadIndex(head: SearchHead, postings: IndexView['postings'], fresh: readonly AnalyzedItem[] = []): LoadedIndex {
+  const aliases = head.synonyms.flatMap((group) => {
+    const phrases = group.map((term) => tokenize(term).words).filter((words) => words.length > 0);
+    const canonical = phrases[0] && phrases.length > 1 ? `~${phrases[0].join('_')}` : undefined;
+    return canonical ? phrases.map((words): [string, string] => [words.join(' '), canonical]) : [];
+  });
+  return {
+    head,
+    vocab: vocabulary(head.terms, head.df, aliases),
+    postings,
+    fresh,
+    docOf: new Map(head.ids.map((id, doc) => [id, doc])),
+    synonyms: compileSynonyms(head.synonyms),
+  };
+}
+
+/** A search as the engine runs it. */
+export interface SearchQuery {
+  q: string;
+  filters: SearchFilters;
+  k: number;
+  offset?: number;
+  signals?: RankSignals;
+  rules?: readonly Rule[];
+  /** Availability changes since the build: id -> available. */
+  overrides?: Readonly<Record<string, readonly [0 | 1, number]>>;
+  weights?: RankWeights;
+}
+
+/** A ranked hit with its item id. */
+export interface SearchHit extends Hit {
+  id: string;
+  /** A fresh item (changed since the build) when set. */
+  fresh?: AnalyzedItem;
+}
+
+/** The answer: hits, the number of matching items, facets, and whether a fallback answered. */
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  facets: Facets;
+  /** `closest`/`trending`: nothing matched; the page holds the closest items, then trending. */
+  fallback?: 'closest' | 'trending';
+}
+
+/** The terms a query may read postings of (to fetch their shards before matching). */
+export function queryPlan(index: Pick<LoadedIndex, 'synonyms' | 'vocab'>, q: string): PlannedSlot[] {
+  return planQuery(q, index.synonyms, index.vocab);
+}
+
+/**
+ * Runs a search.
+ *
+ * @example runSearch(index, queryPlan(index, 'green tea'), { q: 'green tea', filters: {}, k: 10 })
+ */
+export function runSearch(index: LoadedIndex, plan: readonly PlannedSlot[], query: SearchQuery): SearchResult {
+  const docs = docView(index, query.overrides ?? {});
+  const rules = query.rules ?? [];
+  const page = { k: query.k, offset: query.offset, weights: query.weights };
+  const signals = query.signals ?? {};
+  const ranked = rankMatches(matchQuery(plan, index), docs, signals, query.filters, rules, index.head.priceBands, page);
+  if (ranked.total > 0 || plan.length === 0) return { ...ranked, hits: ranked.hits.map((h) => withId(h, docs, index)) };
+  const closest = rankMatches(matchQuery(closestPlan(plan, index.vocab), index), docs, signals, query.filters, rules, index.head.priceBands, {
+    ...page,
+    k: query.k + (query.offset ?? 0),
+    offset: 0,
+  }).hits.map((h): Hit => ({ ...h, reason: { kind: 'closest' } }));
+  const favourite = [...(signals.affinity?.entries() ?? [])].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const category = query.filters.category ?? guessCategory(closest, docs, favourite);
+  const first = closest.slice(0, Math.ceil(query.k / 2));
+  const trending = trendingIn(docs, index.head.ids.length, category, new Set(first.map((h) => h.doc))).filter(
+    (h) => priceOk(docs.price(h.doc), query.filters) && (!query.filters.category || docs.categories(h.doc).includes(query.filters.category)),
+  );
+  const all = [...first, ...trending];
+  const offset = query.offset ?? 0;
+  return {
+    hits: all.slice(offset, offset + query.k).map((h) => withId(h, docs, index)),
+    total: 0,
+    facets: ranked.facets,
+    fallback: closest.length > 0 ? 'closest' : 'trending',
+  };
+}
+
+function priceOk(price: number | null, filters: SearchFilters): boolean {
+  if (filters.priceMin === undefined && filters.priceMax === undefined) return true;
+  return price !== null && price >= (filters.priceMin ?? 0) && price <= (filters.priceMax ?? Infinity);
+}
+
+function withId(hit: Hit, docs: DocView, index: LoadedIndex): SearchHit {
+  return { ...hit, id: docs.id(hit.doc), ...(hit.doc < 0 ? { fresh: index.fresh[-hit.doc - 1] } : {}) };
+}
+
+/** Documents as ranking sees them: fresh items by negative numbers, availability overrides applied. */
+export function docView(index: LoadedIndex, overrides: Readonly<Record<string, readonly [0 | 1, number]>>): DocView {
+  const { head, fresh } = index;
+  const f = (doc: number) => fresh[-doc - 1]!;
+  const id = (doc: number) => (doc < 0 ? f(doc).id : head.ids[doc]!);
+  return {
+    id,
+    categories: (doc) => (doc < 0 ? f(doc).categories : head.cats[doc]!.map((c) => head.categories[c]!)),
+    price: (doc) => (doc < 0 ? f(doc).price : head.price[doc]!),
+    available(doc) {
+      const override = ownValue(overrides, id(doc));
+      if (override) return override[0] === 1;
+      return (doc < 0 ? f(doc).available : head.avail[doc]) === 1;
+    },
+    popularity: (doc) => {
+      if (doc >= 0) return head.pop[doc]!;
+      const base = index.docOf.get(f(doc).id);
+      return base === undefined ? 0 : head.pop[base]!;
+    },
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * The search request path. One bulk read brings the pointer (when stale), the fresh rows and
+ * availability overrides, the shopper's profile shard, the clicks-per-query shard of the query
+ * and the postings shards of its terms; the head (vocabulary and columns) is decoded once per
+ * isolate and version, so a warm isolate knows the postings keys before reading. The page's
+ * display fields come from the catalog snapshot (cached per isolate; a second read only for
+ * shards not cached yet).
+ */
+import { OVERRIDES_KEY, parseOverrides } from '../catalog/availability.ts';
+import type { UserProfile } from '../model/user-profile.ts';
+import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
+import { activeRules } from '../rules/rules-store.ts';
+import { popularFallback } from '../serve/fallback.ts';
+import { freshHistory } from '../serve/fresh-history.ts';
+import { ioClock, timedStore } from '../serve/io-clock.ts';
+import { type ServeDeps, type ServeTiming, serveDeps } from '../serve/recommend.ts';
+import { StoreUnavailableError, withTimeout } from '../tables/circuit-breaker.ts';
+import { publicError } from '../security/public-error.ts';
+import { readMore, readTables, type TableRead } from '../serve/table-reader.ts';
+import { type Manifest, shardOf, tableKey, unpackEntry, unpackShard } from '../tables/layout.ts';
+import type { Env } from '../env.ts';
+import { normalizeQuery } from './analyze.ts';
+import type { AnalyzedItem } from './analyzed-item.ts';
+import { SEARCH_FORMAT, type SearchHead } from './build-index.ts';
+import { FRESH_KEY, parseFresh } from './fresh.ts';
+import { type LoadedIndex, loadIndex, queryPlan, runSearch, type SearchHit, type SearchResult } from './search.ts';
+import { plannedTerms } from './match.ts';
+import type { RankSignals, SearchFilters } from './rank.ts';
+import { reasonText } from './reasons.ts';
+
+/** A search request (validated). */
+export interface SearchRequest {
+  q: string;
+  user?: string;
+  session?: string;
+  filters: SearchFilters;
+  k: number;
+  offset?: number;
+  lang?: 'en' | 'zh';
+}
+
+/** One item of a search answer. */
+export interface SearchItem {
+  id: string;
+  title: string;
+  price: number | null;
+  score: number;
+  reason: string;
+  url: string | null;
+  image: string | null;
+}
+
+/** The answer of `GET /v1/search`. */
+export interface SearchResponse {
+  items: SearchItem[];
+  total: number;
+  facets: { categories: { value: string; count: number }[]; prices: { min: number; max: number | null; count: number }[] };
+  /** Set when nothing matched: the page holds the closest items (`closest`) or only trending (`trending`). */
+  fallback?: 'closest' | 'trending';
+  version: string | null;
+  /** Search id: send it back as `rid` with clicks and purchases (and `context.q` with the impression). */
+  qid: string;
+  degraded?: string;
+}
+
+const STORE_TIMEOUT_MS = 1500;
+
+/** No published version holds a search index yet (before the first rebuild that builds it). */
+class NoSearchIndexError extends Error {}
+let loaded: { version: string; index: LoadedIndex; shards: Map<number, Map<string, number[]>> } | undefined;
+
+/** Answers a search from a Worker's environment, reporting the split of its time. */
+export async function search(env: Env, request: SearchRequest, onTiming?: (timing: ServeTiming) => void): Promise<SearchResponse> {
+  const started = performance.now();
+  const clock = ioClock();
+  const deps = serveDeps(env);
+  const answer = await searchWith({ ...deps, store: timedStore(deps.store, clock), clock }, request);
+  const totalMs = performance.now() - started;
+  onTiming?.({ totalMs, ioMs: clock.ioMs(), cpuMs: Math.max(0, totalMs - clock.ioMs()) });
+  return answer;
+}
+
+/** {@link search} with explicit dependencies; a failing store answers from popular items, marked `degraded`. */
+export async function searchWith(deps: ServeDeps, request: SearchRequest): Promise<SearchResponse> {
+  const qid = `q-${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  try {
+    return { ...(await withTimeout(fromIndex(deps, request), STORE_TIMEOUT_MS)), qid };
+  } catch (err) {
+    if (!(err instanceof StoreUnavailableError)) console.error(`search failed: ${publicError(err)}`);
+    return { ...(await fromFallback(deps, request, err instanceof NoSearchIndexError ? 'no search index published yet' : 'store unavailable')), qid };
+  }
+}
+
+/** The loaded index of the version in service and the result of a query, for callers that shape their own answer (the chat). */
+export async function searchIndex(
+  deps: ServeDeps,
+  request: SearchRequest,
+): Promise<{ result: SearchResult; read: TableRead; manifest: Manifest; index: LoadedIndex }> {
+  const now = deps.now ?? Date.now();
+  const wait = <T>(work: Promise<T>) => (deps.clock ? deps.clock.wait(work) : work);
+  const [rules, history] = await Promise.all([
+    wait(activeRules(deps.db, 'search', now)),
+    request.user ? wait(freshHistory(deps.db, request.user, now)) : Promise.resolve([]),
+  ]);
+  const recentItems = (history ?? []).map((h) => h.item);
+  const shopper = request.user ?? (request.session ? `session:${request.session}` : undefined);
+  const query = normalizeQuery(request.q);
+  const keysOf = (m: Manifest) => {
+    const keys: string[] = [];
+    const index = loaded?.version === m.version ? loaded.index : undefined;
+    if (!index) keys.push(tableKey(m.version, 'sh'));
+    if (shopper) keys.push(tableKey(m.version, 'pf', shardOf(shopper, m.shards.pf)));
+    if (m.shards.sq && query) keys.push(tableKey(m.version, 'sq', shardOf(encodeURIComponent(query), m.shards.sq)));
+    if (index) for (const shard of postingShards(index, request.q, m)) keys.push(tableKey(m.version, 'sp', shard));
+    return keys;
+  };
+  let read = await readTables(deps.store, `${deps.cacheName}:search`, [OVERRIDES_KEY, FRESH_KEY], keysOf, now);
+  const manifest = read.manifest;
+  if (!manifest?.shards.sh) throw new NoSearchIndexError();
+  if (loaded?.version !== manifest.version) {
+    const head = JSON.parse(read.value(tableKey(manifest.version, 'sh')) ?? 'null') as SearchHead | null;
+    if (!head || head.format !== SEARCH_FORMAT) throw new NoSearchIndexError();
+    const shards = new Map<number, Map<string, number[]>>();
+    loaded = { version: manifest.version, index: loadIndex(head, (term) => shards.get(shardOf(term, head.postingShards))?.get(term)), shards };
+    read = await readMore(
+      deps.store,
+      `${deps.cacheName}:search`,
+      read,
+      [...postingShards(loaded.index, request.q, manifest)].map((s) => tableKey(manifest.version, 'sp', s)),
+    );
+  }
+  const { index, shards } = loaded;
+  for (const shard of postingShards(index, request.q, manifest)) {
+    if (!shards.has(shard)) shards.set(shard, read.decoded(tableKey(manifest.version, 'sp', shard), unpackShard<number[]>) ?? new Map());
+  }
+  const fresh = freshItems(read.value(FRESH_KEY));
+  const profileValue = shopper ? read.value(tableKey(manifest.version, 'pf', shardOf(shopper, manifest.shards.pf))) : undefined;
+  const profile = profileValue && shopper ? unpackEntry<UserProfile>(profileValue, shopper) : undefined;
+  const clicksValue =
+    manifest.shards.sq && query ? read.value(tableKey(manifest.version, 'sq', shardOf(encodeURIComponent(query), manifest.shards.sq))) : undefined;
+  const view: LoadedIndex = { ...index, fresh };
+  const signals = personalSignals(view, profile, recentItems);
+  signals.queryClicks = clicksOf(clicksValue, query);
+  const result = runSearch(view, queryPlan(view, request.q), {
+    q: request.q,
+    filters: request.filters,
+    k: request.k,
+    offset: request.offset,
+    signals,
+    rules,
+    overrides: parseOverrides(read.value(OVERRIDES_KEY)),
+  });
+  const ctKeys = result.hits.filter((h) => !h.fresh).map((h) => tableKey(manifest.version, 'ct', shardOf(h.id, manifest.shards.ct)));
+  read = await readMore(deps.store, deps.cacheName, read, [...new Set(ctKeys)]);
+  return { result, read, manifest, index: view };
+}
+
+/** The display fields of hits: fresh rows carry their own, the rest come from the catalog snapshot. */
+export function shownHits(hits: readonly SearchHit[], read: TableRead, manifest: Manifest, q: string, lang: 'en' | 'zh' = 'en'): SearchItem[] {
+  const entry = (id: string) => read.decoded(tableKey(manifest.version, 'ct', shardOf(id, manifest.shards.ct)), unpackShard<CatalogEntry>)?.get(id);
+  return hits.map((hit) => {
+    const f = hit.fresh;
+    const e = f ? undefined : entry(hit.id);
+    const title = f ? (lang === 'zh' && f.titleZh) || f.title : e ? (lang === 'zh' && e[6]) || e[0] : hit.id;
+    return {
+      id: hit.id,
+      title,
+      price: f ? f.price : (e?.[1] ?? null),
+      score: Number(hit.score.toPrecision(4)),
+      reason: reasonText(hit.reason, q, lang),
+      url: f ? f.url : (e?.[4] ?? null),
+      image: f ? f.image : (e?.[5] ?? null),
+    };
+  });
+}
+
+async function fromIndex(deps: ServeDeps, request: SearchRequest): Promise<Omit<SearchResponse, 'qid'>> {
+  const { result, read, manifest } = await searchIndex(deps, request);
+  return {
+    items: shownHits(result.hits, read, manifest, request.q, request.lang),
+    total: result.total,
+    facets: {
+      categories: result.facets.categories.map(([value, count]) => ({ value, count })),
+      prices: result.facets.prices,
+    },
+    ...(result.fallback ? { fallback: result.fallback } : {}),
+    version: manifest.version,
+  };
+}
+
+/** Store down: popular items whose title shares a word with the query (else popular items), marked degraded. */
+async function fromFallback(deps: ServeDeps, request: SearchRequest, reason: string): Promise<Omit<SearchResponse, 'qid'>> {
+  const popular = await popularFallback(deps.db, deps.now);
+  const words = normalizeQuery(request.q).split(' ').filter(Boolean);
+  const list = (popular?.list ?? []).filter(([id]) => popular?.entries.get(id)?.[3]);
+  const matching = list.filter(([id]) => words.some((w) => popular!.entries.get(id)![0].toLowerCase().includes(w)));
+  const chosen = (matching.length ? matching : list).slice(request.offset ?? 0, (request.offset ?? 0) + request.k);
+  const lang = request.lang ?? 'en';
+  return {
+    items: chosen.map(([id, score]) => {
+      const e = popular!.entries.get(id)!;
+      return {
+        id,
+        title: (lang === 'zh' && e[6]) || e[0],
+        price: e[1],
+        score,
+        reason: lang === 'zh' ? '店铺热销' : 'popular in the shop',
+        url: e[4],
+        image: e[5],
+      };
+    }),
+    total: matching.length,
+    facets: { categories: [], prices: [] },
+    version: null,
+    degraded: `${reason}; answered from ${popular?.source ?? 'nothing'}`,
+  };
+}
+
+function postingShards(index: LoadedIndex, q: string, m: Manifest): Set<number> {
+  const shards = m.shards.sp ?? index.head.postingShards;
+  return new Set(plannedTerms(queryPlan(index, q)).map((t) => shardOf(t, shards)));
+}
+
+let freshCache: { value: string; items: AnalyzedItem[] } | undefined;
+
+function freshItems(value: string | null | undefined): AnalyzedItem[] {
+  if (!value) return [];
+  if (freshCache?.value === value) return freshCache.items;
+  const items = Object.entries(parseFresh(value)).map(
+    ([id, [, item]]): AnalyzedItem =>
+      item ?? { id, tf: {}, lengths: [0, 0, 0, 0], categories: [], price: null, available: 0, title: id, titleZh: null, url: null, image: null },
+  );
+  freshCache = { value, items };
+  return items;
+}
+
+/** Category affinity from the profile (normalized to the strongest) and the categories of the session's items; recent items. */
+function personalSignals(index: LoadedIndex, profile: UserProfile | undefined, sessionItems: readonly string[]): RankSignals {
+  const affinity = new Map<string, number>();
+  const top = profile?.categories[0]?.[1] ?? 0;
+  for (const [category, share] of profile?.categories ?? []) affinity.set(category, top > 0 ? share / top : 0);
+  const recent = new Set([...sessionItems, ...(profile?.recent ?? []).slice(0, 10).map(([id]) => id)]);
+  for (const id of sessionItems.slice(0, 10)) {
+    const doc = index.docOf.get(id);
+    if (doc === undefined) continue;
+    for (const c of index.head.cats[doc]!) {
+      const category = index.head.categories[c]!;
+      affinity.set(category, Math.max(affinity.get(category) ?? 0, 0.8));
+    }
+  }
+  return { affinity, recent };
+}
+
+function clicksOf(value: string | null | undefined, query: string): Map<string, [number, number]> | undefined {
+  const flat = value ? unpackEntry<(string | number)[]>(value, encodeURIComponent(query)) : undefined;
+  if (!flat) return undefined;
+  const out = new Map<string, [number, number]>();
+  for (let i = 0; i + 2 < flat.length; i += 3) out.set(String(flat[i]), [Number(flat[i + 1]), Number(flat[i + 2])]);
+  return out;
+}
