@@ -17,6 +17,7 @@ export default defineConfig({
                 INGEST_KEY: 'test-ingest-key',
                 ADMIN_KEY: 'test-admin-key',
                 ALLOWED_ORIGINS: 'https://shop.example',
+                USER_TOKEN_SECRET: 'test-user-token-secret',
                 TEST_MIGRATIONS: migrations,
               },
             },

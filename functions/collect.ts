@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { collectBatch } from '../src/collect/collect-batch.ts';
+import type { Context } from 'hono';
+import { type CollectOptions, collectBatch } from '../src/collect/collect-batch.ts';
+import { accessOf, mayActFor, shopperAccess } from '../src/security/shopper-access.ts';
 import { CollectResultSchema, EventBatchSchema, EventSchema, MAX_BATCH } from '../src/collect/event-schema.ts';
 import { PIXEL_GIF, eventFromQuery } from '../src/collect/pixel-event.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { requireKey } from '../src/http/auth.ts';
-import { createRouter } from '../src/http/app.ts';
+import { type AppEnv, createRouter } from '../src/http/app.ts';
 import { ApiError, ErrorSchema, validationError } from '../src/http/errors.ts';
 import { errorResponses, jsonContent, queryKeySecurity } from '../src/http/openapi.ts';
 
@@ -20,8 +22,14 @@ const collected = jsonContent(CollectResultSchema, 'What the batch did');
 export const collect = createRouter();
 collect.openAPIRegistry.register('Event', EventSchema);
 
-collect.use('/v1/events', requireKey('ingest'));
-collect.use('/v1/events/*', requireKey('ingest', { allowQueryKey: true }));
+collect.use('/v1/events', requireKey('ingest'), shopperAccess());
+collect.use('/v1/events/*', requireKey('ingest', { allowQueryKey: true }), shopperAccess());
+
+/** Events may be written for the shoppers this request may act for (any with the admin key; see `REQUIRE_USER_TOKEN`). */
+function writer(c: Context<AppEnv>): CollectOptions {
+  const access = accessOf(c);
+  return { mayWriteFor: (user) => mayActFor(access, user) };
+}
 
 collect.openapi(
   createRoute({
@@ -34,7 +42,7 @@ collect.openapi(
     request: { body: { required: true, content: { 'application/json': { schema: EventBatchSchema } } } },
     responses: { 200: collected, ...errors },
   }),
-  async (c) => c.json(await collectBatch(openDatabase(c.env.DB), c.req.valid('json').events), 200),
+  async (c) => c.json(await collectBatch(openDatabase(c.env.DB), c.req.valid('json').events, writer(c)), 200),
 );
 
 collect.openapi(
@@ -57,7 +65,7 @@ collect.openapi(
     }
     const events = isEnvelope(body) ? EventBatchSchema.safeParse(body) : { success: true as const, data: { events: [body] } };
     if (!events.success) throw validationError(events.error);
-    return c.json(await collectBatch(openDatabase(c.env.DB), events.data.events), 200);
+    return c.json(await collectBatch(openDatabase(c.env.DB), events.data.events, writer(c)), 200);
   },
 );
 
@@ -73,7 +81,7 @@ collect.openapi(
     responses: { 200: { description: 'Stored (or a duplicate)', content: { 'image/gif': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errors },
   }),
   async (c) => {
-    const result = await collectBatch(openDatabase(c.env.DB), [eventFromQuery(c.req.query())]);
+    const result = await collectBatch(openDatabase(c.env.DB), [eventFromQuery(c.req.query())], writer(c));
     const refused = result.rejected[0];
     if (refused) throw new ApiError(400, 'invalid_event', refused.error, refused.field);
     return c.body(PIXEL_GIF, 200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { errorResponses, jsonContent, notFoundResponse } from '../src/http/openapi.ts';
+import { accessOf, forShopper, shopperAccess } from '../src/security/shopper-access.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../src/http/app.ts';
 import { type ServeTiming, recommend } from '../src/serve/recommend.ts';
@@ -13,9 +14,9 @@ const security = [{ ingestKey: [] }];
 const tags = ['recommend'];
 
 /** Answers with the recommendation and a `Server-Timing` header splitting CPU from store waits. */
-async function answerWith(c: Context<AppEnv>, request: RecommendRequest) {
+async function answerWith(c: Context<AppEnv>, { token: _token, ...asked }: RecommendRequest & { token?: string }) {
   let timing: ServeTiming | undefined;
-  const answer = await recommend(c.env, request, (t) => (timing = t));
+  const answer = await recommend(c.env, forShopper(accessOf(c), asked), (t) => (timing = t));
   if (timing) c.header('Server-Timing', `cpu;dur=${timing.cpuMs.toFixed(3)}, store;dur=${timing.ioMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}`);
   return answer;
 }
@@ -23,7 +24,8 @@ async function answerWith(c: Context<AppEnv>, request: RecommendRequest) {
 /** Recommendation endpoints (the ingest key is enough: they are read-only). */
 export const recommendations = createRouter();
 
-for (const path of ['/v1/recommend/*', '/v1/trending', '/v1/items/*/similar', '/v1/items/*/bought-together']) recommendations.use(path, requireKey('ingest'));
+for (const path of ['/v1/recommend/*', '/v1/trending', '/v1/items/*/similar', '/v1/items/*/bought-together'])
+  recommendations.use(path, requireKey('ingest'), shopperAccess());
 
 recommendations.openapi(
   createRoute({

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { ApiError } from '../src/http/errors.ts';
+import { accessOf, forShopper, shopperAccess } from '../src/security/shopper-access.ts';
 import { errorResponses, notFoundResponse, queryKeySecurity } from '../src/http/openapi.ts';
 import { recommend, servedVersion } from '../src/serve/recommend.ts';
 import { SHARED_SCRIPT_CACHE, matchesEtag, scriptEtag } from '../src/widgets/cache-policy.ts';
@@ -14,7 +15,7 @@ const html = (description: string) => ({ description, content: { 'text/html': { 
 /** Shop widgets: server-rendered HTML fragments, and the one script a shop embeds to show them. */
 export const widgets = createRouter();
 
-widgets.use('/v1/widgets/*', requireKey('ingest', { allowQueryKey: true }));
+widgets.use('/v1/widgets/*', requireKey('ingest', { allowQueryKey: true }), shopperAccess());
 
 widgets.openapi(
   createRoute({
@@ -33,7 +34,7 @@ widgets.openapi(
   async (c) => {
     const { kind } = c.req.valid('param');
     const query = c.req.valid('query');
-    const request = widgetRequest(kind, query);
+    const request = forShopper(accessOf(c), widgetRequest(kind, query));
     const deps = {
       recommend: (r: typeof request) => recommend(c.env, r).catch(asWidgetError),
       servedVersion: () => servedVersion(c.env),

@@ -6,6 +6,10 @@ export interface Env {
   INGEST_KEY: string;
   /** Secret key for catalog, erasure, rebuild and admin endpoints. */
   ADMIN_KEY: string;
+  /** `true`: the public key acts only for the shopper a signed user token names (recommended in production). */
+  REQUIRE_USER_TOKEN?: string;
+  /** Secret the shop's backend signs user tokens with (HMAC-SHA256); a Worker secret, never in a page. */
+  USER_TOKEN_SECRET?: string;
   /** Comma-separated list of shop origins allowed by CORS (empty: none; see `allowedOrigin`). */
   ALLOWED_ORIGINS?: string;
   /** "kv" (default) or "redis". */

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The project root (two levels above this file). */
@@ -15,15 +15,16 @@ const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js
 export interface Keys {
   ingest: string;
   admin: string;
+  /** Secret user tokens are signed with (added to an older `.dev.vars` that lacks it). */
+  userTokenSecret: string;
 }
 
 /** Reads `.dev.vars`, creating it with random keys when it is missing. */
 export function ensureDevVars(file = path.join(ROOT, '.dev.vars')): { keys: Keys; created: boolean } {
   const created = !existsSync(file);
-  if (created) {
-    const key = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
-    writeFileSync(file, `INGEST_KEY=${key('ing')}\nADMIN_KEY=${key('adm')}\n`, { mode: 0o600 });
-  }
+  const key = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
+  if (created) writeFileSync(file, `INGEST_KEY=${key('ing')}\nADMIN_KEY=${key('adm')}\nUSER_TOKEN_SECRET=${key('uts')}\n`, { mode: 0o600 });
+  else if (!/^\s*USER_TOKEN_SECRET\s*=/m.test(readFileSync(file, 'utf8'))) appendFileSync(file, `\nUSER_TOKEN_SECRET=${key('uts')}\n`);
   const vars = Object.fromEntries(
     readFileSync(file, 'utf8')
       .split('\n')
@@ -32,7 +33,7 @@ export function ensureDevVars(file = path.join(ROOT, '.dev.vars')): { keys: Keys
       .map((m) => [m[1], m[2]]),
   );
   if (!vars.INGEST_KEY || !vars.ADMIN_KEY) throw new Error(`${file} must define INGEST_KEY and ADMIN_KEY`);
-  return { keys: { ingest: vars.INGEST_KEY, admin: vars.ADMIN_KEY }, created };
+  return { keys: { ingest: vars.INGEST_KEY, admin: vars.ADMIN_KEY, userTokenSecret: vars.USER_TOKEN_SECRET! }, created };
 }
 
 /** Runs wrangler (with this process's Node, which is the project's Node 22 under npm). */

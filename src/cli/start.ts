@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { startRedisServer } from '../dev/redis-server.ts';
 import { startUpstashProxy } from '../dev/upstash-proxy.ts';
+import { isOn } from '../security/shopper-access.ts';
+import { signUserToken } from '../security/user-token.ts';
 import { loadDemoShop } from './demo-shop.ts';
 import { engineClient } from './engine-client.ts';
 import { ensureDevVars, killRunningStacks, migrateLocal, startLocalStack } from './local-stack.ts';
@@ -25,7 +27,12 @@ const { keys, created } = ensureDevVars();
 if (created) console.log('Created .dev.vars with new random keys.');
 migrateLocal();
 const redis = process.env.TABLE_STORE === 'redis' ? await startLocalRedis() : undefined;
-const stack = await startLocalStack({ port, verbose: process.env.VERBOSE === '1', vars: redis?.vars });
+const requireToken = isOn(process.env.REQUIRE_USER_TOKEN);
+const stack = await startLocalStack({
+  port,
+  verbose: process.env.VERBOSE === '1',
+  vars: { ...redis?.vars, ...(requireToken ? { REQUIRE_USER_TOKEN: 'true' } : {}) },
+});
 stop = async () => {
   await stack.stop();
   await redis?.close();
@@ -51,6 +58,11 @@ console.log(
   `Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${rebuilt.stats.events ?? 0} events, ${rebuilt.stats.neighbourPairs ?? 0} neighbour pairs).`,
 );
 
+if (requireToken) {
+  const token = await signUserToken(keys.userTokenSecret, 'me', 3600);
+  console.log(`REQUIRE_USER_TOKEN is on: the ingest key acts only for the shopper a user token names. A token for "me" (1 h):
+  curl -H "Authorization: Bearer ${keys.ingest}" -H "X-User-Token: ${token}" ${stack.url}/v1/recommend/for-you`);
+}
 if (redis) console.log(`Tables are in Redis (a local redis-server behind the Upstash REST stand-in at ${redis.vars.UPSTASH_REDIS_REST_URL}).`);
 const u = stack.url;
 console.log(`

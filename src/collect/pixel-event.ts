@@ -2,7 +2,7 @@
 export const PIXEL_GIF = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (ch) => ch.charCodeAt(0));
 
 const NUMERIC = new Set(['value', 'ts']);
-const RESERVED = new Set(['key']);
+const RESERVED = new Set(['key', 'token']);
 
 /**
  * Turns the query string of a pixel request into one event: numbers for `value` and `ts`,

@@ -2,11 +2,20 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Env } from '../env.ts';
+import type { ShopperAccess } from '../security/shopper-access.ts';
 import { ApiError, handleError, validationError } from './errors.ts';
 import { securityHeaders } from './security-headers.ts';
 
 /** Hono environment of every router of the engine. */
-export type AppEnv = { Bindings: Env };
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    /** Set by `requireKey`: which key the request carried. */
+    keyRole?: 'admin' | 'ingest';
+    /** Set by `shopperAccess`: who the request may act for. */
+    shopper?: ShopperAccess;
+  };
+};
 
 /** Largest request body the API reads (1 MB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -49,9 +58,9 @@ export function createApp(version: string): OpenAPIHono<AppEnv> {
     '*',
     cors({
       origin: (origin, c) => allowedOrigin(origin, c.env.ALLOWED_ORIGINS, c.req.path),
-      allowHeaders: ['Authorization', 'Content-Type'],
+      allowHeaders: ['Authorization', 'Content-Type', 'X-User-Token'],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      exposeHeaders: ['ETag'],
+      exposeHeaders: ['ETag', 'Retry-After'],
       maxAge: 86400,
     }),
   );

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { Env } from '../env.ts';
+import type { AppEnv } from './app.ts';
 import { ApiError } from './errors.ts';
 
 /** Who may call an endpoint: `ingest` accepts the public key or the admin key, `admin` only the admin key. */
@@ -21,7 +21,7 @@ export interface RequireKeyOptions {
  * @example
  * app.use('/v1/items/*', requireKey('admin'));
  */
-export function requireKey(role: KeyRole, options: RequireKeyOptions = {}): MiddlewareHandler<{ Bindings: Env }> {
+export function requireKey(role: KeyRole, options: RequireKeyOptions = {}): MiddlewareHandler<AppEnv> {
   return async function requireKeyMiddleware(c, next) {
     if (c.req.method === 'OPTIONS') return next();
     const header = c.req.header('authorization');
@@ -35,6 +35,7 @@ export function requireKey(role: KeyRole, options: RequireKeyOptions = {}): Midd
       const message = role === 'admin' ? 'This endpoint needs the admin key' : 'Unknown API key';
       throw new ApiError(403, 'forbidden', message, 'authorization');
     }
+    c.set('keyRole', admin ? 'admin' : 'ingest');
     await next();
   };
 }

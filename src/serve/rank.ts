@@ -14,7 +14,8 @@ export type Reason =
   | { kind: 'similar' | 'together'; item: string }
   | { kind: 'trending'; category?: string }
   | { kind: 'popular' }
-  | { kind: 'pinned' };
+  | { kind: 'pinned' }
+  | { kind: 'picked' };
 
 /** A merchandising rule (from D1). */
 export interface Rule {

@@ -13,6 +13,7 @@ const TEXT: Record<Lang, Record<Reason['kind'], (what: string) => string>> = {
     trending: (x) => (x ? `trending in ${x}` : 'trending now'),
     popular: () => 'popular in the shop',
     pinned: () => 'featured',
+    picked: () => 'picked for you',
   },
   zh: {
     viewed: (x) => `因为您浏览过 ${x}`,
@@ -23,6 +24,7 @@ const TEXT: Record<Lang, Record<Reason['kind'], (what: string) => string>> = {
     trending: (x) => (x ? `${x} 热门` : '当前热门'),
     popular: () => '店铺热销',
     pinned: () => '精选推荐',
+    picked: () => '为您挑选',
   },
 };
 
@@ -32,4 +34,11 @@ export function reasonText(reason: Reason, catalog: CatalogView, lang: Lang = 'e
   if ('item' in reason) return text(catalog.title(reason.item, lang));
   if ('category' in reason) return text(reason.category ?? '');
   return text('');
+}
+
+const FROM_HISTORY = new Set<Reason['kind']>(['viewed', 'bought', 'carted']);
+
+/** The reason to show when answers must not name the shopper's history: "picked for you" instead of "because you bought X". */
+export function publicReason(reason: Reason): Reason {
+  return FROM_HISTORY.has(reason.kind) ? { kind: 'picked' } : reason;
 }

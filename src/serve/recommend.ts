@@ -19,7 +19,7 @@ import { popularFallback, rememberPopular } from './fallback.ts';
 import { freshHistory } from './fresh-history.ts';
 import { type IoClock, ioClock, timedStore } from './io-clock.ts';
 import { type Candidate, type RankOptions, rankCandidates } from './rank.ts';
-import { reasonText } from './reasons.ts';
+import { publicReason, reasonText } from './reasons.ts';
 import { type TableRead, readMore, readTables } from './table-reader.ts';
 import type { RecommendRequest, RecommendResponse, RecommendedItem } from './types.ts';
 
@@ -175,7 +175,10 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   };
   let ranked = rankCandidates(candidates, catalog, options);
   if (fillable && ranked.length < request.k) ranked = rankCandidates([...candidates, ...fill], catalog, options);
-  const answer = { items: ranked.map((c) => shown(c, catalog, request.lang)), version: manifest.version };
+  const answer = {
+    items: ranked.map((c) => shown(request.historyInReasons === false ? { ...c, reason: publicReason(c.reason) } : c, catalog, request.lang)),
+    version: manifest.version,
+  };
   return freshOrNone ? answer : { ...answer, degraded: NO_FRESH_HISTORY };
 }
 

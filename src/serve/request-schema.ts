@@ -29,7 +29,12 @@ export const CommonQuerySchema = z.object({
     .openapi({ description: `How many items (1-${MAX_K}).` }),
   offset: z.coerce.number().int().min(0).max(500).default(0).openapi({ description: 'Items to skip (paging).' }),
   category: z.string().min(1).max(100).optional().openapi({ description: 'Only items of this category.' }),
-  user: IdSchema.optional().openapi({ description: 'The shopper; their purchases are excluded.' }),
+  user: IdSchema.optional().openapi({ description: "The shopper; their purchases are excluded. With a user token, it defaults to the token's shopper." }),
+  token: z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({ description: 'Signed user token (or the `X-User-Token` header). Required to act for a shopper when `REQUIRE_USER_TOKEN` is on.' }),
   lang: z.enum(['en', 'zh']).default('en').openapi({ description: 'Language of titles and reasons.' }),
 });
 
@@ -47,7 +52,7 @@ export const ForYouQuerySchema = CommonQuerySchema.extend({
 export const CartBodySchema = z
   .object({
     items: z.array(IdSchema).min(1).max(50).openapi({ description: 'Items in the cart.' }),
-    user: IdSchema.optional(),
+    user: IdSchema.optional().openapi({ description: 'The shopper (the user token goes in `X-User-Token`).' }),
     k: z.number().int().min(1).max(MAX_K).default(10),
     category: z.string().min(1).max(100).optional(),
     lang: z.enum(['en', 'zh']).default('en'),

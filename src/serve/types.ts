@@ -22,6 +22,8 @@ export interface RecommendRequest {
   excludeSeen?: boolean;
   /** Title language: `zh` uses the Chinese title where the catalog has one. */
   lang?: 'en' | 'zh';
+  /** False: reasons never name items of the shopper's history (a public key without the shopper's token). */
+  historyInReasons?: boolean;
 }
 
 /** One recommended item as the API and widgets show it. */

@@ -21,7 +21,7 @@ export type WidgetQuery = z.infer<typeof WidgetQuerySchema>;
 
 /** What to ask serving for; an item-based kind without `item` is a 400 naming it. */
 export function widgetRequest(kind: WidgetKind, query: WidgetQuery): RecommendRequest {
-  const { item, key: _key, recent, user, category, excludeSeen, offset, ...rest } = query;
+  const { item, key: _key, token: _token, recent, user, category, excludeSeen, offset, ...rest } = query;
   if (ITEM_KINDS.has(kind) && !item) {
     throw new ApiError(400, 'invalid_request', `A ${kind} widget needs the product of the page: add ?item=<id>`, 'query.item');
   }

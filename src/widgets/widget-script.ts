@@ -6,10 +6,15 @@
  *
  * It fills every `[data-recommend]` container with the fragment of `/v1/widgets/<kind>` from the
  * script's own origin (attributes `data-item`, `data-k`, `data-category`, `data-lang`,
- * `data-user`, on the container or the script tag), sends an `impression` when it shows items
- * and a `click` before navigation, both through `navigator.sendBeacon` with the fragment's rid.
- * It keeps an anonymous visitor id and the session's recent items in localStorage (30 minutes
- * idle ends a session) and passes them to `for-you`. `window.edgePersonalize.load()` fills
+ * `data-user`, `data-user-token` (the shopper's signed token, from the shop's backend), on the
+ * container or the script tag), sends an `impression` when it shows items and a `click` before
+ * navigation, with the fragment's rid. Events go through a queue (memory and localStorage,
+ * at most 200): sent in batches, kept on a failure (429, 503, network) and retried with
+ * jittered exponential backoff (or `Retry-After`), dropped on other 4xx, and flushed with
+ * `navigator.sendBeacon` when the page is hidden (what a beacon delivered but did not confirm
+ * is sent again later; the event id makes that a duplicate, not a second event).
+ * It keeps an anonymous visitor id (`anon-<uuid>`) and the session's recent items in
+ * localStorage (30 minutes idle ends a session) and passes them to `for-you`. `window.edgePersonalize.load()` fills
  * containers added later. Dependency-free ES2017, no build step.
  */
 export const WIDGET_SCRIPT = `(function () {
@@ -19,6 +24,7 @@ export const WIDGET_SCRIPT = `(function () {
   var engine = new URL(script.src, location.href).origin;
   var key = script.getAttribute('data-key') || '';
   var RECENT_MAX = 10, SESSION_IDLE_MS = 30 * 60 * 1000, memory = {};
+  var QUEUE_MAX = 200, BATCH_MAX = 50, RETRY_MIN_MS = 1000, RETRY_MAX_MS = 60000;
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -38,7 +44,7 @@ export const WIDGET_SCRIPT = `(function () {
   }
 
   var visitor = read('ep_visitor');
-  if (!visitor) write('ep_visitor', (visitor = uuid()));
+  if (!visitor || visitor.indexOf('anon-') !== 0) write('ep_visitor', (visitor = 'anon-' + (visitor || uuid())));
   var session = parse(read('ep_session'));
   if (!session || typeof session.id !== 'string' || !Array.isArray(session.items) || !(Date.now() - session.ts < SESSION_IDLE_MS)) {
     session = { id: uuid(), items: [] };
@@ -55,43 +61,94 @@ export const WIDGET_SCRIPT = `(function () {
   function option(el, name) {
     return el.getAttribute('data-' + name) || script.getAttribute('data-' + name) || '';
   }
-  function send(type, user, fields) {
+  var queue = parse(read('ep_queue')), sending = false, failures = 0, timer = null;
+  if (!Array.isArray(queue)) queue = [];
+  function saveQueue() {
+    if (queue.length > QUEUE_MAX) queue = queue.slice(queue.length - QUEUE_MAX);
+    write('ep_queue', JSON.stringify(queue));
+  }
+  function beaconUrl(token) {
+    return engine + '/v1/events/beacon?key=' + encodeURIComponent(key) + (token ? '&token=' + encodeURIComponent(token) : '');
+  }
+  function later(ms) {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(function () { timer = null; flush(); }, ms);
+  }
+  function backoff(res) {
+    failures++;
+    var after = res && Number(res.headers.get('retry-after'));
+    var cap = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * Math.pow(2, failures - 1));
+    later(after > 0 ? after * 1000 : cap / 2 + Math.random() * cap / 2);
+  }
+  function flush() {
+    if (sending || !queue.length) return;
+    var token = queue[0].token;
+    var batch = queue.filter(function (q) { return q.token === token; }).slice(0, BATCH_MAX);
+    var sent = batch.map(function (q) { return q.event.id; });
+    sending = true;
+    fetch(beaconUrl(token), { method: 'POST', body: JSON.stringify({ events: batch.map(function (q) { return q.event; }) }), keepalive: true, credentials: 'omit' })
+      .then(function (res) {
+        sending = false;
+        if (res.status === 429 || res.status >= 500) return backoff(res);
+        queue = queue.filter(function (q) { return sent.indexOf(q.event.id) < 0; });
+        saveQueue();
+        failures = 0;
+        if (queue.length) later(0);
+      }, function () {
+        sending = false;
+        backoff(null);
+      });
+  }
+  function flushOnHide() {
+    if (!queue.length || !navigator.sendBeacon) return;
+    var groups = {};
+    queue.forEach(function (q) { (groups[q.token] = groups[q.token] || []).push(q.event); });
+    Object.keys(groups).forEach(function (token) {
+      for (var i = 0; i < groups[token].length; i += BATCH_MAX) {
+        navigator.sendBeacon(beaconUrl(token), JSON.stringify({ events: groups[token].slice(i, i + BATCH_MAX) }));
+      }
+    });
+  }
+  window.addEventListener('pagehide', flushOnHide);
+  document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'hidden') flushOnHide(); });
+  function send(type, user, fields, token) {
     var event = { id: uuid(), type: type, user: user, session: session.id, ts: Date.now() };
     for (var name in fields) event[name] = fields[name];
-    var url = engine + '/v1/events/beacon?key=' + encodeURIComponent(key);
-    var body = JSON.stringify({ events: [event] });
-    if (navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
-    fetch(url, { method: 'POST', body: body, keepalive: true, mode: 'no-cors', credentials: 'omit' }).catch(function () {});
+    queue.push({ event: event, token: token || '' });
+    saveQueue();
+    if (!failures) flush();
   }
 
-  function show(el, kind, user, html) {
+  function show(el, kind, user, token, html) {
     el.innerHTML = html;
     el.setAttribute('data-ep-state', 'ready');
     var root = el.querySelector('[data-rid]');
     if (!root) return;
     var rid = root.getAttribute('data-rid');
     var items = Array.prototype.map.call(root.querySelectorAll('li[data-item]'), function (li) { return li.getAttribute('data-item'); });
-    if (items.length) send('impression', user, { items: items.slice(0, 100), rid: rid, context: { widget: kind, page: location.pathname } });
+    if (items.length) send('impression', user, { items: items.slice(0, 100), rid: rid, context: { widget: kind, page: location.pathname } }, token);
     root.addEventListener('click', function (e) {
       var card = e.target && e.target.closest ? e.target.closest('a[data-item]') : null;
       if (!card || !root.contains(card)) return;
       var item = card.getAttribute('data-item');
       remember(item);
-      send('click', user, { item: item, rid: rid, context: { widget: kind, page: location.pathname } });
+      send('click', user, { item: item, rid: rid, context: { widget: kind, page: location.pathname } }, token);
     });
   }
 
   function fill(el) {
     var kind = el.getAttribute('data-recommend');
-    var user = option(el, 'user') || visitor;
+    var shopper = option(el, 'user'), token = option(el, 'user-token');
+    var user = shopper || visitor;
     var lang = option(el, 'lang') || (/^zh/i.test(document.documentElement.lang) ? 'zh' : 'en');
     var query = ['key=' + encodeURIComponent(key), 'lang=' + encodeURIComponent(lang)];
     ['item', 'k', 'category'].forEach(function (name) {
       var value = el.getAttribute('data-' + name);
       if (value) query.push(name + '=' + encodeURIComponent(value));
     });
+    if (token) query.push('token=' + encodeURIComponent(token));
     if (kind === 'for-you') {
-      query.push('user=' + encodeURIComponent(user));
+      if (shopper || !token) query.push('user=' + encodeURIComponent(user));
       if (session.items.length) query.push('recent=' + encodeURIComponent(session.items.join(',')));
     }
     el.setAttribute('data-ep-state', 'loading');
@@ -100,7 +157,7 @@ export const WIDGET_SCRIPT = `(function () {
         if (!res.ok) throw new Error(kind + ' widget: HTTP ' + res.status);
         return res.text();
       })
-      .then(function (html) { show(el, kind, user, html); })
+      .then(function (html) { show(el, kind, user, token, html); })
       .catch(function (err) {
         el.setAttribute('data-ep-state', 'error');
         if (window.console) console.warn('[edge-personalize]', err);
@@ -118,7 +175,8 @@ export const WIDGET_SCRIPT = `(function () {
     containers.forEach(fill);
   }
 
-  window.edgePersonalize = { load: load, remember: remember, visitor: visitor };
+  window.edgePersonalize = { load: load, remember: remember, visitor: visitor, flush: flush, pending: function () { return queue.length; } };
+  flush();
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', load);
   else load();
 })();

@@ -119,7 +119,7 @@ describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', 
     expect(forYouReasons.some((r) => r.startsWith('because you viewed'))).toBe(true);
 
     const visitor = String(await page.evaluate('window.edgePersonalize.visitor'));
-    expect(visitor).toMatch(/^[0-9a-f-]{36}$/);
+    expect(visitor).toMatch(/^anon-[0-9a-f-]{36}$/);
     const clicked = rendered.items[1]!;
     await Promise.all([page.waitForURL(`${shop!.origin}/p/${clicked}`), similar.locator(`a[data-item="${clicked}"]`).click()]);
 
@@ -134,6 +134,73 @@ describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', 
     const click = events.find((r) => r.type === 'click');
     expect(click).toMatchObject({ item_id: clicked, rid: rendered.rid, session: impression?.session });
     expect(dialogs).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveChromium && !inCi)('widget.js event queue in Chromium', () => {
+  const persistTo = path.join(ROOT, '.wrangler', `browser-queue-${process.pid}-${Date.now()}`);
+  let stack: LocalStack | undefined;
+  let shop: ShopPage | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    const { keys } = ensureDevVars();
+    mkdirSync(persistTo, { recursive: true });
+    migrateLocal(persistTo);
+    shop = await startShopPage(await freePort());
+    stack = await startLocalStack({ port: await freePort(), persistTo, vars: { ALLOWED_ORIGINS: shop.origin } });
+    const engine = engineClient(stack.url);
+    const { items, events } = shopCatalog(shop.origin);
+    await engine.putItems(items, keys.admin);
+    expect((await engine.postEvents(events, keys.ingest)).rejected).toBe(0);
+    await engine.request('POST', '/v1/admin/rebuild', keys.admin);
+    shop.setHome(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>queue</title></head><body>
+<div data-recommend="similar" data-item="${ANCHOR}" data-k="4"></div>
+<script src="${stack.url}/widget.js" data-key="${keys.ingest}" async></script></body></html>`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await stack?.stop();
+    await shop?.close();
+    rmSync(persistTo, { recursive: true, force: true });
+  });
+
+  const busy = (origin: string) => ({
+    status: 503,
+    headers: { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', 'retry-after': '1' },
+    body: '{}',
+  });
+
+  it('keeps events the engine refused with 503 and retries them until they are stored, once', async () => {
+    const page = await browser!.newPage();
+    let refused = 0;
+    await page.route('**/v1/events/beacon*', (route) => (refused < 2 ? (refused++, route.fulfill(busy(shop!.origin))) : route.continue()));
+    await page.goto(`${shop!.origin}/`, { waitUntil: 'load' });
+    await page.locator('li[data-item]').first().waitFor({ state: 'visible' });
+    const visitor = String(await page.evaluate('window.edgePersonalize.visitor'));
+    const rows = await waitForEvents(persistTo, visitor, (r) => r.some((e) => e.type === 'impression'));
+    expect(refused).toBe(2);
+    expect(rows.filter((e) => e.type === 'impression')).toHaveLength(1);
+    await page.waitForFunction('window.edgePersonalize.pending() === 0');
+    await page.close();
+  });
+
+  it('flushes what is still queued with sendBeacon when the page is hidden', async () => {
+    const page = await browser!.newPage();
+    await page.route('**/v1/events/beacon*', (route) => route.fulfill(busy(shop!.origin)));
+    await page.goto(`${shop!.origin}/`, { waitUntil: 'load' });
+    await page.locator('li[data-item]').first().waitFor({ state: 'visible' });
+    await page.waitForFunction('window.edgePersonalize.pending() > 0');
+    const visitor = String(await page.evaluate('window.edgePersonalize.visitor'));
+    const queued = JSON.parse(String(await page.evaluate("localStorage.getItem('ep_queue')"))) as unknown[];
+    expect(queued.length).toBeGreaterThan(0);
+    await page.unroute('**/v1/events/beacon*');
+    await page.goto('about:blank');
+    const rows = await waitForEvents(persistTo, visitor, (r) => r.some((e) => e.type === 'impression'));
+    expect(rows.filter((e) => e.type === 'impression')).toHaveLength(1);
+    await page.close();
   });
 });
 
