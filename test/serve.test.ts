@@ -9,6 +9,7 @@ import { runRebuild } from '../src/rebuild/run-rebuild.ts';
 import { rebuildConfig } from '../src/rebuild/settings.ts';
 import { searchIndexTables } from '../src/search/index-tables.ts';
 import { popularFromLog } from '../src/serve/fallback.ts';
+import { signUserToken } from '../src/security/user-token.ts';
 import { recommendWith } from '../src/serve/recommend.ts';
 import { forgetCachedTables } from '../src/serve/table-reader.ts';
 import type { RecommendResponse } from '../src/serve/types.ts';
@@ -23,12 +24,14 @@ const events = demoBehaviour(catalog, { shoppers: 300, days: 10, until: Date.now
 const buyer = events.find((e) => e.type === 'purchase')!.user;
 const boughtByBuyer = new Set(events.filter((e) => e.user === buyer && e.type === 'purchase').map((e) => (e as { item: string }).item));
 
-async function get(path: string): Promise<RecommendResponse> {
-  const res = await call(path, { headers: INGEST });
+async function get(path: string, headers: Record<string, string> = INGEST): Promise<RecommendResponse> {
+  const res = await call(path, { headers });
   expect(res.status, `${path}: ${res.status}`).toBe(200);
   return (await res.json()) as RecommendResponse;
 }
 
+/** The ingest key with the shopper's signed token: answers may name items of their history. */
+const asShopper = async (user: string) => ({ ...INGEST, 'x-user-token': await signUserToken(env.USER_TOKEN_SECRET!, user, 600) });
 const ids = (r: RecommendResponse) => r.items.map((i) => i.id);
 const popularItem = () => {
   const counts = new Map<string, number>();
@@ -90,7 +93,7 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
   });
 
   it('for you: never what the user bought, reasons from their history', async () => {
-    const r = await get(`/v1/recommend/for-you?user=${buyer}&k=10`);
+    const r = await get(`/v1/recommend/for-you?user=${buyer}&k=10`, await asShopper(buyer));
     expect(r.items).toHaveLength(10);
     for (const id of ids(r)) expect(boughtByBuyer.has(id)).toBe(false);
     expect(r.items.some((i) => i.reason.startsWith('because you'))).toBe(true);
@@ -102,7 +105,7 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
     expect(before.items.every((i) => !i.reason.startsWith('because you'))).toBe(true);
     const tent = catalog.find((p) => p.kind === 'tent')!.item;
     await send('POST', '/v1/events', { events: [{ id: uniq('e'), type: 'view', user, item: tent.id }] });
-    const after = await get(`/v1/recommend/for-you?user=${user}&k=5`);
+    const after = await get(`/v1/recommend/for-you?user=${user}&k=5`, await asShopper(user));
     expect(after.items[0]!.reason).toBe(`because you viewed ${tent.title}`);
     const session = await get(`/v1/recommend/for-you?k=5&recent=${tent.id}`);
     expect(session.items[0]!.reason).toBe(`because you viewed ${tent.title}`);
@@ -240,11 +243,11 @@ describe('freshness between rebuilds', () => {
 describe('erasure of a shopper', () => {
   it('removes the profile from the tables as well as the events', async () => {
     const victim = events.find((e) => e.type === 'purchase' && e.user !== buyer)!.user;
-    const before = await get(`/v1/recommend/for-you?user=${victim}&k=5`);
+    const before = await get(`/v1/recommend/for-you?user=${victim}&k=5`, await asShopper(victim));
     expect(before.items.some((i) => i.reason.startsWith('because you'))).toBe(true);
     const res = await call(`/v1/users/${victim}`, { method: 'DELETE', headers: ADMIN });
     expect(await res.json()).toMatchObject({ user: victim, deleted: { events: expect.any(Number), profiles: 1 }, pending: [] });
-    const after = await get(`/v1/recommend/for-you?user=${victim}&k=5`);
+    const after = await get(`/v1/recommend/for-you?user=${victim}&k=5`, await asShopper(victim));
     expect(after.items.every((i) => !i.reason.startsWith('because you'))).toBe(true);
   });
 });

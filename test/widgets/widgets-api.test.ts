@@ -107,7 +107,7 @@ describe('GET /v1/widgets/{kind}', () => {
   });
 
   it('lets recent items of the session steer for-you at once', async () => {
-    const html = await (await call(`/v1/widgets/for-you?user=new-visitor&recent=${ANCHOR}&k=5&${KEY}`)).text();
+    const html = await (await call(`/v1/widgets/for-you?user=anon-new-visitor&recent=${ANCHOR}&k=5&${KEY}`)).text();
     expect(html).toContain('because you viewed');
   });
 
