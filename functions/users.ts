@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { audienceEraser } from '../src/audiences/erase-audiences.ts';
 import { IdSchema } from '../src/collect/event-schema.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { createRouter } from '../src/http/app.ts';
@@ -11,8 +12,6 @@ import { openTableStore } from '../src/tables/open-store.ts';
 /** Privacy endpoints (admin key). */
 export const users = createRouter();
 
-users.use('/v1/users/*', requireKey('admin'));
-
 users.openapi(
   createRoute({
     method: 'delete',
@@ -20,6 +19,7 @@ users.openapi(
     tags: ['privacy'],
     summary: 'Erase every event and derived record of a user',
     security: [{ adminKey: [] }],
+    middleware: requireKey('admin'),
     request: { params: z.object({ id: IdSchema.openapi({ param: { name: 'id', in: 'path' } }) }) },
     responses: {
       200: jsonContent(
@@ -36,6 +36,6 @@ users.openapi(
   async (c) => {
     const user = c.req.valid('param').id;
     const db = openDatabase(c.env.DB);
-    return c.json({ user, ...(await eraseUser(db, user, [profileEraser(openTableStore(c.env), db)])) }, 200);
+    return c.json({ user, ...(await eraseUser(db, user, [profileEraser(openTableStore(c.env), db), audienceEraser(db)])) }, 200);
   },
 );

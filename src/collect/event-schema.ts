@@ -32,7 +32,12 @@ const common = {
     .record(z.string(), z.unknown())
     .refine((o) => JSON.stringify(o).length <= MAX_CONTEXT_CHARS, `must be at most ${MAX_CONTEXT_CHARS} characters as JSON`)
     .optional()
-    .openapi({ description: 'Free-form object (page, device, widget...).' }),
+    .openapi({
+      description:
+        'Free-form object (page, widget...). Segments read `country` (ISO 3166 alpha-2), `device` (mobile, desktop, tablet...), ' +
+        '`source` (utm source or referrer) and `optOut` (true: the shopper opted out of tracking: no segments, no capping state, no targeting).',
+      example: { country: 'DE', device: 'mobile', source: 'newsletter' },
+    }),
 };
 
 const itemEvent = <T extends string>(type: T) =>

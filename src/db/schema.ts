@@ -156,3 +156,148 @@ export const eventCount = sqliteTable('event_count', {
   id: integer('id').primaryKey(),
   n: integer('n').notNull(),
 });
+
+// ---------------------------------------------------------------------------
+// Audiences (issue 13): shopper profiles, segments, product audiences.
+// ---------------------------------------------------------------------------
+
+/** Segment definitions a shop created: custom rule segments and product audiences. Built-in segments live in code. */
+export const segments = sqliteTable('segments', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** custom | audience */
+  kind: text('kind').notNull(),
+  /** JSON: the rule group of a custom segment, or the item/category of a product audience. */
+  definition: text('definition').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Shopper facts written by the parts of a rebuild, read back once when it publishes. */
+export const audienceStage = sqliteTable(
+  'audience_stage',
+  {
+    version: text('version').notNull(),
+    userId: text('user_id').notNull(),
+    /** JSON ShopperFacts. */
+    facts: text('facts').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.version, t.userId] })],
+);
+
+/** One row per shopper of the last refresh: facts, RFM scores and segments (what the profile endpoint explains). */
+export const audienceProfiles = sqliteTable('audience_profiles', {
+  userId: text('user_id').primaryKey(),
+  /** JSON ShopperFacts. */
+  facts: text('facts').notNull(),
+  /** JSON `[r, f, m]` quintile scores, or null for shoppers who never bought. */
+  rfm: text('rfm'),
+  /** JSON object: segment id -> score (product audiences) or 0. */
+  segments: text('segments').notNull(),
+  version: text('version').notNull(),
+  /** When the facts were computed (the rebuild's `now`). */
+  builtAt: integer('built_at').notNull(),
+});
+
+/** Current segment membership (refreshed at every rebuild); the export reads it in user order. */
+export const segmentMembers = sqliteTable(
+  'segment_members',
+  {
+    segmentId: text('segment_id').notNull(),
+    userId: text('user_id').notNull(),
+    joinedAt: integer('joined_at').notNull(),
+    /** Ranking score for product audiences; null otherwise. */
+    score: real('score'),
+  },
+  (t) => [primaryKey({ columns: [t.segmentId, t.userId] }), index('segment_members_user').on(t.userId)],
+);
+
+/** Joins and leaves per refresh, in order: what `since=` exports return. */
+export const segmentChanges = sqliteTable(
+  'segment_changes',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    segmentId: text('segment_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** join | leave */
+    change: text('change').notNull(),
+    version: text('version').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('segment_changes_segment').on(t.segmentId, t.seq), index('segment_changes_user').on(t.userId), index('segment_changes_version').on(t.version)],
+);
+
+/** Segment sizes after each refresh (sizes over time). */
+export const segmentSizes = sqliteTable(
+  'segment_sizes',
+  {
+    segmentId: text('segment_id').notNull(),
+    version: text('version').notNull(),
+    at: integer('at').notNull(),
+    size: integer('size').notNull(),
+    joined: integer('joined').notNull(),
+    left: integer('left').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.segmentId, t.version] }), index('segment_sizes_at').on(t.at)],
+);
+
+/** One row per segment refresh: the RFM quintile cut points request-time scoring reuses, and figures. */
+export const audienceRuns = sqliteTable('audience_runs', {
+  version: text('version').primaryKey(),
+  at: integer('at').notNull(),
+  /** JSON RfmCuts. */
+  cuts: text('cuts').notNull(),
+  profiles: integer('profiles').notNull(),
+  durationMs: integer('duration_ms').notNull(),
+});
+
+// ---------------------------------------------------------------------------
+// Campaigns (issue 13): creatives, targets, schedules, caps and pacing counters.
+// ---------------------------------------------------------------------------
+
+/** Campaigns (ads and promotions) picked at the edge. */
+export const campaigns = sqliteTable('campaigns', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  /** JSON creative: title, text, image, link, items. */
+  creative: text('creative').notNull(),
+  /** JSON target: segments, country, device (empty: everyone). */
+  target: text('target').notNull(),
+  /** JSON array of placements (empty: any). */
+  placements: text('placements').notNull().default('[]'),
+  /** override | contract | remnant | house */
+  tier: text('tier').notNull(),
+  weight: real('weight').notNull(),
+  startsAt: integer('starts_at').notNull(),
+  endsAt: integer('ends_at'),
+  /** impressions | clicks | null */
+  goalType: text('goal_type'),
+  goal: integer('goal'),
+  /** JSON caps: perDay, perWeek, perSession. */
+  caps: text('caps').notNull().default('{}'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Delivery counters per campaign: `served` is reserved at pick time (conditional UPDATE), the rest rolled up from events. */
+export const campaignCounters = sqliteTable('campaign_counters', {
+  campaignId: text('campaign_id').primaryKey(),
+  served: integer('served').notNull().default(0),
+  impressions: integer('impressions').notNull().default(0),
+  clicks: integer('clicks').notNull().default(0),
+});
+
+/** Per-shopper frequency cap counters: one row per campaign and shopper, each period keyed by its calendar id. */
+export const campaignCaps = sqliteTable(
+  'campaign_caps',
+  {
+    campaignId: text('campaign_id').notNull(),
+    userId: text('user_id').notNull(),
+    day: text('day').notNull(),
+    dayCount: integer('day_count').notNull(),
+    week: text('week').notNull(),
+    weekCount: integer('week_count').notNull(),
+    session: text('session'),
+    sessionCount: integer('session_count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.userId] }), index('campaign_caps_user').on(t.userId)],
+);

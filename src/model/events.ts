@@ -20,7 +20,12 @@ export interface ShopEvent {
   rid?: string | null;
   /** The search query of an event answering a search (`context.q`), when it says. */
   query?: string | null;
+  /** The event's `context` object as JSON text (read by the segment refresh, not by the models). */
+  context?: string | null;
 }
+
+/** Item ids of this prefix name a campaign banner (its clicks are tracked like recommendations) and never enter the models. */
+export const CAMPAIGN_ITEM_PREFIX = 'campaign:';
 
 /**
  * Whose history an event belongs to: the user, or the session (prefixed `session:`)
@@ -34,6 +39,6 @@ export function historyKey(event: ShopEvent): string | undefined {
 
 /** The item an event is about, or undefined for impressions and events without one. */
 export function eventItem(event: ShopEvent): string | undefined {
-  if (event.type === 'impression' || !event.item) return undefined;
+  if (event.type === 'impression' || !event.item || event.item.startsWith(CAMPAIGN_ITEM_PREFIX)) return undefined;
   return event.item;
 }

@@ -10,6 +10,7 @@ import { type Manifest, type ShardedTable, packShard, shardCount, shardOf, table
 import type { TableEntry, TableStore } from '../tables/table-store.ts';
 import { type CatalogEntry, catalogMaps } from './catalog-snapshot.ts';
 import { type EventWindow, readEventPages } from './event-pages.ts';
+import type { RebuildObserver } from './observer.ts';
 
 /** Settings of a rebuild, from the environment (see wrangler.toml). */
 export interface RebuildSettings {
@@ -62,6 +63,7 @@ export async function buildPart(
   job: PartJob,
   settings: RebuildSettings,
   extensions: readonly RebuildExtension[] = [],
+  observers: readonly RebuildObserver[] = [],
 ): Promise<PartStats> {
   const maps = catalogMaps(catalog);
   const ownsUnsharded = job.part === 0;
@@ -73,6 +75,7 @@ export async function buildPart(
   const profiles = createUserProfilesBuilder({ catalog: maps });
   const pfShards = shardCount('pf', job.window.users);
   const ownsUser = (user: string) => shardOf(user, pfShards) % job.parts === job.part;
+  const watching = await Promise.all(observers.map((o) => o.startPart(job, maps)));
   let events = 0;
   for await (const page of readEventPages(db, job.window, settings.pageSize)) {
     events += page.length;
@@ -80,8 +83,10 @@ export async function buildPart(
     together.add(page);
     trending?.add(page);
     popular?.add(page);
-    profiles.add(job.parts === 1 ? page : page.filter((e) => ownsUser(e.user)));
+    const own = job.parts === 1 ? page : page.filter((e) => ownsUser(e.user));
+    profiles.add(own);
     for (const build of builds) build.add(page);
+    for (const w of watching) w.events(own);
   }
   const logStats = similar.stats();
   const model = similar.finish(job.now);
@@ -113,12 +118,17 @@ export async function buildPart(
   }
   await bt.flush();
   const pf = writer.table('pf', shards.pf);
-  for (const [user, profile] of mine) pf.add(user, { ...profile, forYou: precomputeForYou(profile, kept, job.now) });
+  for (const [user, profile] of mine) {
+    const scored = { ...profile, forYou: precomputeForYou(profile, kept, job.now) };
+    pf.add(user, scored);
+    for (const w of watching) w.profile(user, scored);
+  }
   kept.clear();
   await pf.flush();
   const ct = writer.table('ct', shards.ct);
   for (const [id, entry] of catalog) if (ct.owns(id)) ct.add(id, entry);
   await ct.flush();
+  for (const w of watching) await w.finish();
   if (ownsUnsharded && trending && popular) {
     const { global, byCategory } = trending.finish(job.now);
     await writer.put(tableKey(job.version, 'tr'), JSON.stringify({ global, byCategory, popular: popular.finish(job.now).global }));

@@ -1,3 +1,4 @@
+import { segmentRefresher } from '../audiences/refresh-segments.ts';
 import { openDatabase } from '../db/client.ts';
 import type { Env } from '../env.ts';
 import { searchIndexTables } from '../search/index-tables.ts';
@@ -14,6 +15,7 @@ export function rebuildDeps(env: Env): RebuildDeps {
     store: openTableStore(env),
     config: rebuildConfig(env),
     extensions: [searchIndexTables],
+    observers: [segmentRefresher(openDatabase(env.DB))],
     sendParts: queue
       ? async (jobs: PartJob[]) => {
           for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));

@@ -45,6 +45,7 @@ export async function* readEventPages(db: Database, window: EventWindow, pageSiz
         session: events.session,
         rid: sql<string | null>`CASE WHEN ${events.rid} LIKE 'q-%' THEN ${events.rid} END`,
         query: sql<string | null>`CASE WHEN ${events.rid} LIKE 'q-%' THEN json_extract(${events.context}, '$.q') END`,
+        context: events.context,
       })
       .from(events)
       .where(

@@ -10,6 +10,7 @@ import { acquireLease, releaseLease } from './lease.ts';
 import { flipPointer, removeVersions } from './publish.ts';
 import type { RebuildExtension } from './extension.ts';
 import { claimRun, getRun, partStats, recordPartDone, recordRunStart, recordRunStatus, retireRuns, runsToRetire } from './runs.ts';
+import type { RebuildObserver } from './observer.ts';
 import type { RebuildConfig } from './settings.ts';
 
 /** What a rebuild needs: D1, the table store, the settings, and the queue for split runs. */
@@ -21,6 +22,8 @@ export interface RebuildDeps {
   extensions?: readonly RebuildExtension[];
   /** Sends the parts of a split run; without it every run is one invocation. */
   sendParts?: (jobs: PartJob[]) => Promise<void>;
+  /** What else derives state from every rebuild (the segment refresh); see {@link RebuildObserver}. */
+  observers?: readonly RebuildObserver[];
 }
 
 /** What starting a rebuild did. */
@@ -88,7 +91,7 @@ export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.
       return { version, status: 'split', stats };
     }
     const store = countingStore(deps.store);
-    const part = await buildPart(db, store, catalog, { version, window, part: 0, parts: 1, now }, config, deps.extensions);
+    const part = await buildPart(db, store, catalog, { version, window, part: 0, parts: 1, now }, config, deps.extensions, deps.observers);
     const stats = await publish(deps, store, version, [{ ...part, ...store.counts }], now);
     return { version, status: 'published', stats };
   } catch (err) {
@@ -102,7 +105,7 @@ export async function runRebuildPart(deps: RebuildDeps, job: PartJob): Promise<'
   const run = await getRun(db, job.version);
   if (run?.status !== 'split') return 'stale';
   const store = countingStore(deps.store);
-  const stats = await buildPart(db, store, await readCatalog(db), job, deps.config, deps.extensions);
+  const stats = await buildPart(db, store, await readCatalog(db), job, deps.config, deps.extensions, deps.observers);
   const done = await recordPartDone(db, job.version, job.part, { ...stats, ...store.counts });
   if (done < job.parts || !(await claimRun(db, job.version, 'split', 'running'))) return 'waiting';
   try {
@@ -145,7 +148,8 @@ async function publish(deps: RebuildDeps, store: CountingStore, version: string,
   await flipPointer(store, manifest);
   await pruneOverrides(store, startedAt);
   for (const extension of deps.extensions ?? []) await extension.published?.(store, startedAt);
-  await recordRunStatus(db, version, 'published', stats);
+  const observed = await observePublished(deps.observers ?? [], version, startedAt);
+  await recordRunStatus(db, version, 'published', { ...stats, ...observed });
   const old = await runsToRetire(db, VERSIONS_KEPT);
   const used = store.counts.reads + store.counts.writes + store.counts.deletes;
   const removed = await removeVersions(
@@ -158,7 +162,21 @@ async function publish(deps: RebuildDeps, store: CountingStore, version: string,
     old.map((r) => r.version),
   );
   await releaseLease(db, LEASE, version);
-  return { ...stats, keysRemoved: removed };
+  return { ...stats, ...observed, keysRemoved: removed };
+}
+
+/** Runs every observer's publish step; a failing one is reported in the stats, never undoes the published tables. */
+async function observePublished(observers: readonly RebuildObserver[], version: string, now: number): Promise<Record<string, unknown>> {
+  const figures: Record<string, unknown> = {};
+  for (const observer of observers) {
+    try {
+      figures[observer.name] = await observer.published(version, now);
+    } catch (err) {
+      console.error(`rebuild ${version}: ${observer.name} failed`, err);
+      figures[observer.name] = { error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  return figures;
 }
 
 async function fail(deps: RebuildDeps, version: string, err: unknown): Promise<RebuildOutcome> {
