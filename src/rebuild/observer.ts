@@ -2,6 +2,7 @@ import type { CatalogMaps } from '../model/catalog.ts';
 import type { ShopEvent } from '../model/events.ts';
 import type { UserProfile } from '../model/user-profile.ts';
 import type { PartJob } from './build-part.ts';
+import type { RebuildExtension } from './extension.ts';
 
 /** Watches one part of a rebuild: the events it reads and the profiles it builds (with their scored candidates). */
 export interface PartObserver {
@@ -15,7 +16,9 @@ export interface PartObserver {
 
 /**
  * Something that derives its own state from every rebuild (segments, audiences): it sees each
- * part's events and profiles, then runs once when the version is published.
+ * part's events and profiles, then runs once when the version is published. Unlike a
+ * {@link RebuildExtension} (a table built in part 0 from every event and written to the table
+ * store), an observer runs in every part, on that part's shoppers, and keeps its state elsewhere.
  */
 export interface RebuildObserver {
   readonly name: string;
