@@ -18,8 +18,11 @@ export default defineConfig({
                 ADMIN_KEY: 'test-admin-key',
                 ALLOWED_ORIGINS: 'https://shop.example',
                 USER_TOKEN_SECRET: 'test-user-token-secret',
+                // Tests send thousands of requests from one address; test/hardening/rate-limits.test.ts turns them on.
+                RATE_LIMITS: 'off',
                 TEST_MIGRATIONS: migrations,
               },
+              ratelimits: { TIGHT_RATE_LIMIT: { namespace_id: '9901', simple: { limit: 5, period: 60 } } },
             },
           }),
         ],

@@ -13,6 +13,7 @@ import { openDatabase } from '../src/db/client.ts';
 import type { Env } from '../src/env.ts';
 import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
+import { rateLimit } from '../src/limits/rate-limit.ts';
 import { ApiError, ErrorSchema } from '../src/http/errors.ts';
 import { errorResponses as errors, jsonContent as json, notFoundResponse as notFound } from '../src/http/openapi.ts';
 
@@ -38,7 +39,7 @@ export interface ChatRouterOptions {
 export function createChatRouter(options: ChatRouterOptions = {}) {
   const router = createRouter();
   const limiter = createRateLimiter();
-  router.use('/v1/chat', requireKey('ingest'));
+  router.use('/v1/chat', requireKey('ingest'), rateLimit('chat'));
   for (const path of ['/v1/chat/faqs', '/v1/chat/faqs/*', '/v1/chat/synonyms', '/v1/chat/misses']) router.use(path, requireKey('admin'));
 
   router.openapi(

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { type CollectOptions, collectBatch } from '../src/collect/collect-batch.ts';
+import { rateLimit } from '../src/limits/rate-limit.ts';
 import { accessOf, mayActFor, shopperAccess } from '../src/security/shopper-access.ts';
 import { CollectResultSchema, EventBatchSchema, EventSchema, MAX_BATCH } from '../src/collect/event-schema.ts';
 import { PIXEL_GIF, eventFromQuery } from '../src/collect/pixel-event.ts';
@@ -8,10 +9,11 @@ import { openDatabase } from '../src/db/client.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { type AppEnv, createRouter } from '../src/http/app.ts';
 import { ApiError, ErrorSchema, validationError } from '../src/http/errors.ts';
-import { errorResponses, jsonContent, queryKeySecurity } from '../src/http/openapi.ts';
+import { errorResponses, jsonContent, queryKeySecurity, rateLimitedResponse } from '../src/http/openapi.ts';
 
 const errors = {
   ...errorResponses,
+  ...rateLimitedResponse,
   413: jsonContent(ErrorSchema, 'Body over 1 MB'),
   503: jsonContent(ErrorSchema, 'The event log is busy: nothing stored; send again after `Retry-After` seconds'),
 };
@@ -22,8 +24,8 @@ const collected = jsonContent(CollectResultSchema, 'What the batch did');
 export const collect = createRouter();
 collect.openAPIRegistry.register('Event', EventSchema);
 
-collect.use('/v1/events', requireKey('ingest'), shopperAccess());
-collect.use('/v1/events/*', requireKey('ingest', { allowQueryKey: true }), shopperAccess());
+collect.use('/v1/events', requireKey('ingest'), rateLimit('events'), shopperAccess());
+collect.use('/v1/events/*', requireKey('ingest', { allowQueryKey: true }), rateLimit('events'), shopperAccess());
 
 /** Events may be written for the shoppers this request may act for (any with the admin key; see `REQUIRE_USER_TOKEN`). */
 function writer(c: Context<AppEnv>): CollectOptions {

@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
-import { errorResponses, jsonContent, notFoundResponse } from '../src/http/openapi.ts';
+import { errorResponses, jsonContent, notFoundResponse, rateLimitedResponse } from '../src/http/openapi.ts';
+import { rateLimit } from '../src/limits/rate-limit.ts';
 import { accessOf, forShopper, shopperAccess } from '../src/security/shopper-access.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../src/http/app.ts';
@@ -9,7 +10,11 @@ import { type ServeTiming, recommend } from '../src/serve/recommend.ts';
 import type { RecommendRequest } from '../src/serve/types.ts';
 import { CartBodySchema, CommonQuerySchema, ForYouQuerySchema, ItemPathSchema, RecommendResponseSchema } from '../src/serve/request-schema.ts';
 
-const answer = { 200: jsonContent(RecommendResponseSchema, 'Recommendations (`degraded` says when a fallback answered)'), ...errorResponses };
+const answer = {
+  200: jsonContent(RecommendResponseSchema, 'Recommendations (`degraded` says when a fallback answered)'),
+  ...errorResponses,
+  ...rateLimitedResponse,
+};
 const security = [{ ingestKey: [] }];
 const tags = ['recommend'];
 
@@ -25,7 +30,7 @@ async function answerWith(c: Context<AppEnv>, { token: _token, ...asked }: Recom
 export const recommendations = createRouter();
 
 for (const path of ['/v1/recommend/*', '/v1/trending', '/v1/items/*/similar', '/v1/items/*/bought-together'])
-  recommendations.use(path, requireKey('ingest'), shopperAccess());
+  recommendations.use(path, requireKey('ingest'), rateLimit('recommend'), shopperAccess());
 
 recommendations.openapi(
   createRoute({

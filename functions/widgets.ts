@@ -2,8 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { ApiError } from '../src/http/errors.ts';
+import { rateLimit } from '../src/limits/rate-limit.ts';
 import { accessOf, forShopper, shopperAccess } from '../src/security/shopper-access.ts';
-import { errorResponses, notFoundResponse, queryKeySecurity } from '../src/http/openapi.ts';
+import { errorResponses, notFoundResponse, queryKeySecurity, rateLimitedResponse } from '../src/http/openapi.ts';
 import { recommend, servedVersion } from '../src/serve/recommend.ts';
 import { SHARED_SCRIPT_CACHE, matchesEtag, scriptEtag } from '../src/widgets/cache-policy.ts';
 import { serveWidget } from '../src/widgets/serve-widget.ts';
@@ -15,7 +16,7 @@ const html = (description: string) => ({ description, content: { 'text/html': { 
 /** Shop widgets: server-rendered HTML fragments, and the one script a shop embeds to show them. */
 export const widgets = createRouter();
 
-widgets.use('/v1/widgets/*', requireKey('ingest', { allowQueryKey: true }), shopperAccess());
+widgets.use('/v1/widgets/*', requireKey('ingest', { allowQueryKey: true }), rateLimit('widgets'), shopperAccess());
 
 widgets.openapi(
   createRoute({
@@ -29,7 +30,13 @@ widgets.openapi(
       'The ingest key may go in `?key=`. `x-cache` tells `hit`, `miss`, `revalidated` or `bypass`; `data-degraded` marks a fallback answer.',
     security: queryKeySecurity,
     request: { params: WidgetParamsSchema, query: WidgetQuerySchema },
-    responses: { 200: html('The fragment'), 304: { description: 'Not modified (If-None-Match)' }, ...errorResponses, ...notFoundResponse },
+    responses: {
+      200: html('The fragment'),
+      304: { description: 'Not modified (If-None-Match)' },
+      ...errorResponses,
+      ...rateLimitedResponse,
+      ...notFoundResponse,
+    },
   }),
   async (c) => {
     const { kind } = c.req.valid('param');

@@ -1,5 +1,7 @@
+import type { RateLimitBindings } from './limits/rate-limit.ts';
+
 /** Bindings and variables every function of the engine can see (wrangler.toml, .dev.vars). */
-export interface Env {
+export interface Env extends RateLimitBindings {
   DB: D1Database;
   TABLES: KVNamespace;
   /** Public key for collection and read-only recommendation endpoints; safe in a shop's page. */

@@ -19,7 +19,7 @@ const BATCH = 100;
 const { keys } = ensureDevVars();
 const scratch = mkdtempSync(path.join(ROOT, '.wrangler', 'bench-collect-'));
 migrateLocal(scratch);
-const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8791), persistTo: scratch });
+const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8791), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
 const engine = engineClient(stack.url);
 const random = seededRandom(3);
 const distinct = new Set<string>();

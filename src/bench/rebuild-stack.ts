@@ -32,5 +32,5 @@ export function snapshotSources(): Snapshot {
 
 /** Starts `wrangler dev --local` on the snapshot and resolves once `/health` answers (bounded: 90 s). */
 export function startSnapshotStack(snapshot: Snapshot, options: LocalStackOptions): Promise<LocalStack> {
-  return startLocalStack({ ...options, sourceDir: snapshot.dir });
+  return startLocalStack({ ...options, vars: { RATE_LIMITS: 'off', ...options.vars }, sourceDir: snapshot.dir });
 }

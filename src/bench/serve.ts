@@ -23,7 +23,7 @@ const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 500);
 const { keys } = ensureDevVars();
 const scratch = mkdtempSync(path.join(ROOT, '.wrangler', 'bench-serve-'));
 migrateLocal(scratch);
-const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8792), persistTo: scratch });
+const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8792), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
 const engine = engineClient(stack.url);
 const random = seededRandom(17);
 const items = demoCatalog().map((p) => p.item.id);

@@ -22,7 +22,8 @@ export async function loadDemoShop(engine: EngineClient, keys: Keys): Promise<De
     keys.admin,
   );
   const until = Math.floor(Date.now() / 86_400_000) * 86_400_000;
-  const loaded = await engine.postEvents(demoBehaviour(catalog, { until }), keys.ingest);
+  // A bulk import is the shop's backend: the admin key (no rate limit, any shopper).
+  const loaded = await engine.postEvents(demoBehaviour(catalog, { until }), keys.admin);
   const faq = await engine.request<{ upserted: number }>('PUT', '/v1/chat/faqs', keys.admin, { entries: DEMO_FAQ });
   return { products: catalog.length, events: loaded.accepted, faqEntries: faq.upserted };
 }

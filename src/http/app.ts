@@ -12,6 +12,8 @@ export type AppEnv = {
   Variables: {
     /** Set by `requireKey`: which key the request carried. */
     keyRole?: 'admin' | 'ingest';
+    /** Set by `rateLimit` once the request has been counted. */
+    rateCounted?: boolean;
     /** Set by `shopperAccess`: who the request may act for. */
     shopper?: ShopperAccess;
   };

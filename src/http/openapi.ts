@@ -18,3 +18,6 @@ export const notFoundResponse = { 404: jsonContent(ErrorSchema, 'Not found') } a
 
 /** OpenAPI security of endpoints a browser calls without headers: the ingest key in `?key=` (or the header). */
 export const queryKeySecurity: { [scheme: string]: string[] }[] = [{ ingestKeyQuery: [] }, { ingestKey: [] }];
+
+/** A 429 answer of the rate-limited public paths. */
+export const rateLimitedResponse = { 429: jsonContent(ErrorSchema, 'Past the rate limit; `Retry-After` says when to try again') } as const;
