@@ -6,9 +6,11 @@ import { audiences } from './audiences.ts';
 import { catalog } from './catalog.ts';
 import { chat } from './chat.ts';
 import { collect } from './collect.ts';
+import { experimentsApi } from './experiments.ts';
 import { health } from './health.ts';
 import { recommendations } from './recommend.ts';
 import { rebuild, rebuildPartsConsumer, scheduledRebuild } from './rebuild.ts';
+import { reports, scheduledRollup } from './reports.ts';
 import { rules } from './rules.ts';
 import { searchRoutes } from './search.ts';
 import { users } from './users.ts';
@@ -27,9 +29,13 @@ app.route('/', recommendations);
 app.route('/', rules);
 app.route('/', searchRoutes);
 app.route('/', widgets);
+app.route('/', experimentsApi);
+app.route('/', reports);
 
 export default {
   fetch: app.fetch,
-  scheduled: scheduledRebuild,
+  scheduled: async (controller, env, ctx) => {
+    await Promise.all([scheduledRebuild(controller, env, ctx), scheduledRollup(controller, env)]);
+  },
   queue: (batch, env) => rebuildPartsConsumer(batch as MessageBatch<PartJob>, env),
 } satisfies ExportedHandler<Env>;

@@ -22,7 +22,11 @@ const tags = ['recommend'];
 async function answerWith(c: Context<AppEnv>, { token: _token, ...asked }: RecommendRequest & { token?: string }) {
   let timing: ServeTiming | undefined;
   const answer = await recommend(c.env, forShopper(accessOf(c), asked), (t) => (timing = t));
-  if (timing) c.header('Server-Timing', `cpu;dur=${timing.cpuMs.toFixed(3)}, store;dur=${timing.ioMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}`);
+  if (timing)
+    c.header(
+      'Server-Timing',
+      `cpu;dur=${timing.cpuMs.toFixed(3)}, store;dur=${timing.ioMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}, assign;dur=${(timing.assignMs ?? 0).toFixed(3)}`,
+    );
   return answer;
 }
 

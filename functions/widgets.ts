@@ -5,6 +5,8 @@ import { ApiError } from '../src/http/errors.ts';
 import { rateLimit } from '../src/limits/rate-limit.ts';
 import { accessOf, forShopper, shopperAccess } from '../src/security/shopper-access.ts';
 import { errorResponses, notFoundResponse, queryKeySecurity, rateLimitedResponse } from '../src/http/openapi.ts';
+import { openDatabase } from '../src/db/client.ts';
+import { decideServing, servingState } from '../src/experiments/serving-decision.ts';
 import { recommend, servedVersion } from '../src/serve/recommend.ts';
 import { SHARED_SCRIPT_CACHE, matchesEtag, scriptEtag } from '../src/widgets/cache-policy.ts';
 import { serveWidget } from '../src/widgets/serve-widget.ts';
@@ -42,6 +44,7 @@ widgets.openapi(
     const { kind } = c.req.valid('param');
     const query = c.req.valid('query');
     const request = forShopper(accessOf(c), widgetRequest(kind, query));
+    request.serving = decideServing(await servingState(openDatabase(c.env.DB)), request);
     const deps = {
       recommend: (r: typeof request) => recommend(c.env, r).catch(asWidgetError),
       servedVersion: () => servedVersion(c.env),

@@ -28,4 +28,10 @@ export interface Env extends RateLimitBindings {
   /** The cron expression (of `[triggers]`) that refreshes trending instead of rebuilding. */
   TRENDING_CRON?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
+  /** Attribution: minutes after an impression during which a click (or, failing one, a purchase) counts as view-through. */
+  ATTRIBUTION_VIEW_MINUTES?: string;
+  /** Attribution: hours after a recommendation click during which a cart or purchase counts as click-through. */
+  ATTRIBUTION_CLICK_HOURS?: string;
+  /** Most events one roll-up run reads (the next run goes on). */
+  ROLLUP_MAX_EVENTS?: string;
 }

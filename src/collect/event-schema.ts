@@ -55,12 +55,14 @@ export const EventSchema = z
     itemEvent('click'),
     itemEvent('add_to_cart'),
     itemEvent('remove_from_cart'),
-    itemEvent('purchase'),
+    itemEvent('purchase').extend({
+      price: z.number().min(0).max(1e9).optional().openapi({ description: 'Unit price paid; revenue is price x quantity (default: the catalog price).' }),
+    }),
     z.object({ ...common, type: z.literal('rating'), item: IdSchema, value: z.number().int().min(1).max(5) }),
     z.object({
       ...common,
       type: z.literal('impression'),
-      items: z.array(IdSchema).min(1).max(100).openapi({ description: 'Items shown, in order.' }),
+      items: z.array(IdSchema).max(100).openapi({ description: 'Items shown, in order; empty for the exposure of a "no recommendations" holdout arm.' }),
       rid: IdSchema.openapi({ description: 'Recommendation id of the list shown.' }),
     }),
   ])

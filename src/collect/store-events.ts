@@ -3,7 +3,7 @@ import { events } from '../db/schema.ts';
 import type { EventInput } from './event-schema.ts';
 
 type EventRow = typeof events.$inferInsert;
-const EVENT_COLUMNS = 11;
+const EVENT_COLUMNS = 12;
 
 /** How many events were stored and how many were already there. */
 export interface StoredEvents {
@@ -20,6 +20,7 @@ export function toEventRow(event: EventInput, receivedAt: number): EventRow {
     itemId: event.type === 'impression' ? null : event.item,
     items: event.type === 'impression' ? JSON.stringify(event.items) : null,
     value: event.type === 'impression' ? null : (event.value ?? null),
+    price: event.type === 'purchase' ? (event.price ?? null) : null,
     rid: event.rid ?? null,
     session: event.session ?? null,
     context: event.context ? JSON.stringify(event.context) : null,

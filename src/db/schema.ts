@@ -18,6 +18,8 @@ export const events = sqliteTable(
     /** JSON array of item ids shown, for `impression` events. */
     items: text('items'),
     value: real('value'),
+    /** Unit price at purchase time (purchase events; revenue = price x quantity). */
+    price: real('price'),
     /** Recommendation id the event answers to (impressions and clicks on widgets). */
     rid: text('rid'),
     session: text('session'),
@@ -300,4 +302,138 @@ export const campaignCaps = sqliteTable(
     sessionCount: integer('session_count').notNull(),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.userId] }), index('campaign_caps_user').on(t.userId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Feedback loop (issue 9): experiments, the roll-up's attribution state and report rows.
+// Written by the 5-minute roll-up (src/reports) and the experiments API (src/experiments).
+// ---------------------------------------------------------------------------------------------
+
+/** A/B experiments (or bandits) over serving configurations. */
+export const experiments = sqliteTable(
+  'experiments',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** JSON array of the surfaces it covers. */
+    surfaces: text('surfaces').notNull(),
+    /** JSON array of arms: name, share, serving config, and `stopped` when a guardrail or the shop stopped it. */
+    arms: text('arms').notNull(),
+    /** draft | running | stopped | promoted */
+    status: text('status').notNull(),
+    /** fixed | bandit */
+    mode: text('mode').notNull().default('fixed'),
+    /** JSON object: minimum sample, sequential intervals, guardrails, bandit minimum share. */
+    settings: text('settings').notNull().default('{}'),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    stoppedAt: integer('stopped_at'),
+    /** Why it stopped (the shop, a guardrail, a promotion). */
+    stopReason: text('stop_reason'),
+    /** The promoted arm. */
+    promoted: text('promoted'),
+  },
+  (t) => [index('experiments_status').on(t.status)],
+);
+
+/** Per experiment, arm and unit (user or session): totals since first exposure. Results are SQL aggregates over it. */
+export const experimentUnits = sqliteTable(
+  'experiment_units',
+  {
+    experimentId: text('experiment_id').notNull(),
+    arm: text('arm').notNull(),
+    unit: text('unit').notNull(),
+    firstExposure: integer('first_exposure').notNull(),
+    /** UTC day of the first exposure, `YYYY-MM-DD`. */
+    exposureDay: text('exposure_day').notNull(),
+    impressions: integer('impressions').notNull().default(0),
+    clicks: integer('clicks').notNull().default(0),
+    conversions: integer('conversions').notNull().default(0),
+    revenue: real('revenue').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.experimentId, t.unit] }),
+    index('experiment_units_arm').on(t.experimentId, t.arm),
+    index('experiment_units_unit').on(t.unit),
+  ],
+);
+
+/** The same totals split by days since the unit's first exposure (0 = the day of exposure): novelty and results by day. */
+export const experimentUnitDays = sqliteTable(
+  'experiment_unit_days',
+  {
+    experimentId: text('experiment_id').notNull(),
+    unit: text('unit').notNull(),
+    since: integer('since').notNull(),
+    arm: text('arm').notNull(),
+    impressions: integer('impressions').notNull().default(0),
+    clicks: integer('clicks').notNull().default(0),
+    conversions: integer('conversions').notNull().default(0),
+    revenue: real('revenue').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.experimentId, t.unit, t.since] })],
+);
+
+/** What a shopper was last shown or clicked from recommendations, per item: the state inferred attribution looks up. */
+export const attributionTouches = sqliteTable(
+  'attribution_touches',
+  {
+    user: text('user').notNull(),
+    item: text('item').notNull(),
+    /** shown | clicked */
+    kind: text('kind').notNull(),
+    ts: integer('ts').notNull(),
+    rid: text('rid').notNull(),
+    /** Where it was shown: the rid's surface, with the widget placement when the client named one. */
+    surface: text('surface').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.user, t.item, t.kind] }), index('attribution_touches_ts').on(t.ts)],
+);
+
+/**
+ * Report rows per UTC day, surface, experiment arm and user: counters of what recommendations
+ * earned. Reports sum them (users reached = rows with impressions; n, sum and sum of squares of
+ * the per-user metrics are aggregates over the same rows). Experiment and arm are '' outside experiments.
+ */
+export const reportUsers = sqliteTable(
+  'report_users',
+  {
+    day: text('day').notNull(),
+    surface: text('surface').notNull(),
+    experimentId: text('experiment_id').notNull(),
+    arm: text('arm').notNull(),
+    user: text('user').notNull(),
+    impressions: integer('impressions').notNull().default(0),
+    clicks: integer('clicks').notNull().default(0),
+    /** Clicks without a rid, inferred from an impression of the item (view-through). */
+    inferredClicks: integer('inferred_clicks').notNull().default(0),
+    addToCarts: integer('add_to_carts').notNull().default(0),
+    purchases: integer('purchases').notNull().default(0),
+    revenue: real('revenue').notNull().default(0),
+    /** Purchases (and their revenue) without a rid, inferred from a recommendation click (click-through). */
+    clickThroughPurchases: integer('click_through_purchases').notNull().default(0),
+    clickThroughRevenue: real('click_through_revenue').notNull().default(0),
+    /** Purchases (and their revenue) without a rid or click, inferred from an impression (view-through). */
+    viewThroughPurchases: integer('view_through_purchases').notNull().default(0),
+    viewThroughRevenue: real('view_through_revenue').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.surface, t.experimentId, t.arm, t.user] })],
+);
+
+/** Per UTC day: every purchase (attributed or not), for the share of revenue from recommendations. */
+export const reportDays = sqliteTable('report_days', {
+  day: text('day').primaryKey(),
+  purchases: integer('purchases').notNull().default(0),
+  revenue: real('revenue').notNull().default(0),
+});
+
+/** Items shown per UTC day, for the share of the catalog recommended (coverage). */
+export const reportItems = sqliteTable(
+  'report_items',
+  {
+    day: text('day').notNull(),
+    item: text('item').notNull(),
+    impressions: integer('impressions').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.item] })],
 );

@@ -5,6 +5,9 @@ import { type HistoryEntry, scoredHistoryItems } from '../model/recommend.ts';
 import { type UserProfile, profileHistory } from '../model/user-profile.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
 import { FRESH_TRENDING_KEY, type FreshTrending } from '../rebuild/fresh-trending.ts';
+import { DEFAULT_SERVING, type ServingConfig } from '../experiments/experiment-schema.ts';
+import { newRid } from '../experiments/rid-tag.ts';
+import { decideServing, servingState } from '../experiments/serving-decision.ts';
 import { ApiError } from '../http/errors.ts';
 import { ownValue } from '../security/own-key.ts';
 import { activeRules } from '../rules/rules-store.ts';
@@ -13,6 +16,7 @@ import { StoreUnavailableError, guardedStore, storeBreaker, withTimeout } from '
 import { openTableStore } from '../tables/open-store.ts';
 import { publicError } from '../security/public-error.ts';
 import type { TableStore } from '../tables/table-store.ts';
+import { baselineCandidates } from './baselines.ts';
 import { type FlatList, forYouCandidates, fromList, pairsOf } from './candidates.ts';
 import { type CatalogView, catalogView } from './catalog-view.ts';
 import { popularFallback, rememberPopular } from './fallback.ts';
@@ -56,19 +60,29 @@ export interface ServeTiming {
   totalMs: number;
   ioMs: number;
   cpuMs: number;
+  /** CPU spent deciding the experiment arm (part of `cpuMs`). */
+  assignMs?: number;
 }
 
 /**
  * Answers one recommendation request (any kind) from the tables, or from fallbacks if the
- * store fails. `onTiming` receives the split of the request's time (for `Server-Timing`).
+ * store fails, served the way the running experiment (if any) assigns the shopper. `onTiming`
+ * receives the split of the request's time (for `Server-Timing`).
  */
 export async function recommend(env: Env, request: RecommendRequest, onTiming?: (timing: ServeTiming) => void): Promise<RecommendResponse> {
   const started = performance.now();
   const clock = ioClock();
   const deps = serveDeps(env);
+  let assignMs = 0;
+  if (!request.serving) {
+    const state = await clock.wait(servingState(deps.db));
+    const assignStarted = performance.now();
+    request = { ...request, serving: decideServing(state, request) };
+    assignMs = performance.now() - assignStarted;
+  }
   const answer = await recommendWith({ ...deps, store: timedStore(deps.store, clock), clock }, request);
   const totalMs = performance.now() - started;
-  onTiming?.({ totalMs, ioMs: clock.ioMs(), cpuMs: Math.max(0, totalMs - clock.ioMs()) });
+  onTiming?.({ totalMs, ioMs: clock.ioMs(), cpuMs: Math.max(0, totalMs - clock.ioMs()), assignMs });
   return answer;
 }
 
@@ -84,25 +98,28 @@ export async function servedVersion(env: Env): Promise<string | null> {
 
 /** {@link recommend} with explicit dependencies. */
 export async function recommendWith(deps: ServeDeps, request: RecommendRequest): Promise<RecommendResponse> {
-  const rid = `r-${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const serving = request.serving ?? { config: DEFAULT_SERVING };
+  const rid = newRid({ surface: request.kind, experiment: serving.experiment, armIndex: serving.armIndex });
+  const tag = { rid, ...(serving.experiment ? { experiment: serving.experiment, arm: serving.arm } : {}) };
+  if (serving.config.holdout) return { items: [], version: null, ...tag };
   try {
-    return { ...(await withTimeout(fromTables(deps, request), STORE_TIMEOUT_MS)), rid };
+    return { ...(await withTimeout(fromTables(deps, request, serving.config), STORE_TIMEOUT_MS)), ...tag };
   } catch (err) {
     if (err instanceof ApiError) throw err;
     const noTables = err instanceof NoTablesError;
     if (!noTables && !(err instanceof StoreUnavailableError)) console.error(`table store failed: ${publicError(err)}`);
-    return { ...(await fromFallback(deps, request, noTables ? NO_TABLES : STORE_UNAVAILABLE)), rid };
+    return { ...(await fromFallback(deps, request, noTables ? NO_TABLES : STORE_UNAVAILABLE)), ...tag };
   }
 }
 
-async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<Omit<RecommendResponse, 'rid'>> {
+async function fromTables(deps: ServeDeps, request: RecommendRequest, config: ServingConfig): Promise<Omit<RecommendResponse, 'rid'>> {
   const now = deps.now ?? Date.now();
   const { kind, user } = request;
   const anchors = [...(request.item ? [request.item] : []), ...(request.items ?? [])];
   const recent = request.recent ?? [];
   const [freshOrNone, rules] = await Promise.all([
     waitOn(deps, kind === 'for-you' && user ? freshHistory(deps.db, user, now) : Promise.resolve([])),
-    waitOn(deps, activeRules(deps.db, kind, now)),
+    config.rules ? waitOn(deps, activeRules(deps.db, kind, now)) : Promise.resolve([]),
   ]);
   const fresh = freshOrNone ?? [];
   const session = kind === 'for-you' ? sessionHistory(fresh, recent, now) : [];
@@ -131,7 +148,8 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
   const exclude = new Set([...bought, ...anchors]);
   if (request.excludeSeen) for (const h of [...session, ...(profile ? profileHistory(profile) : [])]) exclude.add(h.item);
   let candidates: Candidate[];
-  if (kind === 'for-you')
+  if (config.model !== 'default') candidates = baselineCandidates(config.model, trending.popular);
+  else if (kind === 'for-you')
     candidates = forYouCandidates(profile, session, neighbours, {
       now,
       builtAt: manifest.builtAt,
@@ -171,7 +189,7 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest): Promise<O
     exclude,
     category: request.category,
     rules,
-    maxPerCategory: kind === 'for-you' ? Math.max(2, Math.ceil(request.k / 2)) : undefined,
+    maxPerCategory: kind === 'for-you' && config.diversity ? Math.max(2, Math.ceil(request.k / 2)) : undefined,
   };
   let ranked = rankCandidates(candidates, catalog, options);
   if (fillable && ranked.length < request.k) ranked = rankCandidates([...candidates, ...fill], catalog, options);

@@ -35,6 +35,7 @@ export const CommonQuerySchema = z.object({
     .max(1024)
     .optional()
     .openapi({ description: 'Signed user token (or the `X-User-Token` header). Required to act for a shopper when `REQUIRE_USER_TOKEN` is on.' }),
+  session: IdSchema.optional().openapi({ description: 'Anonymous visitor or session id: assigns experiment arms when there is no `user`.' }),
   lang: z.enum(['en', 'zh']).default('en').openapi({ description: 'Language of titles and reasons.' }),
 });
 
@@ -53,6 +54,7 @@ export const CartBodySchema = z
   .object({
     items: z.array(IdSchema).min(1).max(50).openapi({ description: 'Items in the cart.' }),
     user: IdSchema.optional().openapi({ description: 'The shopper (the user token goes in `X-User-Token`).' }),
+    session: IdSchema.optional().openapi({ description: 'Anonymous visitor or session id: assigns experiment arms when there is no `user`.' }),
     k: z.number().int().min(1).max(MAX_K).default(10),
     category: z.string().min(1).max(100).optional(),
     lang: z.enum(['en', 'zh']).default('en'),
@@ -79,6 +81,11 @@ export const RecommendResponseSchema = z
     version: z.string().nullable().openapi({ description: 'Table version that answered.' }),
     rid: z.string().openapi({ description: 'Recommendation id: send it back with impression and click events.' }),
     degraded: z.string().optional().openapi({ description: 'Present when a fallback answered: why.' }),
+    experiment: z
+      .string()
+      .optional()
+      .openapi({ description: 'The experiment serving this surface for this shopper (send impressions and clicks with the rid).' }),
+    arm: z.string().optional().openapi({ description: 'The arm of that experiment.' }),
   })
   .openapi('Recommendations');
 

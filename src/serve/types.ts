@@ -1,3 +1,5 @@
+import type { ServingDecision } from '../experiments/serving-decision.ts';
+
 /** What serving can be asked for. */
 export type RecommendKind = 'for-you' | 'similar' | 'bought-together' | 'cart' | 'trending';
 
@@ -24,6 +26,10 @@ export interface RecommendRequest {
   lang?: 'en' | 'zh';
   /** False: reasons never name items of the shopper's history (a public key without the shopper's token). */
   historyInReasons?: boolean;
+  /** An anonymous shopper's visitor or session id: assigns experiment arms without personalising. */
+  session?: string;
+  /** How to serve it (decided from the running experiments when absent). */
+  serving?: ServingDecision;
 }
 
 /** One recommended item as the API and widgets show it. */
@@ -47,4 +53,7 @@ export interface RecommendResponse {
   rid: string;
   /** Set when a fallback answered: why. */
   degraded?: string;
+  /** The experiment and arm that served the answer, on a surface an experiment covers. */
+  experiment?: string;
+  arm?: string;
 }

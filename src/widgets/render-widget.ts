@@ -7,7 +7,8 @@ import { WIDGET_STYLE } from './widget-style.ts';
  * The HTML fragment of a widget: a heading and one card per item. Every catalog and request
  * string is escaped; links and images keep only http(s) URLs. The root carries the
  * recommendation id (`data-rid`) and each card its item id (`data-item`) for widget.js; a
- * fallback answer is marked with `data-degraded`.
+ * fallback answer is marked with `data-degraded`. Under an experiment the root names it and the
+ * arm (`data-experiment`, `data-arm`); an arm that answers nothing (the holdout) renders an empty root.
  *
  * @example
  * renderWidget('similar', 'en', await recommend(env, { kind: 'similar', item: 'sku-1', k: 6 }));
@@ -21,7 +22,9 @@ export function renderWidget(kind: WidgetKind, lang: WidgetLang, answer: Recomme
     answer.version === null ? '' : `data-version="${escapeHtml(answer.version)}"`,
     answer.degraded === undefined ? '' : `data-degraded="${escapeHtml(answer.degraded || 'true')}"`,
     answer.items.length === 0 ? 'data-empty=""' : '',
+    answer.experiment === undefined ? '' : `data-experiment="${escapeHtml(answer.experiment)}" data-arm="${escapeHtml(answer.arm ?? '')}"`,
   ].filter(Boolean);
+  if (answer.experiment !== undefined && answer.items.length === 0) return `<div ${attributes.join(' ')}></div>`;
   const cards = answer.items.map((item) => renderCard(item, lang)).join('');
   return (
     `<div ${attributes.join(' ')}><style>${WIDGET_STYLE}</style>` +

@@ -48,5 +48,6 @@ export function normalizedQuery(request: RecommendRequest): string {
   params.set('k', String(request.k));
   params.set('lang', request.lang ?? 'en');
   if (request.offset) params.set('offset', String(request.offset));
+  if (request.serving?.experiment) params.set('arm', `${request.serving.experiment}.${request.serving.armIndex}`);
   return params.toString();
 }
