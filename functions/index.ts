@@ -7,6 +7,7 @@ import { catalog } from './catalog.ts';
 import { chat } from './chat.ts';
 import { collect } from './collect.ts';
 import { experimentsApi } from './experiments.ts';
+import { dashboard } from './dashboard.ts';
 import { health } from './health.ts';
 import { recommendations } from './recommend.ts';
 import { rebuild, rebuildPartsConsumer, scheduledRebuild } from './rebuild.ts';
@@ -31,6 +32,7 @@ app.route('/', searchRoutes);
 app.route('/', widgets);
 app.route('/', experimentsApi);
 app.route('/', reports);
+app.route('/', dashboard);
 
 export default {
   fetch: app.fetch,

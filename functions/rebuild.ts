@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { rollUpActivity } from '../src/activity/rollup.ts';
 import { openDatabase } from '../src/db/client.ts';
 import type { Env } from '../src/env.ts';
 import { createRouter } from '../src/http/app.ts';
@@ -94,8 +95,11 @@ rebuild.openapi(
 /** The cron triggers: `TRENDING_CRON` moves trending forward, any other runs a full rebuild. */
 export async function scheduledRebuild(controller: ScheduledController, env: Env, _ctx?: ExecutionContext): Promise<void> {
   if (controller.cron === (env.TRENDING_CRON ?? '*/5 * * * *')) {
-    const refreshed = await refreshTrending(openDatabase(env.DB), openTableStore(env));
+    const db = openDatabase(env.DB);
+    const refreshed = await refreshTrending(db, openTableStore(env));
     console.log(`trending refresh: ${refreshed.status}, ${refreshed.events} new events${refreshed.error ? ` (${refreshed.error})` : ''}`);
+    const activity = await rollUpActivity(db);
+    console.log(`activity roll-up: ${activity.events} events${activity.more ? ', more left' : ''}`);
     return;
   }
   const outcome = await runRebuild(rebuildDeps(env), 'cron');

@@ -8,6 +8,9 @@ import { addRule, deleteRule, listRules } from '../src/rules/rules-store.ts';
 
 const SURFACES = ['for-you', 'similar', 'bought-together', 'cart', 'trending', 'search'] as const;
 
+/** A moment as ISO 8601 text or milliseconds since the epoch, read as milliseconds. */
+const Timestamp = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((iso) => Date.parse(iso))]);
+
 const RuleInputSchema = z
   .object({
     action: z.enum(['pin', 'boost', 'bury', 'hide']),
@@ -22,8 +25,11 @@ const RuleInputSchema = z
       .openapi({ description: 'Multiplier for boost (default 2) and bury (default 0.25); position for pin (0 = first).' }),
     surfaces: z.array(z.enum(SURFACES)).default([]).openapi({ description: 'Where it applies; empty: everywhere.' }),
     enabled: z.boolean().default(true),
+    startsAt: Timestamp.nullable().default(null).openapi({ description: 'When the rule starts to apply (ISO 8601 or ms since the epoch); null: at once.' }),
+    endsAt: Timestamp.nullable().default(null).openapi({ description: 'When it stops applying, e.g. the end of a sale; null: never.' }),
   })
   .refine((r) => r.action !== 'pin' || r.targetType === 'item', { message: 'pin takes an item', path: ['targetType'] })
+  .refine((r) => r.startsAt === null || r.endsAt === null || r.startsAt < r.endsAt, { message: 'endsAt must be after startsAt', path: ['endsAt'] })
   .openapi('RuleInput');
 const RuleSchema = z
   .object({
@@ -35,6 +41,8 @@ const RuleSchema = z
     surfaces: z.array(z.string()),
     enabled: z.boolean(),
     createdAt: z.number(),
+    startsAt: z.number().nullable(),
+    endsAt: z.number().nullable(),
   })
   .openapi('Rule');
 const security = [{ adminKey: [] }];

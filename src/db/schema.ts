@@ -64,6 +64,9 @@ export const rules = sqliteTable('rules', {
   surfaces: text('surfaces').notNull().default('[]'),
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   createdAt: integer('created_at').notNull(),
+  /** When the rule starts to apply (null: at once) and stops (null: never), e.g. a sale's pins. */
+  startsAt: integer('starts_at'),
+  endsAt: integer('ends_at'),
 });
 
 /** One row per rebuild run: its figures and outcome. `version` names the tables it published. */
@@ -436,4 +439,31 @@ export const reportItems = sqliteTable(
     impressions: integer('impressions').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.day, t.item] })],
+);
+
+// ---- Activity roll-up (src/activity): daily figures for the dashboard, filled by the 5-minute cron.
+
+/** Events, quantities and revenue per UTC day and event type. */
+export const dailyActivity = sqliteTable(
+  'daily_activity',
+  {
+    day: text('day').notNull(),
+    type: text('type').notNull(),
+    events: integer('events').notNull(),
+    /** Sum of `value` (quantity for cart and purchase events). */
+    quantity: real('quantity').notNull(),
+    /** Purchases only: quantity x price. */
+    revenue: real('revenue').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.type] })],
+);
+
+/** Which shoppers were active on which UTC day (one row each): active shoppers per day. */
+export const dailyShoppers = sqliteTable(
+  'daily_shoppers',
+  {
+    day: text('day').notNull(),
+    userId: text('user_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.userId] })],
 );

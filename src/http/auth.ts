@@ -43,7 +43,7 @@ export function requireKey(role: KeyRole, options: RequireKeyOptions = {}): Midd
 const encoder = new TextEncoder();
 
 /** Constant-time comparison of two secrets (both hashed first so lengths do not leak). */
-async function sameSecret(given: string, expected: string | undefined): Promise<boolean> {
+export async function sameSecret(given: string, expected: string | undefined): Promise<boolean> {
   if (!expected) return false;
   const [a, b] = await Promise.all([crypto.subtle.digest('SHA-256', encoder.encode(given)), crypto.subtle.digest('SHA-256', encoder.encode(expected))]);
   return crypto.subtle.timingSafeEqual(a, b);

@@ -14,6 +14,14 @@ export interface StoredRule extends Rule {
   surfaces: RuleSurface[];
   enabled: boolean;
   createdAt: number;
+  /** When it starts to apply (null: at once) and stops (null: never), ms since the epoch. */
+  startsAt: number | null;
+  endsAt: number | null;
+}
+
+/** Whether a rule applies at `now`: enabled and inside its dates. */
+export function ruleInForce(rule: Pick<StoredRule, 'enabled' | 'startsAt' | 'endsAt'>, now: number): boolean {
+  return rule.enabled && (rule.startsAt === null || rule.startsAt <= now) && (rule.endsAt === null || now < rule.endsAt);
 }
 
 /** How long an isolate keeps the rules before reading D1 again. */
@@ -32,6 +40,8 @@ export async function listRules(db: Database): Promise<StoredRule[]> {
     surfaces: JSON.parse(r.surfaces) as RuleSurface[],
     enabled: r.enabled,
     createdAt: r.createdAt,
+    startsAt: r.startsAt,
+    endsAt: r.endsAt,
   }));
 }
 
@@ -47,6 +57,8 @@ export async function addRule(db: Database, rule: Omit<StoredRule, 'id' | 'creat
       surfaces: JSON.stringify(rule.surfaces),
       enabled: rule.enabled,
       createdAt: now,
+      startsAt: rule.startsAt,
+      endsAt: rule.endsAt,
     })
     .returning()
     .get();
@@ -62,7 +74,7 @@ export async function deleteRule(db: Database, id: number): Promise<boolean> {
 }
 
 /**
- * The enabled rules of a surface, cached per isolate for a few seconds so that requests
+ * The rules in force on a surface (enabled and inside their dates), cached per isolate for a few seconds so that requests
  * do not query D1 each time. If D1 fails, the last rules read (or none) apply.
  */
 export async function activeRules(db: Database, surface: RuleSurface, now = Date.now()): Promise<Rule[]> {
@@ -74,5 +86,5 @@ export async function activeRules(db: Database, surface: RuleSurface, now = Date
       cached = { at: now, rules: cached?.rules ?? [] };
     }
   }
-  return cached.rules.filter((r) => r.surfaces.length === 0 || r.surfaces.includes(surface));
+  return cached.rules.filter((r) => ruleInForce(r, now) && (r.surfaces.length === 0 || r.surfaces.includes(surface)));
 }

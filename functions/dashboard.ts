@@ -1,0 +1,137 @@
+import { type Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { readActivity } from '../src/activity/read.ts';
+import { countDistinctShoppers } from '../src/activity/shoppers.ts';
+import { upsertFaqs, patchFaq, listFaqs } from '../src/chat/faq-store.ts';
+import { rebuildFaqIndex } from '../src/chat/index-store.ts';
+import { dashboardGuard, sameOrigin } from '../src/dashboard/guard.ts';
+import { LANG_COOKIE, chooseLang } from '../src/dashboard/i18n.ts';
+import { DASHBOARD_CSP, type PageContext, STYLESHEET, pageContext } from '../src/dashboard/layout.ts';
+import { catalogPage } from '../src/dashboard/pages/catalog.ts';
+import { chatPage } from '../src/dashboard/pages/chat.ts';
+import { loginPage } from '../src/dashboard/pages/login.ts';
+import { modelsPage } from '../src/dashboard/pages/models.ts';
+import { overviewPage } from '../src/dashboard/pages/overview.ts';
+import { notYetPage } from '../src/dashboard/placeholder.ts';
+import { catalogData, chatData, lastDays, modelsData } from '../src/dashboard/queries.ts';
+import { SESSION_COOKIE, SESSION_TTL_MS, issueSession } from '../src/dashboard/session.ts';
+import { openDatabase } from '../src/db/client.ts';
+import type { AppEnv } from '../src/http/app.ts';
+import { sameSecret } from '../src/http/auth.ts';
+import { rebuildDeps } from '../src/rebuild/deps.ts';
+import { runRebuild } from '../src/rebuild/run-rebuild.ts';
+import { openTableStore } from '../src/tables/open-store.ts';
+
+/** The shop's dashboard: server-rendered pages under `/dashboard`, signed in with the admin key. */
+export const dashboard = new Hono<AppEnv>();
+
+dashboard.use('/dashboard/*', async (c, next) => {
+  await next();
+  c.header('Content-Security-Policy', DASHBOARD_CSP);
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Referrer-Policy', 'no-referrer');
+  c.header('X-Frame-Options', 'DENY');
+  if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+});
+dashboard.use('/dashboard/*', dashboardGuard());
+
+function context(c: Context<AppEnv>): PageContext {
+  const query = c.req.query('lang');
+  const lang = chooseLang(query, getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
+  if (query === lang) setCookie(c, LANG_COOKIE, lang, { path: '/dashboard', sameSite: 'Strict', maxAge: 365 * 86400 });
+  return pageContext(lang, new URL(c.req.url).pathname);
+}
+
+/** Only a dashboard path may follow a sign-in (no open redirect). */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/dashboard(\/[a-z-]*)?$/.test(next) ? next : '/dashboard/overview';
+}
+
+dashboard.get('/dashboard/style.css', (c) => {
+  c.header('Cache-Control', 'public, max-age=3600');
+  return c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+});
+
+dashboard.get('/dashboard/login', (c) => c.html(loginPage(context(c), safeNext(c.req.query('next')), false)));
+
+dashboard.post('/dashboard/login', async (c) => {
+  if (!sameOrigin(c)) return c.text('Cross-site sign-in refused', 403);
+  const form = await c.req.parseBody();
+  const next = safeNext(form.next);
+  if (typeof form.key !== 'string' || !(await sameSecret(form.key, c.env.ADMIN_KEY))) return c.html(loginPage(context(c), next, true), 401);
+  const session = await issueSession(c.env.ADMIN_KEY);
+  setCookie(c, SESSION_COOKIE, session.value, {
+    path: '/dashboard',
+    httpOnly: true,
+    secure: new URL(c.req.url).protocol === 'https:',
+    sameSite: 'Strict',
+    maxAge: Math.floor(SESSION_TTL_MS / 1000),
+  });
+  return c.redirect(next, 303);
+});
+
+dashboard.post('/dashboard/logout', (c) => {
+  deleteCookie(c, SESSION_COOKIE, { path: '/dashboard', secure: new URL(c.req.url).protocol === 'https:' });
+  return c.redirect('/dashboard/login', 303);
+});
+
+async function overview(c: Context<AppEnv>): Promise<Response> {
+  const db = openDatabase(c.env.DB);
+  const days = [7, 28, 90].includes(Number(c.req.query('days'))) ? Number(c.req.query('days')) : 28;
+  const both = lastDays(days * 2, Date.now());
+  const [previousDays, currentDays] = [both.slice(0, days), both.slice(days)];
+  const [current, previous, shoppersNow, shoppersBefore] = await Promise.all([
+    readActivity(db, currentDays),
+    readActivity(db, previousDays),
+    countDistinctShoppers(db, currentDays),
+    countDistinctShoppers(db, previousDays),
+  ]);
+  return c.html(overviewPage(context(c), { days, current, previous, shoppers: { current: shoppersNow, previous: shoppersBefore }, recs: null }));
+}
+
+dashboard.get('/dashboard', overview);
+dashboard.get('/dashboard/overview', overview);
+
+dashboard.get('/dashboard/models', async (c) => {
+  const flash = c.req.query('done') === 'rebuild' ? context(c).t.rebuildStarted : undefined;
+  return c.html(modelsPage(context(c), await modelsData(openDatabase(c.env.DB), openTableStore(c.env)), flash));
+});
+
+dashboard.post('/dashboard/rebuild', (c) => {
+  c.executionCtx.waitUntil(runRebuild(rebuildDeps(c.env), 'dashboard').then(() => undefined));
+  return c.redirect('/dashboard/models?done=rebuild', 303);
+});
+
+dashboard.get('/dashboard/chat', async (c) => {
+  const flash = c.req.query('done') === 'saved' ? context(c).t.saved : undefined;
+  return c.html(chatPage(context(c), await chatData(openDatabase(c.env.DB), 28), flash));
+});
+
+dashboard.post('/dashboard/chat/phrasing', async (c) => {
+  const form = await c.req.parseBody();
+  const db = openDatabase(c.env.DB);
+  const message = typeof form.message === 'string' ? form.message.trim().slice(0, 500) : '';
+  const faq = typeof form.faq === 'string' ? (await listFaqs(db)).find((f) => f.id === form.faq) : undefined;
+  if (!message || !faq) return c.text('Choose an FAQ and a question', 400);
+  if (!faq.alternatives.includes(message)) await patchFaq(db, faq.id, { alternatives: [...faq.alternatives, message] });
+  await rebuildFaqIndex(db, c.env.TABLES);
+  return c.redirect('/dashboard/chat?done=saved', 303);
+});
+
+dashboard.post('/dashboard/chat/faq', async (c) => {
+  const form = await c.req.parseBody();
+  const question = typeof form.question === 'string' ? form.question.trim().slice(0, 500) : '';
+  const answer = typeof form.answer === 'string' ? form.answer.trim().slice(0, 4000) : '';
+  if (!question || !answer) return c.text('A new FAQ needs a question and an answer', 400);
+  const db = openDatabase(c.env.DB);
+  const lang = /\p{Script=Han}/u.test(question) ? 'zh' : 'en';
+  await upsertFaqs(db, [{ id: `faq-${crypto.randomUUID().slice(0, 8)}`, question, alternatives: [], answer, tags: ['dashboard'], lang, enabled: true }]);
+  await rebuildFaqIndex(db, c.env.TABLES);
+  return c.redirect('/dashboard/chat?done=saved', 303);
+});
+
+dashboard.get('/dashboard/catalog', async (c) => c.html(catalogPage(context(c), await catalogData(openDatabase(c.env.DB), openTableStore(c.env)))));
+
+for (const page of ['recommendations', 'experiments', 'audiences'] as const) {
+  dashboard.get(`/dashboard/${page}`, (c) => c.html(notYetPage(context(c), page)));
+}

@@ -1,0 +1,75 @@
+/**
+ * Charts rendered on the server as SVG strings by Apache ECharts (its server-side renderer runs
+ * in a Worker with no DOM), so pages need no script and no build step. Every chart comes with
+ * the same numbers as an accessible table beside it (see `layout.ts`).
+ */
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TitleComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
+
+/** One named series of a chart. */
+export interface Series {
+  name: string;
+  values: (number | null)[];
+}
+
+/** What a chart shows: categories along x and one or more series. */
+export interface ChartData {
+  x: string[];
+  series: Series[];
+}
+
+/** How a chart is drawn. */
+export interface ChartOptions {
+  kind: 'line' | 'bar' | 'stacked-bar' | 'hbar';
+  width?: number;
+  height?: number;
+  /** Formats y values (axis labels), e.g. as percentages. */
+  percent?: boolean;
+}
+
+const PALETTE = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9ca3af'];
+
+/**
+ * The chart as an SVG string. Text inside comes from ECharts, which escapes it for SVG.
+ *
+ * @example
+ * renderChart({ x: ['Mon', 'Tue'], series: [{ name: 'views', values: [3, 5] }] }, { kind: 'line' });
+ */
+export function renderChart(data: ChartData, options: ChartOptions): string {
+  const width = options.width ?? 640;
+  const height = options.height ?? (options.kind === 'hbar' ? Math.max(160, 28 * data.x.length + 60) : 240);
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    const category = { type: 'category' as const, data: data.x, axisLabel: { hideOverlap: true } };
+    const value = {
+      type: 'value' as const,
+      minInterval: options.percent ? undefined : 1,
+      axisLabel: options.percent ? { formatter: (v: number) => `${Math.round(v * 1000) / 10}%` } : {},
+    };
+    const horizontal = options.kind === 'hbar';
+    chart.setOption({
+      animation: false,
+      color: PALETTE,
+      textStyle: { fontFamily: 'system-ui, sans-serif' },
+      legend: data.series.length > 1 ? { top: 0, type: 'plain' } : undefined,
+      grid: { left: horizontal ? 160 : 48, right: 16, top: data.series.length > 1 ? 36 : 16, bottom: 28, containLabel: false },
+      xAxis: horizontal ? value : category,
+      yAxis: horizontal ? { ...category, inverse: true, axisLabel: { width: 150, overflow: 'truncate' } } : value,
+      series: data.series.map((s) => ({
+        name: s.name,
+        type: options.kind === 'line' ? 'line' : 'bar',
+        stack: options.kind === 'stacked-bar' ? 'total' : undefined,
+        data: s.values,
+        showSymbol: data.x.length <= 31,
+        connectNulls: false,
+      })),
+    });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The D1 reads behind the dashboard's pages. Each is bounded (an index range, a LIMIT, or a
+ * small table); none scans the event log.
+ */
+import { and, count, eq, gte, inArray, sql } from 'drizzle-orm';
+import { listMissGroups } from '../chat/misses.ts';
+import { listFaqs } from '../chat/faq-store.ts';
+import type { Database } from '../db/client.ts';
+import { chatMisses, items } from '../db/schema.ts';
+import { readManifest } from '../rebuild/publish.ts';
+import { listRuns } from '../rebuild/runs.ts';
+import { listRules, ruleInForce } from '../rules/rules-store.ts';
+import type { TableStore } from '../tables/table-store.ts';
+import { neighbourCoverage } from './coverage.ts';
+import type { CatalogData, RuleEffect } from './pages/catalog.ts';
+import type { ChatData } from './pages/chat.ts';
+import type { ModelsData } from './pages/models.ts';
+
+const DAY_MS = 86_400_000;
+
+/** UTC day (YYYY-MM-DD) of a time. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The `days` UTC days ending with the day of `now`, oldest first. */
+export function lastDays(days: number, now: number): string[] {
+  return Array.from({ length: days }, (_, i) => utcDay(now - (days - 1 - i) * DAY_MS));
+}
+
+/** Data of the models page. The store read is skipped (null) when the store fails. */
+export async function modelsData(db: Database, store: TableStore): Promise<ModelsData> {
+  const [runs, current] = await Promise.all([listRuns(db, 30), readManifest(store).catch(() => undefined)]);
+  return { runs, current: current ?? null };
+}
+
+/** Data of the chat page over the last `days` days. */
+export async function chatData(db: Database, days: number, now = Date.now()): Promise<ChatData> {
+  const since = Date.parse(lastDays(days, now)[0]!);
+  const dayExpr = sql<string>`strftime('%Y-%m-%d', ${chatMisses.createdAt} / 1000, 'unixepoch')`;
+  const [perDay, groups, faqs] = await Promise.all([
+    db.select({ day: dayExpr, misses: count() }).from(chatMisses).where(gte(chatMisses.createdAt, since)).groupBy(dayExpr).all(),
+    listMissGroups(db, { since, limit: 20 }),
+    listFaqs(db, { enabledOnly: true }),
+  ]);
+  const byDay = new Map(perDay.map((r) => [r.day, r.misses]));
+  return {
+    missesPerDay: lastDays(days, now).map((day) => ({ day, misses: byDay.get(day) ?? 0 })),
+    groups,
+    faqs: faqs.map(({ id, question, answer, lang }) => ({ id, question, answer, lang })),
+  };
+}
+
+/** Available items checked for similar items (the first ones by id). */
+const COVERAGE_SAMPLE = 2000;
+
+/** Data of the catalog page. */
+export async function catalogData(db: Database, store: TableStore, now = Date.now()): Promise<CatalogData> {
+  const [[totals], rules, sample, manifest] = await Promise.all([
+    db
+      .select({ total: count(), available: sql<number>`coalesce(sum(${items.available}), 0)` })
+      .from(items)
+      .all(),
+    listRules(db),
+    db.select({ id: items.id, title: items.title }).from(items).where(eq(items.available, true)).orderBy(items.id).limit(COVERAGE_SAMPLE).all(),
+    readManifest(store).catch(() => undefined),
+  ]);
+  const coverage = manifest
+    ? await neighbourCoverage(
+        store,
+        manifest,
+        sample.map((i) => i.id),
+      ).catch(() => undefined)
+    : undefined;
+  const titles = new Map(sample.map((i) => [i.id, i.title]));
+  const itemTargets = [...new Set(rules.filter((r) => r.targetType === 'item').map((r) => r.target))];
+  const targets = itemTargets.length
+    ? await db
+        .select({ id: items.id, title: items.title, available: items.available })
+        .from(items)
+        .where(inArray(items.id, itemTargets.slice(0, 90)))
+        .all()
+    : [];
+  const targetById = new Map(targets.map((t) => [t.id, t]));
+  const categoryTargets = [...new Set(rules.filter((r) => r.targetType === 'category').map((r) => r.target))].slice(0, 50);
+  const categoryCounts = new Map<string, number>();
+  for (const category of categoryTargets) {
+    const [row] = await db
+      .select({ n: count() })
+      .from(items)
+      .where(and(eq(items.available, true), sql`exists (select 1 from json_each(${items.categories}) where value = ${category})`))
+      .all();
+    categoryCounts.set(category, row?.n ?? 0);
+  }
+  const effects: RuleEffect[] = rules.map((rule) => {
+    const target = rule.targetType === 'item' ? targetById.get(rule.target) : undefined;
+    const state = !rule.enabled ? 'disabled' : ruleInForce(rule, now) ? 'active' : rule.endsAt !== null && rule.endsAt <= now ? 'expired' : 'scheduled';
+    return {
+      rule,
+      targetTitle: target?.title ?? null,
+      targetAvailable: rule.targetType === 'item' ? (target?.available ?? null) : null,
+      itemsAffected: rule.targetType === 'item' ? (target ? 1 : 0) : (categoryCounts.get(rule.target) ?? 0),
+      state,
+    };
+  });
+  return {
+    total: totals?.total ?? 0,
+    available: Number(totals?.available ?? 0),
+    checked: coverage?.checked.length ?? 0,
+    without: (coverage?.without ?? []).map((id) => ({ id, title: titles.get(id) ?? id })),
+    pinnedUnavailable: effects
+      .filter((e) => e.rule.action === 'pin' && e.rule.targetType === 'item' && e.state !== 'expired' && e.targetAvailable !== true)
+      .map((e) => ({ ruleId: e.rule.id, id: e.rule.target, title: e.targetTitle })),
+    rules: effects,
+  };
+}
