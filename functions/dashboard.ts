@@ -97,8 +97,8 @@ dashboard.get('/dashboard/models', async (c) => {
   return c.html(modelsPage(context(c), await modelsData(openDatabase(c.env.DB), openTableStore(c.env)), flash));
 });
 
-dashboard.post('/dashboard/rebuild', (c) => {
-  c.executionCtx.waitUntil(runRebuild(rebuildDeps(c.env), 'dashboard').then(() => undefined));
+dashboard.post('/dashboard/rebuild', async (c) => {
+  await runRebuild(rebuildDeps(c.env), 'dashboard');
   return c.redirect('/dashboard/models?done=rebuild', 303);
 });
 
