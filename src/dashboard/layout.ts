@@ -158,7 +158,7 @@ main{max-width:1180px;margin:0 auto;padding:16px 24px 48px}h1{font-size:22px;mar
 .tile{background:#fff;border:1px solid var(--line);border-radius:10px;padding:12px 14px}.tile .label{color:var(--muted);font-size:13px}
 .tile .value{font-size:24px;font-weight:650}.compare{font-size:12px;color:var(--muted)}.compare.up{color:#15803d}.compare.down{color:#b91c1c}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}
-figure.chart{margin:16px 0 0;background:#fff;border:1px solid var(--line);border-radius:10px;padding:12px}
+figure.chart,figure.pending{margin:16px 0 0;background:#fff;border:1px solid var(--line);border-radius:10px;padding:12px}
 figure.chart figcaption{font-weight:600;margin-bottom:6px}.svg svg{max-width:100%;height:auto}
 details{margin-top:6px;font-size:13px}summary{cursor:pointer;color:var(--muted)}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:14px}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}

@@ -3,28 +3,17 @@
  * embeds the script with one tag, and Debian's Chromium (playwright-core, no downloaded browser).
  * Without /usr/bin/chromium the test is skipped loudly; with CI set it fails instead.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineClient } from '../../src/cli/engine-client.ts';
 import { type LocalStack, ROOT, ensureDevVars, migrateLocal, queryLocalD1, startLocalStack } from '../../src/cli/local-stack.ts';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium, inCi } from './chromium.ts';
 import { ANCHOR, HOSTILE_ID, HOSTILE_TITLE, shopCatalog } from './shop-data.ts';
 import { type ShopPage, freePort, startShopPage } from './shop-page.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = '/tmp/widget.png';
-const inCi = Boolean(process.env.CI) && !['0', 'false'].includes(process.env.CI!.toLowerCase());
-const haveChromium = existsSync(CHROMIUM);
 
 if (!haveChromium && !inCi) {
   console.warn(

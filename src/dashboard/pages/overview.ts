@@ -86,7 +86,7 @@ export function overviewPage(ctx: PageContext, data: OverviewData): Html {
               { x: current.days, series: [{ name: t.ctr, values: recs.current.clicks.map((c, i) => ratio(c, recs.current.impressions[i]!)) }] },
               { kind: 'line', percent: true },
             )
-          : html`<figure class="chart">
+          : html`<figure class="pending">
               <figcaption>${t.ctr}</figcaption>
               <p class="empty">${t.notYet}</p>
             </figure>`
