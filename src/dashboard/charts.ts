@@ -65,6 +65,7 @@ export function renderChart(data: ChartData, options: ChartOptions): string {
         stack: options.kind === 'stacked-bar' ? 'total' : undefined,
         data: s.values,
         showSymbol: data.x.length <= 31,
+        barMaxWidth: 48,
         connectNulls: false,
       })),
     });

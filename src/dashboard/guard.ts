@@ -8,13 +8,21 @@ import { SESSION_COOKIE, verifySession } from './session.ts';
 const PUBLIC_PATHS = new Set(['/dashboard/login', '/dashboard/style.css']);
 
 /**
- * True when a state-changing request comes from the dashboard's own origin: the `Origin`
- * header names this host, or (browsers that omit it) `Sec-Fetch-Site` says same-origin.
+ * True when a state-changing request comes from the dashboard's own pages. Browsers send
+ * `Sec-Fetch-Site` (a header pages cannot forge), which must say `same-origin`; without it, the
+ * `Origin` header must name this host. A request with neither is refused.
  */
 export function sameOrigin(c: Context): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site) return site === 'same-origin';
   const origin = c.req.header('origin');
-  if (origin) return origin === new URL(c.req.url).origin;
-  return c.req.header('sec-fetch-site') === 'same-origin';
+  if (!origin) return false;
+  if (origin === new URL(c.req.url).origin) return true;
+  try {
+    return new URL(origin).host === c.req.header('host');
+  } catch {
+    return false;
+  }
 }
 
 /**

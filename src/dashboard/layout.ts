@@ -86,7 +86,7 @@ export function chartFigure(ctx: PageContext, caption: string, data: ChartData, 
     <figcaption>${caption}</figcaption>
     <div class="svg" role="img" aria-label="${caption}">${raw(renderChart(data, options))}</div>
     <details>
-      <summary>${caption}: ${ctx.t.count}</summary>
+      <summary>${caption}: ${ctx.t.numbers}</summary>
       ${table(
         ['', ...data.series.map((s) => s.name)],
         data.x.map((x, i) => [x, ...data.series.map((s) => formatNumber(s.values[i], ctx.lang, style))]),
@@ -168,5 +168,5 @@ th{font-weight:600;color:var(--muted)}td.num,th.num{text-align:right}
 button.primary{background:var(--accent);color:#fff;border-color:var(--accent)}input,select,textarea{font:inherit;padding:5px 8px;border:1px solid #d1d5db;border-radius:6px}
 .login{max-width:380px;margin:48px auto;background:#fff;border:1px solid var(--line);border-radius:12px;padding:24px}.login input{width:100%;margin:8px 0 12px}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;background:#f3f4f6}.badge.ok{background:#dcfce7}.badge.bad{background:#fee2e2}.badge.warn{background:#fef3c7}
-.muted{color:var(--muted)}
+.muted{color:var(--muted)}a.period{margin-right:10px}a.period[aria-current=page]{font-weight:600;text-decoration:none}
 `;

@@ -60,7 +60,11 @@ describe.skipIf(!haveChromium && !inCi)('the dashboard in Chromium', () => {
     await page.goto(`${stack!.url}/dashboard`);
     expect(new URL(page.url()).pathname).toBe('/dashboard/login');
     await page.fill('input[name="key"]', adminKey);
-    await Promise.all([page.waitForURL(/\/dashboard\/overview$/), page.click('button[type="submit"]')]);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(/\/dashboard$/).catch(async (err: unknown) => {
+      throw new Error(`sign-in did not reach the overview (${page.url()}): ${(await page.content()).slice(0, 600)}\n${String(err)}`);
+    });
+    expect(await page.locator('h1').textContent()).toBe('Overview');
 
     for (const name of PAGES) {
       await page.goto(`${stack!.url}/dashboard/${name}`);

@@ -1,4 +1,4 @@
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import type { ActivitySeries } from '../../activity/read.ts';
 import { type Html, type PageContext, chartFigure, shell, tiles } from '../layout.ts';
 
@@ -34,7 +34,9 @@ export function overviewPage(ctx: PageContext, data: OverviewData): Html {
   const revenueBefore = sum(previous.revenue);
   const attributedNow = recs ? sum(recs.current.attributedRevenue) : null;
   const attributedBefore = recs ? sum(recs.previous.attributedRevenue) : null;
-  const periodLinks = [7, 28, 90].map((d) => html`<a href="/dashboard/overview?days=${d}" ${d === data.days ? 'aria-current="page"' : ''}>${d} ${t.days}</a>`);
+  const periodLinks = [7, 28, 90].map(
+    (d) => html` <a class="period" href="/dashboard/overview?days=${d}" ${d === data.days ? raw('aria-current="page"') : ''}>${d} ${t.days}</a>`,
+  );
   const content = html`
     <p>${t.period}: ${periodLinks}</p>
     ${tiles(ctx, [
