@@ -3,7 +3,11 @@
  * demo shop. Throughput of "for you" (a history of 50 items, 100 neighbours per item) and of
  * "similar items" next to `GET /health` in the same run, and the CPU time of each request
  * measured inside the isolate (the `Server-Timing` cpu figure: wall time minus store waits),
- * from requests sent one at a time after the throughput rounds.
+ * from requests sent one at a time after the throughput rounds. Then the cost of experiment
+ * assignment: "for you" again with an A/A experiment running on it (both arms the default
+ * configuration, so only the assignment differs), in alternating blocks with and without it;
+ * the extra CPU is the difference of the two medians, next to the `assign` figure of
+ * `Server-Timing` (the decision alone).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +31,7 @@ const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8792), pe
 const engine = engineClient(stack.url);
 const random = seededRandom(17);
 const items = demoCatalog().map((p) => p.item.id);
-const cpu: Record<string, number[]> = { 'for-you': [], similar: [] };
+const cpu: Record<string, number[]> = { 'for-you': [], similar: [], 'for-you (no experiment)': [], 'for-you (A/A experiment)': [], assign: [] };
 
 const forYouPath = () => {
   const history = Array.from({ length: 50 }, () => random.pick(items));
@@ -41,6 +45,8 @@ const get = async (route: string, label?: string) => {
   if (!res.ok) throw new Error(`${route}: ${res.status}`);
   const ms = res.headers.get('server-timing')?.match(/cpu;dur=([\d.]+)/)?.[1];
   if (label && ms) cpu[label]!.push(Number(ms));
+  const assign = res.headers.get('server-timing')?.match(/assign;dur=([\d.]+)/)?.[1];
+  if (label?.includes('A/A') && assign) cpu.assign!.push(Number(assign));
 };
 
 const rates: Record<string, number[]> = { health: [], 'for-you': [], similar: [] };
@@ -62,6 +68,20 @@ try {
     await get(forYouPath(), 'for-you');
     await get(similarPath(), 'similar');
   }
+  const experiment = await engine.request<{ id: string }>('POST', '/v1/admin/experiments', keys.admin, {
+    name: 'bench A/A',
+    surfaces: ['for-you'],
+    start: false,
+    arms: [
+      { name: 'control', share: 0.5 },
+      { name: 'same', share: 0.5 },
+    ],
+  });
+  for (let block = 0; block < 4; block++) {
+    const on = block % 2 === 1;
+    await engine.request('POST', `/v1/admin/experiments/${experiment.id}/${on ? 'start' : 'stop'}`, keys.admin);
+    for (let i = 0; i < CPU_REQUESTS / 2; i++) await get(forYouPath(), on ? 'for-you (A/A experiment)' : 'for-you (no experiment)');
+  }
 } finally {
   await stack.stop();
   if (!process.env.KEEP) rmSync(scratch, { recursive: true, force: true });
@@ -76,6 +96,13 @@ const batchMedian = (values: number[]) =>
   median(Array.from({ length: Math.floor(values.length / 25) }, (_, b) => values.slice(b * 25, b * 25 + 25).reduce((s, v) => s + v, 0) / 25));
 console.log(`serve benchmark: ${ROUNDS} rounds x ${SECONDS} s per endpoint, ${CLIENTS} clients, medians; CPU from ${CPU_REQUESTS} sequential requests per kind
   GET /health                 ${fmt(health)} req/s (rounds ${rates.health!.map((r) => fmt(r)).join(', ')})`);
+const withExperiment = batchMedian(cpu['for-you (A/A experiment)']!);
+const withoutExperiment = batchMedian(cpu['for-you (no experiment)']!);
+const onlyAssign = median(cpu.assign!);
+const meanAssign = cpu.assign!.reduce((s, v) => s + v, 0) / Math.max(1, cpu.assign!.length);
+console.log(`  assignment (for-you, ${cpu.assign!.length} requests under an A/A experiment, alternating blocks with ${cpu['for-you (no experiment)']!.length} without)
+    CPU with the experiment ${fmt(withExperiment, 3)} ms, without ${fmt(withoutExperiment, 3)} ms: extra ${fmt(withExperiment - withoutExperiment, 3)} ms per request
+    Server-Timing assign: median ${fmt(onlyAssign, 3)} ms, mean ${fmt(meanAssign, 4)} ms per request`);
 for (const kind of ['for-you', 'similar'] as const) {
   const rate = median(rates[kind]!);
   console.log(

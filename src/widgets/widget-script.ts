@@ -7,8 +7,11 @@
  * It fills every `[data-recommend]` container with the fragment of `/v1/widgets/<kind>` from the
  * script's own origin (attributes `data-item`, `data-k`, `data-category`, `data-lang`,
  * `data-user`, `data-user-token` (the shopper's signed token, from the shop's backend), on the
- * container or the script tag), sends an `impression` when it shows items and a `click` before
- * navigation, with the fragment's rid. Events go through a queue (memory and localStorage,
+ * container or the script tag; `data-placement` names the strip's place for reports), sends an
+ * `impression` once the strip is at least half visible (IntersectionObserver; at once where there
+ * is none) and a `click` before navigation, with the fragment's rid, and the experiment and arm
+ * when the fragment names them. A holdout arm's empty fragment renders nothing; its exposure is an
+ * impression without items once the container is in view. Events go through a queue (memory and localStorage,
  * at most 200): sent in batches, kept on a failure (429, 503, network) and retried with
  * jittered exponential backoff (or `Retry-After`), dropped on other 4xx, and flushed with
  * `navigator.sendBeacon` when the page is hidden (what a beacon delivered but did not confirm
@@ -119,20 +122,45 @@ export const WIDGET_SCRIPT = `(function () {
     if (!failures) flush();
   }
 
+  function whenSeen(target, callback) {
+    if (!window.IntersectionObserver) return callback();
+    var observer = new IntersectionObserver(function (entries) {
+      for (var i = 0; i < entries.length; i++) {
+        if (entries[i].isIntersecting && entries[i].intersectionRatio >= 0.5) {
+          observer.disconnect();
+          return callback();
+        }
+      }
+    }, { threshold: [0, 0.5, 1] });
+    observer.observe(target);
+  }
+
   function show(el, kind, user, token, html) {
     el.innerHTML = html;
     el.setAttribute('data-ep-state', 'ready');
     var root = el.querySelector('[data-rid]');
     if (!root) return;
     var rid = root.getAttribute('data-rid');
+    var context = { widget: kind, page: location.pathname };
+    var placement = option(el, 'placement');
+    if (placement) context.placement = placement;
+    var experiment = root.getAttribute('data-experiment');
+    if (experiment) {
+      context.experiment = experiment;
+      context.arm = root.getAttribute('data-arm') || '';
+    }
     var items = Array.prototype.map.call(root.querySelectorAll('li[data-item]'), function (li) { return li.getAttribute('data-item'); });
-    if (items.length) send('impression', user, { items: items.slice(0, 100), rid: rid, context: { widget: kind, page: location.pathname } }, token);
+    if (items.length || experiment) {
+      whenSeen(items.length ? root : el, function () {
+        send('impression', user, { items: items.slice(0, 100), rid: rid, context: context }, token);
+      });
+    }
     root.addEventListener('click', function (e) {
       var card = e.target && e.target.closest ? e.target.closest('a[data-item]') : null;
       if (!card || !root.contains(card)) return;
       var item = card.getAttribute('data-item');
       remember(item);
-      send('click', user, { item: item, rid: rid, context: { widget: kind, page: location.pathname } }, token);
+      send('click', user, { item: item, rid: rid, context: context }, token);
     });
   }
 
@@ -150,6 +178,8 @@ export const WIDGET_SCRIPT = `(function () {
     if (kind === 'for-you') {
       if (shopper || !token) query.push('user=' + encodeURIComponent(user));
       if (session.items.length) query.push('recent=' + encodeURIComponent(session.items.join(',')));
+    } else {
+      query.push('session=' + encodeURIComponent(user));
     }
     el.setAttribute('data-ep-state', 'loading');
     fetch(engine + '/v1/widgets/' + encodeURIComponent(kind) + '?' + query.join('&'), { credentials: 'omit' })

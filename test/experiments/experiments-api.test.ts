@@ -145,3 +145,26 @@ describe('POST /v1/admin/experiments', () => {
     expect((await call('/v1/admin/experiments/x-missing', { headers: ADMIN })).status).toBe(404);
   }, 60_000);
 });
+
+describe('/openapi.json', () => {
+  it('documents the experiments, results, roll-up and report routes with their shapes', async () => {
+    const doc = (await (await call('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.paths['/v1/admin/experiments']!)).toEqual(expect.arrayContaining(['get', 'post']));
+    for (const path of [
+      '/v1/admin/experiments/{id}',
+      '/v1/admin/experiments/{id}/results',
+      '/v1/admin/experiments/{id}/assignment',
+      '/v1/admin/reports/recommendations',
+    ])
+      expect(doc.paths[path]?.get, path).toBeDefined();
+    for (const path of ['/v1/admin/experiments/{id}/start', '/v1/admin/experiments/{id}/stop', '/v1/admin/experiments/{id}/promote', '/v1/admin/rollup'])
+      expect(doc.paths[path]?.post, path).toBeDefined();
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['ExperimentInput', 'Experiment', 'ExperimentResults', 'RecommendationsReport', 'RollupOutcome']),
+    );
+    expect(JSON.stringify(doc.components.schemas.Recommendations)).toContain('"arm"');
+  });
+});
