@@ -32,6 +32,11 @@ export interface ArmData {
   /** Conversions counted for the minimum-sample rule. */
   conversions: number;
   metrics: Record<string, MetricSums>;
+  /**
+   * Stopped earlier (by a guardrail or the shop): it takes no new users, so the SRM check
+   * leaves it out (the running arms keep their ratio), and it never wins.
+   */
+  stopped?: boolean;
 }
 
 /** One metric of one arm: value and interval, and against control its lift, p-value and chance to beat it. */
@@ -118,9 +123,10 @@ export function analyseExperiment(input: AnalysisInput, options: AnalysisOptions
       if (d.stop && !arms[i]!.guardrail) arms[i]!.guardrail = d;
     });
   }
+  const running = input.arms.filter((a) => !a.stopped);
   const srm = sampleRatioMismatch(
-    input.arms.map((a) => a.users),
-    input.arms.map((a) => a.share),
+    running.map((a) => a.users),
+    running.map((a) => a.share),
     options.srm,
   );
   const verdict = decideVerdict(
@@ -128,12 +134,12 @@ export function analyseExperiment(input: AnalysisInput, options: AnalysisOptions
       control: input.control,
       metric: input.primaryMetric,
       srm,
-      arms: arms.map((a) => ({
+      arms: arms.map((a, i) => ({
         name: a.name,
         users: a.users,
         conversions: a.conversions,
         comparison: comparisons.get(a.name)?.get(input.primaryMetric) ?? null,
-        stopped: a.guardrail !== null,
+        stopped: a.guardrail !== null || input.arms[i]!.stopped === true,
       })),
     },
     { minimum: options.minimum, alpha: 1 - (options.confidence ?? 0.95) },

@@ -65,6 +65,7 @@ export interface ExperimentResults {
 }
 
 const DAY = 86_400_000;
+const secs = (ms: number) => (ms / 1000).toFixed(0);
 
 /** Runs the loop; always stops the local stack and removes its scratch state. */
 export async function runClosedLoop(options: LoopOptions): Promise<LoopResult> {
@@ -109,6 +110,7 @@ export async function runClosedLoop(options: LoopOptions): Promise<LoopResult> {
         break;
       }
       day++;
+      const dayStarted = Date.now();
       const today = shoppers.filter(() => random.chance(options.visitChance));
       const buffer: EventInput[] = [];
       const flush = async () => {
@@ -130,11 +132,15 @@ export async function runClosedLoop(options: LoopOptions): Promise<LoopResult> {
         }),
       );
       await flush();
+      const visited = Date.now();
       await engine.request('POST', '/v1/admin/rebuild', keys.admin);
+      const rebuiltAt = Date.now();
       await engine.request('POST', '/v1/admin/rollup', keys.admin);
+      const rolledUp = Date.now();
       results = await engine.request<ExperimentResults>('GET', `/v1/admin/experiments/${experiment.id}/results`, keys.admin);
       options.log(
-        `day ${day}/${options.days}: ${today.length} visits, ${events} events so far, ${((Date.now() - started) / 1000).toFixed(0)} s; ` +
+        `day ${day}/${options.days}: ${today.length} visits (${secs(visited - dayStarted)} s), rebuild ${secs(rebuiltAt - visited)} s, roll-up ${secs(rolledUp - rebuiltAt)} s, ` +
+          `${events} events so far, ${secs(Date.now() - started)} s; ` +
           `users ${results.arms.map((a) => `${a.name} ${a.users}`).join(', ')}; verdict: ${results.verdict.winner ?? 'none'} (${results.verdict.reason})`,
       );
     }

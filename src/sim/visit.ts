@@ -22,9 +22,14 @@ export interface ShopApi {
   similar(item: string, user: string): Promise<Answer>;
 }
 
-/** What one user did under one experiment arm, counted by the simulation itself. */
+/**
+ * What one user did in one experiment, counted by the simulation itself, intention-to-treat:
+ * from the first exposure on, whatever later answers carry (an arm a guardrail stopped is served
+ * the default but its users stay in it).
+ */
 export interface UserTruth {
   arm: string;
+  /** Strips with at least one item seen under the arm (an empty holdout answer is no impression). */
   impressions: number;
   clicks: number;
   /** Purchases after the first exposure, recommended or not (what a holdout compares). */
@@ -54,17 +59,24 @@ export async function visit(shopper: SimShopper, ctx: VisitContext): Promise<Eve
   const session = `${ctx.idPrefix}-${shopper.id}`;
   let n = 0;
   const emit = (event: Record<string, unknown>) => events.push({ id: `${session}-${++n}`, user: shopper.id, session, ts: ctx.clock(), ...event } as EventInput);
-  const exposures = new Set<UserTruth>();
+  const bought = (price: number) => {
+    for (const users of ctx.truth.values()) {
+      const entry = users.get(shopper.id);
+      if (entry) {
+        entry.purchases++;
+        entry.revenue += price;
+      }
+    }
+  };
   const viewed = browse(shopper, catalog, random, random.int(1, 3));
   for (const p of viewed) emit({ type: 'view', item: p.item.id });
   let page = viewed.at(-1)?.item.id;
 
   const seeStrip = (answer: Answer) => {
     const user = exposure(ctx.truth, answer, shopper.id);
-    if (user) exposures.add(user);
     if (answer.items.length === 0 && !answer.experiment) return;
     emit({ type: 'impression', items: answer.items.map((i) => i.id), rid: answer.rid });
-    if (user) user.impressions += answer.items.length;
+    if (user && answer.items.length > 0) user.impressions++;
     answer.items.forEach((shown, position) => {
       const product = catalog.products.get(shown.id);
       const t = taste(shopper, product, model);
@@ -77,10 +89,7 @@ export async function visit(shopper: SimShopper, ctx: VisitContext): Promise<Eve
         const price = shown.price ?? product?.item.price ?? 0;
         emit({ type: 'add_to_cart', item: shown.id, value: 1, rid: answer.rid });
         emit({ type: 'purchase', item: shown.id, value: 1, price, rid: answer.rid });
-        for (const u of exposures) {
-          u.purchases++;
-          u.revenue += price;
-        }
+        bought(price);
       }
     });
   };
@@ -93,10 +102,7 @@ export async function visit(shopper: SimShopper, ctx: VisitContext): Promise<Eve
       const product = random.pick(liked);
       const price = product.item.price ?? 0;
       emit({ type: 'purchase', item: product.item.id, value: 1, price });
-      for (const u of exposures) {
-        u.purchases++;
-        u.revenue += price;
-      }
+      bought(price);
     }
   }
   return events;

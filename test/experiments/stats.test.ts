@@ -307,6 +307,21 @@ describe('analyseExperiment', () => {
     expect(result.verdict.winner).toBe('better');
   });
 
+  it('leaves arms stopped earlier out of the SRM check, and they never win', () => {
+    const stoppedEarly = { ...arm('cheap', 300, 30, 900, 40_000), stopped: true };
+    const input = {
+      control: 'control',
+      primaryMetric: 'conversion',
+      arms: [arm('control', 2000, 200, 10000, 2_000_000), arm('better', 2000, 300, 15000, 3_000_000), stoppedEarly],
+    };
+    const result = analyseExperiment(input);
+    expect(result.srm.degreesOfFreedom).toBe(1);
+    expect(result.srm.flagged).toBe(false);
+    expect(result.verdict.winner).toBe('better');
+    // counted with it, 300 users against 2,000 at equal shares would be flagged
+    expect(analyseExperiment({ ...input, arms: [...input.arms.slice(0, 2), { ...stoppedEarly, stopped: false }] }).srm.flagged).toBe(true);
+  });
+
   it('refuses an unknown control', () => {
     expect(() => analyseExperiment({ control: 'x', primaryMetric: 'ctr', arms: [] })).toThrow(RangeError);
   });
