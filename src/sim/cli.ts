@@ -4,8 +4,8 @@
  * and the results; exits non-zero when the A/A false-positive share is above 5%, when the
  * experiment does not pick the personalised arm, or on any error.
  * Flags: --seeds, --aa-users, --aa-days, --aa-arms, --shoppers, --days, --visit-chance,
- * --seed, --port, --concurrency, --time-limit (seconds), --fixed (fixed-horizon intervals in
- * the loop), --only aa|loop.
+ * --seed, --port, --concurrency, --time-limit (seconds), --sequential (always-valid intervals
+ * in the loop), --only aa|loop.
  */
 import { parseArgs } from 'node:util';
 import { runAaStudy, AA_METRICS, AA_MODES, type AaCounts } from './aa-study.ts';
@@ -27,7 +27,7 @@ const { values: flags } = parseArgs({
     port: { type: 'string', default: '8796' },
     concurrency: { type: 'string', default: '4' },
     'time-limit': { type: 'string', default: '300' },
-    fixed: { type: 'boolean', default: false },
+    sequential: { type: 'boolean', default: false },
     only: { type: 'string' },
   },
 });
@@ -61,7 +61,7 @@ if (flags.only !== 'loop') {
 if (flags.only !== 'aa') {
   console.log(`\nClosed loop through the local endpoints: ${int('shoppers')} shoppers, ${int('days')} days, visit chance ${flags['visit-chance']} per day`);
   try {
-    const sequential = !flags.fixed;
+    const sequential = flags.sequential === true;
     const loop = await runClosedLoop({
       shoppers: int('shoppers'),
       days: int('days'),

@@ -28,7 +28,10 @@ export interface LoopOptions {
   port: number;
   /** Visits in flight at once. */
   concurrency: number;
-  /** Read intervals as always-valid (the shop looks every day). */
+  /**
+   * Always-valid intervals. Default false: the verdict is read once, after the last day (the
+   * daily lines are progress, not decisions); with true every daily look is valid.
+   */
   sequential: boolean;
   /** Stop starting new days after this many seconds. */
   timeLimitSeconds: number;
@@ -141,7 +144,7 @@ export async function runClosedLoop(options: LoopOptions): Promise<LoopResult> {
       options.log(
         `day ${day}/${options.days}: ${today.length} visits (${secs(visited - dayStarted)} s), rebuild ${secs(rebuiltAt - visited)} s, roll-up ${secs(rolledUp - rebuiltAt)} s, ` +
           `${events} events so far, ${secs(Date.now() - started)} s; ` +
-          `users ${results.arms.map((a) => `${a.name} ${a.users}`).join(', ')}; verdict: ${results.verdict.winner ?? 'none'} (${results.verdict.reason})`,
+          `users ${results.arms.map((a) => `${a.name} ${a.users}`).join(', ')}; ${options.sequential ? 'verdict' : 'interim reading'}: ${results.verdict.winner ?? 'none'} (${results.verdict.reason})`,
       );
     }
     if (!results) throw new Error('no simulated day ran');

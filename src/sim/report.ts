@@ -44,7 +44,8 @@ const signed = (x: number | null) => (x === null ? '?' : `${x >= 0 ? '+' : ''}${
 export function resultsTable(results: ExperimentResults): string[] {
   const lines: string[] = [];
   for (const arm of results.arms) {
-    lines.push(`  ${arm.name}: ${arm.users} users, ${arm.impressions} impressions, ${arm.clicks} clicks`);
+    const stopped = (arm as { stopped?: { reason?: string } | null }).stopped;
+    lines.push(`  ${arm.name}: ${arm.users} users, ${arm.impressions} impressions, ${arm.clicks} clicks${stopped ? `; STOPPED: ${stopped.reason ?? ''}` : ''}`);
     for (const [key, value] of Object.entries(arm)) {
       if (!isInterval(value)) continue;
       const digits = Math.abs(value.value ?? 0) >= 10 ? 2 : 4;
