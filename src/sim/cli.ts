@@ -20,7 +20,7 @@ const { values: flags } = parseArgs({
     'aa-users': { type: 'string', default: '4000' },
     'aa-days': { type: 'string', default: '14' },
     'aa-arms': { type: 'string', default: '2' },
-    shoppers: { type: 'string', default: '800' },
+    shoppers: { type: 'string', default: '1000' },
     days: { type: 'string', default: '4' },
     'visit-chance': { type: 'string', default: '0.5' },
     seed: { type: 'string', default: '1' },

@@ -29,7 +29,7 @@ export interface TasteModel {
 }
 
 /** The default behaviour model. */
-export const DEFAULT_TASTES: TasteModel = { clickRate: 0.12, positionDecay: 0.85, buyAfterClick: 0.3, organicBuy: 0.05, secondTaste: 0.6, otherTaste: 0.04 };
+export const DEFAULT_TASTES: TasteModel = { clickRate: 0.12, positionDecay: 0.85, buyAfterClick: 0.3, organicBuy: 0.1, secondTaste: 0.6, otherTaste: 0.04 };
 
 /** The catalog grouped for the simulation. */
 export interface SimCatalog {
