@@ -60,7 +60,7 @@ export function holmRejections(pValues: readonly (number | null)[], alpha: numbe
  * is significantly worse, control wins; otherwise there is no winner yet.
  */
 export function decideVerdict(input: { control: string; metric: string; arms: readonly VerdictArm[]; srm: SrmResult }, options: VerdictOptions = {}): Verdict {
-  const alpha = options.alpha ?? 0.05;
+  const alpha = Number((options.alpha ?? 0.05).toPrecision(6));
   if (input.srm.flagged) {
     return { winner: null, reason: `sample ratio mismatch (p = ${formatP(input.srm.pValue)}): assignment or logging is broken, no verdict` };
   }

@@ -305,6 +305,7 @@ describe('analyseExperiment', () => {
     expect(result.arms[2]!.guardrail?.stop).toBe(true);
     expect(result.arms[1]!.guardrail).toBeNull();
     expect(result.verdict.winner).toBe('better');
+    expect(result.verdict.reason).toContain('Holm-corrected α = 0.05)');
   });
 
   it('leaves arms stopped earlier out of the SRM check, and they never win', () => {
