@@ -14,8 +14,8 @@ import { loadDemoShop } from '../cli/demo-shop.ts';
 import { engineClient } from '../cli/engine-client.ts';
 import { ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../cli/local-stack.ts';
 import { demoCatalog } from '../demo/catalog.ts';
-import { seededRandom } from '../random.ts';
-import { type SimShopper, type TasteModel, browse, simCatalog, simShoppers } from './shoppers.ts';
+import { type Random, seededRandom } from '../random.ts';
+import { type SimCatalog, type SimShopper, type TasteModel, browse, simCatalog, simShoppers } from './shoppers.ts';
 import { type Answer, type ShopApi, type Truth, visit } from './visit.ts';
 
 /** Knobs of the closed loop. */
@@ -156,12 +156,7 @@ export async function runClosedLoop(options: LoopOptions): Promise<LoopResult> {
 }
 
 /** Two weeks of browsing before the experiment: 2-4 sessions of 3-6 views each, by taste. */
-function warmUpHistory(
-  shoppers: readonly SimShopper[],
-  catalog: ReturnType<typeof simCatalog>,
-  random: ReturnType<typeof seededRandom>,
-  now: number,
-): EventInput[] {
+function warmUpHistory(shoppers: readonly SimShopper[], catalog: SimCatalog, random: Random, now: number): EventInput[] {
   const events: EventInput[] = [];
   for (const shopper of shoppers) {
     for (let s = random.int(2, 4); s > 0; s--) {
