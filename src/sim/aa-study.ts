@@ -7,6 +7,7 @@
 import { type Random, seededRandom } from '../random.ts';
 import { sampleBeta } from '../experiments/bandit.ts';
 import { type AnalysisOptions, type ArmData, analyseExperiment } from '../experiments/stats.ts';
+import { addUser, emptyArm } from './arm-sums.ts';
 
 /** Knobs of the A/A study. */
 export interface AaOptions {
@@ -21,7 +22,7 @@ export interface AaOptions {
 }
 
 /** The metrics a verdict can be decided on. */
-export const AA_METRICS = ['ctr', 'conversion', 'revenue'] as const;
+export const AA_METRICS = ['ctr', 'conversion', 'revenuePerUser'] as const;
 export type AaMetric = (typeof AA_METRICS)[number];
 
 /** How the runs are read. */
@@ -86,38 +87,10 @@ function normal(random: Random): number {
   return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
 }
 
-/** Per-arm sums of the A/A metrics (conversion = the user bought at least once). */
+/** Per-arm sums of the A/A metrics. */
 export function aaArms(users: readonly UserTotals[], arms: number): ArmData[] {
-  const data = Array.from({ length: arms }, (_, i) => ({
-    name: i === 0 ? 'control' : `copy-${i}`,
-    share: 1,
-    users: 0,
-    conversions: 0,
-    metrics: {
-      ctr: { kind: 'ratio' as const, n: 0, sumX: 0, sumXSquares: 0, sumY: 0, sumYSquares: 0, sumXY: 0 },
-      conversion: { kind: 'mean' as const, n: 0, sum: 0, sumSquares: 0 },
-      revenue: { kind: 'mean' as const, n: 0, sum: 0, sumSquares: 0 },
-    },
-  }));
-  for (const u of users) {
-    const arm = data[u.arm]!;
-    const converted = u.purchases > 0 ? 1 : 0;
-    arm.users++;
-    arm.conversions += converted;
-    const { ctr, conversion, revenue } = arm.metrics;
-    ctr.n++;
-    ctr.sumX += u.clicks;
-    ctr.sumXSquares += u.clicks ** 2;
-    ctr.sumY += u.impressions;
-    ctr.sumYSquares += u.impressions ** 2;
-    ctr.sumXY += u.clicks * u.impressions;
-    conversion.n++;
-    conversion.sum += converted;
-    conversion.sumSquares += converted;
-    revenue.n++;
-    revenue.sum += u.revenue;
-    revenue.sumSquares += u.revenue ** 2;
-  }
+  const data = Array.from({ length: arms }, (_, i) => emptyArm(i === 0 ? 'control' : `copy-${i}`, 1));
+  for (const u of users) addUser(data[u.arm]!, u);
   return data;
 }
 
@@ -131,7 +104,7 @@ export function runAaStudy(options: AaOptions, onProgress?: (done: number) => vo
     ...Object.fromEntries(AA_METRICS.map((m) => [m, Object.fromEntries(AA_MODES.map((mode) => [mode, 0]))])),
     guardrailStops: { fixed: 0, sequential: 0 },
   } as AaCounts;
-  const guardrails = [{ metric: 'revenue' }];
+  const guardrails = [{ metric: 'revenuePerUser' }];
   const fixed: AnalysisOptions = {};
   const sequential: AnalysisOptions = { sequential: { tuningUsers: options.users } };
   const first = options.firstSeed ?? 1;

@@ -3,6 +3,7 @@ import { type Analysis, type ArmData, type Interval, analyseExperiment, formatP,
 import { AA_METRICS, AA_MODES, type AaCounts } from './aa-study.ts';
 import type { ExperimentResults } from './closed-loop.ts';
 import type { Truth } from './visit.ts';
+import { addUser, emptyArm } from './arm-sums.ts';
 
 /** Wilson score interval of a binomial share (95%). */
 export function wilson(successes: number, trials: number): [number, number] {
@@ -65,41 +66,10 @@ export function resultsTable(results: ExperimentResults): string[] {
 
 /** The simulation's own per-arm sums (what each shopper saw, clicked and bought after exposure). */
 export function truthArms(truth: Truth, experimentId: string, arms: readonly { name: string; share: number }[]): ArmData[] {
-  const data = new Map(
-    arms.map((a) => [
-      a.name,
-      {
-        name: a.name,
-        share: a.share,
-        users: 0,
-        conversions: 0,
-        metrics: {
-          ctr: { kind: 'ratio' as const, n: 0, sumX: 0, sumXSquares: 0, sumY: 0, sumYSquares: 0, sumXY: 0 },
-          conversion: { kind: 'mean' as const, n: 0, sum: 0, sumSquares: 0 },
-          revenuePerUser: { kind: 'mean' as const, n: 0, sum: 0, sumSquares: 0 },
-        },
-      },
-    ]),
-  );
+  const data = new Map(arms.map((a) => [a.name, emptyArm(a.name, a.share)]));
   for (const user of truth.get(experimentId)?.values() ?? []) {
     const arm = data.get(user.arm);
-    if (!arm) continue;
-    const converted = user.purchases > 0 ? 1 : 0;
-    arm.users++;
-    arm.conversions += converted;
-    const { ctr, conversion, revenuePerUser: revenue } = arm.metrics;
-    ctr.n++;
-    ctr.sumX += user.clicks;
-    ctr.sumXSquares += user.clicks ** 2;
-    ctr.sumY += user.impressions;
-    ctr.sumYSquares += user.impressions ** 2;
-    ctr.sumXY += user.clicks * user.impressions;
-    conversion.n++;
-    conversion.sum += converted;
-    conversion.sumSquares += converted;
-    revenue.n++;
-    revenue.sum += user.revenue;
-    revenue.sumSquares += user.revenue ** 2;
+    if (arm) addUser(arm, user);
   }
   return [...data.values()];
 }
