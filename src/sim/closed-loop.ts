@@ -76,7 +76,8 @@ export async function runClosedLoop(options: LoopOptions): Promise<LoopResult> {
   const { keys } = ensureDevVars();
   const scratch = mkdtempSync(path.join(ROOT, '.wrangler', 'sim-'));
   migrateLocal(scratch);
-  const stack = await startLocalStack({ port: options.port, persistTo: scratch });
+  // Every simulated shopper comes from one address: the per-IP limits would refuse them.
+  const stack = await startLocalStack({ port: options.port, persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
   try {
     const engine = engineClient(stack.url);
     const loaded = await loadDemoShop(engine, keys);
