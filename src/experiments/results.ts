@@ -78,7 +78,7 @@ const empty = (arm: string): ArmTotals => ({
 function armData(experiment: Experiment, totals: readonly ArmTotals[]): ArmData[] {
   return experiment.arms.map((arm) => {
     const t = totals.find((x) => x.arm === arm.name) ?? empty(arm.name);
-    return { name: arm.name, share: arm.share, users: t.users, conversions: t.converted, metrics: t.metrics };
+    return { name: arm.name, share: arm.share, users: t.users, conversions: t.converted, metrics: t.metrics, stopped: arm.stopped !== undefined };
   });
 }
 
