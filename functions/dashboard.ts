@@ -12,10 +12,13 @@ import { chatPage } from '../src/dashboard/pages/chat.ts';
 import { loginPage } from '../src/dashboard/pages/login.ts';
 import { modelsPage } from '../src/dashboard/pages/models.ts';
 import { overviewPage } from '../src/dashboard/pages/overview.ts';
+import { recommendationsPage } from '../src/dashboard/pages/recommendations.ts';
 import { notYetPage } from '../src/dashboard/placeholder.ts';
 import { catalogData, chatData, lastDays, modelsData } from '../src/dashboard/queries.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, issueSession } from '../src/dashboard/session.ts';
 import { openDatabase } from '../src/db/client.ts';
+import { recommendationsReport } from '../src/reports/report-query.ts';
+import { reportDays } from '../src/dashboard/report-days.ts';
 import type { AppEnv } from '../src/http/app.ts';
 import { sameSecret } from '../src/http/auth.ts';
 import { rebuildDeps } from '../src/rebuild/deps.ts';
@@ -86,7 +89,12 @@ async function overview(c: Context<AppEnv>): Promise<Response> {
     countDistinctShoppers(db, currentDays),
     countDistinctShoppers(db, previousDays),
   ]);
-  return c.html(overviewPage(context(c), { days, current, previous, shoppers: { current: shoppersNow, previous: shoppersBefore }, recs: null }));
+  const [recsNow, recsBefore] = await Promise.all([
+    recommendationsReport(c.env.DB, { from: currentDays[0], to: currentDays[days - 1], by: 'day' }),
+    recommendationsReport(c.env.DB, { from: previousDays[0], to: previousDays[days - 1], by: 'day' }),
+  ]);
+  const recs = { current: reportDays(recsNow, currentDays), previous: reportDays(recsBefore, previousDays) };
+  return c.html(overviewPage(context(c), { days, current, previous, shoppers: { current: shoppersNow, previous: shoppersBefore }, recs }));
 }
 
 dashboard.get('/dashboard', overview);
@@ -132,6 +140,16 @@ dashboard.post('/dashboard/chat/faq', async (c) => {
 
 dashboard.get('/dashboard/catalog', async (c) => c.html(catalogPage(context(c), await catalogData(openDatabase(c.env.DB), openTableStore(c.env)))));
 
-for (const page of ['recommendations', 'experiments', 'audiences'] as const) {
+dashboard.get('/dashboard/recommendations', async (c) => {
+  const days = lastDays(28, Date.now());
+  const range = { from: days[0], to: days[days.length - 1] };
+  const [byDay, bySurface] = await Promise.all([
+    recommendationsReport(c.env.DB, { ...range, by: 'day' }),
+    recommendationsReport(c.env.DB, { ...range, by: 'surface' }),
+  ]);
+  return c.html(recommendationsPage(context(c), { byDay, bySurface }));
+});
+
+for (const page of ['experiments', 'audiences'] as const) {
   dashboard.get(`/dashboard/${page}`, (c) => c.html(notYetPage(context(c), page)));
 }

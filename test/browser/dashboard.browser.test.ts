@@ -18,7 +18,7 @@ import { freePort } from './shop-page.ts';
 const SHOTS = process.env.DASHBOARD_SHOTS ?? '/tmp/dashboard-shots';
 
 /** Pages that draw charts from the demo shop's data once it is loaded, rebuilt and rolled up. */
-const CHARTED = ['overview', 'models', 'chat'] as const;
+const CHARTED = ['overview', 'recommendations', 'models', 'chat'] as const;
 
 describe.skipIf(!haveChromium && !inCi)('the dashboard in Chromium', () => {
   const persistTo = path.join(ROOT, '.wrangler', `dashboard-test-${process.pid}-${Date.now()}`);
@@ -41,6 +41,19 @@ describe.skipIf(!haveChromium && !inCi)('the dashboard in Chromium', () => {
       await engine.request('POST', '/v1/chat', keys.ingest, { session: 'dashboard-test', message });
     }
     expect(await engine.request('POST', '/v1/admin/rebuild', keys.admin)).toMatchObject({ status: 'published' });
+    const shown: unknown[] = [];
+    for (let n = 1; n <= 30; n++) {
+      const user = `shopper-${n}`;
+      const answer = await engine.request<{ rid: string; items: { id: string }[] }>('GET', `/v1/recommend/for-you?user=${user}&k=6`, keys.ingest);
+      const items = answer.items.map((i) => i.id);
+      shown.push({ id: `dash-imp-${n}`, type: 'impression', user, rid: answer.rid, items });
+      if (n % 3 === 0 && items[0]) {
+        shown.push({ id: `dash-click-${n}`, type: 'click', user, rid: answer.rid, item: items[0] });
+        shown.push({ id: `dash-buy-${n}`, type: 'purchase', user, item: items[0], value: 1 });
+      }
+    }
+    expect(await engine.request('POST', '/v1/events', keys.ingest, { events: shown })).toMatchObject({ rejected: [] });
+    await engine.request('POST', '/v1/admin/rollup', keys.admin);
     for (let run = 0; run < 3; run++) {
       const res = await fetch(`${stack.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
       expect(res.status).toBe(200);
