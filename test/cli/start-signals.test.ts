@@ -57,5 +57,5 @@ describe('npm start', () => {
     while (Date.now() < deadline && ((await listening(port)) || processesOnPort(port).length)) await new Promise((r) => setTimeout(r, 250));
     expect(processesOnPort(port)).toEqual([]);
     expect(await listening(port)).toBe(false);
-  });
+  }, 300_000);
 });
