@@ -2,6 +2,7 @@
  * FAQ matching evaluation.
  *
  *   npm run -s eval:faq -- --faqs FAQS.jsonl --queries QUERIES.jsonl [--json] [--no-synonyms] [--tuning JSON]
+ *     [--target PRECISION (0.9)] [--calib DIR (the same shop's labelled calibration/dev split)]
  *   npm run -s eval:faq -- convert --from bitext|atec|clinc150 --in PATH --out-dir DIR [--split test|calib|dev|all]
  *     (bitext: test|dev|all; atec, clinc150: test|calib)
  *   npm run -s eval:faq -- calibrate --set DIR [--set DIR ...]
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { calibrate } from './calibrate.ts';
 import { convertAtec, convertBitext, convertClinc, type EvalSet } from './convert.ts';
-import { engineMetrics, indexOf, searchAll, tfidfMetrics } from './run.ts';
+import { engineMetrics, indexOf, searchAll, tfidfMetrics, thresholdsForTarget } from './run.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,6 +27,8 @@ const { values, positionals } = parseArgs({
     set: { type: 'string', multiple: true },
     tuning: { type: 'string' },
     'no-synonyms': { type: 'boolean', default: false },
+    target: { type: 'string', default: '0.9' },
+    calib: { type: 'string' },
   },
 });
 
@@ -38,6 +41,10 @@ function readJsonl<T>(file: string): T[] {
 
 function readSet(faqs: string, queries: string): EvalSet {
   return { faqs: readJsonl(faqs), queries: readJsonl(queries) };
+}
+
+function readDir(dir: string): EvalSet {
+  return readSet(path.join(dir, 'faqs.jsonl'), path.join(dir, 'queries.jsonl'));
 }
 
 function fail(message: string): never {
@@ -68,13 +75,23 @@ if (command === 'convert') {
   console.log(`${set.faqs.length} FAQ entries, ${set.queries.length} queries -> ${outDir}`);
 } else if (command === 'calibrate') {
   const dirs = values.set ?? fail('--set DIR (one or more) is required');
-  console.log(JSON.stringify(calibrate(dirs.map((dir) => readSet(path.join(dir, 'faqs.jsonl'), path.join(dir, 'queries.jsonl')))), null, 2));
+  console.log(JSON.stringify(calibrate(dirs.map(readDir))));
 } else {
   const set = readSet(values.faqs ?? fail('--faqs FILE is required'), values.queries ?? fail('--queries FILE is required'));
   const index = indexOf(set, values['no-synonyms'] ? [] : undefined);
   const tuning = values.tuning ? JSON.parse(values.tuning) : undefined;
-  const engine = engineMetrics(index, set, searchAll(index, set, tuning));
-  const report = { faqs: set.faqs.length, queries: set.queries.length, systems: { engine, tfidf: tfidfMetrics(set) } };
+  const results = searchAll(index, set, tuning);
+  const engine = engineMetrics(index, set, results);
+  const target = Number(values.target);
+  if (!(target > 0 && target < 1)) fail('--target must be a precision between 0 and 1');
+  const { thresholds, fit } = thresholdsForTarget(target, values.calib ? readDir(values.calib) : undefined);
+  const atTarget = { ...engineMetrics(index, set, results, thresholds), threshold: thresholds.answer, calibCoverage: fit?.coverage ?? null };
+  const report = {
+    faqs: set.faqs.length,
+    queries: set.queries.length,
+    target,
+    systems: { engine, [`engine@${target}${values.calib ? ' (shop calib)' : ''}`]: atTarget, tfidf: tfidfMetrics(set) },
+  };
   if (values.json) console.log(JSON.stringify(report));
   else {
     console.log(`${report.faqs} FAQ entries, ${report.queries} queries`);

@@ -3,7 +3,9 @@
  * the worker) and through the TF-IDF baseline.
  */
 import { DEFAULT_SYNONYMS } from '../default-synonyms.ts';
+import { confidenceOf, PRECISION_TABLE } from '../confidence.ts';
 import { decide, DEFAULT_THRESHOLDS, type Thresholds } from '../decide.ts';
+import { thresholdForPrecision, thresholdFromTable, type PrecisionThreshold } from '../precision.ts';
 import { buildFaqIndex, type FaqIndex } from '../index/faq-index.ts';
 import { searchFaq, type SearchResult, type SearchTuning } from '../index/search.ts';
 import type { EvalSet } from './convert.ts';
@@ -46,4 +48,22 @@ export function tfidfMetrics(set: EvalSet): Metrics {
     };
   });
   return measure(outcomes);
+}
+
+/**
+ * The thresholds for a target precision: from a labelled calibration set of
+ * the same shop when given (its in-scope queries), else from the shipped
+ * table. Never from the queries being measured.
+ */
+export function thresholdsForTarget(target: number, calib?: EvalSet): { thresholds: Thresholds; fit: PrecisionThreshold | null } {
+  if (!calib) return { thresholds: { ...DEFAULT_THRESHOLDS, answer: thresholdFromTable(PRECISION_TABLE, target) }, fit: null };
+  const index = indexOf(calib);
+  const scored = searchAll(index, calib).flatMap((result, i) => {
+    const expected = calib.queries[i]!.expected;
+    if (expected === null) return [];
+    const top = result.candidates[0];
+    return [{ confidence: confidenceOf(result), right: top !== undefined && index.entries[top.entry]!.id === expected }];
+  });
+  const fit = thresholdForPrecision(scored, target);
+  return { thresholds: { ...DEFAULT_THRESHOLDS, answer: fit?.threshold ?? thresholdFromTable(PRECISION_TABLE, target) }, fit };
 }

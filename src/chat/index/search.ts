@@ -50,6 +50,18 @@ export interface SearchResult {
   candidates: Candidate[];
   /** Share of the message's word idf mass present anywhere in the FAQ (0..1). */
   known: number;
+  /** What the confidence model reads besides the scores (absent in hand-made results). */
+  signals?: SearchSignals;
+}
+
+/** How the best entry was found: channel agreement and message length. */
+export interface SearchSignals {
+  /** The word channel alone ranks the same entry first. */
+  wordAgrees: boolean;
+  /** The gram channel alone ranks the same entry first. */
+  gramAgrees: boolean;
+  /** Words in the message after tokenizing. */
+  words: number;
 }
 
 /**
@@ -65,36 +77,69 @@ export function searchFaq(
 ): SearchResult {
   const tuning = options.tuning ? { ...DEFAULT_TUNING, ...options.tuning } : DEFAULT_TUNING;
   const { words, grams } = queryTokens(index, message, tuning.spelling);
-  const phrasing = new Float64Array(index.phrasingEntry.length);
-  const known = addField(index.phrasingWords, words, tuning.wordWeight, tuning.wordBm25, phrasing);
-  addField(index.phrasingGrams, grams, tuning.gramWeight, tuning.gramBm25, phrasing);
+  const phrasingCount = index.phrasingEntry.length;
   const entryCount = index.entries.length;
+  const phrasingWord = new Float64Array(phrasingCount);
+  const phrasingGram = new Float64Array(phrasingCount);
+  const wholeWord = new Float64Array(entryCount);
+  const wholeGram = new Float64Array(entryCount);
+  const known = addField(index.phrasingWords, words, tuning.wordWeight, tuning.wordBm25, phrasingWord);
+  addField(index.phrasingGrams, grams, tuning.gramWeight, tuning.gramBm25, phrasingGram);
+  addField(index.entryWords, words, tuning.wordWeight, tuning.wordBm25, wholeWord);
+  addField(index.entryGrams, grams, tuning.gramWeight, tuning.gramBm25, wholeGram);
+  const phrasing = new Float64Array(phrasingCount);
+  for (let doc = 0; doc < phrasingCount; doc++) phrasing[doc] = phrasingWord[doc]! + phrasingGram[doc]!;
   const whole = new Float64Array(entryCount);
-  addField(index.entryWords, words, tuning.wordWeight, tuning.wordBm25, whole);
-  addField(index.entryGrams, grams, tuning.gramWeight, tuning.gramBm25, whole);
+  for (let entry = 0; entry < entryCount; entry++) whole[entry] = wholeWord[entry]! + wholeGram[entry]!;
 
+  const lang = options.lang ?? null;
+  const allowed = (entry: number) => {
+    const entryLang = index.entries[entry]!.lang;
+    return !lang || !entryLang || entryLang === lang;
+  };
+  const fused = fuse(index.phrasingEntry, phrasing, whole, tuning.voteWeight, tuning.entryWeight);
+  const candidates: Candidate[] = [];
+  for (let entry = 0; entry < entryCount; entry++) {
+    if (fused.best[entry]! <= 0 && whole[entry]! <= 0) continue;
+    if (!allowed(entry)) continue;
+    candidates.push({ entry, score: fused.score[entry]! });
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  const top = candidates[0]?.entry ?? -1;
+  const channelTop = (p: Float64Array, w: Float64Array) => argmax(fuse(index.phrasingEntry, p, w, tuning.voteWeight, tuning.entryWeight).score, allowed);
+  const signals: SearchSignals = {
+    wordAgrees: top >= 0 && channelTop(phrasingWord, wholeWord) === top,
+    gramAgrees: top >= 0 && channelTop(phrasingGram, wholeGram) === top,
+    words: words.length,
+  };
+  return { candidates: candidates.slice(0, options.limit ?? 5), known, signals };
+}
+
+/** An entry's score: its best phrasing + vote x mean of its other phrasings + entry weight x the entry document. */
+function fuse(phrasingEntry: Uint32Array, phrasing: Float64Array, whole: Float64Array, voteWeight: number, entryWeight: number) {
+  const entryCount = whole.length;
   const best = new Float64Array(entryCount);
   const sum = new Float64Array(entryCount);
   const count = new Uint16Array(entryCount);
   for (let doc = 0; doc < phrasing.length; doc++) {
-    const entry = index.phrasingEntry[doc]!;
+    const entry = phrasingEntry[doc]!;
     const score = phrasing[doc]!;
     if (score > best[entry]!) best[entry] = score;
     sum[entry] = sum[entry]! + score;
     count[entry] = count[entry]! + 1;
   }
-  const lang = options.lang ?? null;
-  const candidates: Candidate[] = [];
+  const score = new Float64Array(entryCount);
   for (let entry = 0; entry < entryCount; entry++) {
-    if (best[entry]! <= 0 && whole[entry]! <= 0) continue;
-    const entryLang = index.entries[entry]!.lang;
-    if (lang && entryLang && entryLang !== lang) continue;
     const others = count[entry]! > 1 ? (sum[entry]! - best[entry]!) / (count[entry]! - 1) : 0;
-    const score = best[entry]! + tuning.voteWeight * others + tuning.entryWeight * whole[entry]!;
-    candidates.push({ entry, score });
+    score[entry] = best[entry]! + voteWeight * others + entryWeight * whole[entry]!;
   }
-  candidates.sort((a, b) => b.score - a.score);
-  return { candidates: candidates.slice(0, options.limit ?? 5), known };
+  return { best, score };
+}
+
+function argmax(scores: Float64Array, allowed: (entry: number) => boolean): number {
+  let best = -1;
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > 0 && allowed(i) && (best < 0 || scores[i]! > scores[best]!)) best = i;
+  return best;
 }
 
 /**
