@@ -2,14 +2,28 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { answerChat } from '../src/chat/answer-chat.ts';
 import { productAdvisor } from '../src/serve/product-advisor.ts';
 import { parseFaqImport } from '../src/chat/faq-import.ts';
-import { ChatReplySchema, ChatRequestSchema, FaqInputSchema, FaqPatchSchema, FaqSchema } from '../src/chat/faq-schema.ts';
+import { loadContext, loadTranscript, recordTurn } from '../src/chat/conversation/session-store.ts';
+import {
+  ChatReplySchema,
+  ChatRequestSchema,
+  FaqInputSchema,
+  FaqPatchSchema,
+  FaqSchema,
+  MAX_MESSAGE_CHARS,
+  type ChatReply,
+  type ChatRequest,
+} from '../src/chat/faq-schema.ts';
+import { drainHandoffs, enqueueHandoff } from '../src/chat/handoff/outbox.ts';
+import { recordFeedback } from '../src/chat/learning/feedback.ts';
+import { resolveMiss } from '../src/chat/learning/resolve.ts';
+import { ChatSettingsSchema, loadChatSettings, saveChatSettings } from '../src/chat/settings.ts';
 import { listFaqs, loadSynonyms, patchFaq, replaceSynonyms, upsertFaqs } from '../src/chat/faq-store.ts';
 import { loadFaqIndex, rebuildFaqIndex } from '../src/chat/index-store.ts';
 import type { ProductAdvisor } from '../src/chat/intent.ts';
-import { listMissGroups, logMiss } from '../src/chat/misses.ts';
+import { listMissGroups, logMiss, proposeFaqs } from '../src/chat/misses.ts';
 import { CHAT_LIMITS, createRateLimiter } from '../src/chat/rate-limit.ts';
 import { IdSchema } from '../src/collect/event-schema.ts';
-import { openDatabase } from '../src/db/client.ts';
+import { openDatabase, type Database } from '../src/db/client.ts';
 import type { Env } from '../src/env.ts';
 import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
@@ -21,6 +35,23 @@ const admin = [{ adminKey: [] }];
 const FaqParams = z.object({ id: IdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
 const Rebuilt = z.object({ version: z.string(), entries: z.number().int(), bytes: z.number().int() });
 const SynonymsSchema = z.object({ groups: z.array(z.array(z.string().trim().min(1).max(50)).min(2).max(20)).max(500) }).openapi('ChatSynonyms');
+const FeedbackSchema = z.object({ session: IdSchema, turn: z.number().int().min(1), helpful: z.boolean() }).openapi('ChatFeedback');
+const ResolveSchema = z.object({ message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS), faq: IdSchema }).openapi('ChatResolve');
+const ProposalSchema = z.object({ question: z.string(), alternatives: z.array(z.string()), count: z.number().int(), lastSeen: z.number().int() });
+const PrecisionSchema = z.object({
+  threshold: z.number(),
+  coverage: z.number(),
+  precision: z.number(),
+  source: z.enum(['labelled', 'expected', 'default']),
+  messages: z.number().int(),
+});
+const SettingsReply = z.object({
+  settings: ChatSettingsSchema,
+  threshold: z.number().openapi({ description: 'The answer threshold in use.' }),
+  precision: PrecisionSchema.nullable().openapi({
+    description: "How it was set from the shop's messages and the coverage it yields; null: the shipped table (too few messages).",
+  }),
+});
 const MissGroupSchema = z.object({
   question: z.string(),
   count: z.number().int(),
@@ -40,7 +71,10 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
   const router = createRouter();
   const limiter = createRateLimiter();
   router.use('/v1/chat', requireKey('ingest'), rateLimit('chat'));
-  for (const path of ['/v1/chat/faqs', '/v1/chat/faqs/*', '/v1/chat/synonyms', '/v1/chat/misses']) router.use(path, requireKey('admin'));
+  router.use('/v1/chat/feedback', requireKey('ingest'));
+  for (const path of ['/v1/chat/faqs', '/v1/chat/faqs/*', '/v1/chat/synonyms', '/v1/chat/misses', '/v1/chat/misses/*', '/v1/chat/settings']) {
+    router.use(path, requireKey('admin'));
+  }
 
   router.openapi(
     createRoute({
@@ -65,10 +99,31 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
         throw new ApiError(429, 'rate_limited', 'Too many messages; please wait a moment', turn.session ? 'session' : undefined);
       }
       const db = openDatabase(c.env.DB);
-      const index = await loadFaqIndex(db, c.env.TABLES);
-      const { reply, miss } = await answerChat({ index, advisor: options.advisor?.(c.env) }, turn);
+      const [index, context] = await Promise.all([loadFaqIndex(db, c.env.TABLES), turn.session ? loadContext(db, turn.session) : undefined]);
+      const { reply, miss, context: next } = await answerChat({ index, advisor: options.advisor?.(c.env), context }, turn);
       if (miss) await logMiss(db, miss).catch((err) => console.error('chat miss not logged', err));
+      if (turn.session) reply.turn = await recordTurn(db, turn.session, miss?.message ?? turn.message, reply, next);
+      if (reply.handoff) await handOver(c.env, db, turn, reply, (p) => waitUntil(c, p));
       return c.json(reply, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/chat/feedback',
+      tags: ['chat'],
+      summary: '"Did this help?" on an answer',
+      description: 'One vote per answer (a repeated press is stored once). An answer that did not help is listed among the misses to resolve.',
+      security: [{ ingestKey: [] }],
+      request: { body: { required: true, content: { 'application/json': { schema: FeedbackSchema } } } },
+      responses: { 200: json(z.object({ stored: z.boolean() }), 'Stored'), ...errors },
+    }),
+    async (c) => {
+      const feedback = c.req.valid('json');
+      if (!(await recordFeedback(openDatabase(c.env.DB), feedback)))
+        throw new ApiError(400, 'invalid_request', 'No answer with this turn id in this session', 'turn');
+      return c.json({ stored: true }, 200);
     },
   );
 
@@ -192,7 +247,101 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
     },
   );
 
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/chat/misses/resolve',
+      tags: ['chat'],
+      security: admin,
+      summary: 'Resolve a miss: "this question means FAQ X" (it becomes a phrasing of X at once)',
+      request: { body: { required: true, content: { 'application/json': { schema: ResolveSchema } } } },
+      responses: { 200: json(z.object({ index: Rebuilt }), 'Learned; the index was rebuilt'), ...errors, ...notFound },
+    }),
+    async (c) => {
+      const db = openDatabase(c.env.DB);
+      const { message, faq } = c.req.valid('json');
+      if (!(await resolveMiss(db, message, faq))) throw new ApiError(404, 'not_found', 'No such FAQ entry', 'faq');
+      return c.json({ index: await rebuildFaqIndex(db, c.env.TABLES) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/chat/misses/proposals',
+      tags: ['chat'],
+      security: admin,
+      summary: 'New FAQ entries proposed from repeated misses that no entry covers',
+      request: { query: z.object({ min: z.coerce.number().int().min(2).max(100).default(3), limit: z.coerce.number().int().min(1).max(100).default(20) }) },
+      responses: { 200: json(z.object({ proposals: z.array(ProposalSchema) }), 'Proposals, most asked first'), ...errors },
+    }),
+    async (c) => {
+      const { min, limit } = c.req.valid('query');
+      return c.json({ proposals: await proposeFaqs(openDatabase(c.env.DB), { min, limit }) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/chat/settings',
+      tags: ['chat'],
+      security: admin,
+      summary: 'The chat settings and the answer threshold they yield',
+      responses: { 200: json(SettingsReply, 'Settings and the published threshold'), ...errors },
+    }),
+    async (c) => {
+      const db = openDatabase(c.env.DB);
+      const [settings, index] = await Promise.all([loadChatSettings(db), loadFaqIndex(db, c.env.TABLES)]);
+      return c.json({ settings, threshold: index.thresholds.answer, precision: index.precision }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/chat/settings',
+      tags: ['chat'],
+      security: admin,
+      summary: 'Replace the chat settings (target precision, small-talk replies, handoff note), then rebuild the index',
+      request: { body: { required: true, content: { 'application/json': { schema: ChatSettingsSchema } } } },
+      responses: { 200: json(SettingsReply, 'Settings and the threshold they yield'), ...errors },
+    }),
+    async (c) => {
+      const db = openDatabase(c.env.DB);
+      const settings = c.req.valid('json');
+      await saveChatSettings(db, settings);
+      await rebuildFaqIndex(db, c.env.TABLES);
+      const index = await loadFaqIndex(db, c.env.TABLES);
+      return c.json({ settings, threshold: index.thresholds.answer, precision: index.precision }, 200);
+    },
+  );
+
   return router;
+}
+
+/** Writes the handoff to the outbox and delivers it after the response, when the shop has a webhook. */
+async function handOver(env: Env, db: Database, turn: ChatRequest, reply: ChatReply, later: (p: Promise<unknown>) => void): Promise<void> {
+  if (!env.CHAT_HANDOFF_URL || !env.CHAT_HANDOFF_SECRET) return;
+  const target = { url: env.CHAT_HANDOFF_URL, secret: env.CHAT_HANDOFF_SECRET };
+  const transcript = turn.session ? await loadTranscript(db, turn.session) : [{ role: 'shopper' as const, text: turn.message, at: Date.now() }];
+  await enqueueHandoff(db, { session: turn.session ?? null, shopper: turn.shopper ?? null, reason: reply.reason, lang: reply.lang ?? null, transcript });
+  later(drainHandoffs(db, target).catch((err) => console.error('handoff delivery', err)));
+}
+
+/** Delivers due chat handoffs (the cron calls it; a no-op without a webhook). */
+export async function drainChatHandoffs(env: Env): Promise<void> {
+  if (!env.CHAT_HANDOFF_URL || !env.CHAT_HANDOFF_SECRET) return;
+  const result = await drainHandoffs(openDatabase(env.DB), { url: env.CHAT_HANDOFF_URL, secret: env.CHAT_HANDOFF_SECRET });
+  if (result.delivered || result.failed) console.log(`chat handoffs: ${result.delivered} delivered, ${result.failed} to retry`);
+}
+
+function waitUntil(c: { executionCtx: { waitUntil(p: Promise<unknown>): void } }, promise: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(promise);
+  } catch {
+    void promise;
+  }
 }
 
 /** The chat router as the worker mounts it: product questions are answered by the recommendation engine. */

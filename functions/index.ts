@@ -4,7 +4,7 @@ import type { Env } from '../src/env.ts';
 import { VERSION } from '../src/version.ts';
 import { audiences } from './audiences.ts';
 import { catalog } from './catalog.ts';
-import { chat } from './chat.ts';
+import { chat, drainChatHandoffs } from './chat.ts';
 import { collect } from './collect.ts';
 import { experimentsApi } from './experiments.ts';
 import { dashboard } from './dashboard.ts';
@@ -37,6 +37,7 @@ app.route('/', dashboard);
 export default {
   fetch: app.fetch,
   scheduled: async (controller, env, ctx) => {
+    ctx.waitUntil(drainChatHandoffs(env).catch((err) => console.error('chat handoffs', err)));
     await Promise.all([scheduledRebuild(controller, env, ctx), scheduledRollup(controller, env)]);
   },
   queue: (batch, env) => rebuildPartsConsumer(batch as MessageBatch<PartJob>, env),

@@ -34,4 +34,8 @@ export interface Env extends RateLimitBindings {
   ATTRIBUTION_CLICK_HOURS?: string;
   /** Most events one roll-up run reads (the next run goes on). */
   ROLLUP_MAX_EVENTS?: string;
+  /** Where chat handoffs are POSTed (signed with `CHAT_HANDOFF_SECRET`); unset: no webhook. */
+  CHAT_HANDOFF_URL?: string;
+  /** The shop's secret for the handoff webhook's HMAC signature (a wrangler secret). */
+  CHAT_HANDOFF_SECRET?: string;
 }

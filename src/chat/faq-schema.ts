@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { IdSchema } from '../collect/event-schema.ts';
+import { SMALL_TALK } from './conversation/small-talk.ts';
 
 /** Languages of FAQ entries and messages. */
 export const CHAT_LANGUAGES = ['zh', 'en'] as const;
@@ -62,13 +63,23 @@ export const ChatRequestSchema = z
       .openapi({ example: 'How long does delivery take?' }),
     session: IdSchema.optional().openapi({ description: "The shopper's chat session (rate limit, miss log)." }),
     lang: z.enum(CHAT_LANGUAGES).optional().openapi({ description: 'Detected from the message when absent.' }),
+    shopper: IdSchema.optional().openapi({ description: "The shop's id of the shopper, passed on with a handoff." }),
   })
   .openapi('ChatRequest');
 
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
 /** Why the chat replied as it did. */
-export const CHAT_REASONS = ['answered', 'close_call', 'low_confidence', 'product_advice', 'unsupported_language', 'unreadable'] as const;
+export const CHAT_REASONS = [
+  'answered',
+  'close_call',
+  'low_confidence',
+  'small_talk',
+  'person_requested',
+  'product_advice',
+  'unsupported_language',
+  'unreadable',
+] as const;
 export type ChatReason = (typeof CHAT_REASONS)[number];
 
 /** A recommended product in a reply to a product question. */
@@ -92,6 +103,8 @@ export const ChatReplySchema = z
     reason: z.enum(CHAT_REASONS),
     lang: z.enum(CHAT_LANGUAGES).optional(),
     products: z.array(ChatProductSchema).optional(),
+    intent: z.enum(SMALL_TALK).optional().openapi({ description: 'The small-talk intent answered.' }),
+    turn: z.number().int().optional().openapi({ description: 'Id of this reply in the session (for `POST /v1/chat/feedback`); only with a session.' }),
   })
   .openapi('ChatReply');
 

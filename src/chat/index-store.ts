@@ -6,7 +6,10 @@
  */
 import type { Database } from '../db/client.ts';
 import { listFaqs, loadSynonyms } from './faq-store.ts';
-import { buildFaqIndex, FAQ_INDEX_FORMAT, faqIndexFromJson, faqIndexToJson, type FaqIndex, type FaqIndexJson } from './index/faq-index.ts';
+import { buildFaqIndex, FAQ_INDEX_FORMAT, faqIndexFromJson, faqIndexToJson, type FaqIndex, type FaqIndexJson, type FaqSource } from './index/faq-index.ts';
+import { loadLearned } from './learning/resolve.ts';
+import { shopMessages, shopThresholds } from './learning/shop-calibration.ts';
+import { loadChatSettings } from './settings.ts';
 
 const POINTER = 'chat:faq-index:current';
 const versionKey = (version: string) => `chat:faq-index:${version}`;
@@ -18,19 +21,33 @@ const OLD_VERSION_TTL_S = 3600;
 let cached: { index: FaqIndex; checkedAt: number } | null = null;
 
 /**
- * Builds the index from D1 (enabled entries and the synonyms), stores it as
- * a new version, flips the pointer and keeps it in this isolate.
+ * Builds the index from D1 (enabled entries with their learned phrasings,
+ * the synonyms, the chat settings and the answer threshold for the shop's
+ * target precision), stores it as a new version, flips the pointer and keeps
+ * it in this isolate.
  */
 export async function rebuildFaqIndex(db: Database, kv: KVNamespace, now = Date.now()): Promise<{ version: string; entries: number; bytes: number }> {
-  const [entries, synonymGroups, previous] = await Promise.all([listFaqs(db, { enabledOnly: true }), loadSynonyms(db), kv.get(POINTER)]);
+  const [sources, synonymGroups, previous, settings, messages] = await Promise.all([
+    faqSources(db),
+    loadSynonyms(db),
+    kv.get(POINTER),
+    loadChatSettings(db),
+    shopMessages(db, now),
+  ]);
   const version = `${now.toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
-  const index = buildFaqIndex(entries, { version, synonymGroups });
+  const index = buildFaqIndex(sources, { version, synonymGroups, settings, ...shopThresholds(messages, settings.targetPrecision) });
   const body = JSON.stringify(faqIndexToJson(index));
   await kv.put(versionKey(version), body);
   await kv.put(POINTER, version);
   if (previous) await retire(kv, previous);
   cached = { index, checkedAt: now };
-  return { version, entries: entries.length, bytes: new TextEncoder().encode(body).length };
+  return { version, entries: sources.length, bytes: new TextEncoder().encode(body).length };
+}
+
+/** The enabled entries with the phrasings learned from resolved misses. */
+async function faqSources(db: Database): Promise<FaqSource[]> {
+  const [entries, learned] = await Promise.all([listFaqs(db, { enabledOnly: true }), loadLearned(db)]);
+  return entries.map((e) => ({ ...e, alternatives: [...e.alternatives, ...(learned.get(e.id) ?? [])] }));
 }
 
 async function retire(kv: KVNamespace, version: string): Promise<void> {
@@ -63,8 +80,8 @@ export async function loadFaqIndex(db: Database, kv: KVNamespace, now = Date.now
     return cached!.index;
   }
   if (cached) return cached.index;
-  const [entries, synonymGroups] = await Promise.all([listFaqs(db, { enabledOnly: true }), loadSynonyms(db)]);
-  return buildFaqIndex(entries, { version: 'unpublished', synonymGroups });
+  const [sources, synonymGroups, settings] = await Promise.all([faqSources(db), loadSynonyms(db), loadChatSettings(db)]);
+  return buildFaqIndex(sources, { version: 'unpublished', synonymGroups, settings });
 }
 
 /** Forgets this isolate's copy (tests, and after a failed read). */

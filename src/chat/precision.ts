@@ -29,18 +29,22 @@ export interface PrecisionThreshold {
 /** Labelled messages needed before counting replaces the expectation. */
 export const MIN_LABELLED = 50;
 
+/** Unlabelled messages needed before their expectation replaces the shipped table. */
+export const MIN_UNLABELLED = 200;
+
 /**
  * The lowest confidence threshold whose answers reach `target` precision on
  * these messages (labelled ones counted when there are enough of them).
- * Returns null without messages.
+ * Returns null with too few messages (`minMessages`, default
+ * {@link MIN_UNLABELLED}, when none are labelled).
  *
  * @example thresholdForPrecision(shopMessages, 0.9) // { threshold: 0.71, coverage: 0.62, ... }
  */
-export function thresholdForPrecision(messages: readonly ScoredMessage[], target: number): PrecisionThreshold | null {
+export function thresholdForPrecision(messages: readonly ScoredMessage[], target: number, options: { minMessages?: number } = {}): PrecisionThreshold | null {
   const labelled = messages.filter((m) => m.right !== undefined);
   const counted = labelled.length >= MIN_LABELLED;
   const pool = counted ? labelled : messages;
-  if (pool.length === 0) return null;
+  if (pool.length === 0 || (!counted && pool.length < Math.min(MIN_UNLABELLED, options.minMessages ?? MIN_UNLABELLED))) return null;
   const sorted = [...pool].sort((a, b) => b.confidence - a.confidence);
   let sum = 0;
   let best = { threshold: 1, answered: 0, precision: 1 };

@@ -1,10 +1,15 @@
 /** The chat's own sentences, per language (FAQ answers come from the shop). */
 import type { ChatLanguage } from '../text/normalize.ts';
+import type { ChatSettings } from './settings.ts';
 
 const TEXT = {
   handoff: {
     en: "I'm not sure I understood. I'm passing your question to a member of our team, who will get back to you shortly.",
     zh: '抱歉，我没能理解您的问题。已为您转接人工客服，请稍候。',
+  },
+  handoffShort: {
+    en: 'A member of our team will get back to you shortly.',
+    zh: '人工客服会尽快回复您。',
   },
   closeCall: {
     en: 'Did you mean one of these?',
@@ -27,6 +32,20 @@ const TEXT = {
 /** A sentence of the chat in one language. */
 export function reply(kind: keyof typeof TEXT, lang: ChatLanguage): string {
   return TEXT[kind][lang];
+}
+
+/** The clarifying question: "Do you mean A or B?" between two close entries, else "Did you mean one of these?". */
+export function clarifyingQuestion(lang: ChatLanguage, two: readonly string[]): string {
+  if (two.length !== 2) return TEXT.closeCall[lang];
+  const strip = (q: string) => q.replace(/[?？。.!！\s]+$/u, '');
+  return lang === 'zh' ? `您是想问「${strip(two[0]!)}」还是「${strip(two[1]!)}」？` : `Do you mean "${strip(two[0]!)}" or "${strip(two[1]!)}"?`;
+}
+
+/** The handoff reply with the shop's note (opening hours, expected wait); `missed` when the chat did not understand. */
+export function handoffReply(lang: ChatLanguage, settings: ChatSettings, missed: boolean): string {
+  const note = settings.handoffNote[lang];
+  const base = missed ? TEXT.handoff[lang] : note ? '' : TEXT.handoffShort[lang];
+  return [base, note].filter(Boolean).join(' ');
 }
 
 /** The reply to a message in a language the chat does not speak: both languages. */

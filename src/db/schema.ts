@@ -4,7 +4,7 @@
  * Timestamps are milliseconds since the epoch.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Append-only behaviour log. `id` is the client's event id: a retried batch is stored once. */
 export const events = sqliteTable(
@@ -138,9 +138,78 @@ export const chatMisses = sqliteTable(
     bestFaq: text('best_faq'),
     reason: text('reason').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** The entry an admin said this message means (it became a phrasing of it). */
+    resolvedFaq: text('resolved_faq'),
   },
   (t) => [index('chat_misses_created').on(t.createdAt)],
 );
+
+// ---- Chat conversations, learning and handoff (issue 15) ----
+
+/** Every turn of a chat session (shopper and bot): context for follow-ups, transcript for a handoff. */
+export const chatTurns = sqliteTable(
+  'chat_turns',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    session: text('session').notNull(),
+    role: text('role', { enum: ['shopper', 'bot'] }).notNull(),
+    text: text('text').notNull(),
+    /** Bot turns: the entry answered, the reason, the confidence, the next context (JSON). */
+    faq: text('faq'),
+    reason: text('reason'),
+    confidence: real('confidence'),
+    context: text('context'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('chat_turns_session').on(t.session, t.id), index('chat_turns_created').on(t.createdAt)],
+);
+
+/** "Did this help?" on an answer, at most one per bot turn. */
+export const chatFeedback = sqliteTable(
+  'chat_feedback',
+  {
+    turn: integer('turn').primaryKey(),
+    session: text('session').notNull(),
+    faq: text('faq').notNull(),
+    /** The shopper's question the answer replied to. */
+    question: text('question').notNull(),
+    confidence: real('confidence').notNull(),
+    helpful: integer('helpful', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('chat_feedback_created').on(t.createdAt)],
+);
+
+/** Phrasings learned from resolved misses, added to their entry at the next index build. */
+export const chatLearned = sqliteTable(
+  'chat_learned',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    faq: text('faq').notNull(),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('chat_learned_faq_text').on(t.faq, t.text)],
+);
+
+/** The handoff outbox: one row per handoff, delivered to the shop's webhook at least once. */
+export const chatHandoffs = sqliteTable(
+  'chat_handoffs',
+  {
+    /** Also the idempotency key the webhook receives. */
+    id: text('id').primaryKey(),
+    session: text('session'),
+    payload: text('payload').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('chat_handoffs_due').on(t.deliveredAt, t.nextAttemptAt)],
+);
+
+// ---- end chat conversations ----
 
 /** Key-value settings that must survive rebuilds (e.g. the FAQ index version). */
 export const settings = sqliteTable('settings', {

@@ -56,7 +56,7 @@ describe('chat', () => {
   });
 
   it('offers suggestions on a close call', async () => {
-    const res = await read(chat({ message: 'return item free' }));
+    const res = await read(chat({ message: 'is a return free' }));
     expect(res).toMatchObject({ reason: 'close_call', handoff: false });
     expect(res.faq).toBeUndefined();
     expect(res.suggestions.map((s: { faq: string }) => s.faq)).toEqual(expect.arrayContaining(['t-returns-en', 't-return-cost-en']));

@@ -10,6 +10,9 @@
 import { applySynonyms, compileSynonyms, type SynonymMap } from '../../text/synonyms.ts';
 import { addToVocabulary } from '../text/spelling.ts';
 import { tokenize, type Tokens } from '../../text/tokenize.ts';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../decide.ts';
+import type { PrecisionThreshold } from '../precision.ts';
+import type { ChatSettings } from '../settings.ts';
 import { buildField, fieldFromJson, fieldToJson, type Field, type FieldJson } from './field.ts';
 
 /** What the index needs of an FAQ entry. */
@@ -43,6 +46,19 @@ export interface FaqIndex {
   synonyms: SynonymMap;
   /** Unstemmed English words of the phrasings, answers and synonyms: spelling-correction targets. */
   vocabulary: Set<string>;
+  /** The decision thresholds published with this version (the answer threshold from the shop's target precision). */
+  thresholds: Thresholds;
+  /** How the answer threshold was set, and the coverage it yields (null: the shipped table). */
+  precision: PrecisionThreshold | null;
+  /** The shop's chat settings at build time (absent: defaults). */
+  settings?: ChatSettings;
+}
+
+/** What a build publishes besides the FAQ itself. */
+export interface PublishedChat {
+  thresholds?: Thresholds;
+  precision?: PrecisionThreshold | null;
+  settings?: ChatSettings;
 }
 
 /**
@@ -50,7 +66,7 @@ export interface FaqIndex {
  * grams, fields): an index stored under another format is rebuilt, never
  * searched with a tokenizer that disagrees with it.
  */
-export const FAQ_INDEX_FORMAT = 3;
+export const FAQ_INDEX_FORMAT = 4;
 
 /** The JSON form stored in KV. */
 export interface FaqIndexJson {
@@ -61,6 +77,9 @@ export interface FaqIndexJson {
   fields: { phrasingWords: FieldJson; phrasingGrams: FieldJson; entryWords: FieldJson; entryGrams: FieldJson };
   synonymGroups: string[][];
   vocabulary: string[];
+  thresholds: Thresholds;
+  precision: PrecisionThreshold | null;
+  settings?: ChatSettings;
 }
 
 /** Tokenizes a text the way the index does, synonyms included; adds its English words to `vocabulary` when given. */
@@ -75,7 +94,7 @@ export function indexTokens(text: string, synonyms: SynonymMap, vocabulary?: Set
  *
  * @example const index = buildFaqIndex(entries, { version: 'v42', synonymGroups: [['refund', 'money back']] });
  */
-export function buildFaqIndex(sources: readonly FaqSource[], options: { version?: string; synonymGroups?: string[][] } = {}): FaqIndex {
+export function buildFaqIndex(sources: readonly FaqSource[], options: { version?: string; synonymGroups?: string[][] } & PublishedChat = {}): FaqIndex {
   const synonymGroups = options.synonymGroups ?? [];
   const synonyms = compileSynonyms(synonymGroups);
   const phrasingEntry: number[] = [];
@@ -106,6 +125,9 @@ export function buildFaqIndex(sources: readonly FaqSource[], options: { version?
     synonymGroups,
     synonyms,
     vocabulary,
+    thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
+    precision: options.precision ?? null,
+    settings: options.settings,
   };
 }
 
@@ -124,6 +146,9 @@ export function faqIndexToJson(index: FaqIndex): FaqIndexJson {
     },
     synonymGroups: index.synonymGroups,
     vocabulary: [...index.vocabulary],
+    thresholds: index.thresholds,
+    precision: index.precision,
+    settings: index.settings,
   };
 }
 
@@ -140,5 +165,8 @@ export function faqIndexFromJson(json: FaqIndexJson): FaqIndex {
     synonymGroups: json.synonymGroups,
     synonyms: compileSynonyms(json.synonymGroups),
     vocabulary: new Set(json.vocabulary ?? []),
+    thresholds: json.thresholds,
+    precision: json.precision,
+    settings: json.settings,
   };
 }
