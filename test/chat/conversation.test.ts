@@ -140,7 +140,7 @@ describe('chat conversation', () => {
     expect(misses).toEqual([expect.objectContaining({ reason: 'not_helpful', best_faq: 'c-return' })]);
     const wrong = await send('POST', '/v1/chat/feedback', { session: uniq('other'), turn: answered.turn, helpful: true });
     expect(wrong.status).toBe(400);
-    expect((await wrong.json()).error.field).toBe('turn');
+    expect(((await wrong.json()) as Reply).error.field).toBe('turn');
   });
 
   it('answers a miss the admin resolved the next time, with a new index version', async () => {
