@@ -6,11 +6,13 @@
  *   npm run -s eval:faq -- convert --from bitext|atec|clinc150 --in PATH --out-dir DIR [--split test|calib|dev|all]
  *     (bitext: test|dev|all; atec, clinc150: test|calib)
  *   npm run -s eval:faq -- calibrate --set DIR [--set DIR ...]
+ *   npm run -s eval:faq -- replay --set DIR [--shares 0,0.1,0.25,0.5,1]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { calibrate } from './calibrate.ts';
+import { replayCurve } from './replay.ts';
 import { convertAtec, convertBitext, convertClinc, type EvalSet } from './convert.ts';
 import { engineMetrics, indexOf, searchAll, tfidfMetrics, thresholdsForTarget } from './run.ts';
 
@@ -29,6 +31,7 @@ const { values, positionals } = parseArgs({
     'no-synonyms': { type: 'boolean', default: false },
     target: { type: 'string', default: '0.9' },
     calib: { type: 'string' },
+    shares: { type: 'string', default: '0,0.1,0.25,0.5,1' },
   },
 });
 
@@ -76,6 +79,11 @@ if (command === 'convert') {
 } else if (command === 'calibrate') {
   const dirs = values.set ?? fail('--set DIR (one or more) is required');
   console.log(JSON.stringify(calibrate(dirs.map(readDir))));
+} else if (command === 'replay') {
+  const [dir] = values.set ?? fail('--set DIR is required');
+  const curve = replayCurve(readDir(dir!), values.shares!.split(',').map(Number));
+  if (values.json) console.log(JSON.stringify(curve));
+  else console.table(curve);
 } else {
   const set = readSet(values.faqs ?? fail('--faqs FILE is required'), values.queries ?? fail('--queries FILE is required'));
   const index = indexOf(set, values['no-synonyms'] ? [] : undefined);

@@ -1,0 +1,53 @@
+/**
+ * Semantic matching wired to an index version: FAQ vectors are computed
+ * when the index is rebuilt and stored next to it in KV
+ * (`chat:faq-vectors:<version>`, Float32 binary), restored once per isolate
+ * and version; the chat's search embeds the message (cached), fuses the
+ * cosines with the lexical scores, and falls back to lexical alone when the
+ * vectors or the embedder fail.
+ */
+import type { FaqIndex } from '../index/faq-index.ts';
+import { searchFaq, type SearchResult } from '../index/search.ts';
+import type { ChatLanguage } from '../../text/normalize.ts';
+import type { Embedder } from './embedder.ts';
+import { buildFaqVectors, cosines, fuseScores, type FaqVectors, type FusionTuning } from './fusion.ts';
+
+const vectorKey = (version: string) => `chat:faq-vectors:${version}`;
+let cached: { version: string; vectors: FaqVectors | null } | null = null;
+
+/** Computes and stores the vectors of an index version (call after building it). */
+export async function storeFaqVectors(kv: KVNamespace, index: FaqIndex, phrasings: readonly (readonly string[])[], embedder: Embedder): Promise<FaqVectors> {
+  const vectors = await buildFaqVectors(embedder, phrasings);
+  await kv.put(vectorKey(index.version), vectors.data.buffer as ArrayBuffer, { metadata: { model: vectors.model, dims: vectors.dims } });
+  cached = { version: index.version, vectors };
+  return vectors;
+}
+
+/** The vectors of an index version (this isolate's copy, else KV); null when there are none for this model. */
+export async function loadFaqVectors(kv: KVNamespace, version: string, model: string): Promise<FaqVectors | null> {
+  if (cached?.version === version) return cached.vectors?.model === model ? cached.vectors : null;
+  const stored = await kv.getWithMetadata<{ model: string; dims: number }>(vectorKey(version), 'arrayBuffer');
+  const vectors = stored.value && stored.metadata ? { model: stored.metadata.model, dims: stored.metadata.dims, data: new Float32Array(stored.value) } : null;
+  cached = { version, vectors };
+  return vectors?.model === model ? vectors : null;
+}
+
+/**
+ * The chat's search with semantic scores fused in.
+ *
+ * @example answerChat({ index, search: semanticSearch(embedder, (v) => loadFaqVectors(kv, v, embedder.model)) }, turn)
+ */
+export function semanticSearch(embedder: Embedder, vectorsOf: (version: string) => Promise<FaqVectors | null>, tuning?: FusionTuning) {
+  return async (index: FaqIndex, message: string, lang: ChatLanguage): Promise<SearchResult> => {
+    const lexical = searchFaq(index, message, { lang, limit: 20 });
+    try {
+      const vectors = await vectorsOf(index.version);
+      if (!vectors || vectors.data.length !== index.entries.length * vectors.dims) return { ...lexical, candidates: lexical.candidates.slice(0, 5) };
+      const [query] = await embedder.embed([message]);
+      return fuseScores(index, lexical, cosines(vectors, query!), lang, tuning);
+    } catch (err) {
+      console.error('semantic search failed; lexical only', err);
+      return { ...lexical, candidates: lexical.candidates.slice(0, 5) };
+    }
+  };
+}
