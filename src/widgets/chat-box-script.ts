@@ -12,6 +12,24 @@
  * The source is a fragment of widget.js's closure: it uses `engine`, `key`,
  * `session`, `option` and `uuid` from there.
  */
+/** The chat box's default look; every rule inside `:where()`, so the shop's own rules win. */
+export const CHAT_STYLE = [
+  ':where(.ep-chat){font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;border:1px solid #d8dee4;border-radius:8px;max-width:420px;background:#fff}',
+  ':where(.ep-chat-log){max-height:360px;overflow-y:auto;padding:8px}',
+  ':where(.ep-chat-msg){margin:6px 0;padding:6px 10px;border-radius:8px;max-width:85%;overflow-wrap:anywhere}',
+  ':where(.ep-chat-shopper){margin-left:auto;background:#ddf4ff}',
+  ':where(.ep-chat-bot){background:#f6f8fa}',
+  ':where(.ep-chat-text){margin:0;white-space:pre-wrap}',
+  ':where(.ep-chat-suggestions){display:flex;flex-direction:column;gap:4px;margin-top:6px}',
+  ':where(.ep-chat-suggestion,.ep-chat-vote,.ep-chat-send){font:inherit;cursor:pointer;border:1px solid #8c959f;border-radius:6px;background:#fff;padding:4px 8px;text-align:left}',
+  ':where(.ep-chat-feedback){display:flex;gap:6px;align-items:center;margin-top:6px;font-size:12px;color:#59636e}',
+  ':where(.ep-chat-handoff){margin:6px 0 0;font-size:12px;color:#59636e}',
+  ':where(.ep-chat-form){display:flex;gap:6px;padding:8px;border-top:1px solid #d8dee4}',
+  ':where(.ep-chat-label){position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}',
+  ':where(.ep-chat-input){flex:1;font:inherit;padding:4px 8px;border:1px solid #8c959f;border-radius:6px}',
+  ':where(.ep-chat :focus-visible){outline:2px solid #0969da;outline-offset:1px}',
+].join('');
+
 export const CHAT_BOX_SCRIPT = `
   var CHAT_WORDS = {
     en: { label: 'Chat with us', input: 'Your question', send: 'Send', helped: 'Did this help?', yes: 'Yes', no: 'No', thanks: 'Thanks for your feedback!', error: 'Sorry, the chat is not available right now. Please try again.', handoff: 'A member of our team will take over.' },
@@ -27,6 +45,11 @@ export const CHAT_BOX_SCRIPT = `
 
   function mountChat(box) {
     if (box.hasAttribute('data-ep-chat-state')) return;
+    if (!document.getElementById('ep-chat-style')) {
+      var style = node('style', '', ${JSON.stringify(CHAT_STYLE)});
+      style.id = 'ep-chat-style';
+      document.head.appendChild(style);
+    }
     var lang = option(box, 'lang') || (/^zh/i.test(document.documentElement.lang) ? 'zh' : 'en');
     var words = CHAT_WORDS[lang] || CHAT_WORDS.en;
     var shopper = option(box, 'user');

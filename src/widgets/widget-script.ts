@@ -1,3 +1,5 @@
+import { CHAT_BOX_SCRIPT } from './chat-box-script.ts';
+
 /**
  * `widget.js`, the one script a shop embeds:
  *
@@ -18,7 +20,8 @@
  * is sent again later; the event id makes that a duplicate, not a second event).
  * It keeps an anonymous visitor id (`anon-<uuid>`) and the session's recent items in
  * localStorage (30 minutes idle ends a session) and passes them to `for-you`. `window.edgePersonalize.load()` fills
- * containers added later. Dependency-free ES2017, no build step.
+ * containers added later. Every `[data-chat]` container becomes a chat box (chat-box-script.ts).
+ * Dependency-free ES2017, no build step.
  */
 export const WIDGET_SCRIPT = `(function () {
   'use strict';
@@ -194,6 +197,7 @@ export const WIDGET_SCRIPT = `(function () {
       });
   }
 
+${CHAT_BOX_SCRIPT}
   function load() {
     var containers = Array.prototype.filter.call(document.querySelectorAll('[data-recommend]'), function (el) {
       return !el.hasAttribute('data-ep-state');
@@ -203,6 +207,7 @@ export const WIDGET_SCRIPT = `(function () {
       if (item) remember(item);
     });
     containers.forEach(fill);
+    mountChats();
   }
 
   window.edgePersonalize = { load: load, remember: remember, visitor: visitor, flush: flush, pending: function () { return queue.length; } };

@@ -64,7 +64,13 @@ export function cosines(vectors: FaqVectors, query: Float32Array): Float32Array 
  * `lexical + weight x max(0, cosine)`; re-ranked. Entries of another
  * language than asked are left out as in the lexical search.
  */
-export function fuseScores(index: FaqIndex, lexical: SearchResult, cos: Float32Array, lang: string | null, tuning: FusionTuning = DEFAULT_FUSION): SearchResult {
+export function fuseScores(
+  index: FaqIndex,
+  lexical: SearchResult,
+  cos: Float32Array,
+  lang: string | null,
+  tuning: FusionTuning = DEFAULT_FUSION,
+): SearchResult {
   const scores = new Map<number, number>(lexical.candidates.map((c) => [c.entry, c.score]));
   const nearest = [...cos.keys()]
     .filter((e) => !lang || !index.entries[e]!.lang || index.entries[e]!.lang === lang)
