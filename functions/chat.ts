@@ -16,6 +16,8 @@ import {
 import { drainHandoffs, enqueueHandoff } from '../src/chat/handoff/outbox.ts';
 import { recordFeedback } from '../src/chat/learning/feedback.ts';
 import { resolveMiss } from '../src/chat/learning/resolve.ts';
+import { cachedEmbedder, workersAiEmbedder, type Embedder } from '../src/chat/semantic/embedder.ts';
+import { loadFaqVectors, semanticSearch } from '../src/chat/semantic/semantic-search.ts';
 import { ChatSettingsSchema, loadChatSettings, saveChatSettings } from '../src/chat/settings.ts';
 import { listFaqs, loadSynonyms, patchFaq, replaceSynonyms, upsertFaqs } from '../src/chat/faq-store.ts';
 import { loadFaqIndex, rebuildFaqIndex } from '../src/chat/index-store.ts';
@@ -100,7 +102,9 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       }
       const db = openDatabase(c.env.DB);
       const [index, context] = await Promise.all([loadFaqIndex(db, c.env.TABLES), turn.session ? loadContext(db, turn.session) : undefined]);
-      const { reply, miss, context: next } = await answerChat({ index, advisor: options.advisor?.(c.env), context }, turn);
+      const embedder = embedderOf(c.env);
+      const search = embedder ? semanticSearch(embedder, (version) => loadFaqVectors(c.env.TABLES, version, embedder.model)) : undefined;
+      const { reply, miss, context: next } = await answerChat({ index, advisor: options.advisor?.(c.env), context, search }, turn);
       if (miss) await logMiss(db, miss).catch((err) => console.error('chat miss not logged', err));
       if (turn.session) reply.turn = await recordTurn(db, turn.session, miss?.message ?? turn.message, reply, next);
       if (reply.handoff) await handOver(c.env, db, turn, reply, (p) => waitUntil(c, p));
@@ -140,7 +144,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
     async (c) => {
       const db = openDatabase(c.env.DB);
       const upserted = await upsertFaqs(db, c.req.valid('json').entries);
-      return c.json({ upserted, index: await rebuildFaqIndex(db, c.env.TABLES) }, 200);
+      return c.json({ upserted, index: await rebuildFaqIndex(db, c.env.TABLES, undefined, embedderOf(c.env)) }, 200);
     },
   );
 
@@ -162,7 +166,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       if (!parsed.ok) throw new ApiError(400, 'invalid_request', `${parsed.field} ${parsed.message}`, parsed.field);
       const db = openDatabase(c.env.DB);
       const upserted = await upsertFaqs(db, parsed.entries);
-      return c.json({ upserted, index: await rebuildFaqIndex(db, c.env.TABLES) }, 200);
+      return c.json({ upserted, index: await rebuildFaqIndex(db, c.env.TABLES, undefined, embedderOf(c.env)) }, 200);
     },
   );
 
@@ -196,7 +200,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       const db = openDatabase(c.env.DB);
       const entry = await patchFaq(db, c.req.valid('param').id, c.req.valid('json'));
       if (!entry) throw new ApiError(404, 'not_found', 'No such FAQ entry', 'id');
-      await rebuildFaqIndex(db, c.env.TABLES);
+      await rebuildFaqIndex(db, c.env.TABLES, undefined, embedderOf(c.env));
       return c.json(entry, 200);
     },
   );
@@ -227,7 +231,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       const db = openDatabase(c.env.DB);
       const { groups } = c.req.valid('json');
       await replaceSynonyms(db, groups);
-      return c.json({ groups: groups.length, index: await rebuildFaqIndex(db, c.env.TABLES) }, 200);
+      return c.json({ groups: groups.length, index: await rebuildFaqIndex(db, c.env.TABLES, undefined, embedderOf(c.env)) }, 200);
     },
   );
 
@@ -261,7 +265,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       const db = openDatabase(c.env.DB);
       const { message, faq } = c.req.valid('json');
       if (!(await resolveMiss(db, message, faq))) throw new ApiError(404, 'not_found', 'No such FAQ entry', 'faq');
-      return c.json({ index: await rebuildFaqIndex(db, c.env.TABLES) }, 200);
+      return c.json({ index: await rebuildFaqIndex(db, c.env.TABLES, undefined, embedderOf(c.env)) }, 200);
     },
   );
 
@@ -311,7 +315,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       const db = openDatabase(c.env.DB);
       const settings = c.req.valid('json');
       await saveChatSettings(db, settings);
-      await rebuildFaqIndex(db, c.env.TABLES);
+      await rebuildFaqIndex(db, c.env.TABLES, undefined, embedderOf(c.env));
       const index = await loadFaqIndex(db, c.env.TABLES);
       return c.json({ settings, threshold: index.thresholds.answer, precision: index.precision }, 200);
     },
@@ -327,6 +331,14 @@ async function handOver(env: Env, db: Database, turn: ChatRequest, reply: ChatRe
   const transcript = turn.session ? await loadTranscript(db, turn.session) : [{ role: 'shopper' as const, text: turn.message, at: Date.now() }];
   await enqueueHandoff(db, { session: turn.session ?? null, shopper: turn.shopper ?? null, reason: reply.reason, lang: reply.lang ?? null, transcript });
   later(drainHandoffs(db, target).catch((err) => console.error('handoff delivery', err)));
+}
+
+let embedder: Embedder | undefined;
+
+/** The Workers AI embedder (query vectors cached per isolate) when the `AI` binding is configured. */
+function embedderOf(env: Env): Embedder | undefined {
+  if (!env.AI) return undefined;
+  return (embedder ??= cachedEmbedder(workersAiEmbedder(env.AI)));
 }
 
 /** Delivers due chat handoffs (the cron calls it; a no-op without a webhook). */

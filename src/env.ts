@@ -38,4 +38,6 @@ export interface Env extends RateLimitBindings {
   CHAT_HANDOFF_URL?: string;
   /** The shop's secret for the handoff webhook's HMAC signature (a wrangler secret). */
   CHAT_HANDOFF_SECRET?: string;
+  /** Workers AI (`[ai] binding = "AI"`): when set, the chat fuses `@cf/baai/bge-m3` embeddings with its lexical scores. */
+  AI?: { run(model: string, input: { text: string[] }): Promise<unknown> };
 }

@@ -9,6 +9,8 @@ import { listFaqs, loadSynonyms } from './faq-store.ts';
 import { buildFaqIndex, FAQ_INDEX_FORMAT, faqIndexFromJson, faqIndexToJson, type FaqIndex, type FaqIndexJson, type FaqSource } from './index/faq-index.ts';
 import { loadLearned } from './learning/resolve.ts';
 import { shopMessages, shopThresholds } from './learning/shop-calibration.ts';
+import type { Embedder } from './semantic/embedder.ts';
+import { storeFaqVectors } from './semantic/semantic-search.ts';
 import { loadChatSettings } from './settings.ts';
 
 const POINTER = 'chat:faq-index:current';
@@ -23,10 +25,15 @@ let cached: { index: FaqIndex; checkedAt: number } | null = null;
 /**
  * Builds the index from D1 (enabled entries with their learned phrasings,
  * the synonyms, the chat settings and the answer threshold for the shop's
- * target precision), stores it as a new version, flips the pointer and keeps
- * it in this isolate.
+ * target precision), stores it as a new version (with the entries' vectors
+ * when an embedder is given), flips the pointer and keeps it in this isolate.
  */
-export async function rebuildFaqIndex(db: Database, kv: KVNamespace, now = Date.now()): Promise<{ version: string; entries: number; bytes: number }> {
+export async function rebuildFaqIndex(
+  db: Database,
+  kv: KVNamespace,
+  now = Date.now(),
+  embedder?: Embedder,
+): Promise<{ version: string; entries: number; bytes: number }> {
   const [sources, synonymGroups, previous, settings, messages] = await Promise.all([
     faqSources(db),
     loadSynonyms(db),
@@ -38,6 +45,10 @@ export async function rebuildFaqIndex(db: Database, kv: KVNamespace, now = Date.
   const index = buildFaqIndex(sources, { version, synonymGroups, settings, ...shopThresholds(messages, settings.targetPrecision) });
   const body = JSON.stringify(faqIndexToJson(index));
   await kv.put(versionKey(version), body);
+  if (embedder) {
+    const phrasings = sources.map((s) => [s.question, ...(s.alternatives ?? [])]);
+    await storeFaqVectors(kv, index, phrasings, embedder).catch((err) => console.error('FAQ vectors not stored; the chat stays lexical', err));
+  }
   await kv.put(POINTER, version);
   if (previous) await retire(kv, previous);
   cached = { index, checkedAt: now };

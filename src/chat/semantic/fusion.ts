@@ -79,5 +79,5 @@ export function fuseScores(
   for (const e of nearest) if (!scores.has(e)) scores.set(e, 0);
   const candidates: Candidate[] = [...scores].map(([entry, score]) => ({ entry, score: score + tuning.weight * Math.max(0, cos[entry]!) }));
   candidates.sort((a, b) => b.score - a.score);
-  return { ...lexical, candidates: candidates.slice(0, Math.max(lexical.candidates.length, 5)) };
+  return { ...lexical, candidates: candidates.slice(0, 5) };
 }
