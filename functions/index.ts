@@ -3,6 +3,7 @@ import { createApp } from '../src/http/app.ts';
 import type { Env } from '../src/env.ts';
 import { VERSION } from '../src/version.ts';
 import { audiences } from './audiences.ts';
+import { campaigns, scheduledCampaigns } from './campaigns.ts';
 import { catalog } from './catalog.ts';
 import { chat, drainChatHandoffs } from './chat.ts';
 import { collect } from './collect.ts';
@@ -25,6 +26,7 @@ app.route('/', catalog);
 app.route('/', chat);
 app.route('/', users);
 app.route('/', audiences);
+app.route('/', campaigns);
 app.route('/', rebuild);
 app.route('/', recommendations);
 app.route('/', rules);
@@ -38,7 +40,7 @@ export default {
   fetch: app.fetch,
   scheduled: async (controller, env, ctx) => {
     ctx.waitUntil(drainChatHandoffs(env).catch((err) => console.error('chat handoffs', err)));
-    await Promise.all([scheduledRebuild(controller, env, ctx), scheduledRollup(controller, env)]);
+    await Promise.all([scheduledRebuild(controller, env, ctx), scheduledRollup(controller, env), scheduledCampaigns(controller, env)]);
   },
   queue: (batch, env) => rebuildPartsConsumer(batch as MessageBatch<PartJob>, env),
 } satisfies ExportedHandler<Env>;

@@ -40,4 +40,6 @@ export interface Env extends RateLimitBindings {
   CHAT_HANDOFF_SECRET?: string;
   /** Workers AI (`[ai] binding = "AI"`): when set, the chat fuses `@cf/baai/bge-m3` embeddings with its lexical scores. */
   AI?: { run(model: string, input: { text: string[] }): Promise<unknown> };
+  /** The shop's IANA time zone: campaign caps "per day" count on its calendar day (default UTC). */
+  SHOP_TIME_ZONE?: string;
 }

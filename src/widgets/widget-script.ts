@@ -162,7 +162,7 @@ export const WIDGET_SCRIPT = `(function () {
       var card = e.target && e.target.closest ? e.target.closest('a[data-item]') : null;
       if (!card || !root.contains(card)) return;
       var item = card.getAttribute('data-item');
-      remember(item);
+      if (kind !== 'campaign') remember(item);
       send('click', user, { item: item, rid: rid, context: context }, token);
     });
   }
@@ -173,11 +173,15 @@ export const WIDGET_SCRIPT = `(function () {
     var user = shopper || visitor;
     var lang = option(el, 'lang') || (/^zh/i.test(document.documentElement.lang) ? 'zh' : 'en');
     var query = ['key=' + encodeURIComponent(key), 'lang=' + encodeURIComponent(lang)];
-    ['item', 'k', 'category'].forEach(function (name) {
+    ['item', 'k', 'category', 'placement'].forEach(function (name) {
       var value = el.getAttribute('data-' + name);
       if (value) query.push(name + '=' + encodeURIComponent(value));
     });
     if (token) query.push('token=' + encodeURIComponent(token));
+    if (kind === 'campaign') {
+      if (shopper || !token) query.push('user=' + encodeURIComponent(user));
+      query.push('session=' + encodeURIComponent(session.id));
+    }
     if (kind === 'for-you') {
       if (shopper || !token) query.push('user=' + encodeURIComponent(user));
       if (session.items.length) query.push('recent=' + encodeURIComponent(session.items.join(',')));
