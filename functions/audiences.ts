@@ -11,6 +11,8 @@ import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { ApiError } from '../src/http/errors.ts';
 import { errorResponses, jsonContent, notFoundResponse } from '../src/http/openapi.ts';
+import { rateLimit } from '../src/limits/rate-limit.ts';
+import { accessOf, shopperAccess, shopperFor } from '../src/security/shopper-access.ts';
 import { openTableStore } from '../src/tables/open-store.ts';
 
 const admin = { security: [{ adminKey: [] }], middleware: requireKey('admin') };
@@ -140,14 +142,16 @@ audiences.openapi(
     path: '/v1/users/{id}/segments',
     tags: ['audiences'],
     summary: "The current shopper's segments",
-    description: 'Recomputed from the last refresh and the events logged since. A shopper who opted out is in none.',
+    description:
+      'Recomputed from the last refresh and the events logged since. A shopper who opted out is in none. Under `REQUIRE_USER_TOKEN` the public key needs the shopper token (`X-User-Token`).',
     security: [{ ingestKey: [] }],
-    middleware: requireKey('ingest'),
-    request: { params: userParam },
+    middleware: [requireKey('ingest'), rateLimit('segments'), shopperAccess()] as const,
+    request: { params: userParam, query: z.object({ token: z.string().optional() }) },
     responses: { 200: jsonContent(z.object({ segments: z.array(SegmentRefSchema) }), 'Segments'), ...errorResponses },
   }),
   async (c) => {
-    const shopper = await currentShopper(openDatabase(c.env.DB), c.req.valid('param').id);
+    const { user } = shopperFor(accessOf(c), c.req.valid('param').id, 'id');
+    const shopper = await currentShopper(openDatabase(c.env.DB), user!);
     return c.json({ segments: Object.keys(shopper.segments).map((id) => ({ id, name: segmentName(id, shopper.definitions) })) }, 200);
   },
 );

@@ -12,6 +12,7 @@ import { type AppEnv, createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { ApiError } from '../src/http/errors.ts';
 import { errorResponses, jsonContent, notFoundResponse } from '../src/http/openapi.ts';
+import { rateLimit } from '../src/limits/rate-limit.ts';
 import { accessOf, shopperAccess, shopperFor } from '../src/security/shopper-access.ts';
 import type { Context } from 'hono';
 
@@ -164,7 +165,7 @@ campaigns.openapi(
       'each with the reason, a `rid` and the impression and click events to send to `POST /v1/events`. Pacing and frequency caps are reserved in D1 at pick time, ' +
       'so they hold under concurrent picks. A shopper who opted out gets untargeted campaigns only and no capping state.',
     security: [{ ingestKey: [] }],
-    middleware: [requireKey('ingest'), shopperAccess()] as const,
+    middleware: [requireKey('ingest'), rateLimit('campaigns'), shopperAccess()] as const,
     request: { query: PickQuerySchema },
     responses: {
       200: jsonContent(
@@ -196,7 +197,7 @@ campaigns.openapi(
     description:
       '`<div data-recommend="campaign" data-placement="home-top"></div>` with `widget.js`. Same query as the pick (count is 1); the key may go in `?key=`.',
     security: [{ ingestKey: [] }],
-    middleware: [requireKey('ingest', { allowQueryKey: true }), shopperAccess()] as const,
+    middleware: [requireKey('ingest', { allowQueryKey: true }), rateLimit('widgets'), shopperAccess()] as const,
     request: { query: PickQuerySchema.omit({ count: true }).extend({ key: z.string().optional(), lang: z.string().optional() }) },
     responses: { 200: { description: 'The fragment', content: { 'text/html': { schema: z.string() } } }, ...errorResponses },
   }),
