@@ -5,7 +5,8 @@ import type { Item, ItemInput, ItemPatch } from './item-schema.ts';
 
 type ItemRow = typeof items.$inferSelect;
 
-function toItem(row: ItemRow): Item {
+/** A catalog row as the API returns it (JSON columns parsed). */
+export function toItem(row: ItemRow): Item {
   return {
     id: row.id,
     title: row.title,

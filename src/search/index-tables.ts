@@ -4,6 +4,7 @@
  * postings shards and the clicks-per-query shards under the run's version.
  */
 import { asc, gt } from 'drizzle-orm';
+import { toItem } from '../catalog/catalog-store.ts';
 import type { Database } from '../db/client.ts';
 import { items } from '../db/schema.ts';
 import type { ExtensionBuild, RebuildExtension } from '../rebuild/extension.ts';
@@ -22,18 +23,7 @@ export async function readIndexableItems(db: Database): Promise<IndexableItem[]>
   let after = '';
   for (;;) {
     const rows = await db.select().from(items).where(gt(items.id, after)).orderBy(asc(items.id)).limit(PAGE);
-    for (const row of rows) {
-      out.push({
-        id: row.id,
-        title: row.title,
-        categories: JSON.parse(row.categories) as string[],
-        price: row.price,
-        available: row.available,
-        url: row.url,
-        image: row.image,
-        attributes: JSON.parse(row.attributes) as Record<string, unknown>,
-      });
-    }
+    for (const row of rows) out.push(toItem(row));
     if (rows.length < PAGE) return out;
     after = rows[rows.length - 1]!.id;
   }

@@ -5,7 +5,7 @@
  * suggestion, ask for a person (handoff state; the webhook receives the signed transcript), and
  * the page's language. Skipped loudly without /usr/bin/chromium (fails instead with CI set).
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -13,20 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/chat/handoff/signature.ts';
 import { engineClient } from '../../src/cli/engine-client.ts';
 import { type LocalStack, ROOT, ensureDevVars, migrateLocal, queryLocalD1, startLocalStack } from '../../src/cli/local-stack.ts';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium, inCi } from './chromium.ts';
 import { type ShopPage, freePort, startShopPage } from './shop-page.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const inCi = Boolean(process.env.CI) && !['0', 'false'].includes(process.env.CI!.toLowerCase());
-const haveChromium = existsSync(CHROMIUM);
 const SECRET = 'browser-test-handoff-secret';
 const HOSTILE_ANSWER = 'Delivery takes 2-4 days. <img src=x onerror="alert(1)"><script>alert(2)</script>';
 
