@@ -37,6 +37,8 @@ export interface SearchRequest {
   k: number;
   offset?: number;
   lang?: 'en' | 'zh';
+  /** False: the reasons must not say the shopper touched an item (no token for them under the public key). */
+  historyInReasons?: boolean;
 }
 
 /** One item of a search answer. */
@@ -66,7 +68,7 @@ export interface SearchResponse {
 const STORE_TIMEOUT_MS = 1500;
 
 /** No published version holds a search index yet (before the first rebuild that builds it). */
-class NoSearchIndexError extends Error {}
+export class NoSearchIndexError extends Error {}
 let loaded: { version: string; index: LoadedIndex; shards: Map<number, Map<string, number[]>> } | undefined;
 
 /** Answers a search from a Worker's environment, reporting the split of its time. */
@@ -86,7 +88,7 @@ export async function searchWith(deps: ServeDeps, request: SearchRequest): Promi
   try {
     return { ...(await withTimeout(fromIndex(deps, request), STORE_TIMEOUT_MS)), qid };
   } catch (err) {
-    if (!(err instanceof StoreUnavailableError)) console.error(`search failed: ${publicError(err)}`);
+    if (!(err instanceof StoreUnavailableError) && !(err instanceof NoSearchIndexError)) console.error(`search failed: ${publicError(err)}`);
     return { ...(await fromFallback(deps, request, err instanceof NoSearchIndexError ? 'no search index published yet' : 'store unavailable')), qid };
   }
 }
@@ -156,7 +158,14 @@ export async function searchIndex(
 }
 
 /** The display fields of hits: fresh rows carry their own, the rest come from the catalog snapshot. */
-export function shownHits(hits: readonly SearchHit[], read: TableRead, manifest: Manifest, q: string, lang: 'en' | 'zh' = 'en'): SearchItem[] {
+export function shownHits(
+  hits: readonly SearchHit[],
+  read: TableRead,
+  manifest: Manifest,
+  q: string,
+  lang: 'en' | 'zh' = 'en',
+  historyInReasons = true,
+): SearchItem[] {
   const entry = (id: string) => read.decoded(tableKey(manifest.version, 'ct', shardOf(id, manifest.shards.ct)), unpackShard<CatalogEntry>)?.get(id);
   return hits.map((hit) => {
     const f = hit.fresh;
@@ -167,7 +176,7 @@ export function shownHits(hits: readonly SearchHit[], read: TableRead, manifest:
       title,
       price: f ? f.price : (e?.[1] ?? null),
       score: Number(hit.score.toPrecision(4)),
-      reason: reasonText(hit.reason, q, lang),
+      reason: reasonText(historyInReasons || hit.reason.kind !== 'recent' ? hit.reason : { kind: 'match', exact: true }, q, lang),
       url: f ? f.url : (e?.[4] ?? null),
       image: f ? f.image : (e?.[5] ?? null),
     };
@@ -177,7 +186,7 @@ export function shownHits(hits: readonly SearchHit[], read: TableRead, manifest:
 async function fromIndex(deps: ServeDeps, request: SearchRequest): Promise<Omit<SearchResponse, 'qid'>> {
   const { result, read, manifest } = await searchIndex(deps, request);
   return {
-    items: shownHits(result.hits, read, manifest, request.q, request.lang),
+    items: shownHits(result.hits, read, manifest, request.q, request.lang, request.historyInReasons),
     total: result.total,
     facets: {
       categories: result.facets.categories.map(([value, count]) => ({ value, count })),

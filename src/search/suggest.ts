@@ -1,7 +1,7 @@
 import type { Env } from '../env.ts';
 import { serveDeps } from '../serve/recommend.ts';
 import { normalizeQuery } from './analyze.ts';
-import { searchIndex, shownHits } from './serve-search.ts';
+import { NoSearchIndexError, searchIndex, shownHits } from './serve-search.ts';
 
 /** One completion for the search box. */
 export interface Suggestion {
@@ -30,7 +30,7 @@ export async function suggest(env: Env, request: { q: string; k: number; lang?: 
       version: manifest.version,
     };
   } catch (err) {
-    console.error('suggestions unavailable', err);
+    if (!(err instanceof NoSearchIndexError)) console.error('suggestions unavailable', err);
     return { suggestions: [], version: null };
   }
 }
