@@ -7,6 +7,8 @@ import { RuleGroupSchema } from '../src/audiences/segment-rules.ts';
 import { addDefinition, deleteDefinition, listSegments, rfmMovement, segmentName, segmentSizesOverTime } from '../src/audiences/segment-store.ts';
 import { IdSchema } from '../src/collect/event-schema.ts';
 import { openDatabase } from '../src/db/client.ts';
+import { listExperiments } from '../src/experiments/experiment-store.ts';
+import { shopperArms } from '../src/experiments/shopper-arms.ts';
 import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { ApiError } from '../src/http/errors.ts';
@@ -54,7 +56,7 @@ audiences.openapi(
     summary: 'A shopper profile, explained',
     description:
       'RFM figures and quintile scores with the named group, category affinities, recent items, segments, context and last activity, each explained in words. ' +
-      'Computed from the last refresh moved forward by the events logged since. Experiment arms are not part of it yet.',
+      'Computed from the last refresh moved forward by the events logged since. `experiments` gives the arm the shopper falls in for every experiment that has served traffic (the same hash serving uses).',
     ...admin,
     request: { params: userParam },
     responses: {
@@ -75,13 +77,29 @@ audiences.openapi(
           categories: z.array(z.object({ category: z.string(), share: z.number() })),
           recentItems: z.array(z.string()),
           segments: z.array(SegmentRefSchema),
+          experiments: z.array(
+            z.object({
+              experiment: z.string(),
+              name: z.string(),
+              status: z.enum(['running', 'stopped', 'promoted']),
+              arm: z.string(),
+              armStopped: z.boolean(),
+            }),
+          ),
           context: z.object({ country: z.string().optional(), device: z.string().optional(), source: z.string().optional() }),
           optedOut: z.boolean(),
           firstSeen: z.number().nullable(),
           lastActivity: z.number().nullable(),
           refreshedAt: z.number().nullable(),
           freshEvents: z.number().int(),
-          explanation: z.object({ purchases: z.string(), rfm: z.string(), interests: z.string(), activity: z.string(), segments: z.string() }),
+          explanation: z.object({
+            purchases: z.string(),
+            rfm: z.string(),
+            interests: z.string(),
+            activity: z.string(),
+            segments: z.string(),
+            experiments: z.string(),
+          }),
         }),
         'The profile',
       ),
@@ -90,7 +108,10 @@ audiences.openapi(
   }),
   async (c) => {
     const now = Date.now();
-    const shopper = await currentShopper(openDatabase(c.env.DB), c.req.valid('param').id, now);
+    const db = openDatabase(c.env.DB);
+    const user = c.req.valid('param').id;
+    const [shopper, experiments] = await Promise.all([currentShopper(db, user, now), listExperiments(db)]);
+    const arms = shopperArms(user, experiments);
     const { facts, rfm, group } = shopper;
     return c.json(
       {
@@ -110,13 +131,14 @@ audiences.openapi(
         categories: (facts?.categories ?? []).map(([category, share]) => ({ category, share })),
         recentItems: facts?.recent ?? [],
         segments: Object.keys(shopper.segments).map((id) => ({ id, name: segmentName(id, shopper.definitions) })),
+        experiments: arms.map((a) => ({ ...a, status: a.status as 'running' | 'stopped' | 'promoted' })),
         context: { country: facts?.country, device: facts?.device, source: facts?.source },
         optedOut: facts?.optOut === true,
         firstSeen: facts?.firstSeen ?? null,
         lastActivity: facts?.lastSeen ?? null,
         refreshedAt: shopper.builtAt,
         freshEvents: shopper.freshEvents,
-        explanation: explainProfile(shopper, now),
+        explanation: explainProfile(shopper, now, arms),
       },
       200,
     );
@@ -131,9 +153,14 @@ audiences.openapi(
     summary: 'Everything held about one shopper (access requests)',
     ...admin,
     request: { params: userParam },
-    responses: { 200: jsonContent(z.record(z.string(), z.unknown()), 'Events, profiles, segments, cap counters'), ...errorResponses },
+    responses: { 200: jsonContent(z.record(z.string(), z.unknown()), 'Events, profiles, segments, cap counters, experiment arms'), ...errorResponses },
   }),
-  async (c) => c.json(await exportShopper(openDatabase(c.env.DB), openTableStore(c.env), c.req.valid('param').id), 200),
+  async (c) => {
+    const db = openDatabase(c.env.DB);
+    const user = c.req.valid('param').id;
+    const [held, experiments] = await Promise.all([exportShopper(db, openTableStore(c.env), user), listExperiments(db)]);
+    return c.json({ ...held, experimentArms: shopperArms(user, experiments) }, 200);
+  },
 );
 
 audiences.openapi(

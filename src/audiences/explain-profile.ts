@@ -1,5 +1,6 @@
 import { RFM_GROUPS } from './rfm.ts';
 import { segmentName } from './segment-store.ts';
+import type { ShopperArm } from '../experiments/shopper-arms.ts';
 import type { CurrentShopper } from './current-shopper.ts';
 
 const DAY_MS = 86_400_000;
@@ -19,6 +20,7 @@ export interface ProfileExplanation {
   interests: string;
   activity: string;
   segments: string;
+  experiments: string;
 }
 
 /**
@@ -28,11 +30,12 @@ export interface ProfileExplanation {
  * @example
  * explainProfile(await currentShopper(db, 'u-42'), Date.now()).purchases; // 'Bought 3 times, last 12 days ago, spent 245.00 in total.'
  */
-export function explainProfile(shopper: CurrentShopper, now: number): ProfileExplanation {
+export function explainProfile(shopper: CurrentShopper, now: number, arms: readonly ShopperArm[] = []): ProfileExplanation {
   const { facts } = shopper;
+  const experiments = explainArms(arms);
   if (!facts) {
     const none = 'Nothing known: no events in the window of the last refresh or since.';
-    return { purchases: none, rfm: 'Not scored.', interests: 'No interests known.', activity: none, segments: 'In no segment.' };
+    return { purchases: none, rfm: 'Not scored.', interests: 'No interests known.', activity: none, segments: 'In no segment.', experiments };
   }
   const purchases =
     facts.orders === 0
@@ -55,5 +58,12 @@ export function explainProfile(shopper: CurrentShopper, now: number): ProfileExp
   const activity = `First seen ${ago(now, facts.firstSeen)}, last active ${ago(now, facts.lastSeen)}${where ? ` ${where}` : ''}.${facts.optOut ? ' Opted out of tracking: no segments and no targeting.' : ''}`;
   const ids = Object.keys(shopper.segments);
   const segments = ids.length === 0 ? 'In no segment.' : `In ${ids.map((id) => segmentName(id, shopper.definitions)).join(', ')}.`;
-  return { purchases, rfm, interests, activity, segments };
+  return { purchases, rfm, interests, activity, segments, experiments };
+}
+
+function explainArms(arms: readonly ShopperArm[]): string {
+  if (arms.length === 0) return 'In no experiment.';
+  const one = (a: ShopperArm) =>
+    `arm ${a.arm} of "${a.name}" (${a.status === 'running' ? (a.armStopped ? 'arm stopped by a guardrail, served the default' : 'running') : `experiment ${a.status}`})`;
+  return `In ${arms.map(one).join('; ')}.`;
 }

@@ -4,10 +4,9 @@
  * events for a fixed time and re-send 10% of their batches; afterwards the number of events
  * in D1 must equal the number of distinct events sent (nothing lost, nothing doubled).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { engineClient } from '../cli/engine-client.ts';
-import { ROOT, ensureDevVars, migrateLocal, queryLocalD1, startLocalStack } from '../cli/local-stack.ts';
+import { ensureDevVars, migrateLocal, queryLocalD1, startLocalStack, scratchState } from '../cli/local-stack.ts';
 import { seededRandom } from '../random.ts';
 import { fmt, median, throughput } from './measure.ts';
 
@@ -17,7 +16,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const BATCH = 100;
 
 const { keys } = ensureDevVars();
-const scratch = mkdtempSync(path.join(ROOT, '.wrangler', 'bench-collect-'));
+const scratch = scratchState('bench-collect-');
 migrateLocal(scratch);
 const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8791), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
 const engine = engineClient(stack.url);

@@ -7,9 +7,9 @@
  * folder under `.wrangler/` (git-ignored, removed at the end) and serves that copy with
  * `startLocalStack`: the same code, frozen for the run.
  */
-import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { type LocalStack, type LocalStackOptions, ROOT, startLocalStack } from '../cli/local-stack.ts';
+import { type LocalStack, type LocalStackOptions, ROOT, startLocalStack, scratchState } from '../cli/local-stack.ts';
 
 const COPIED = ['functions', 'src', 'migrations', 'wrangler.toml', 'tsconfig.json', 'package.json', '.dev.vars'];
 
@@ -21,7 +21,7 @@ export interface Snapshot {
 
 /** Copies the Worker's sources into `.wrangler/bench-rebuild-app-*` (modules resolve from the project's node_modules above it). */
 export function snapshotSources(): Snapshot {
-  const dir = mkdtempSync(path.join(ROOT, '.wrangler', 'bench-rebuild-app-'));
+  const dir = scratchState('bench-rebuild-app-');
   for (const name of COPIED) {
     const from = path.join(ROOT, name);
     if (existsSync(from)) cpSync(from, path.join(dir, name), { recursive: true });

@@ -14,10 +14,10 @@
  *   BENCH_SETS=movielens BENCH_SYNTHETIC=0 npm run bench:rebuild    # one real set only
  *   BENCH_SETS= BENCH_SYNTHETIC=200000 BENCH_PARTS=4 npm run bench:rebuild
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type EngineClient, engineClient } from '../cli/engine-client.ts';
-import { ROOT, ensureDevVars, migrateLocal, queryLocalD1, type Keys, type LocalStack } from '../cli/local-stack.ts';
+import { ROOT, ensureDevVars, migrateLocal, queryLocalD1, type Keys, type LocalStack, scratchState } from '../cli/local-stack.ts';
 import { fmt, median } from './measure.ts';
 import { type ApiEvent, type ApiItem, REAL_SETS, realSet, syntheticApiPages, syntheticItems, syntheticSpan } from './rebuild-data.ts';
 import { kvTableSizes, type TableSizes } from './rebuild-kv.ts';
@@ -274,7 +274,7 @@ async function benchSet(
 ): Promise<SetReport> {
   const { keys } = ensureDevVars();
   mkdirSync(path.join(ROOT, '.wrangler'), { recursive: true });
-  const scratch = mkdtempSync(path.join(ROOT, '.wrangler', `bench-rebuild-${name}-`));
+  const scratch = scratchState(`bench-rebuild-${name}-`);
   const windowDays = Math.ceil(spanDays) + 2;
   let stack: LocalStack | undefined;
   let workerd: Tracker | undefined;

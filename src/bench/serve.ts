@@ -9,11 +9,10 @@
  * the extra CPU is the difference of the two medians, next to the `assign` figure of
  * `Server-Timing` (the decision alone).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { loadDemoShop } from '../cli/demo-shop.ts';
 import { engineClient } from '../cli/engine-client.ts';
-import { ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../cli/local-stack.ts';
+import { ensureDevVars, migrateLocal, startLocalStack, scratchState } from '../cli/local-stack.ts';
 import { demoCatalog } from '../demo/catalog.ts';
 import { seededRandom } from '../random.ts';
 import { fmt, median, throughput } from './measure.ts';
@@ -25,7 +24,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 500);
 
 const { keys } = ensureDevVars();
-const scratch = mkdtempSync(path.join(ROOT, '.wrangler', 'bench-serve-'));
+const scratch = scratchState('bench-serve-');
 migrateLocal(scratch);
 const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8792), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
 const engine = engineClient(stack.url);

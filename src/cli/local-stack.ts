@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The project root (two levels above this file). */
@@ -8,6 +8,12 @@ export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** Environment for wrangler on a machine with no internet: no metrics, no fetch of Cloudflare's edge data. */
 export const OFFLINE_ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CI: 'true' };
+
+/** A fresh scratch state folder under `.wrangler/` (created on a fresh clone too), for a run's own local D1 and KV. */
+export function scratchState(prefix: string): string {
+  mkdirSync(path.join(ROOT, '.wrangler'), { recursive: true });
+  return mkdtempSync(path.join(ROOT, '.wrangler', prefix));
+}
 
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 

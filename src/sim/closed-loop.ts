@@ -7,12 +7,11 @@
  * the simulated day (the last `days` days before now, so the log reads as real days); after
  * each day the rebuild and the roll-up run and the results are read.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { EventInput } from '../collect/event-schema.ts';
 import { loadDemoShop } from '../cli/demo-shop.ts';
 import { engineClient } from '../cli/engine-client.ts';
-import { ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../cli/local-stack.ts';
+import { ensureDevVars, migrateLocal, startLocalStack, scratchState } from '../cli/local-stack.ts';
 import { demoCatalog } from '../demo/catalog.ts';
 import { type Random, seededRandom } from '../random.ts';
 import { type SimCatalog, type SimShopper, type TasteModel, browse, simCatalog, simShoppers } from './shoppers.ts';
@@ -74,7 +73,7 @@ const secs = (ms: number) => (ms / 1000).toFixed(0);
 export async function runClosedLoop(options: LoopOptions): Promise<LoopResult> {
   const started = Date.now();
   const { keys } = ensureDevVars();
-  const scratch = mkdtempSync(path.join(ROOT, '.wrangler', 'sim-'));
+  const scratch = scratchState('sim-');
   migrateLocal(scratch);
   // Every simulated shopper comes from one address: the per-IP limits would refuse them.
   const stack = await startLocalStack({ port: options.port, persistTo: scratch, vars: { RATE_LIMITS: 'off' } });

@@ -31,7 +31,8 @@ async function rebuild() {
 }
 
 async function lines(res: Response): Promise<Array<Record<string, unknown>>> {
-  return (await res.text())
+  return new TextDecoder()
+    .decode(await res.arrayBuffer())
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -208,3 +209,52 @@ describe('erasure and access requests', () => {
     expect(members.map((m) => m.user)).toEqual([`${P}-b9`]);
   });
 });
+
+describe('experiment arms in the profile', () => {
+  it('names the arm serving put the shopper in, for every experiment that served traffic', async () => {
+    const created = await send(
+      'POST',
+      '/v1/admin/experiments',
+      {
+        name: 'Profile arms',
+        surfaces: ['for-you'],
+        arms: [
+          { name: 'control', share: 0.5, config: { model: 'default' } },
+          { name: 'popular', share: 0.5, config: { model: 'popularity' } },
+        ],
+      },
+      ADMIN,
+    );
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const draft = (await (await send('POST', '/v1/admin/experiments', { ...draftBody(), start: false }, ADMIN)).json()) as { id: string };
+    try {
+      for (const user of [`${P}-b3`, `${P}-b5`, `${P}-v1`, `${P}-v2`]) {
+        const served = (await (await call(`/v1/recommend/for-you?user=${user}`, { headers: INGEST })).json()) as { experiment?: string; arm?: string };
+        expect(served.experiment).toBe(id);
+        const profile = (await (await call(`/v1/admin/users/${user}/profile`, { headers: ADMIN })).json()) as any;
+        expect(profile.experiments).toEqual([{ experiment: id, name: 'Profile arms', status: 'running', arm: served.arm, armStopped: false }]);
+        expect(profile.explanation.experiments).toBe(`In arm ${served.arm} of "Profile arms" (running).`);
+        expect(profile.experiments.map((e: { experiment: string }) => e.experiment)).not.toContain(draft.id);
+      }
+      const exported = (await (await call(`/v1/admin/users/${P}-b3/export`, { headers: ADMIN })).json()) as any;
+      expect(exported.experimentArms).toHaveLength(1);
+    } finally {
+      await send('POST', `/v1/admin/experiments/${id}/stop`, {}, ADMIN);
+    }
+    const after = (await (await call(`/v1/admin/users/${P}-b3/profile`, { headers: ADMIN })).json()) as any;
+    expect(after.experiments[0]).toMatchObject({ experiment: id, status: 'stopped' });
+    expect(after.explanation.experiments).toContain('(experiment stopped)');
+  });
+});
+
+function draftBody() {
+  return {
+    name: 'Never started',
+    surfaces: ['similar'],
+    arms: [
+      { name: 'control', share: 0.5, config: { model: 'default' } },
+      { name: 'random', share: 0.5, config: { model: 'random' } },
+    ],
+  };
+}
