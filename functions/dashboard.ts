@@ -21,8 +21,7 @@ import { recommendationsReport } from '../src/reports/report-query.ts';
 import { reportDays } from '../src/dashboard/report-days.ts';
 import type { AppEnv } from '../src/http/app.ts';
 import { sameSecret } from '../src/http/auth.ts';
-import { rebuildDeps } from '../src/rebuild/deps.ts';
-import { runRebuild } from '../src/rebuild/run-rebuild.ts';
+import { startRebuild } from '../src/rebuild/deps.ts';
 import { openTableStore } from '../src/tables/open-store.ts';
 
 /** The shop's dashboard: server-rendered pages under `/dashboard`, signed in with the admin key. */
@@ -106,7 +105,7 @@ dashboard.get('/dashboard/models', async (c) => {
 });
 
 dashboard.post('/dashboard/rebuild', async (c) => {
-  await runRebuild(rebuildDeps(c.env), 'dashboard');
+  await startRebuild(c.env, 'dashboard', (work) => c.executionCtx.waitUntil(work));
   return c.redirect('/dashboard/models?done=rebuild', 303);
 });
 

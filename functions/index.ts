@@ -1,4 +1,5 @@
 import type { PartJob } from '../src/rebuild/build-part.ts';
+import type { StartJob } from '../src/rebuild/run-rebuild.ts';
 import { createApp } from '../src/http/app.ts';
 import type { Env } from '../src/env.ts';
 import { VERSION } from '../src/version.ts';
@@ -42,5 +43,5 @@ export default {
     ctx.waitUntil(drainChatHandoffs(env).catch((err) => console.error('chat handoffs', err)));
     await Promise.all([scheduledRebuild(controller, env, ctx), scheduledRollup(controller, env), scheduledCampaigns(controller, env)]);
   },
-  queue: (batch, env) => rebuildPartsConsumer(batch as MessageBatch<PartJob>, env),
+  queue: (batch, env) => rebuildPartsConsumer(batch as MessageBatch<PartJob | StartJob>, env),
 } satisfies ExportedHandler<Env>;

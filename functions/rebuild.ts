@@ -6,16 +6,17 @@ import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { errorResponses, jsonContent } from '../src/http/openapi.ts';
 import type { PartJob } from '../src/rebuild/build-part.ts';
-import { rebuildDeps } from '../src/rebuild/deps.ts';
-import { runRebuild, runRebuildPart } from '../src/rebuild/run-rebuild.ts';
+import { rebuildDeps, startRebuild } from '../src/rebuild/deps.ts';
+import { type StartJob, runQueuedRebuild, runRebuild, runRebuildPart } from '../src/rebuild/run-rebuild.ts';
 import { refreshTrending } from '../src/rebuild/fresh-trending.ts';
 import { listRuns } from '../src/rebuild/runs.ts';
+import { publicError } from '../src/security/public-error.ts';
 import { openTableStore } from '../src/tables/open-store.ts';
 
 const OutcomeSchema = z
   .object({
     version: z.string(),
-    status: z.enum(['published', 'split', 'skipped', 'failed']),
+    status: z.enum(['queued', 'published', 'split', 'skipped', 'failed']),
     stats: z.record(z.string(), z.unknown()),
     error: z.string().optional(),
   })
@@ -43,14 +44,14 @@ rebuild.openapi(
     method: 'post',
     path: '/v1/admin/rebuild',
     tags: ['rebuild'],
-    summary: 'Rebuild the recommendation tables now',
+    summary: 'Start a rebuild of the recommendation tables',
     description:
-      'Builds and publishes in this request, or splits the work over the queue when it would not fit one invocation (`status: split`). An overlapping run is `skipped`.',
+      "Answers at once with the run's id (`version`, `status: queued`); the rebuild runs on the queue, never in a serving request. Follow it on `GET /v1/admin/rebuilds`: `queued`, `running`, `split` (parts on the queue), then `published`, `failed` or `skipped` (another run held the lease).",
     security: [{ adminKey: [] }],
     middleware,
-    responses: { 200: jsonContent(OutcomeSchema, 'What the run did'), ...errorResponses },
+    responses: { 202: jsonContent(OutcomeSchema, 'The run, queued'), ...errorResponses },
   }),
-  async (c) => c.json(await runRebuild(rebuildDeps(c.env), 'admin'), 200),
+  async (c) => c.json(await startRebuild(c.env, 'admin', (work) => c.executionCtx.waitUntil(work)), 202),
 );
 
 rebuild.openapi(
@@ -106,15 +107,19 @@ export async function scheduledRebuild(controller: ScheduledController, env: Env
   console.log(`rebuild ${outcome.version}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
 }
 
-/** The queue consumer: one part of a split rebuild per message; a failed part is retried. */
-export async function rebuildPartsConsumer(batch: MessageBatch<PartJob>, env: Env): Promise<void> {
+/** The queue consumer: a queued run's start, or one part of a split run, per message; a failed message is retried. */
+export async function rebuildPartsConsumer(batch: MessageBatch<PartJob | StartJob>, env: Env): Promise<void> {
   const deps = rebuildDeps(env);
   for (const message of batch.messages) {
+    const job = message.body;
     try {
-      await runRebuildPart(deps, message.body);
+      if ('start' in job) {
+        const outcome = await runQueuedRebuild(deps, job);
+        if (outcome !== 'stale') console.log(`rebuild ${outcome.version}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
+      } else await runRebuildPart(deps, job);
       message.ack();
     } catch (err) {
-      console.error(`rebuild part ${message.body.version}/${message.body.part} failed`, err);
+      console.error(`rebuild ${'start' in job ? job.start.version : `part ${job.version}/${job.part}`} failed: ${publicError(err)}`);
       message.retry();
     }
   }

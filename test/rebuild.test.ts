@@ -11,7 +11,7 @@ import { type PartJob } from '../src/rebuild/build-part.ts';
 import { readCatalog } from '../src/rebuild/catalog-snapshot.ts';
 import { eventWindow, readEventPages } from '../src/rebuild/event-pages.ts';
 import { readManifest } from '../src/rebuild/publish.ts';
-import { type RebuildDeps, runRebuild, runRebuildPart } from '../src/rebuild/run-rebuild.ts';
+import { type RebuildDeps, type StartJob, queueRebuild, runQueuedRebuild, runRebuild, runRebuildPart } from '../src/rebuild/run-rebuild.ts';
 import { getRun } from '../src/rebuild/runs.ts';
 import { rebuildConfig } from '../src/rebuild/settings.ts';
 import { rebuildDeps } from '../src/rebuild/deps.ts';
@@ -102,12 +102,39 @@ describe('cron rebuild through the Worker', () => {
     expect((await call('/v1/admin/rebuilds', { headers: { authorization: 'Bearer test-ingest-key' } })).status).toBe(403);
   });
 
-  it('starts a run from the admin API', async () => {
+  it('answers 202 at once with the run queued; the queue consumer runs it and the run list follows it', async () => {
     const res = await call('/v1/admin/rebuild', { method: 'POST', headers: ADMIN });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(202);
     const outcome = (await res.json()) as { status: string; version: string };
-    expect(outcome.status).toBe('published');
+    expect(outcome.status).toBe('queued');
+    expect(await getRun(db, outcome.version)).toMatchObject({ trigger: 'admin' });
+    let run = await getRun(db, outcome.version);
+    for (let i = 0; i < 200 && ['queued', 'starting', 'running'].includes(run!.status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = await getRun(db, outcome.version);
+    }
+    expect(run).toMatchObject({ status: 'published', stats: { events: expect.any(Number) } });
     expect((await readManifest(kvTableStore(env.TABLES)))?.version).toBe(outcome.version);
+    const listed = (await (await call('/v1/admin/rebuilds', { headers: ADMIN })).json()) as { runs: { version: string; status: string }[] };
+    expect(listed.runs.find((r) => r.version === outcome.version)?.status).toBe('published');
+  });
+
+  it('runs a queued run once, however often its message is delivered', async () => {
+    const jobs: StartJob[] = [];
+    const queued = await queueRebuild(db, async (job) => void jobs.push(job), 'redelivery');
+    expect(queued.status).toBe('queued');
+    expect(await getRun(db, queued.version)).toMatchObject({ status: 'queued', finishedAt: null });
+    const deps = { ...rebuildDeps(env), sendParts: undefined };
+    const [first, second] = await Promise.all([runQueuedRebuild(deps, jobs[0]!), runQueuedRebuild(deps, jobs[0]!)]);
+    expect([first, second].filter((o) => o === 'stale')).toHaveLength(1);
+    expect([first, second].find((o) => o !== 'stale')).toMatchObject({ version: queued.version, status: 'published' });
+    expect(await runQueuedRebuild(deps, jobs[0]!)).toBe('stale');
+  });
+
+  it('marks a run failed when its message cannot be queued', async () => {
+    await expect(queueRebuild(db, async () => Promise.reject(new Error('queue down')), 'no-queue')).rejects.toThrow('queue down');
+    const { runs } = (await (await call('/v1/admin/rebuilds', { headers: ADMIN })).json()) as { runs: { trigger: string; status: string; error: string }[] };
+    expect(runs.find((r) => r.trigger === 'no-queue')).toMatchObject({ status: 'failed', error: 'not queued: queue down' });
   });
 });
 

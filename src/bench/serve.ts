@@ -51,7 +51,8 @@ const get = async (route: string, label?: string) => {
 const rates: Record<string, number[]> = { health: [], 'for-you': [], similar: [] };
 try {
   const loaded = await loadDemoShop(engine, keys);
-  const rebuilt = await engine.request<{ status: string; stats: { neighbourPairs: number; items: number } }>('POST', '/v1/admin/rebuild', keys.admin);
+  const { stats } = await engine.rebuild(keys.admin);
+  const rebuilt = { stats: stats as { neighbourPairs: number; items: number } };
   console.log(
     `demo shop: ${loaded.events} events, ${rebuilt.stats.items} items, ${rebuilt.stats.neighbourPairs} neighbour pairs (${fmt(rebuilt.stats.neighbourPairs / rebuilt.stats.items, 0)} per item)`,
   );

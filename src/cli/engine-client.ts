@@ -1,8 +1,25 @@
+/** A rebuild run as `GET /v1/admin/rebuilds` lists it. */
+export interface RebuildRun {
+  version: string;
+  trigger: string;
+  status: string;
+  durationMs: number | null;
+  stats: Record<string, unknown>;
+  error: string | null;
+}
+
+const UNFINISHED = new Set(['queued', 'starting', 'running', 'split']);
+
 /** A small HTTP client for the engine's API, used by the start script and benchmarks. */
 export interface EngineClient {
   readonly url: string;
   /** Sends a JSON request; throws with the engine's error body on a non-2xx answer. */
   request<T = unknown>(method: string, path: string, key: string, body?: unknown): Promise<T>;
+  /**
+   * Starts a rebuild (`POST /v1/admin/rebuild`, which answers at once) and follows the run on
+   * `GET /v1/admin/rebuilds` until it is over; throws after `timeoutMs`.
+   */
+  rebuild(adminKey: string, options?: { timeoutMs?: number; pollMs?: number }): Promise<RebuildRun>;
   /** Sends items in batches of 1,000. */
   putItems(items: readonly unknown[], adminKey: string): Promise<number>;
   /** Sends events in batches of `batchSize` with `concurrency` requests in flight. */
@@ -28,6 +45,17 @@ export function engineClient(url: string): EngineClient {
   return {
     url,
     request,
+    async rebuild(adminKey, { timeoutMs = 600_000, pollMs = 250 } = {}) {
+      const { version } = await request<{ version: string }>('POST', '/v1/admin/rebuild', adminKey);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { runs } = await request<{ runs: RebuildRun[] }>('GET', '/v1/admin/rebuilds?limit=100', adminKey);
+        const run = runs.find((r) => r.version === version);
+        if (run && !UNFINISHED.has(run.status)) return run;
+        if (Date.now() > deadline) throw new Error(`rebuild ${version} still ${run?.status ?? 'unlisted'} after ${timeoutMs / 1000} s`);
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    },
     async putItems(items, adminKey) {
       let upserted = 0;
       for (let i = 0; i < items.length; i += 1000) {

@@ -49,13 +49,9 @@ if (!health.counts?.items) {
   );
 }
 
-const rebuilt = await engine.request<{ status: string; version: string; stats: { events?: number; neighbourPairs?: number; durationMs?: number } }>(
-  'POST',
-  '/v1/admin/rebuild',
-  keys.admin,
-);
+const rebuilt = await engine.rebuild(keys.admin);
 console.log(
-  `Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${rebuilt.stats.events ?? 0} events, ${rebuilt.stats.neighbourPairs ?? 0} neighbour pairs).`,
+  `Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${Number(rebuilt.stats.events ?? 0)} events, ${Number(rebuilt.stats.neighbourPairs ?? 0)} neighbour pairs).`,
 );
 
 if (requireToken) {

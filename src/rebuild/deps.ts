@@ -4,7 +4,7 @@ import type { Env } from '../env.ts';
 import { searchIndexTables } from '../search/index-tables.ts';
 import { openTableStore } from '../tables/open-store.ts';
 import type { PartJob } from './build-part.ts';
-import type { RebuildDeps } from './run-rebuild.ts';
+import { type RebuildDeps, type RebuildOutcome, type StartJob, queueRebuild, runQueuedRebuild } from './run-rebuild.ts';
 import { rebuildConfig } from './settings.ts';
 
 /** The rebuild's dependencies from a Worker's environment (the queue is optional). */
@@ -22,4 +22,16 @@ export function rebuildDeps(env: Env): RebuildDeps {
         }
       : undefined,
   };
+}
+
+/**
+ * Starts a rebuild off the serving path: queued on `REBUILD_QUEUE`, whose consumer runs it in
+ * its own invocation. Without a queue binding the run goes to `waitUntil` after the answer
+ * (still in this isolate: configure the queue in production). Answers at once with the run's id.
+ */
+export async function startRebuild(env: Env, trigger: string, waitUntil: (work: Promise<unknown>) => void): Promise<RebuildOutcome> {
+  const db = openDatabase(env.DB);
+  const queue = env.REBUILD_QUEUE;
+  if (queue) return queueRebuild(db, async (job) => void (await queue.send(job)), trigger);
+  return queueRebuild(db, async (job: StartJob) => waitUntil(runQueuedRebuild(rebuildDeps(env), job)), trigger);
 }

@@ -29,9 +29,14 @@ export interface RebuildDeps {
 /** What starting a rebuild did. */
 export interface RebuildOutcome {
   version: string;
-  status: 'published' | 'split' | 'skipped' | 'failed';
+  status: 'queued' | 'published' | 'split' | 'skipped' | 'failed';
   stats: Record<string, unknown>;
   error?: string;
+}
+
+/** A queued run's message: the consumer starts it with {@link runQueuedRebuild}. */
+export interface StartJob {
+  start: { version: string; trigger: string; requestedAt: number };
 }
 
 const LEASE = 'rebuild';
@@ -66,19 +71,20 @@ export function planParts(catalogSize: number, users: number, k: number, configu
 }
 
 /**
- * Starts a rebuild: takes the lease (an overlapping run is `skipped`), fixes the event
+ * Runs a rebuild in this invocation (the cron, the queue consumer, tests): takes the lease (an overlapping run is `skipped`), fixes the event
  * window, then builds and publishes in this invocation, or splits the work into parts on
  * the queue when it would not fit. A failure leaves the version in service untouched.
  */
-export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.now()): Promise<RebuildOutcome> {
+export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.now(), queued?: string): Promise<RebuildOutcome> {
   const { db, config } = deps;
-  const version = newVersion(now);
+  const version = queued ?? newVersion(now);
   if (!(await acquireLease(db, LEASE, version, LEASE_MS, now))) {
-    await recordRunStart(db, version, trigger, 'skipped', now);
+    if (!queued) await recordRunStart(db, version, trigger, 'skipped', now);
     await recordRunStatus(db, version, 'skipped', {}, 'another rebuild holds the lease');
     return { version, status: 'skipped', stats: {}, error: 'another rebuild holds the lease' };
   }
-  await recordRunStart(db, version, trigger, 'running', now);
+  if (queued) await recordRunStatus(db, version, 'running', {});
+  else await recordRunStart(db, version, trigger, 'running', now);
   try {
     const window = await eventWindow(db, config.windowDays, now);
     const catalog = await readCatalog(db);
@@ -97,6 +103,35 @@ export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.
   } catch (err) {
     return fail(deps, version, err);
   }
+}
+
+/**
+ * Queues a rebuild instead of running it: records the run as `queued` and sends its start
+ * message; the queue consumer runs it ({@link runQueuedRebuild}), off the serving path. The
+ * run's status is then followed in the run list.
+ */
+export async function queueRebuild(db: Database, send: (job: StartJob) => Promise<void>, trigger: string, now = Date.now()): Promise<RebuildOutcome> {
+  const version = newVersion(now);
+  await recordRunStart(db, version, trigger, 'queued', now);
+  try {
+    await send({ start: { version, trigger, requestedAt: now } });
+  } catch (err) {
+    const error = publicError(err);
+    await recordRunStatus(db, version, 'failed', {}, `not queued: ${error}`);
+    throw err;
+  }
+  return { version, status: 'queued', stats: {} };
+}
+
+/**
+ * Runs a queued run (the queue consumer). A message delivered again after its run started
+ * (at-least-once delivery) does nothing: only the delivery that moves the run out of
+ * `queued` runs it.
+ */
+export async function runQueuedRebuild(deps: RebuildDeps, job: StartJob, now = Date.now()): Promise<RebuildOutcome | 'stale'> {
+  const { version, trigger } = job.start;
+  if (!(await claimRun(deps.db, version, 'queued', 'starting'))) return 'stale';
+  return runRebuild(deps, trigger, now, version);
 }
 
 /** Runs one part of a split run (the queue consumer); the last part to finish publishes. */

@@ -3,8 +3,14 @@ import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { rebuildParts, rebuildRuns } from '../db/schema.ts';
 
-/** Outcomes of a run. `split`: parts are running on the queue. `retired`: published once, since cleaned up. */
-export type RunStatus = 'running' | 'split' | 'published' | 'failed' | 'skipped' | 'retired';
+/**
+ * Outcomes of a run. `queued`: waiting for the queue consumer; `starting`: taken by it, before
+ * the lease; `split`: parts are running on the queue. `retired`: published once, since cleaned up.
+ */
+export type RunStatus = 'queued' | 'starting' | 'running' | 'split' | 'published' | 'failed' | 'skipped' | 'retired';
+
+/** Statuses of a run that is not over yet. */
+export const UNFINISHED: readonly RunStatus[] = ['queued', 'starting', 'running', 'split'];
 
 /** A run as the admin API lists it. */
 export interface RebuildRun {
@@ -32,7 +38,7 @@ export async function recordRunStatus(
   error: string | null = null,
   now = Date.now(),
 ): Promise<void> {
-  const final = status !== 'running' && status !== 'split';
+  const final = !UNFINISHED.includes(status);
   await db
     .update(rebuildRuns)
     .set({ status, stats: JSON.stringify(stats), error: error === null ? null : publicError(error), ...(final ? { finishedAt: now } : {}) })

@@ -87,7 +87,7 @@ export async function runClosedLoop(options: LoopOptions): Promise<LoopResult> {
     const shoppers = simShoppers(catalog, options.shoppers, random);
     const history = warmUpHistory(shoppers, catalog, random, Date.now() - options.days * DAY);
     await engine.postEvents(history, keys.ingest);
-    const rebuilt = await engine.request<{ status: string; version: string }>('POST', '/v1/admin/rebuild', keys.admin);
+    const rebuilt = await engine.rebuild(keys.admin);
     options.log(
       `${shoppers.length} simulated shoppers with hidden tastes, ${history.length} history events (the 2 weeks before); rebuild ${rebuilt.status} ${rebuilt.version}`,
     );
@@ -136,7 +136,7 @@ export async function runClosedLoop(options: LoopOptions): Promise<LoopResult> {
       );
       await flush();
       const visited = Date.now();
-      await engine.request('POST', '/v1/admin/rebuild', keys.admin);
+      await engine.rebuild(keys.admin);
       const rebuiltAt = Date.now();
       await engine.request('POST', '/v1/admin/rollup', keys.admin);
       const rolledUp = Date.now();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, INGEST, call, send } from '../support/api.ts';
+import { ADMIN, INGEST, call, rebuildThroughApi, send } from '../support/api.ts';
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -24,10 +24,9 @@ function buyerEvents(): object[] {
 }
 
 async function rebuild() {
-  const res = await send('POST', '/v1/admin/rebuild', {}, ADMIN);
-  const body = (await res.json()) as { status: string; stats: Record<string, unknown> };
-  expect(body.status).toBe('published');
-  return body;
+  const run = await rebuildThroughApi();
+  expect(run.status).toBe('published');
+  return run;
 }
 
 async function lines(res: Response): Promise<Array<Record<string, unknown>>> {

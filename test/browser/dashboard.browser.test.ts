@@ -40,7 +40,7 @@ describe.skipIf(!haveChromium && !inCi)('the dashboard in Chromium', () => {
     for (const message of ['can I pay with bitcoin?', 'do you ship to the moon', 'can I pay with bitcoin please']) {
       await engine.request('POST', '/v1/chat', keys.ingest, { session: 'dashboard-test', message });
     }
-    expect(await engine.request('POST', '/v1/admin/rebuild', keys.admin)).toMatchObject({ status: 'published' });
+    expect(await engine.rebuild(keys.admin)).toMatchObject({ status: 'published' });
     const shown: unknown[] = [];
     for (let n = 1; n <= 30; n++) {
       const user = `shopper-${n}`;

@@ -44,7 +44,7 @@ describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', 
     const { items, events } = shopCatalog(shop.origin);
     await engine.putItems(items, keys.admin);
     expect((await engine.postEvents(events, keys.ingest)).rejected).toBe(0);
-    expect(await engine.request('POST', '/v1/admin/rebuild', keys.admin)).toMatchObject({ status: 'published' });
+    expect(await engine.rebuild(keys.admin)).toMatchObject({ status: 'published' });
 
     shop.setHome(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Wireless earbuds - demo shop</title>
@@ -142,7 +142,7 @@ describe.skipIf(!haveChromium && !inCi)('widget.js event queue in Chromium', () 
     const { items, events } = shopCatalog(shop.origin);
     await engine.putItems(items, keys.admin);
     expect((await engine.postEvents(events, keys.ingest)).rejected).toBe(0);
-    await engine.request('POST', '/v1/admin/rebuild', keys.admin);
+    await engine.rebuild(keys.admin);
     shop.setHome(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>queue</title></head><body>
 <div data-recommend="similar" data-item="${ANCHOR}" data-k="4"></div>
 <script src="${stack.url}/widget.js" data-key="${keys.ingest}" async></script></body></html>`);

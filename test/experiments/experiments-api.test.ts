@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { demoCatalog } from '../../src/demo/catalog.ts';
 import { demoBehaviour } from '../../src/demo/shoppers.ts';
 import { parseRid } from '../../src/experiments/rid-tag.ts';
-import { ADMIN, INGEST, call, send } from '../support/api.ts';
+import { ADMIN, INGEST, call, rebuildThroughApi, send } from '../support/api.ts';
 
 type Answer = { items: { id: string }[]; rid: string; experiment?: string; arm?: string };
 type Experiment = { id: string; status: string; arms: { name: string; control: boolean; config: Record<string, unknown> }[]; promoted: string | null };
@@ -25,7 +25,7 @@ beforeAll(async () => {
   expect((await send('PUT', '/v1/items', { items: catalog.map((p) => p.item) }, ADMIN)).status).toBe(200);
   const events = demoBehaviour(catalog, { shoppers: 150, days: 5, until: Date.now() - 120_000, seed: 5 });
   for (let i = 0; i < events.length; i += 1000) expect((await send('POST', '/v1/events', { events: events.slice(i, i + 1000) })).status).toBe(200);
-  expect(await (await call('/v1/admin/rebuild', { method: 'POST', headers: ADMIN })).json()).toMatchObject({ status: 'published' });
+  expect(await rebuildThroughApi()).toMatchObject({ status: 'published' });
 });
 
 describe('POST /v1/admin/experiments', () => {

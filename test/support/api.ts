@@ -28,3 +28,29 @@ export async function rows<T = Record<string, unknown>>(query: string, ...params
 export function uniq(label: string): string {
   return `${label}-${crypto.randomUUID().slice(0, 8)}`;
 }
+
+/** A run as `GET /v1/admin/rebuilds` lists it. */
+export interface ListedRun {
+  version: string;
+  status: string;
+  stats: Record<string, unknown>;
+  error: string | null;
+}
+
+/**
+ * `POST /v1/admin/rebuild` (which must answer 202 at once), then follows the run on
+ * `GET /v1/admin/rebuilds` while the queue consumer runs it; returns the finished run.
+ */
+export async function rebuildThroughApi(timeoutMs = 25_000): Promise<ListedRun> {
+  const res = await call('/v1/admin/rebuild', { method: 'POST', headers: ADMIN });
+  if (res.status !== 202) throw new Error(`POST /v1/admin/rebuild: ${res.status} ${await res.text()}`);
+  const { version } = (await res.json()) as { version: string };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { runs } = (await (await call('/v1/admin/rebuilds?limit=100', { headers: ADMIN })).json()) as { runs: ListedRun[] };
+    const run = runs.find((r) => r.version === version);
+    if (run && !['queued', 'starting', 'running', 'split'].includes(run.status)) return run;
+    if (Date.now() > deadline) throw new Error(`rebuild ${version} still ${run?.status ?? 'unlisted'} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

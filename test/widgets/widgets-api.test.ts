@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { demoCatalog } from '../../src/demo/catalog.ts';
 import { demoBehaviour } from '../../src/demo/shoppers.ts';
 import { SHARED_CACHE } from '../../src/widgets/cache-policy.ts';
-import { ADMIN, INGEST, call, send } from '../support/api.ts';
+import { ADMIN, INGEST, call, rebuildThroughApi, send } from '../support/api.ts';
 import { parseFragment, riskyAttributes } from './fragment.ts';
 
 const KEY = 'key=test-ingest-key';
@@ -32,8 +32,7 @@ beforeAll(async () => {
   expect((await send('PUT', '/v1/items', { items: [...catalog.map((p) => p.item), HOSTILE] }, ADMIN)).status).toBe(200);
   const events = [...demoBehaviour(catalog, { shoppers: 200, days: 7, until: Date.now() - 120_000, seed: 3 }), ...pairedEvents()];
   for (let i = 0; i < events.length; i += 1000) expect((await send('POST', '/v1/events', { events: events.slice(i, i + 1000) })).status).toBe(200);
-  const rebuilt = await call('/v1/admin/rebuild', { method: 'POST', headers: ADMIN });
-  expect(await rebuilt.json()).toMatchObject({ status: 'published' });
+  expect(await rebuildThroughApi()).toMatchObject({ status: 'published' });
 });
 
 describe('GET /v1/widgets/{kind}', () => {
