@@ -5,6 +5,7 @@ import { rateLimit } from '../src/limits/rate-limit.ts';
 import { accessOf, mayActFor, shopperAccess } from '../src/security/shopper-access.ts';
 import { CollectResultSchema, EventBatchSchema, EventSchema, MAX_BATCH } from '../src/collect/event-schema.ts';
 import { PIXEL_GIF, eventFromQuery } from '../src/collect/pixel-event.ts';
+import { wakeArchiver } from './archive.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { type AppEnv, createRouter } from '../src/http/app.ts';
@@ -33,6 +34,13 @@ function writer(c: Context<AppEnv>): CollectOptions {
   return { mayWriteFor: (user) => mayActFor(access, user) };
 }
 
+/** Stores a batch and, when something new was stored, wakes the archiver. */
+async function store(c: Context<AppEnv>, events: readonly unknown[]) {
+  const result = await collectBatch(openDatabase(c.env.DB), events, writer(c));
+  if (result.accepted > 0) c.executionCtx.waitUntil(wakeArchiver(c.env));
+  return result;
+}
+
 collect.openapi(
   createRoute({
     method: 'post',
@@ -44,7 +52,7 @@ collect.openapi(
     request: { body: { required: true, content: { 'application/json': { schema: EventBatchSchema } } } },
     responses: { 200: collected, ...errors },
   }),
-  async (c) => c.json(await collectBatch(openDatabase(c.env.DB), c.req.valid('json').events, writer(c)), 200),
+  async (c) => c.json(await store(c, c.req.valid('json').events), 200),
 );
 
 collect.openapi(
@@ -67,7 +75,7 @@ collect.openapi(
     }
     const events = isEnvelope(body) ? EventBatchSchema.safeParse(body) : { success: true as const, data: { events: [body] } };
     if (!events.success) throw validationError(events.error);
-    return c.json(await collectBatch(openDatabase(c.env.DB), events.data.events, writer(c)), 200);
+    return c.json(await store(c, events.data.events), 200);
   },
 );
 
@@ -83,7 +91,7 @@ collect.openapi(
     responses: { 200: { description: 'Stored (or a duplicate)', content: { 'image/gif': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errors },
   }),
   async (c) => {
-    const result = await collectBatch(openDatabase(c.env.DB), [eventFromQuery(c.req.query())], writer(c));
+    const result = await store(c, [eventFromQuery(c.req.query())]);
     const refused = result.rejected[0];
     if (refused) throw new ApiError(400, 'invalid_event', refused.error, refused.field);
     return c.body(PIXEL_GIF, 200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });

@@ -3,6 +3,7 @@ import type { StartJob } from '../src/rebuild/run-rebuild.ts';
 import { createApp } from '../src/http/app.ts';
 import type { Env } from '../src/env.ts';
 import { VERSION } from '../src/version.ts';
+import { ARCHIVE_QUEUE_NAME, archiveConsumer, scheduledArchive } from './archive.ts';
 import { audiences } from './audiences.ts';
 import { campaigns, scheduledCampaigns } from './campaigns.ts';
 import { catalog } from './catalog.ts';
@@ -41,7 +42,9 @@ export default {
   fetch: app.fetch,
   scheduled: async (controller, env, ctx) => {
     ctx.waitUntil(drainChatHandoffs(env).catch((err) => console.error('chat handoffs', err)));
+    if (controller.cron === (env.TRENDING_CRON ?? '*/5 * * * *')) ctx.waitUntil(scheduledArchive(env).catch((err) => console.error('archive', err)));
     await Promise.all([scheduledRebuild(controller, env, ctx), scheduledRollup(controller, env), scheduledCampaigns(controller, env)]);
   },
-  queue: (batch, env) => rebuildPartsConsumer(batch as MessageBatch<PartJob | StartJob>, env),
+  queue: (batch, env) =>
+    batch.queue === ARCHIVE_QUEUE_NAME ? archiveConsumer(batch, env) : rebuildPartsConsumer(batch as MessageBatch<PartJob | StartJob>, env),
 } satisfies ExportedHandler<Env>;

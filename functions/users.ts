@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { r2ArchiveBucket } from '../src/archive/bucket.ts';
+import { archiveEraser } from '../src/archive/erase.ts';
 import { audienceEraser } from '../src/audiences/erase-audiences.ts';
 import { IdSchema } from '../src/collect/event-schema.ts';
 import { openDatabase } from '../src/db/client.ts';
@@ -36,6 +38,8 @@ users.openapi(
   async (c) => {
     const user = c.req.valid('param').id;
     const db = openDatabase(c.env.DB);
-    return c.json({ user, ...(await eraseUser(db, user, [profileEraser(openTableStore(c.env), db), audienceEraser(db)])) }, 200);
+    const holders = [profileEraser(openTableStore(c.env), db), audienceEraser(db)];
+    if (c.env.ARCHIVE) holders.push(archiveEraser(r2ArchiveBucket(c.env.ARCHIVE), db));
+    return c.json({ user, ...(await eraseUser(db, user, holders)) }, 200);
   },
 );

@@ -40,6 +40,12 @@ export interface Env extends RateLimitBindings {
   CHAT_HANDOFF_SECRET?: string;
   /** Workers AI (`[ai] binding = "AI"`): when set, the chat fuses `@cf/baai/bge-m3` embeddings with its lexical scores. */
   AI?: { run(model: string, input: { text: string[] }): Promise<unknown> };
+  /** The event archive (R2, src/archive): every stored event is also appended here, by hour. */
+  ARCHIVE?: R2Bucket;
+  /** Wakes the archiver when a batch was stored (the cron sweeps too). */
+  ARCHIVE_QUEUE?: Queue<unknown>;
+  /** With the archive on: days of events D1 keeps (older archived events are pruned by the cron); empty: D1 keeps all. */
+  ARCHIVE_D1_DAYS?: string;
   /** The shop's IANA time zone: campaign caps "per day" count on its calendar day (default UTC). */
   SHOP_TIME_ZONE?: string;
 }
