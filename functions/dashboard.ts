@@ -1,20 +1,28 @@
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { html } from 'hono/html';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { readActivity } from '../src/activity/read.ts';
 import { countDistinctShoppers } from '../src/activity/shoppers.ts';
 import { upsertFaqs, patchFaq, listFaqs } from '../src/chat/faq-store.ts';
 import { rebuildFaqIndex } from '../src/chat/index-store.ts';
 import { dashboardGuard, sameOrigin } from '../src/dashboard/guard.ts';
 import { LANG_COOKIE, chooseLang } from '../src/dashboard/i18n.ts';
-import { DASHBOARD_CSP, type PageContext, STYLESHEET, pageContext } from '../src/dashboard/layout.ts';
+import { DASHBOARD_CSP, type PageContext, STYLESHEET, pageContext, shell } from '../src/dashboard/layout.ts';
 import { catalogPage } from '../src/dashboard/pages/catalog.ts';
 import { chatPage } from '../src/dashboard/pages/chat.ts';
 import { loginPage } from '../src/dashboard/pages/login.ts';
 import { modelsPage } from '../src/dashboard/pages/models.ts';
 import { overviewPage } from '../src/dashboard/pages/overview.ts';
 import { recommendationsPage } from '../src/dashboard/pages/recommendations.ts';
-import { notYetPage } from '../src/dashboard/placeholder.ts';
-import { catalogData, chatData, lastDays, modelsData } from '../src/dashboard/queries.ts';
+import { experimentPage, experimentsPage } from '../src/dashboard/pages/experiments.ts';
+import { audiencesPage } from '../src/dashboard/pages/audiences.ts';
+import { exportMembers, toCsv, toJsonLines } from '../src/audiences/export-members.ts';
+import { audiencesData, catalogData, chatData, experimentSummaries, lastDays, modelsData } from '../src/dashboard/queries.ts';
+import { getExperiment, promoteArm, startExperiment, stopExperiment } from '../src/experiments/experiment-store.ts';
+import { experimentResults } from '../src/experiments/results.ts';
+import { forgetServingState } from '../src/experiments/serving-decision.ts';
+import { ApiError } from '../src/http/errors.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, issueSession } from '../src/dashboard/session.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { recommendationsReport } from '../src/reports/report-query.ts';
@@ -46,7 +54,7 @@ function context(c: Context<AppEnv>): PageContext {
 
 /** Only a dashboard path may follow a sign-in (no open redirect). */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/dashboard(\/[a-z-]*)?$/.test(next) ? next : '/dashboard/overview';
+  return typeof next === 'string' && /^\/dashboard(\/[a-z0-9-]+){0,2}$/.test(next) ? next : '/dashboard/overview';
 }
 
 dashboard.get('/dashboard/style.css', (c) => {
@@ -149,6 +157,90 @@ dashboard.get('/dashboard/recommendations', async (c) => {
   return c.html(recommendationsPage(context(c), { byDay, bySurface }));
 });
 
-for (const page of ['experiments', 'audiences'] as const) {
-  dashboard.get(`/dashboard/${page}`, (c) => c.html(notYetPage(context(c), page)));
+dashboard.get('/dashboard/experiments', async (c) => c.html(experimentsPage(context(c), await experimentSummaries(openDatabase(c.env.DB), c.env.DB))));
+
+/** The experiment's page, with a message (an error answers with its status). */
+async function experimentView(c: Context<AppEnv>, id: string, flash?: string, status: 200 | ContentfulStatusCode = 200): Promise<Response> {
+  const ctx = context(c);
+  let experiment;
+  try {
+    experiment = await getExperiment(openDatabase(c.env.DB), id);
+  } catch (err) {
+    if (err instanceof ApiError)
+      return c.html(shell(ctx, 'experiments', ctx.t.experiments, html`<p class="flash error" role="alert">${err.message}</p>`), err.status);
+    throw err;
+  }
+  return c.html(experimentPage(ctx, experiment, await experimentResults(c.env.DB, experiment), flash, status !== 200), status);
 }
+
+const EXPERIMENT_DONE = { start: 'experimentStarted', stop: 'experimentStopped', promote: 'experimentPromoted' } as const;
+
+dashboard.get('/dashboard/experiments/:id', async (c) => {
+  const done = c.req.query('done');
+  const flash = done && done in EXPERIMENT_DONE ? context(c).t[EXPERIMENT_DONE[done as keyof typeof EXPERIMENT_DONE]] : undefined;
+  return experimentView(c, c.req.param('id'), flash);
+});
+
+dashboard.post('/dashboard/experiments/:id/:action{start|stop|promote}', async (c) => {
+  const { id, action } = c.req.param();
+  const db = openDatabase(c.env.DB);
+  try {
+    if (action === 'start') await startExperiment(db, id);
+    else if (action === 'stop') await stopExperiment(db, id, 'stopped from the dashboard');
+    else {
+      const form = await c.req.parseBody();
+      await promoteArm(db, id, typeof form.arm === 'string' ? form.arm : '');
+    }
+  } catch (err) {
+    if (err instanceof ApiError) return experimentView(c, id, err.message, err.status);
+    throw err;
+  }
+  forgetServingState();
+  return c.redirect(`/dashboard/experiments/${id}?done=${action}`, 303);
+});
+
+dashboard.get('/dashboard/audiences', async (c) => c.html(audiencesPage(context(c), await audiencesData(openDatabase(c.env.DB)))));
+
+/** Members per page of a dashboard export (one indexed read each). */
+const EXPORT_PAGE = 5000;
+
+/**
+ * A segment's members as a download (the same lines as `GET /v1/admin/segments/:id/users`),
+ * streamed page by page; `x-since` is the change mark for a later incremental export.
+ */
+dashboard.get('/dashboard/audiences/export', async (c) => {
+  const segment = c.req.query('segment') ?? '';
+  const csv = c.req.query('format') === 'csv';
+  if (!segment || segment.length > 200) throw new ApiError(400, 'invalid_request', 'Give the segment id', 'segment');
+  const db = openDatabase(c.env.DB);
+  const first = await exportMembers(db, segment, undefined, EXPORT_PAGE);
+  const columns = ['user', 'joinedAt', 'score'];
+  const render = (lines: object[], header: boolean) => {
+    if (!csv) return toJsonLines(lines);
+    const text = toCsv(columns, lines);
+    return header ? text : text.slice(text.indexOf('\r\n') + 2);
+  };
+  const encoder = new TextEncoder();
+  let cursor = first.nextCursor;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(render(first.lines, true)));
+      if (cursor === null) controller.close();
+    },
+    async pull(controller) {
+      const page = await exportMembers(db, segment, cursor!, EXPORT_PAGE);
+      if (page.lines.length) controller.enqueue(encoder.encode(render(page.lines, false)));
+      cursor = page.nextCursor;
+      if (cursor === null) controller.close();
+    },
+  });
+  const file = `${segment.replace(/[^a-z0-9-]+/gi, '_')}.${csv ? 'csv' : 'jsonl'}`;
+  return new Response(body, {
+    headers: {
+      'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+      'content-disposition': `attachment; filename="${file}"`,
+      'x-since': String(first.since),
+      'cache-control': 'no-store',
+    },
+  });
+});

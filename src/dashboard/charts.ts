@@ -3,12 +3,12 @@
  * in a Worker with no DOM), so pages need no script and no build step. Every chart comes with
  * the same numbers as an accessible table beside it (see `layout.ts`).
  */
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TitleComponent } from 'echarts/components';
+import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, TitleComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, SVGRenderer]);
 
 /** One named series of a chart. */
 export interface Series {
@@ -31,7 +31,7 @@ export interface ChartOptions {
   percent?: boolean;
 }
 
-const PALETTE = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9ca3af'];
+const PALETTE = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9ca3af', '#92400e', '#1e3a8a', '#0f766e'];
 
 /**
  * The chart as an SVG string. Text inside comes from ECharts, which escapes it for SVG.
@@ -68,6 +68,68 @@ export function renderChart(data: ChartData, options: ChartOptions): string {
         barMaxWidth: 48,
         connectNulls: false,
       })),
+    });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+/** One row of an interval chart: an estimate and its interval (null bounds: unbounded or unknown). */
+export interface IntervalRow {
+  label: string;
+  value: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+/**
+ * Estimates with their intervals as horizontal bars around a point, with a line at zero (a forest
+ * plot: a bar that crosses the line is not significant). Values are shown as percentages.
+ *
+ * @example
+ * renderIntervals([{ label: 'popular', value: 0.12, low: 0.04, high: 0.2 }], { point: 'lift', range: '95% interval' });
+ */
+export function renderIntervals(rows: readonly IntervalRow[], names: { point: string; range: string }, width = 640): string {
+  const height = Math.max(140, 44 * rows.length + 70);
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const bounded = (r: IntervalRow) => r.low !== null && r.high !== null;
+  try {
+    chart.setOption({
+      animation: false,
+      textStyle: { fontFamily: 'system-ui, sans-serif' },
+      legend: { top: 0, data: [names.point, names.range] },
+      grid: { left: 160, right: 24, top: 36, bottom: 28 },
+      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => `${Math.round(v * 1000) / 10}%` } },
+      yAxis: { type: 'category', data: rows.map((r) => r.label), inverse: true, axisLabel: { width: 150, overflow: 'truncate' } },
+      series: [
+        {
+          type: 'bar',
+          stack: 'range',
+          stackStrategy: 'all',
+          silent: true,
+          itemStyle: { color: 'transparent' },
+          data: rows.map((r) => (bounded(r) ? r.low : null)),
+          barWidth: 14,
+          markLine: { silent: true, symbol: 'none', lineStyle: { color: '#6b7280', type: 'solid' }, label: { show: false }, data: [{ xAxis: 0 }] },
+        },
+        {
+          name: names.range,
+          type: 'bar',
+          stack: 'range',
+          stackStrategy: 'all',
+          itemStyle: { color: '#93c5fd' },
+          data: rows.map((r) => (bounded(r) ? r.high! - r.low! : null)),
+          barWidth: 14,
+        },
+        {
+          name: names.point,
+          type: 'scatter',
+          symbolSize: 12,
+          itemStyle: { color: '#1d4ed8' },
+          data: rows.flatMap((r, i) => (r.value === null ? [] : [[r.value, i]])),
+        },
+      ],
     });
     return chart.renderToSVGString();
   } finally {

@@ -1,6 +1,6 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { type ChartData, type ChartOptions, renderChart } from './charts.ts';
+import { type ChartData, type ChartOptions, type IntervalRow, renderChart, renderIntervals } from './charts.ts';
 import { type Labels, type Lang, labels } from './i18n.ts';
 
 /** HTML produced by the `html` template tag: interpolated strings are escaped. */
@@ -30,7 +30,7 @@ export const DASHBOARD_CSP =
   "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** The page shell: menu, language switch, sign-out, and the page's content. */
-export function shell(ctx: PageContext, active: PageName | 'login', title: string, content: Html, flash?: string): Html {
+export function shell(ctx: PageContext, active: PageName | 'login', title: string, content: Html, flash?: string, failed = false): Html {
   const other = ctx.lang === 'zh' ? 'en' : 'zh';
   const switchHref = `${ctx.path.split('?')[0]}?lang=${other}`;
   const menu =
@@ -56,7 +56,7 @@ export function shell(ctx: PageContext, active: PageName | 'login', title: strin
         ${menu}
         <main>
           <h1>${title}</h1>
-          ${flash ? html`<p class="flash" role="status">${flash}</p>` : ''} ${content}
+          ${flash ? html`<p class="flash${failed ? ' error' : ''}" role="${failed ? 'alert' : 'status'}">${flash}</p>` : ''} ${content}
         </main>
       </body>
     </html>`;
@@ -76,21 +76,43 @@ export function formatNumber(value: number | null | undefined, lang: Lang, style
  */
 export function chartFigure(ctx: PageContext, caption: string, data: ChartData, options: ChartOptions): Html {
   const hasData = data.x.length > 0 && data.series.some((s) => s.values.some((v) => v !== null && v !== 0));
-  if (!hasData)
+  if (!hasData) return figure(ctx, caption, null, [], []);
+  const style = options.percent ? 'percent' : 'plain';
+  return figure(
+    ctx,
+    caption,
+    renderChart(data, options),
+    ['', ...data.series.map((s) => s.name)],
+    data.x.map((x, i) => [x, ...data.series.map((s) => formatNumber(s.values[i], ctx.lang, style))]),
+  );
+}
+
+/** Estimates with intervals (a forest plot) and the same numbers in a table, as percentages. */
+export function intervalFigure(ctx: PageContext, caption: string, rows: readonly IntervalRow[], names: { point: string; range: string }): Html {
+  if (!rows.some((r) => r.value !== null)) return figure(ctx, caption, null, [], []);
+  const pct = (v: number | null) => formatNumber(v, ctx.lang, 'percent');
+  return figure(
+    ctx,
+    caption,
+    renderIntervals(rows, names),
+    ['', names.point, names.range],
+    rows.map((r) => [r.label, pct(r.value), `${pct(r.low)} … ${pct(r.high)}`]),
+  );
+}
+
+/** A captioned chart (SVG from ECharts) with its numbers in a disclosed table, or "no data" when `svg` is null. */
+function figure(ctx: PageContext, caption: string, svg: string | null, head: readonly string[], rows: readonly (readonly string[])[]): Html {
+  if (svg === null)
     return html`<figure class="chart">
       <figcaption>${caption}</figcaption>
       <p class="empty">${ctx.t.noData}</p>
     </figure>`;
-  const style = options.percent ? 'percent' : 'plain';
   return html`<figure class="chart">
     <figcaption>${caption}</figcaption>
-    <div class="svg" role="img" aria-label="${caption}">${raw(renderChart(data, options))}</div>
+    <div class="svg" role="img" aria-label="${caption}">${raw(svg)}</div>
     <details>
       <summary>${caption}: ${ctx.t.numbers}</summary>
-      ${table(
-        ['', ...data.series.map((s) => s.name)],
-        data.x.map((x, i) => [x, ...data.series.map((s) => formatNumber(s.values[i], ctx.lang, style))]),
-      )}
+      ${table(head, rows)}
     </details>
   </figure>`;
 }
@@ -168,5 +190,6 @@ th{font-weight:600;color:var(--muted)}td.num,th.num{text-align:right}
 button.primary{background:var(--accent);color:#fff;border-color:var(--accent)}input,select,textarea{font:inherit;padding:5px 8px;border:1px solid #d1d5db;border-radius:6px}
 .login{max-width:380px;margin:48px auto;background:#fff;border:1px solid var(--line);border-radius:12px;padding:24px}.login input{width:100%;margin:8px 0 12px}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;background:#f3f4f6}.badge.ok{background:#dcfce7}.badge.bad{background:#fee2e2}.badge.warn{background:#fef3c7}
+.actions{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0 4px}.actions p{flex-basis:100%;margin:0;font-size:13px}
 .muted{color:var(--muted)}a.period{margin-right:10px}a.period[aria-current=page]{font-weight:600;text-decoration:none}
 `;

@@ -6,7 +6,7 @@ import { and, count, eq, gte, inArray, sql } from 'drizzle-orm';
 import { listMissGroups } from '../chat/misses.ts';
 import { listFaqs } from '../chat/faq-store.ts';
 import type { Database } from '../db/client.ts';
-import { chatMisses, items } from '../db/schema.ts';
+import { chatMisses, chatTurns, items } from '../db/schema.ts';
 import { readManifest } from '../rebuild/publish.ts';
 import { listRuns } from '../rebuild/runs.ts';
 import { listRules, ruleInForce } from '../rules/rules-store.ts';
@@ -15,6 +15,13 @@ import { neighbourCoverage } from './coverage.ts';
 import type { CatalogData, RuleEffect } from './pages/catalog.ts';
 import type { ChatData } from './pages/chat.ts';
 import type { ModelsData } from './pages/models.ts';
+import type { ExperimentSummary } from './pages/experiments.ts';
+import { listExperiments } from '../experiments/experiment-store.ts';
+import { listSegments, rfmMovement, segmentSizesOverTime } from '../audiences/segment-store.ts';
+import { listCampaigns } from '../campaigns/campaign-store.ts';
+import { campaignDelivery } from '../campaigns/delivery.ts';
+import type { AudiencesData } from './pages/audiences.ts';
+import { experimentResults } from '../experiments/results.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -34,18 +41,40 @@ export async function modelsData(db: Database, store: TableStore): Promise<Model
   return { runs, current: current ?? null };
 }
 
+/** Bot replies that answered the shopper (an FAQ entry, or products for a product question). */
+const ANSWERED = sql.raw(`('answered', 'product_advice')`);
+/** Bot replies to something other than a question (greetings, asking for a person): left out of the answered rate. */
+const NOT_QUESTIONS = sql.raw(`('small_talk', 'person_requested')`);
+
 /** Data of the chat page over the last `days` days. */
 export async function chatData(db: Database, days: number, now = Date.now()): Promise<ChatData> {
   const since = Date.parse(lastDays(days, now)[0]!);
   const dayExpr = sql<string>`strftime('%Y-%m-%d', ${chatMisses.createdAt} / 1000, 'unixepoch')`;
-  const [perDay, groups, faqs] = await Promise.all([
+  const turnDay = sql<string>`strftime('%Y-%m-%d', ${chatTurns.createdAt} / 1000, 'unixepoch')`;
+  const [perDay, turns, groups, faqs] = await Promise.all([
     db.select({ day: dayExpr, misses: count() }).from(chatMisses).where(gte(chatMisses.createdAt, since)).groupBy(dayExpr).all(),
+    db
+      .select({
+        day: turnDay,
+        questions: sql<number>`sum(${chatTurns.reason} not in ${NOT_QUESTIONS})`,
+        answered: sql<number>`sum(${chatTurns.reason} in ${ANSWERED})`,
+      })
+      .from(chatTurns)
+      .where(and(eq(chatTurns.role, 'bot'), gte(chatTurns.createdAt, since)))
+      .groupBy(turnDay)
+      .all(),
     listMissGroups(db, { since, limit: 20 }),
     listFaqs(db, { enabledOnly: true }),
   ]);
   const byDay = new Map(perDay.map((r) => [r.day, r.misses]));
+  const turnsByDay = new Map(turns.map((r) => [r.day, r]));
   return {
     missesPerDay: lastDays(days, now).map((day) => ({ day, misses: byDay.get(day) ?? 0 })),
+    answeredPerDay: lastDays(days, now).map((day) => ({
+      day,
+      questions: Number(turnsByDay.get(day)?.questions ?? 0),
+      answered: Number(turnsByDay.get(day)?.answered ?? 0),
+    })),
     groups,
     faqs: faqs.map(({ id, question, answer, lang }) => ({ id, question, answer, lang })),
   };
@@ -113,4 +142,31 @@ export async function catalogData(db: Database, store: TableStore, now = Date.no
       .map((e) => ({ ruleId: e.rule.id, id: e.rule.target, title: e.targetTitle })),
     rules: effects,
   };
+}
+
+/** Experiments whose results the list reads (the newest ones that ever ran); older ones link to their page. */
+const LISTED_RESULTS = 10;
+
+/** Data of the experiments list: every experiment, with results for the newest that ran. */
+export async function experimentSummaries(db: Database, d1: D1Database, now = Date.now()): Promise<ExperimentSummary[]> {
+  const list = await listExperiments(db);
+  const ran = list.filter((e) => e.status !== 'draft').slice(0, LISTED_RESULTS);
+  const results = await Promise.all(ran.map((e) => experimentResults(d1, e, now)));
+  return list.map((experiment) => ({ experiment, results: results[ran.indexOf(experiment)] ?? null }));
+}
+
+/** Refreshes shown in the size charts, and segments drawn besides the RFM groups (each costs one indexed read). */
+const SIZE_REFRESHES = 30;
+const CHARTED_SEGMENTS = 10;
+
+/** Data of the audiences page: segments, sizes over the last refreshes, RFM movement, campaign delivery. */
+export async function audiencesData(db: Database, now = Date.now()): Promise<AudiencesData> {
+  const [segments, movement, delivery] = await Promise.all([listSegments(db), rfmMovement(db), campaignDelivery(db, now)]);
+  const caps = new Map((await listCampaigns(db, false, now)).map((c) => [c.id, c.caps]));
+  const charted = [
+    ...segments.filter((s) => s.kind === 'rfm'),
+    ...segments.filter((s) => s.kind !== 'rfm' && s.kind !== 'affinity').slice(0, CHARTED_SEGMENTS),
+  ];
+  const history = await Promise.all(charted.map(async (s) => ({ id: s.id, name: s.name, sizes: await segmentSizesOverTime(db, s.id, SIZE_REFRESHES) })));
+  return { segments, history, movement, campaigns: delivery.map((d) => ({ ...d, caps: caps.get(d.id) ?? {} })) };
 }

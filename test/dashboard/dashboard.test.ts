@@ -4,34 +4,8 @@ import { rollUpActivity } from '../../src/activity/rollup.ts';
 import { PAGES } from '../../src/dashboard/layout.ts';
 import { SESSION_COOKIE, issueSession } from '../../src/dashboard/session.ts';
 import { openDatabase } from '../../src/db/client.ts';
+import { ORIGIN, post, signIn } from '../support/dashboard.ts';
 import { ADMIN, call, rows, send, uniq } from '../support/api.ts';
-
-const ORIGIN = 'https://engine.test';
-
-/** Signs in through the form and returns the session cookie pair (`name=value`). */
-async function signIn(): Promise<string> {
-  const res = await call('/dashboard/login', {
-    method: 'POST',
-    headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ key: 'test-admin-key', next: '/dashboard/models' }),
-    redirect: 'manual',
-  });
-  expect(res.status).toBe(303);
-  expect(res.headers.get('location')).toBe('/dashboard/models');
-  const cookie = res.headers.get('set-cookie')!;
-  expect(cookie).toMatch(/HttpOnly/i);
-  expect(cookie).toMatch(/Secure/i);
-  expect(cookie).toMatch(/SameSite=Strict/i);
-  expect(cookie).toMatch(/Max-Age=28800/);
-  return cookie.split(';')[0]!;
-}
-
-function post(path: string, cookie: string | undefined, origin: string | undefined, body: Record<string, string> = {}): Promise<Response> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (cookie) headers.cookie = cookie;
-  if (origin) headers.origin = origin;
-  return call(path, { method: 'POST', headers, body: new URLSearchParams(body), redirect: 'manual' });
-}
 
 describe('dashboard guard', () => {
   it('sends a visitor without credentials to the login form, never data', async () => {

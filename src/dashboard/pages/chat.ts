@@ -7,6 +7,8 @@ import { type Html, type PageContext, chartFigure, shell, table } from '../layou
 export interface ChatData {
   /** Misses per UTC day, oldest first. */
   missesPerDay: { day: string; misses: number }[];
+  /** Per UTC day: shoppers' questions the bot replied to (greetings and requests for a person left out) and those it answered. */
+  answeredPerDay: { day: string; questions: number; answered: number }[];
   groups: MissGroup[];
   faqs: Pick<Faq, 'id' | 'question' | 'answer' | 'lang'>[];
 }
@@ -27,12 +29,23 @@ export function chatPage(ctx: PageContext, data: ChatData, flash?: string): Html
       : '';
   };
   const content = html`
-    ${chartFigure(
-      ctx,
-      t.missesPerDay,
-      { x: data.missesPerDay.map((d) => d.day), series: [{ name: t.count, values: data.missesPerDay.map((d) => d.misses) }] },
-      { kind: 'bar' },
-    )}
+    <div class="grid">
+      ${chartFigure(
+        ctx,
+        t.answeredPerDay,
+        {
+          x: data.answeredPerDay.map((d) => d.day),
+          series: [{ name: t.answeredRate, values: data.answeredPerDay.map((d) => (d.questions ? d.answered / d.questions : null)) }],
+        },
+        { kind: 'line', percent: true },
+      )}
+      ${chartFigure(
+        ctx,
+        t.missesPerDay,
+        { x: data.missesPerDay.map((d) => d.day), series: [{ name: t.count, values: data.missesPerDay.map((d) => d.misses) }] },
+        { kind: 'bar' },
+      )}
+    </div>
     <h2>${t.topMisses}</h2>
     ${
       data.groups.length === 0
