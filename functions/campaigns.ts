@@ -7,12 +7,15 @@ import { renderBanner } from '../src/campaigns/render-banner.ts';
 import { validTimeZone } from '../src/campaigns/shop-calendar.ts';
 import { IdSchema } from '../src/collect/event-schema.ts';
 import { openDatabase } from '../src/db/client.ts';
+import { timedD1 } from '../src/db/timed-d1.ts';
 import type { Env } from '../src/env.ts';
 import { type AppEnv, createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { ApiError } from '../src/http/errors.ts';
 import { errorResponses, jsonContent, notFoundResponse } from '../src/http/openapi.ts';
+import { serverTiming } from '../src/http/server-timing.ts';
 import { rateLimit } from '../src/limits/rate-limit.ts';
+import { ioClock } from '../src/serve/io-clock.ts';
 import { accessOf, shopperAccess, shopperFor } from '../src/security/shopper-access.ts';
 import type { Context } from 'hono';
 
@@ -182,8 +185,12 @@ campaigns.openapi(
     },
   }),
   async (c) => {
-    const answer = await pickCampaigns(openDatabase(c.env.DB), pickRequest(c, c.req.valid('query')), { timeZone: shopTimeZone(c.env) });
+    const clock = ioClock();
+    const started = performance.now();
+    const answer = await pickCampaigns(openDatabase(timedD1(c.env.DB, clock)), pickRequest(c, c.req.valid('query')), { timeZone: shopTimeZone(c.env) });
+    const totalMs = performance.now() - started;
     c.header('cache-control', 'private, no-store');
+    c.header('Server-Timing', serverTiming({ totalMs, ioMs: clock.ioMs(), cpuMs: Math.max(0, totalMs - clock.ioMs()) }));
     return c.json(answer, 200);
   },
 );

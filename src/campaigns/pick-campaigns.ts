@@ -1,5 +1,6 @@
 import { currentShopper } from '../audiences/current-shopper.ts';
 import type { Database } from '../db/client.ts';
+import { CAMPAIGN_RID_PREFIX } from '../experiments/rid-tag.ts';
 import { type Random, seededRandom } from '../random.ts';
 import { CAMPAIGN_ITEM_PREFIX } from '../model/events.ts';
 import type { Campaign, Creative, Tier } from './campaign.ts';
@@ -45,7 +46,7 @@ export interface PickAnswer {
 
 /** The rid of a campaign decision: `c~<campaign>~<random>`; events carrying it are the campaign's. */
 export function campaignRid(campaign: string): string {
-  return `c~${campaign}~${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  return `${CAMPAIGN_RID_PREFIX}${campaign}~${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
 }
 
 /**

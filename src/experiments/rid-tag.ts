@@ -19,8 +19,17 @@ export function newRid(tag: RidTag): string {
   return tag.experiment === undefined ? base : `${base}.${tag.experiment}.${tag.armIndex ?? 0}`;
 }
 
-/** Reads the tag of a rid; a rid of another form (older clients, hand-made, a surface not made of word characters) has surface `unknown`. */
+/** Campaign decisions' rids start with this (`c~<campaign>~<random>`); the campaigns' own roll-up counts their events. */
+export const CAMPAIGN_RID_PREFIX = 'c~';
+/** Search answers' ids (`qid`) start with this; events carrying one count for the `search` surface. */
+export const SEARCH_QID_PREFIX = 'q-';
+
+/**
+ * Reads the tag of a rid. A search `qid` has surface `search`; a rid of another form (older
+ * clients, hand-made, a surface not made of word characters) has surface `unknown`.
+ */
 export function parseRid(rid: string): RidTag {
+  if (rid.startsWith(SEARCH_QID_PREFIX)) return { surface: 'search' };
   const parts = rid.split('.');
   if (parts.length < 2 || !parts[0]!.startsWith('r-')) return { surface: 'unknown' };
   const surface = /^[\w-]{1,40}$/.test(parts[1] ?? '') ? parts[1]! : 'unknown';

@@ -1,4 +1,4 @@
-import { parseRid } from '../experiments/rid-tag.ts';
+import { CAMPAIGN_RID_PREFIX, parseRid } from '../experiments/rid-tag.ts';
 
 /** One logged event as the roll-up reads it (columns of the `events` table). */
 export interface LoggedEvent {
@@ -140,8 +140,15 @@ export class PageAttribution {
     this.windows = windows;
   }
 
-  /** Attributes one event. */
+  /**
+   * Attributes one event. Impressions and clicks of campaigns (their rid) belong to the
+   * campaigns' roll-up; a purchase carrying a campaign's rid still counts in the day's totals.
+   */
   add(event: LoggedEvent): void {
+    if (event.rid?.startsWith(CAMPAIGN_RID_PREFIX)) {
+      if (event.type === 'impression' || event.type === 'click') return;
+      event = { ...event, rid: null };
+    }
     if (event.type === 'impression') this.impression(event);
     else if (event.type === 'click' && event.item) this.click(event, event.item);
     else if ((event.type === 'purchase' || event.type === 'add_to_cart') && event.item) this.conversion(event, event.item);
@@ -151,15 +158,17 @@ export class PageAttribution {
     if (!event.rid) return;
     const day = utcDay(event.ts);
     const origin = this.origin(event.rid, event.context);
-    this.row(day, origin, event.user).impressions++;
     const items = parseItems(event.items);
+    const row = this.row(day, origin, event.user);
+    if (items.length > 0) row.impressions++;
     for (const item of items) {
       const shows = this.itemShows.get(key(day, item)) ?? { day, item, impressions: 0 };
       shows.impressions++;
       this.itemShows.set(key(day, item), shows);
       this.setTouch({ user: event.user, item, kind: 'shown', ts: event.ts, rid: event.rid, surface: origin.surface });
     }
-    if (origin.experimentId) this.unitCount(this.expose(origin.experimentId, origin.arm, event.user, event.ts), event.ts, 'impressions', 1);
+    if (origin.experimentId)
+      this.unitCount(this.expose(origin.experimentId, origin.arm, event.user, event.ts), event.ts, 'impressions', items.length > 0 ? 1 : 0);
   }
 
   private click(event: LoggedEvent, item: string): void {

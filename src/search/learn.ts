@@ -6,6 +6,7 @@
  */
 import type { ShopEvent } from '../model/events.ts';
 import { normalizeQuery } from './analyze.ts';
+import { SEARCH_QID_PREFIX } from '../experiments/rid-tag.ts';
 
 /** Learned signals the index builder takes. */
 export interface SearchSignals {
@@ -22,8 +23,8 @@ export function emptySignals(): SearchSignals {
   return { popularity: new Map(), clicks: new Map(), queries: [] };
 }
 
-/** Prefix of the ids of search answers. */
-export const QID_PREFIX = 'q-';
+/** Prefix of the ids of search answers (defined with the other rid forms). */
+export const QID_PREFIX = SEARCH_QID_PREFIX;
 const WEIGHTS: Partial<Record<ShopEvent['type'], number>> = { view: 1, click: 1, add_to_cart: 3, purchase: 5, rating: 1 };
 /** Suggestions keep queries at least this many distinct shoppers searched (no one-off, possibly personal text). */
 const MIN_SHOPPERS = 2;

@@ -32,7 +32,7 @@ export interface LoopOptions {
    * daily lines are progress, not decisions); with true every daily look is valid.
    */
   sequential: boolean;
-  /** Stop starting new days after this many seconds. */
+  /** Stop starting new days this many seconds after the experiment started (setup not counted). */
   timeLimitSeconds: number;
   model: TasteModel;
   log: (line: string) => void;
@@ -107,8 +107,9 @@ export async function runClosedLoop(options: LoopOptions): Promise<LoopResult> {
     let events = 0;
     let results: ExperimentResults | undefined;
     let day = 0;
+    const experimentStarted = Date.now();
     while (day < options.days) {
-      if ((Date.now() - started) / 1000 > options.timeLimitSeconds) {
+      if ((Date.now() - experimentStarted) / 1000 > options.timeLimitSeconds) {
         options.log(`time limit of ${options.timeLimitSeconds} s reached after ${day} days`);
         break;
       }

@@ -29,6 +29,19 @@ describe('campaign pick', () => {
     expect(first.tracking.impression).toMatchObject({ type: 'impression', items: [`campaign:${placement}-de`], rid: first.rid });
   });
 
+  it('reports its CPU apart from its D1 waits in Server-Timing, through the timed D1 binding', async () => {
+    const placement = uniq('pl');
+    await putCampaign(`${placement}-all`, { placements: [placement], caps: { perDay: 5 } });
+    const res = await call(`/v1/campaigns/pick?user=${uniq('u')}&placement=${placement}`, { headers: INGEST });
+    expect(((await res.json()) as any).decisions[0].campaign.id).toBe(`${placement}-all`);
+    const [, cpu, store, total] = res.headers
+      .get('server-timing')!
+      .match(/^cpu;dur=([\d.]+), store;dur=([\d.]+), total;dur=([\d.]+)$/)!
+      .map(Number);
+    expect(store).toBeGreaterThan(0);
+    expect(cpu! + store!).toBeCloseTo(total!, 2);
+  });
+
   it('targets a segment the shopper joined a moment ago (request-time segments)', async () => {
     const placement = uniq('pl');
     await putCampaign(`${placement}-new`, { placements: [placement], target: { segments: ['new-visitors'] } });

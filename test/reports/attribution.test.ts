@@ -44,6 +44,22 @@ describe('attribution', () => {
     expect([...page.itemShows.values()].map((s) => s.item)).toEqual(['a', 'b']);
   });
 
+  it('counts search answers (qid) under the search surface, and leaves campaign impressions and clicks to the campaigns', () => {
+    const QID = 'q-0123456789abcdef';
+    const CAMPAIGN = 'c~spring~0123456789ab';
+    const { rows, sum, page } = attribute([
+      impression(['a'], T0, QID),
+      event('click', { item: 'a', rid: QID, ts: T0 + MIN }),
+      impression(['campaign:spring'], T0, CAMPAIGN),
+      event('click', { item: 'campaign:spring', rid: CAMPAIGN, ts: T0 + MIN }),
+      event('purchase', { item: 'b', rid: CAMPAIGN, ts: T0 + 2 * MIN }),
+    ]);
+    expect(rows.map((r) => r.surface)).toEqual(['search']);
+    expect([sum('impressions'), sum('clicks'), sum('purchases')]).toEqual([1, 1, 0]);
+    expect([...page.itemShows.values()].map((s) => s.item)).toEqual(['a']);
+    expect([...page.days.values()]).toEqual([{ day: '2026-11-10', purchases: 1, revenue: 4 }]);
+  });
+
   it('infers a click without rid from an impression of the item to the same user within the view window (view-through), and only then', () => {
     const events = [
       impression(['a', 'b'], T0),
@@ -93,7 +109,7 @@ describe('attribution', () => {
     ]);
   });
 
-  it('enters experiment units at first exposure (also an empty holdout impression) and counts every later purchase for their arm', () => {
+  it('enters experiment units at first exposure (also an empty holdout impression, which is not an impression) and counts every later purchase for their arm', () => {
     const { page } = attribute([
       event('purchase', { item: 'a', ts: T0 - HOUR, user: 'u1' }),
       impression([], T0, EXP_RID, 'u1'),
@@ -109,7 +125,7 @@ describe('attribution', () => {
       arm: 'treatment',
       firstExposure: T0,
       exposureDay: '2026-11-10',
-      impressions: 2,
+      impressions: 1,
       clicks: 0,
       conversions: 2,
       revenue: 18,
