@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteItem, getItem, listItems, patchItem, upsertItems } from '../src/catalog/catalog-store.ts';
 import { ItemBatchSchema, ItemPatchSchema, ItemSchema } from '../src/catalog/item-schema.ts';
-import { recordAvailability } from '../src/catalog/availability.ts';
+import { type CatalogChanges, recordCatalogChanges } from '../src/catalog/availability.ts';
+import { catalogEntry } from '../src/catalog/catalog-entry.ts';
+import { forgetCatalogStamp } from '../src/widgets/catalog-stamp.ts';
 import type { IndexableItem } from '../src/search/analyzed-item.ts';
 import { recordSearchChanges } from '../src/search/fresh.ts';
 import { searchSynonyms } from '../src/search/search-synonyms.ts';
@@ -39,10 +41,10 @@ catalog.openapi(
   async (c) => {
     const batch = c.req.valid('json').items;
     const upserted = await upsertItems(openDatabase(c.env.DB), batch);
-    await tellServing(
-      c.env,
-      batch.filter((item) => !item.available).map((item) => ({ id: item.id, available: false })),
-    );
+    await tellServing(c.env, {
+      availability: batch.filter((item) => !item.available).map((item) => ({ id: item.id, available: false })),
+      entries: batch.map((item) => ({ id: item.id, entry: catalogEntry(item) })),
+    });
     await tellSearch(
       c.env,
       batch.map((item) => ({ id: item.id, item: { ...item, price: item.price ?? null } })),
@@ -102,7 +104,10 @@ catalog.openapi(
   }),
   async (c) => {
     const item = found(await patchItem(openDatabase(c.env.DB), c.req.valid('param').id, c.req.valid('json')));
-    if (c.req.valid('json').available !== undefined) await tellServing(c.env, [{ id: item.id, available: item.available }]);
+    await tellServing(c.env, {
+      availability: c.req.valid('json').available === undefined ? [] : [{ id: item.id, available: item.available }],
+      entries: [{ id: item.id, entry: catalogEntry(item) }],
+    });
     await tellSearch(c.env, [{ id: item.id, item }]);
     return c.json(item, 200);
   },
@@ -122,22 +127,24 @@ catalog.openapi(
   async (c) => {
     const id = c.req.valid('param').id;
     if (!(await deleteItem(openDatabase(c.env.DB), id))) throw noSuchItem();
-    await tellServing(c.env, [{ id, available: false }]);
+    await tellServing(c.env, { availability: [{ id, available: false }], entries: [{ id, entry: null }] });
     await tellSearch(c.env, [{ id, item: null }]);
     return c.json({ deleted: true as const }, 200);
   },
 );
 
 /**
- * Passes availability changes to serving at once (the catalog snapshot in the tables only
- * changes with the next rebuild). The catalog change is already stored; if the table store
- * is down, serving learns it at the next rebuild.
+ * Passes catalog changes to serving at once (the catalog snapshot in the tables only changes
+ * with the next rebuild): availability, and the entries of written items (new items, prices,
+ * titles, images). The catalog change is already stored; if the table store is down, serving
+ * learns it at the next rebuild.
  */
-async function tellServing(env: Env, changes: { id: string; available: boolean }[]): Promise<void> {
+async function tellServing(env: Env, changes: CatalogChanges): Promise<void> {
   try {
-    await recordAvailability(openTableStore(env), changes);
+    await recordCatalogChanges(openTableStore(env), changes);
+    forgetCatalogStamp();
   } catch (err) {
-    console.error('could not record availability overrides', err);
+    console.error('could not record catalog changes for serving', err);
   }
 }
 

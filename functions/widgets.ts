@@ -7,11 +7,13 @@ import { accessOf, forShopper, shopperAccess } from '../src/security/shopper-acc
 import { errorResponses, notFoundResponse, queryKeySecurity, rateLimitedResponse } from '../src/http/openapi.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { decideServing, servingState } from '../src/experiments/serving-decision.ts';
-import { recommend, servedVersion } from '../src/serve/recommend.ts';
+import { recommend, servedVersion, serveDeps } from '../src/serve/recommend.ts';
+import { catalogStamp } from '../src/widgets/catalog-stamp.ts';
 import { SHARED_SCRIPT_CACHE, matchesEtag, scriptEtag } from '../src/widgets/cache-policy.ts';
 import { serveWidget } from '../src/widgets/serve-widget.ts';
 import { WIDGET_SCRIPT } from '../src/widgets/widget-script.ts';
-import { WidgetParamsSchema, WidgetQuerySchema, widgetRequest } from '../src/widgets/widget-query.ts';
+import { CURRENCY, WidgetParamsSchema, WidgetQuerySchema, widgetRequest } from '../src/widgets/widget-query.ts';
+import type { Env } from '../src/env.ts';
 
 const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 
@@ -45,12 +47,22 @@ widgets.openapi(
     const query = c.req.valid('query');
     const request = forShopper(accessOf(c), widgetRequest(kind, query));
     request.serving = decideServing(await servingState(openDatabase(c.env.DB)), request);
+    const { store, cacheName } = serveDeps(c.env);
     const deps = {
       recommend: (r: typeof request) => recommend(c.env, r).catch(asWidgetError),
       servedVersion: () => servedVersion(c.env),
+      catalogStamp: () => catalogStamp(store, cacheName),
       cache: caches.default,
     };
-    return serveWidget(deps, { kind, lang: query.lang, request, origin: new URL(c.req.url).origin, ifNoneMatch: c.req.header('if-none-match') });
+    const currency = query.currency ?? shopCurrency(c.env);
+    return serveWidget(deps, {
+      kind,
+      lang: query.lang,
+      request,
+      origin: new URL(c.req.url).origin,
+      ifNoneMatch: c.req.header('if-none-match'),
+      currency,
+    });
   },
 );
 
@@ -71,6 +83,12 @@ widgets.openapi(
     return new Response(WIDGET_SCRIPT, { status: 200, headers });
   },
 );
+
+/** The shop's currency for widget prices (`SHOP_CURRENCY`, an ISO 4217 code; unset or malformed: none). */
+function shopCurrency(env: Pick<Env, 'SHOP_CURRENCY'>): string | undefined {
+  const code = env.SHOP_CURRENCY?.trim().toUpperCase();
+  return code && CURRENCY.test(code) ? code : undefined;
+}
 
 /** Serving names the item as `id` (a path parameter of the JSON API); the widget takes it as `item`. */
 function asWidgetError(err: unknown): never {

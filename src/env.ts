@@ -48,4 +48,6 @@ export interface Env extends RateLimitBindings {
   ARCHIVE_D1_DAYS?: string;
   /** The shop's IANA time zone: campaign caps "per day" count on its calendar day (default UTC). */
   SHOP_TIME_ZONE?: string;
+  /** The shop's currency (ISO 4217, e.g. `EUR`): widget prices show it unless a widget asks for another (`data-currency`). */
+  SHOP_CURRENCY?: string;
 }

@@ -88,7 +88,7 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
     const audio = await get('/v1/trending?k=5&category=audio&lang=zh');
     expect(audio.items.length).toBeGreaterThan(0);
     expect(audio.items.every((i) => i.id.startsWith('sku-audio-'))).toBe(true);
-    expect(audio.items[0]!.reason).toBe('audio 热门');
+    expect(audio.items[0]!.reason).toBe('音频 热门'); // the category's Chinese name, from the items' `category_zh`
     expect(audio.items[0]!.title).toMatch(/[\u4e00-\u9fff]/);
   });
 

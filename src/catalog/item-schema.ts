@@ -8,6 +8,15 @@ const WebUrl = z
   .url()
   .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
 
+/** Attributes the engine reads, and their shapes: localized titles and category names (shown with `lang=zh`). */
+const LOCALIZED: Record<string, [z.ZodType, string]> = {
+  title_zh: [z.string().trim().min(1).max(300), 'must be a string of 1-300 characters'],
+  category_zh: [
+    z.union([z.string().trim().min(1).max(100), z.array(z.string().trim().min(1).max(100)).max(10)]),
+    'must be a name or a list of names (at most 10, each 1-100 characters), in the order of categories',
+  ],
+};
+
 const itemFields = {
   title: z.string().trim().min(1).max(300).openapi({ example: 'Wireless earbuds 无线耳机' }),
   categories: z
@@ -18,7 +27,19 @@ const itemFields = {
   available: z.boolean(),
   url: WebUrl.nullable(),
   image: WebUrl.nullable(),
-  attributes: z.record(z.string(), z.unknown()).refine((a) => JSON.stringify(a).length <= 8192, 'must be at most 8192 characters as JSON'),
+  attributes: z
+    .record(z.string(), z.unknown())
+    .refine((a) => JSON.stringify(a).length <= 8192, 'must be at most 8192 characters as JSON')
+    .superRefine((attributes, ctx) => {
+      for (const [name, [schema, message]] of Object.entries(LOCALIZED)) {
+        if (attributes[name] !== undefined && !schema.safeParse(attributes[name]).success) ctx.addIssue({ code: 'custom', path: [name], message });
+      }
+    })
+    .openapi({
+      description:
+        'Free-form (at most 8 KB as JSON). Read by the engine: `title_zh` (the Chinese title) and `category_zh` (Chinese names of `categories`, in their order; one string names the first).',
+      example: { title_zh: '无线耳机', category_zh: ['电子产品', '音频'], colour: 'blue' },
+    }),
 };
 
 /** An item as the shop sends it to the catalog. */

@@ -1,13 +1,16 @@
 import { asc, gt } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { items } from '../db/schema.ts';
+import { catalogEntry } from '../catalog/catalog-entry.ts';
+import { toItem } from '../catalog/catalog-store.ts';
 import type { CatalogMaps } from '../model/catalog.ts';
 
 /**
- * What serving shows of an item, compact: `[title, price, categories, available (1/0), url, image, Chinese title]`.
+ * What serving shows of an item, compact: `[title, price, categories, available (1/0), url, image, Chinese title,
+ * Chinese category names?]` (the last only when the catalog has them: one name or null per category).
  * It is packed into the `ct` table so that no request queries D1 for the catalog.
  */
-export type CatalogEntry = [string, number | null, string[], 0 | 1, string | null, string | null, string | null];
+export type CatalogEntry = [string, number | null, string[], 0 | 1, string | null, string | null, string | null, (string | null)[]?];
 
 /** Reads the whole catalog in id order, a page per query (keyset pagination). */
 export async function readCatalog(db: Database, pageSize = 1000): Promise<Map<string, CatalogEntry>> {
@@ -15,11 +18,7 @@ export async function readCatalog(db: Database, pageSize = 1000): Promise<Map<st
   let after = '';
   for (;;) {
     const rows = await db.select().from(items).where(gt(items.id, after)).orderBy(asc(items.id)).limit(pageSize);
-    for (const row of rows) {
-      const attributes = JSON.parse(row.attributes) as Record<string, unknown>;
-      const titleZh = typeof attributes.title_zh === 'string' ? attributes.title_zh : null;
-      catalog.set(row.id, [row.title, row.price, JSON.parse(row.categories) as string[], row.available ? 1 : 0, row.url, row.image, titleZh]);
-    }
+    for (const row of rows) catalog.set(row.id, catalogEntry(toItem(row)));
     if (rows.length < pageSize) return catalog;
     after = rows[rows.length - 1]!.id;
   }

@@ -10,6 +10,7 @@ import { OVERRIDES_KEY, parseOverrides } from '../catalog/availability.ts';
 import type { UserProfile } from '../model/user-profile.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
 import { activeRules } from '../rules/rules-store.ts';
+import type { Rule } from '../serve/rank.ts';
 import { popularFallback } from '../serve/fallback.ts';
 import { freshHistory } from '../serve/fresh-history.ts';
 import { ioClock, timedStore } from '../serve/io-clock.ts';
@@ -93,15 +94,20 @@ export async function searchWith(deps: ServeDeps, request: SearchRequest): Promi
   }
 }
 
-/** The loaded index of the version in service and the result of a query, for callers that shape their own answer (the chat). */
+/**
+ * The loaded index of the version in service and the result of a query, for callers that shape
+ * their own answer (the chat, the content match of items without neighbours). `options.rules`
+ * replaces the search surface's merchandising rules (no D1 read).
+ */
 export async function searchIndex(
   deps: ServeDeps,
   request: SearchRequest,
+  options: { rules?: readonly Rule[] } = {},
 ): Promise<{ result: SearchResult; read: TableRead; manifest: Manifest; index: LoadedIndex }> {
   const now = deps.now ?? Date.now();
   const wait = <T>(work: Promise<T>) => (deps.clock ? deps.clock.wait(work) : work);
   const [rules, history] = await Promise.all([
-    wait(activeRules(deps.db, 'search', now)),
+    options.rules ?? wait(activeRules(deps.db, 'search', now)),
     request.user ? wait(freshHistory(deps.db, request.user, now)) : Promise.resolve([]),
   ]);
   const recentItems = (history ?? []).map((h) => h.item);

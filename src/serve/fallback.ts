@@ -1,4 +1,6 @@
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { catalogEntry } from '../catalog/catalog-entry.ts';
+import { toItem } from '../catalog/catalog-store.ts';
 import type { Database } from '../db/client.ts';
 import { events, items } from '../db/schema.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
@@ -60,10 +62,7 @@ export async function popularFromLog(db: Database, now = Date.now()): Promise<Po
       .select()
       .from(items)
       .where(and(inArray(items.id, ids.slice(i, i + MAX_IDS_PER_QUERY)), eq(items.available, true)));
-    for (const r of rows) {
-      const titleZh = (JSON.parse(r.attributes) as Record<string, unknown>).title_zh;
-      entries.set(r.id, [r.title, r.price, JSON.parse(r.categories) as string[], 1, r.url, r.image, typeof titleZh === 'string' ? titleZh : null]);
-    }
+    for (const r of rows) entries.set(r.id, catalogEntry(toItem(r)));
   }
   return {
     source: 'popular items',

@@ -12,7 +12,11 @@ export interface Candidate {
 export type Reason =
   | { kind: 'viewed' | 'bought' | 'carted'; item: string }
   | { kind: 'similar' | 'together'; item: string }
+  /** Content match for an item without neighbours (new, or without interactions): same category, title words in common. */
+  | { kind: 'alike'; item: string }
   | { kind: 'trending'; category?: string }
+  /** Another item of the same category (an item without neighbours whose category has nothing popular yet). */
+  | { kind: 'category'; category: string }
   | { kind: 'popular' }
   | { kind: 'pinned' }
   | { kind: 'picked' };

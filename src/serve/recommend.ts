@@ -1,4 +1,6 @@
-import { OVERRIDES_KEY, parseOverrides } from '../catalog/availability.ts';
+import { FRESH_ENTRIES_KEY, type FreshEntries, OVERRIDES_KEY, parseFreshEntries, parseOverrides } from '../catalog/availability.ts';
+import { contentCandidates, freshInCategory } from '../cold-start/content-candidates.ts';
+import { liveEntry } from '../cold-start/live-entry.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { Env } from '../env.ts';
 import { type HistoryEntry, scoredHistoryItems } from '../model/recommend.ts';
@@ -132,16 +134,24 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
     for (const id of anchors) keys.push(shardKey(m, 'bt', id));
     return keys;
   };
-  let read = await readTables(deps.store, deps.cacheName, [OVERRIDES_KEY, FRESH_TRENDING_KEY], keysOf, now);
+  let read = await readTables(deps.store, deps.cacheName, [OVERRIDES_KEY, FRESH_TRENDING_KEY, FRESH_ENTRIES_KEY], keysOf, now);
   const manifest = read.manifest;
   if (!manifest) throw new NoTablesError('no recommendation tables published yet');
+  const unknown = new Map<string, CatalogEntry>();
+  const snapshot = (id: string) => entryOf<CatalogEntry>(read, manifest, 'ct', id);
+  const written = freshEntries(read.value(FRESH_ENTRIES_KEY));
+  const catalog = catalogView((id) => snapshot(id) ?? unknown.get(id), parseOverrides(read.value(OVERRIDES_KEY)), written);
   const profile = user ? entryOf<UserProfile>(read, manifest, 'pf', user) : undefined;
   const trending = withFreshTrending(
     read.decoded<Trending>(tableKey(manifest.version, 'tr'), JSON.parse) ?? { global: [], popular: [], byCategory: {} },
     read.value(FRESH_TRENDING_KEY),
     manifest,
   );
-  const neighbours = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'nb', id));
+  const content = new Map<string, [string, number][]>();
+  const neighbours = (id: string) => {
+    const list = pairsOf(entryOf<FlatList>(read, manifest, 'nb', id));
+    return list.length ? list : (content.get(id) ?? list);
+  };
   const together = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'bt', id), 3);
 
   const bought = new Set([...(profile?.purchased ?? []).map(([id]) => id), ...fresh.filter((h) => h.type === 'purchase').map((h) => h.item)]);
@@ -149,13 +159,15 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
   if (request.excludeSeen) for (const h of [...session, ...(profile ? profileHistory(profile) : [])]) exclude.add(h.item);
   let candidates: Candidate[];
   if (config.model !== 'default') candidates = baselineCandidates(config.model, trending.popular);
-  else if (kind === 'for-you')
+  else if (kind === 'for-you') {
+    const newest = sessionSources.find((id) => neighbours(id).length === 0 && catalog.entry(id));
+    if (newest) content.set(newest, pairsFrom(await contentMatches(deps, newest, catalog, unknown, 3 * request.k)));
     candidates = forYouCandidates(profile, session, neighbours, {
       now,
       builtAt: manifest.builtAt,
       limit: 3 * request.k + (request.offset ?? 0) + exclude.size,
     });
-  else if (kind === 'similar') candidates = fromList(neighbours(request.item!), { kind: 'similar', item: request.item! });
+  } else if (kind === 'similar') candidates = fromList(neighbours(request.item!), { kind: 'similar', item: request.item! });
   else if (kind === 'bought-together') candidates = fromList(together(request.item!), { kind: 'together', item: request.item! });
   else if (kind === 'cart')
     candidates = (request.items ?? []).flatMap((id) => [
@@ -177,10 +189,12 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
     100,
   );
   read = await readMore(deps.store, deps.cacheName, read, ctKeys);
-  const catalog = catalogView((id) => entryOf<CatalogEntry>(read, manifest, 'ct', id), parseOverrides(read.value(OVERRIDES_KEY)));
-  anchors.forEach((id, i) => {
-    if (!catalog.entry(id))
-      throw new ApiError(404, 'unknown_item', `Unknown item ${id} (not in the catalog snapshot of ${manifest.version})`, request.item ? 'id' : `items.${i}`);
+  const live = anchors.filter((id) => !catalog.entry(id));
+  const rows = live.length ? await waitOn(deps, Promise.all(live.map((id) => liveEntry(deps.db, id)))) : [];
+  live.forEach((id, i) => {
+    const row = rows[i];
+    if (row) unknown.set(id, row);
+    else throw new ApiError(404, 'unknown_item', `Unknown item ${id} (not in the catalog)`, request.item ? 'id' : `items.${(request.items ?? []).indexOf(id)}`);
   });
   rememberPopular(trending.global.length ? trending.global : trending.popular, catalog.entry, manifest.version);
   const options: RankOptions = {
@@ -193,11 +207,28 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
   };
   let ranked = rankCandidates(candidates, catalog, options);
   if (fillable && ranked.length < request.k) ranked = rankCandidates([...candidates, ...fill], catalog, options);
+  let degraded = freshOrNone ? undefined : NO_FRESH_HISTORY;
+  if (!fillable && ranked.length === 0 && (!request.offset || rankCandidates(candidates, catalog, { ...options, offset: 0 }).length === 0)) {
+    const item = request.item!;
+    const alike = await contentMatches(deps, item, catalog, unknown, request.k + (request.offset ?? 0) + exclude.size);
+    const categories = catalog.categories(item);
+    const around = [
+      ...alike,
+      ...categories.flatMap((c, depth) =>
+        fromList(ownValue(trending.byCategory, c) ?? [], { kind: 'trending', category: c }, 1e-3 / (categories.length - depth)),
+      ),
+      ...freshInCategory(written, categories, item),
+      ...(categories.length ? [] : fromList(trending.global, { kind: 'trending' }, 1e-4)),
+    ];
+    read = await readMore(deps.store, deps.cacheName, read, [...new Set(around.map((c) => shardKey(manifest, 'ct', c.id)))].slice(0, 100));
+    ranked = rankCandidates([...candidates, ...around], catalog, options);
+    if (!snapshot(item)) degraded = `${item} is newer than the tables (${manifest.version}): answered from its category and title`;
+  }
   const answer = {
     items: ranked.map((c) => shown(request.historyInReasons === false ? { ...c, reason: publicReason(c.reason) } : c, catalog, request.lang)),
     version: manifest.version,
   };
-  return freshOrNone ? answer : { ...answer, degraded: NO_FRESH_HISTORY };
+  return degraded ? { ...answer, degraded } : answer;
 }
 
 async function fromFallback(deps: ServeDeps, request: RecommendRequest, reason: string): Promise<Omit<RecommendResponse, 'rid'>> {
@@ -216,6 +247,28 @@ async function fromFallback(deps: ServeDeps, request: RecommendRequest, reason: 
     version: null,
     degraded: `${reason}; answered from ${popular.source}`,
   };
+}
+
+/** Content candidates of an item without neighbours; entries of fresh items they name join `unknown`. */
+async function contentMatches(deps: ServeDeps, id: string, catalog: CatalogView, unknown: Map<string, CatalogEntry>, k: number): Promise<Candidate[]> {
+  const entry = catalog.entry(id);
+  if (!entry) return [];
+  const found = await contentCandidates(deps, id, entry, k);
+  for (const [other, e] of found.entries) if (!catalog.entry(other)) unknown.set(other, e);
+  return found.candidates;
+}
+
+function pairsFrom(candidates: readonly Candidate[]): [string, number][] {
+  return candidates.map((c) => [c.id, c.score]);
+}
+
+let entriesCache: { value: string; parsed: FreshEntries } | undefined;
+
+/** The fresh entries, parsed once per value (the key is read with every request). */
+function freshEntries(value: string | null | undefined): FreshEntries {
+  if (!value) return {};
+  if (entriesCache?.value !== value) entriesCache = { value, parsed: parseFreshEntries(value) };
+  return entriesCache.parsed;
 }
 
 let freshCache: { value: string; parsed: FreshTrending } | undefined;
@@ -240,7 +293,7 @@ function shown(c: Candidate, catalog: CatalogView, lang: 'en' | 'zh' = 'en'): Re
     title: catalog.title(c.id, lang),
     price: entry?.[1] ?? null,
     score: Number(c.score.toPrecision(4)),
-    reason: reasonText(c.reason, catalog, lang),
+    reason: reasonText(c.reason, catalog, lang, c.id),
     url: entry?.[4] ?? null,
     image: entry?.[5] ?? null,
   };

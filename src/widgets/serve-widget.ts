@@ -9,6 +9,8 @@ export interface WidgetDeps {
   recommend(request: RecommendRequest): Promise<RecommendResponse>;
   /** The table version in service (cheap: cached per isolate), or null when none is published. */
   servedVersion(): Promise<string | null>;
+  /** A stamp of the catalog changes since the version's snapshot (`catalog-stamp.ts`); none: the version alone. */
+  catalogStamp?(): Promise<string>;
   /** `caches.default` in a Worker; absent where there is none. */
   cache?: Cache;
 }
@@ -21,22 +23,27 @@ export interface WidgetCall {
   /** Origin of the engine, for the cache key. */
   origin: string;
   ifNoneMatch?: string;
+  /** ISO 4217 code the prices show in (none: the bare number). */
+  currency?: string;
 }
 
 /**
  * Answers a widget with its HTML fragment. Personal requests are rendered fresh and marked
- * `private, no-store`. Non-personal ones carry an ETag of version and query (a matching
- * If-None-Match gets a 304), and are kept in the edge cache under a key holding the version,
- * so a hit reads no table. A fallback answer is never kept. `x-cache` says which path answered:
- * `hit`, `miss`, `revalidated` or `bypass`.
+ * `private, no-store`. Non-personal ones carry an ETag of version, catalog changes and query (a
+ * matching If-None-Match gets a 304), and are kept in the edge cache under a key holding the
+ * same, so a hit reads no table and a changed price or title is never served from the cache. A
+ * fallback answer is never kept. `x-cache` says which path answered: `hit`, `miss`,
+ * `revalidated` or `bypass`.
  */
 export async function serveWidget(deps: WidgetDeps, call: WidgetCall): Promise<Response> {
   const { kind, lang, request } = call;
-  if (isPersonal(request)) return fragment(renderWidget(kind, lang, await deps.recommend(request)), NO_STORE, 'bypass');
-  const version = await deps.servedVersion();
-  if (version === null) return fragment(renderWidget(kind, lang, await deps.recommend(request)), NO_STORE, 'bypass');
+  const options = { currency: call.currency };
+  if (isPersonal(request)) return fragment(renderWidget(kind, lang, await deps.recommend(request), options), NO_STORE, 'bypass');
+  const [served, stamp] = await Promise.all([deps.servedVersion(), deps.catalogStamp?.() ?? '']);
+  if (served === null) return fragment(renderWidget(kind, lang, await deps.recommend(request), options), NO_STORE, 'bypass');
 
-  const query = normalizedQuery(request);
+  const version = stamp ? `${served}+${stamp}` : served;
+  const query = normalizedQuery(request) + (call.currency ? `&currency=${call.currency}` : '');
   const etag = await widgetEtag(version, kind, query);
   if (matchesEtag(call.ifNoneMatch, etag)) {
     return new Response(null, { status: 304, headers: { etag, 'cache-control': SHARED_CACHE, 'x-cache': 'revalidated' } });
@@ -49,7 +56,7 @@ export async function serveWidget(deps: WidgetDeps, call: WidgetCall): Promise<R
     return response;
   }
   const answer = await deps.recommend(request);
-  const html = renderWidget(kind, lang, answer);
+  const html = renderWidget(kind, lang, answer, options);
   if (answer.degraded !== undefined) return fragment(html, NO_STORE, 'bypass');
   const response = fragment(html, SHARED_CACHE, 'miss', etag);
   await deps.cache?.put(key, withoutHeader(response.clone(), 'x-cache')).catch((err: unknown) => console.warn('widget not cached', err));

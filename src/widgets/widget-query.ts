@@ -10,8 +10,16 @@ export const WidgetParamsSchema = z.object({
   kind: z.enum(WIDGET_KINDS).openapi({ param: { name: 'kind', in: 'path' }, example: 'similar' }),
 });
 
+/** An ISO 4217 currency code. */
+export const CURRENCY = /^[A-Z]{3}$/;
+
 /** Query parameters of a widget: those of the JSON endpoints, the product of the page and the ingest key. */
 export const WidgetQuerySchema = ForYouQuerySchema.extend({
+  currency: z
+    .string()
+    .regex(CURRENCY, 'must be an ISO 4217 code such as EUR')
+    .optional()
+    .openapi({ description: "Currency of the prices (ISO 4217, e.g. `EUR`, `CNY`); default: the shop's `SHOP_CURRENCY`, else bare numbers.", example: 'EUR' }),
   item: IdSchema.optional().openapi({ description: 'The product of the page; required for `similar` and `bought-together`.', example: 'sku-audio-earbuds-1' }),
   key: z.string().optional().openapi({ description: 'The public ingest key (a script tag cannot send headers).' }),
 });
@@ -21,7 +29,7 @@ export type WidgetQuery = z.infer<typeof WidgetQuerySchema>;
 
 /** What to ask serving for; an item-based kind without `item` is a 400 naming it. */
 export function widgetRequest(kind: WidgetKind, query: WidgetQuery): RecommendRequest {
-  const { item, key: _key, token: _token, recent, user, category, excludeSeen, offset, ...rest } = query;
+  const { item, key: _key, token: _token, currency: _currency, recent, user, category, excludeSeen, offset, ...rest } = query;
   if (ITEM_KINDS.has(kind) && !item) {
     throw new ApiError(400, 'invalid_request', `A ${kind} widget needs the product of the page: add ?item=<id>`, 'query.item');
   }

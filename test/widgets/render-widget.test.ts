@@ -55,12 +55,19 @@ describe('renderWidget', () => {
     expect(html).not.toMatch(/javascript:/i);
   });
 
-  it('marks a fallback answer and an empty one, and speaks Chinese', async () => {
+  it('marks a fallback answer and an empty one (no heading over nothing), and speaks Chinese', async () => {
     const html = renderWidget('for-you', 'zh', answer([], { degraded: 'table store unavailable', version: null }));
     expect(html).toContain('data-degraded="table store unavailable"');
     expect(html).toContain('data-empty');
-    expect(html).toContain('为你推荐');
+    expect(html).not.toContain('ep-heading');
     expect(html).not.toContain('data-version');
+    expect(renderWidget('for-you', 'zh', answer([item('a')]))).toContain('为你推荐');
+  });
+
+  it('shows prices in a currency when given one, in the widget language', () => {
+    expect(renderWidget('similar', 'en', answer([item('a', { price: 1234.5 })]), { currency: 'EUR' })).toContain('>€1,234.50<');
+    expect(renderWidget('similar', 'zh', answer([item('a', { price: 99 })]), { currency: 'CNY' })).toContain('>¥99.00<');
+    expect(renderWidget('similar', 'en', answer([item('a', { price: 5 })]))).toContain('data-price="5">5.00<');
   });
 });
 

@@ -57,6 +57,20 @@ describe('serveWidget', () => {
     expect(a.headers.get('etag')).not.toBe(b.headers.get('etag'));
   });
 
+  it('keys the cache and the ETag by the catalog changes since the snapshot too', async () => {
+    const { deps, calls, stored } = fakes();
+    let stamp = '';
+    deps.catalogStamp = async () => stamp;
+    const before = await serveWidget(deps, similar());
+    stamp = 'mfz3k1';
+    const after = await serveWidget(deps, similar({ ifNoneMatch: before.headers.get('etag')! }));
+    expect(after.status).toBe(200);
+    expect(after.headers.get('x-cache')).toBe('miss');
+    expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+    expect([...stored.keys()].at(-1)).toBe('https://engine.test/v1/widgets/similar?item=sku-1&k=6&lang=en&v=v7%2Bmfz3k1');
+    expect(calls).toHaveLength(2);
+  });
+
   it('answers 304 to a matching If-None-Match without rendering', async () => {
     const { deps, calls } = fakes();
     const etag = (await serveWidget(deps, similar())).headers.get('etag')!;

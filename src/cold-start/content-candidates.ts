@@ -1,0 +1,66 @@
+/**
+ * Neighbours of an item the tables have none for (created after the last rebuild, or never
+ * interacted with), computed at request time from its catalog entry: the search index finds
+ * the items of its category whose titles share its words (BM25F over title, categories and
+ * attributes, with the fresh rows of items written since the build), and, when none do, the
+ * popular items of the category.
+ */
+import type { FreshEntries } from '../catalog/availability.ts';
+import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
+import { searchIndex } from '../search/serve-search.ts';
+import type { SearchHit } from '../search/search.ts';
+import type { Candidate } from '../serve/rank.ts';
+import type { ServeDeps } from '../serve/recommend.ts';
+
+/** Content candidates, and the entries of those the catalog snapshot does not hold (fresh rows). */
+export interface ContentMatches {
+  candidates: Candidate[];
+  entries: Map<string, CatalogEntry>;
+}
+
+/** The title's first characters make the query (a title is short; this bounds a pathological one). */
+const MAX_QUERY_CHARS = 160;
+
+/**
+ * Items like `id` by content, best first, scores scaled so the best is `weight`; reasons `alike`
+ * (title words in common) or `trending` in the category. Empty when there is no search index or
+ * the store fails (the caller fills from its category's trending list).
+ */
+export async function contentCandidates(deps: ServeDeps, id: string, entry: CatalogEntry, k: number, weight = 0.5): Promise<ContentMatches> {
+  const [title, , categories, , , , titleZh] = entry;
+  const category = categories[0];
+  const q = `${title} ${titleZh ?? ''}`.slice(0, MAX_QUERY_CHARS).trim();
+  const found: ContentMatches = { candidates: [], entries: new Map() };
+  if (!q) return found;
+  let hits: SearchHit[];
+  try {
+    const { result } = await searchIndex(deps, { q: `${q} `, filters: category ? { category } : {}, k: k + 1 }, { rules: [] });
+    hits = result.hits.filter((h) => h.id !== id);
+  } catch {
+    return found;
+  }
+  const top = hits.reduce((m, h) => Math.max(m, h.score), 0) || 1;
+  for (const hit of hits) {
+    const reason = hit.reason.kind === 'trending' ? { kind: 'trending' as const, category } : { kind: 'alike' as const, item: id };
+    found.candidates.push({ id: hit.id, score: (weight * Math.max(hit.score, 0)) / top, reason });
+    const f = hit.fresh;
+    if (f) found.entries.set(hit.id, [f.title, f.price, f.categories, f.available, f.url, f.image, f.titleZh]);
+  }
+  return found;
+}
+
+/**
+ * Items written since the build that share a category with the item (the deeper the shared
+ * category, the higher), for a category the index does not know yet. Scores up to `weight`.
+ */
+export function freshInCategory(fresh: FreshEntries, categories: readonly string[], except: string, weight = 1e-4): Candidate[] {
+  const found: Candidate[] = [];
+  if (categories.length === 0) return found;
+  for (const id in fresh) {
+    const entry = fresh[id]![1];
+    if (id === except || !entry) continue;
+    const depth = categories.findLastIndex((c) => entry[2].includes(c));
+    if (depth >= 0) found.push({ id, score: (weight * (depth + 1)) / categories.length, reason: { kind: 'category', category: categories[depth]! } });
+  }
+  return found;
+}
