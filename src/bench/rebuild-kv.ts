@@ -11,6 +11,21 @@ import type { ShardedTable } from '../tables/layout.ts';
 export type TableSizes = Record<ShardedTable | 'tr', { keys: number; bytes: number }>;
 
 export async function kvTableSizes(persistTo: string, version: string): Promise<TableSizes | undefined> {
+  const found = await kvSizesByTable(persistTo, `t:${version}:`);
+  if (!found) return undefined;
+  const sizes: TableSizes = {
+    nb: { keys: 0, bytes: 0 },
+    bt: { keys: 0, bytes: 0 },
+    pf: { keys: 0, bytes: 0 },
+    ct: { keys: 0, bytes: 0 },
+    tr: { keys: 0, bytes: 0 },
+  };
+  for (const [table, size] of found) if (table in sizes) sizes[table as keyof TableSizes] = size;
+  return sizes;
+}
+
+/** Keys and value bytes of the local KV's keys beginning with `prefix`, by table (the key's third part). */
+export async function kvSizesByTable(persistTo: string, prefix: string): Promise<Map<string, { keys: number; bytes: number }> | undefined> {
   const kv = path.join(persistTo, 'v3', 'kv');
   const objects = path.join(kv, 'miniflare-KVNamespaceObject');
   const index = readdirSync(objects).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
@@ -22,19 +37,14 @@ export async function kvTableSizes(persistTo: string, version: string): Promise<
   const { DatabaseSync } = await import('node:sqlite').finally(() => (process.emitWarning = emitWarning));
   const db = new DatabaseSync(path.join(objects, index), { readOnly: true });
   try {
-    const rows = db.prepare('SELECT key, blob_id FROM _mf_entries WHERE key LIKE ?').all(`t:${version}:%`) as { key: string; blob_id: string }[];
-    const sizes: TableSizes = {
-      nb: { keys: 0, bytes: 0 },
-      bt: { keys: 0, bytes: 0 },
-      pf: { keys: 0, bytes: 0 },
-      ct: { keys: 0, bytes: 0 },
-      tr: { keys: 0, bytes: 0 },
-    };
+    const rows = db.prepare('SELECT key, blob_id FROM _mf_entries WHERE key LIKE ?').all(`${prefix}%`) as { key: string; blob_id: string }[];
+    const sizes = new Map<string, { keys: number; bytes: number }>();
     for (const row of rows) {
-      const table = row.key.split(':')[2] as keyof TableSizes;
-      if (!sizes[table]) continue;
-      sizes[table].keys++;
-      sizes[table].bytes += statSync(path.join(kv, namespace, 'blobs', row.blob_id)).size;
+      const table = row.key.split(':')[2] ?? '';
+      const size = sizes.get(table) ?? { keys: 0, bytes: 0 };
+      size.keys++;
+      size.bytes += statSync(path.join(kv, namespace, 'blobs', row.blob_id)).size;
+      sizes.set(table, size);
     }
     return sizes;
   } finally {

@@ -5,18 +5,19 @@
  * - the head: every item's id, categories, price, availability and popularity (columns), the
  *   sorted vocabulary with document frequencies (prefix and typo expansion), price bands,
  *   popular past queries (suggestions) and the synonym groups the index was built with;
- * - postings, sharded by term: term -> flat `[doc, impact, doc, impact, ...]`, impacts being
- *   precomputed BM25F scores, so a query adds integers;
+ * - postings, sharded by term: term -> `[doc, impact, doc, impact, ...]` in the compact form of
+ *   `postings.ts`, impacts being precomputed BM25F scores, so a query adds integers;
  * - clicks per query, sharded by query: query -> flat `[item, clicks, purchases, ...]`.
  */
 import { compileSynonyms } from '../text/synonyms.ts';
 import { packShard, shardOf } from '../tables/layout.ts';
 import { analyzeItem, type IndexableItem } from './analyzed-item.ts';
 import { FIELDS, idf, impact } from './bm25f.ts';
+import { encodePostings } from './postings.ts';
 import type { SearchSignals } from './learn.ts';
 
 /** Format of the stored head; a reader refuses another. */
-export const SEARCH_FORMAT = 1;
+export const SEARCH_FORMAT = 2;
 
 /** The head of a search index: columns per document and the vocabulary. */
 export interface SearchHead {
@@ -48,11 +49,11 @@ export interface BuiltSearchIndex {
   head: SearchHead;
   postings: string[];
   queries: string[];
-  stats: { items: number; terms: number; postings: number };
+  stats: { items: number; terms: number; postings: number; postingBytes: number };
 }
 
-/** Postings bytes aimed at per shard (KV values may be 25 MiB; small shards read fast and cache well). */
-const POSTING_SHARD_BYTES = 256 * 1024;
+/** Postings bytes aimed at per shard (KV values may be 25 MiB; a query reads only its terms' shards, so small ones read fast and cache well). */
+export const POSTING_SHARD_BYTES = 128 * 1024;
 /** Queries per clicks-per-query shard. */
 const QUERIES_PER_SHARD = 256;
 /** Items kept per query in the click statistics. */
@@ -113,10 +114,12 @@ export function buildSearchIndex(items: Iterable<IndexableItem>, signals: Search
     }
   }
   const order = termList.map((_, i) => i).sort((a, b) => (termList[a]! < termList[b]! ? -1 : termList[a]! > termList[b]! ? 1 : 0));
-  const approxBytes = postingCount * 9 + termList.length * 12;
-  const postingShards = Math.max(1, Math.ceil(approxBytes / POSTING_SHARD_BYTES));
-  const postingLines: [string, number[]][][] = Array.from({ length: postingShards }, () => []);
-  for (const id of order) postingLines[shardOf(termList[id]!, postingShards)]!.push([termList[id]!, lists[id]!]);
+  const encoded = lists.map((list) => encodePostings(list));
+  lists.length = 0;
+  const bytes = encoded.reduce((sum, text, id) => sum + text.length + termList[id]!.length + 4, 0);
+  const postingShards = Math.max(1, Math.ceil(bytes / POSTING_SHARD_BYTES));
+  const postingLines: [string, string][][] = Array.from({ length: postingShards }, () => []);
+  for (const id of order) postingLines[shardOf(termList[id]!, postingShards)]!.push([termList[id]!, encoded[id]!]);
 
   const clickQueries = [...signals.clicks.entries()];
   const queryShards = Math.max(1, Math.ceil(clickQueries.length / QUERIES_PER_SHARD));
@@ -149,7 +152,7 @@ export function buildSearchIndex(items: Iterable<IndexableItem>, signals: Search
     head,
     postings: postingLines.map((lines) => packShard(lines)),
     queries: queryLines.map((lines) => packShard(lines)),
-    stats: { items: n, terms: termList.length, postings: postingCount },
+    stats: { items: n, terms: termList.length, postings: postingCount, postingBytes: bytes },
   };
 }
 

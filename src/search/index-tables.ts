@@ -10,7 +10,7 @@ import { items } from '../db/schema.ts';
 import type { ExtensionBuild, RebuildExtension } from '../rebuild/extension.ts';
 import { tableKey } from '../tables/layout.ts';
 import type { IndexableItem } from './analyzed-item.ts';
-import { buildSearchIndex } from './build-index.ts';
+import { buildSearchIndex, POSTING_SHARD_BYTES } from './build-index.ts';
 import { pruneFresh } from './fresh.ts';
 import { createSearchSignalsBuilder } from './learn.ts';
 import { searchSynonyms } from './search-synonyms.ts';
@@ -32,7 +32,8 @@ export async function readIndexableItems(db: Database): Promise<IndexableItem[]>
 /** The rebuild extension that builds and publishes the search index. */
 export const searchIndexTables: RebuildExtension = {
   name: 'search',
-  plannedWrites: (catalogSize) => 2 + Math.ceil(catalogSize / 2000) + 4,
+  // Postings take about 200 bytes per item (bench:search), in shards of POSTING_SHARD_BYTES.
+  plannedWrites: (catalogSize) => 2 + Math.ceil((catalogSize * 256) / POSTING_SHARD_BYTES) + 4,
   async start(db: Database, now: number): Promise<ExtensionBuild> {
     const [catalog, synonyms] = await Promise.all([readIndexableItems(db), searchSynonyms(db)]);
     const signals = createSearchSignalsBuilder();

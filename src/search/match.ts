@@ -40,49 +40,98 @@ export interface IndexView {
   head: SearchHead;
   vocab: Vocabulary;
   /** Flat `[doc, impact, ...]` of a term, or undefined. */
-  postings(term: string): readonly number[] | undefined;
+  postings(term: string): ArrayLike<number> | undefined;
   /** Items changed since the build (they replace the indexed item of the same id). */
   fresh: readonly AnalyzedItem[];
   /** Head ids -> document number. */
   docOf: ReadonlyMap<string, number>;
 }
 
-/** A matched document: base documents are numbers >= 0, fresh items `-(i + 1)`. */
-export interface TextMatch {
-  doc: number;
+/**
+ * The matched documents, as parallel columns (a large catalog matches tens of thousands of
+ * items for a common word; objects per match would cost more than the scoring). Base
+ * documents are numbers >= 0, fresh items `-(i + 1)`.
+ */
+export interface TextMatches {
+  count: number;
+  docs: Int32Array;
   /** Text relevance: sum over slots of the best alternative's impact (score units). */
-  text: number;
+  text: Float64Array;
   /** Share of the query's slot weight matched, in [0, 1]. */
-  coverage: number;
-  /** The exact term of each matched slot was found (no prefix or typo needed). */
-  exact: boolean;
+  coverage: Float64Array;
+  /** 1 when the exact term of each matched slot was found (no prefix or typo needed). */
+  exact: Uint8Array;
+}
+
+/** Per-document accumulators reused by every query of an isolate (matching is synchronous). */
+interface Scratch {
+  text: Float64Array;
+  covered: Float64Array;
+  inexact: Uint8Array;
+  touched: Int32Array;
+  slot: Float64Array;
+  slotExact: Uint8Array;
+  slotTouched: Int32Array;
+  gramSum: Float64Array;
+  gramCount: Uint16Array;
+  gramTouched: Int32Array;
+}
+let scratch: Scratch | undefined;
+
+function scratchFor(n: number): Scratch {
+  if (scratch && scratch.text.length >= n) return scratch;
+  const size = Math.max(n, 1);
+  scratch = {
+    text: new Float64Array(size),
+    covered: new Float64Array(size),
+    inexact: new Uint8Array(size),
+    touched: new Int32Array(size),
+    slot: new Float64Array(size),
+    slotExact: new Uint8Array(size),
+    slotTouched: new Int32Array(size),
+    gramSum: new Float64Array(size),
+    gramCount: new Uint16Array(size),
+    gramTouched: new Int32Array(size),
+  };
+  return scratch;
 }
 
 /**
- * Scores every document matching at least one slot.
+ * Scores every document matching at least one slot: per slot the best alternative (exact,
+ * prefix, typo, or all of a Chinese word's n-grams), summed over slots. Base documents are
+ * accumulated in typed arrays indexed by document; fresh items (at most a few hundred) in maps.
  *
  * @example matchQuery(planQuery('green tea', NO_SYNONYMS, view.vocab), view)
  */
-export function matchQuery(plan: readonly PlannedSlot[], view: IndexView): TextMatch[] {
-  const masked = new Set<number>();
+export function matchQuery(plan: readonly PlannedSlot[], view: IndexView): TextMatches {
+  const docCount = view.head.ids.length;
+  const s = scratchFor(docCount);
+  const masked = new Uint8Array(view.fresh.length ? docCount : 0);
   for (const item of view.fresh) {
     const doc = view.docOf.get(item.id);
-    if (doc !== undefined) masked.add(doc);
+    if (doc !== undefined) masked[doc] = 1;
   }
-  const totalWeight = plan.reduce((sum, s) => sum + s.weight, 0) || 1;
-  const text = new Map<number, number>();
-  const covered = new Map<number, number>();
-  const inexact = new Set<number>();
-  const docCount = view.head.ids.length;
+  const totalWeight = plan.reduce((sum, slot) => sum + slot.weight, 0) || 1;
+  let touched = 0;
+  const freshText = new Map<number, [number, number, boolean]>();
   for (const slot of plan) {
-    const best = new Map<number, [number, boolean]>();
+    let slotTouched = 0;
+    const freshBest = new Map<number, [number, boolean]>();
     const offer = (doc: number, score: number, exact: boolean) => {
-      const seen = best.get(doc);
-      if (!seen || seen[0] < score) best.set(doc, [score, exact]);
+      if (doc < 0) {
+        const seen = freshBest.get(doc);
+        if (!seen || seen[0] < score) freshBest.set(doc, [score, exact]);
+        return;
+      }
+      const before = s.slot[doc]!;
+      if (before === 0) s.slotTouched[slotTouched++] = doc;
+      if (before < score) {
+        s.slot[doc] = score;
+        s.slotExact[doc] = exact ? 1 : 0;
+      }
     };
-    const scan = (term: string, visit: (doc: number, score: number) => void) => {
-      const list = view.postings(term);
-      if (list) for (let i = 0; i < list.length; i += 2) if (!masked.has(list[i]!)) visit(list[i]!, list[i + 1]!);
+    const freshScan = (term: string, visit: (doc: number, score: number) => void) => {
+      if (view.fresh.length === 0) return;
       const position = view.vocab.index.get(term);
       const termIdf = idf(docCount, position === undefined ? 1 : view.vocab.df[position]!);
       view.fresh.forEach((item, i) => {
@@ -90,31 +139,94 @@ export function matchQuery(plan: readonly PlannedSlot[], view: IndexView): TextM
         if (tf) visit(-(i + 1), impact(tf, item.lengths, view.head.avgLengths, termIdf));
       });
     };
-    for (const alt of slot.alternatives) scan(alt.term, (doc, score) => offer(doc, alt.weight * score, alt.weight === 1));
+    for (const alt of slot.alternatives) {
+      const list = view.postings(alt.term);
+      const exact = alt.weight === 1;
+      if (list) {
+        for (let i = 0; i < list.length; i += 2) {
+          const doc = list[i]!;
+          if (masked.length && masked[doc]) continue;
+          const score = alt.weight * list[i + 1]!;
+          const before = s.slot[doc]!;
+          if (before === 0) s.slotTouched[slotTouched++] = doc;
+          if (before < score) {
+            s.slot[doc] = score;
+            s.slotExact[doc] = exact ? 1 : 0;
+          }
+        }
+      }
+      freshScan(alt.term, (doc, score) => offer(doc, alt.weight * score, exact));
+    }
     if (slot.prefix) freshPrefixes(slot, view, (doc, score) => offer(doc, 0.9 * score, false));
     if (slot.grams) {
-      const sums = new Map<number, [number, number]>();
+      let gramTouched = 0;
+      const freshSums = new Map<number, [number, number]>();
       for (const gram of slot.grams) {
-        scan(gram, (doc, score) => {
-          const seen = sums.get(doc);
+        const list = view.postings(gram);
+        if (list) {
+          for (let i = 0; i < list.length; i += 2) {
+            const doc = list[i]!;
+            if (masked.length && masked[doc]) continue;
+            if (s.gramCount[doc] === 0) s.gramTouched[gramTouched++] = doc;
+            s.gramSum[doc]! += list[i + 1]!;
+            s.gramCount[doc]!++;
+          }
+        }
+        freshScan(gram, (doc, score) => {
+          const seen = freshSums.get(doc);
           if (seen) {
             seen[0] += score;
             seen[1]++;
-          } else sums.set(doc, [score, 1]);
+          } else freshSums.set(doc, [score, 1]);
         });
       }
-      for (const [doc, [sum, count]] of sums) if (count === slot.grams.length) offer(doc, sum / count, true);
+      const needed = slot.grams.length;
+      for (let i = 0; i < gramTouched; i++) {
+        const doc = s.gramTouched[i]!;
+        if (s.gramCount[doc] === needed) offer(doc, s.gramSum[doc]! / needed, true);
+        s.gramSum[doc] = 0;
+        s.gramCount[doc] = 0;
+      }
+      for (const [doc, [sum, count]] of freshSums) if (count === needed) offer(doc, sum / count, true);
     }
-    for (const [doc, [score, exact]] of best) {
-      text.set(doc, (text.get(doc) ?? 0) + (slot.weight * score) / IMPACT_SCALE);
-      covered.set(doc, (covered.get(doc) ?? 0) + slot.weight);
-      if (!exact) inexact.add(doc);
+    for (let i = 0; i < slotTouched; i++) {
+      const doc = s.slotTouched[i]!;
+      if (s.covered[doc] === 0) s.touched[touched++] = doc;
+      s.text[doc]! += (slot.weight * s.slot[doc]!) / IMPACT_SCALE;
+      s.covered[doc]! += slot.weight;
+      if (!s.slotExact[doc]) s.inexact[doc] = 1;
+      s.slot[doc] = 0;
+      s.slotExact[doc] = 0;
+    }
+    for (const [doc, [score, exact]] of freshBest) {
+      const seen = freshText.get(doc) ?? [0, 0, true];
+      freshText.set(doc, [seen[0] + (slot.weight * score) / IMPACT_SCALE, seen[1] + slot.weight, seen[2] && exact]);
     }
   }
-  return [...text.entries()].map(([doc, score]) => ({
-    doc,
-    text: score,
-    coverage: Math.min(1, covered.get(doc)! / totalWeight),
-    exact: !inexact.has(doc),
-  }));
+  const count = touched + freshText.size;
+  const out: TextMatches = {
+    count,
+    docs: new Int32Array(count),
+    text: new Float64Array(count),
+    coverage: new Float64Array(count),
+    exact: new Uint8Array(count),
+  };
+  for (let i = 0; i < touched; i++) {
+    const doc = s.touched[i]!;
+    out.docs[i] = doc;
+    out.text[i] = s.text[doc]!;
+    out.coverage[i] = Math.min(1, s.covered[doc]! / totalWeight);
+    out.exact[i] = s.inexact[doc] ? 0 : 1;
+    s.text[doc] = 0;
+    s.covered[doc] = 0;
+    s.inexact[doc] = 0;
+  }
+  let i = touched;
+  for (const [doc, [text, covered, exact]] of freshText) {
+    out.docs[i] = doc;
+    out.text[i] = text;
+    out.coverage[i] = Math.min(1, covered / totalWeight);
+    out.exact[i++] = exact ? 1 : 0;
+  }
+  return out;
 }

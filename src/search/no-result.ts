@@ -42,9 +42,9 @@ export function nearestTerms(word: string, vocab: Vocabulary): string[] {
 /** Popular available items of a category (all categories when none), best first, as trending hits. */
 export function trendingIn(docs: DocView, count: number, category: string | undefined, exclude: ReadonlySet<number>): Hit[] {
   const hits: Hit[] = [];
+  const wanted = category ? (docs.categoryOf(category) ?? -1) : undefined;
   for (let doc = 0; doc < count; doc++) {
-    if (exclude.has(doc) || !docs.available(doc)) continue;
-    if (category && !docs.categories(doc).includes(category)) continue;
+    if (exclude.has(doc) || (wanted !== undefined && !docs.cats(doc).includes(wanted)) || !docs.available(doc)) continue;
     hits.push({ doc, score: docs.popularity(doc), reason: { kind: 'trending', category } });
   }
   return hits.sort((a, b) => b.score - a.score || a.doc - b.doc);

@@ -10,7 +10,7 @@ import type { Rule } from '../serve/rank.ts';
 import type { AnalyzedItem } from './analyzed-item.ts';
 import type { SearchHead } from './build-index.ts';
 import { vocabulary } from './expand.ts';
-import { type IndexView, matchQuery, planQuery, type PlannedSlot } from './match.ts';
+import { type IndexView, matchQuery, planQuery, type PlannedSlot, plannedTerms } from './match.ts';
 import { closestPlan, guessCategory, trendingIn } from './no-result.ts';
 import { type DocView, type Facets, type Hit, rankMatches, type RankSignals, type RankWeights, type SearchFilters } from './rank.ts';
 
@@ -70,6 +70,11 @@ export function queryPlan(index: Pick<LoadedIndex, 'synonyms' | 'vocab'>, q: str
   return planQuery(q, index.synonyms, index.vocab);
 }
 
+/** The terms a query that matches nothing falls back to (read them before {@link runSearch} answers with the closest items). */
+export function fallbackTerms(index: Pick<LoadedIndex, 'vocab'>, plan: readonly PlannedSlot[]): string[] {
+  return plannedTerms(closestPlan(plan, index.vocab));
+}
+
 /**
  * Runs a search.
  *
@@ -115,21 +120,42 @@ function withId(hit: Hit, docs: DocView, index: LoadedIndex): SearchHit {
 /** Documents as ranking sees them: fresh items by negative numbers, availability overrides applied. */
 export function docView(index: LoadedIndex, overrides: Readonly<Record<string, readonly [0 | 1, number]>>): DocView {
   const { head, fresh } = index;
+  const names = [...head.categories];
+  const numbers = categoryNumbers(head);
+  const freshCats = fresh.map((item) => item.categories.map((name) => numbers.get(name) ?? (numbers.set(name, names.push(name) - 1), names.length - 1)));
+  const replaced = new Map<string, number>();
+  fresh.forEach((item, i) => replaced.set(item.id, -(i + 1)));
+  const overridden = new Map<number, boolean>();
+  for (const id of Object.keys(overrides)) {
+    const doc = replaced.get(id) ?? index.docOf.get(id);
+    if (doc !== undefined) overridden.set(doc, ownValue(overrides, id)![0] === 1);
+  }
   const f = (doc: number) => fresh[-doc - 1]!;
   const id = (doc: number) => (doc < 0 ? f(doc).id : head.ids[doc]!);
+  const cats = (doc: number) => (doc < 0 ? freshCats[-doc - 1]! : head.cats[doc]!);
   return {
     id,
-    categories: (doc) => (doc < 0 ? f(doc).categories : head.cats[doc]!.map((c) => head.categories[c]!)),
+    cats,
+    categoryName: (c) => names[c]!,
+    categoryOf: (name) => numbers.get(name),
+    categoryCount: names.length,
+    categories: (doc) => cats(doc).map((c) => names[c]!),
     price: (doc) => (doc < 0 ? f(doc).price : head.price[doc]!),
-    available(doc) {
-      const override = ownValue(overrides, id(doc));
-      if (override) return override[0] === 1;
-      return (doc < 0 ? f(doc).available : head.avail[doc]) === 1;
-    },
+    available: (doc) => overridden.get(doc) ?? (doc < 0 ? f(doc).available : head.avail[doc]) === 1,
     popularity: (doc) => {
       if (doc >= 0) return head.pop[doc]!;
       const base = index.docOf.get(f(doc).id);
       return base === undefined ? 0 : head.pop[base]!;
     },
+    docOfId: (itemId) => replaced.get(itemId) ?? index.docOf.get(itemId),
   };
+}
+
+const categoryMaps = new WeakMap<LoadedIndex['head'], Map<string, number>>();
+
+/** Category name -> number, per head (a copy per request, since fresh items may add names). */
+function categoryNumbers(head: LoadedIndex['head']): Map<string, number> {
+  let numbers = categoryMaps.get(head);
+  if (!numbers) categoryMaps.set(head, (numbers = new Map(head.categories.map((name, c) => [name, c]))));
+  return new Map(numbers);
 }

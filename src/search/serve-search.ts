@@ -19,13 +19,14 @@ import { StoreUnavailableError, withTimeout } from '../tables/circuit-breaker.ts
 import { publicError } from '../security/public-error.ts';
 import { readMore, readTables, type TableRead } from '../serve/table-reader.ts';
 import { type Manifest, shardOf, tableKey, unpackEntry, unpackShard } from '../tables/layout.ts';
+import { decodePostings } from './postings.ts';
 import type { Env } from '../env.ts';
 import { normalizeQuery } from './analyze.ts';
 import type { AnalyzedItem } from './analyzed-item.ts';
 import { SEARCH_FORMAT, type SearchHead } from './build-index.ts';
 import { FRESH_KEY, parseFresh } from './fresh.ts';
-import { type LoadedIndex, loadIndex, queryPlan, runSearch, type SearchHit, type SearchResult } from './search.ts';
-import { plannedTerms } from './match.ts';
+import { fallbackTerms, type LoadedIndex, loadIndex, queryPlan, runSearch, type SearchHit, type SearchQuery, type SearchResult } from './search.ts';
+import { type PlannedSlot, plannedTerms } from './match.ts';
 import type { RankSignals, SearchFilters } from './rank.ts';
 import { reasonText } from './reasons.ts';
 
@@ -67,10 +68,12 @@ export interface SearchResponse {
 }
 
 const STORE_TIMEOUT_MS = 1500;
+/** Postings numbers an isolate keeps decoded (4 bytes each: 16 MB of the isolate's 128 MB). */
+const TERM_CACHE_NUMBERS = 4_000_000;
 
 /** No published version holds a search index yet (before the first rebuild that builds it). */
 export class NoSearchIndexError extends Error {}
-let loaded: { version: string; index: LoadedIndex; shards: Map<number, Map<string, number[]>> } | undefined;
+let loaded: { version: string; index: LoadedIndex; terms: TermCache } | undefined;
 
 /** Answers a search from a Worker's environment, reporting the split of its time. */
 export async function search(env: Env, request: SearchRequest, onTiming?: (timing: ServeTiming) => void): Promise<SearchResponse> {
@@ -113,13 +116,21 @@ export async function searchIndex(
   const recentItems = (history ?? []).map((h) => h.item);
   const shopper = request.user ?? (request.session ? `session:${request.session}` : undefined);
   const query = normalizeQuery(request.q);
+  let plan: PlannedSlot[] | undefined;
+  const shardKeys = (index: LoadedIndex, m: Manifest) => {
+    plan ??= queryPlan(index, request.q);
+    const shards = m.shards.sp ?? index.head.postingShards;
+    const keys = new Set<string>();
+    for (const term of plannedTerms(plan)) if (!loaded?.terms.has(term)) keys.add(tableKey(m.version, 'sp', shardOf(term, shards)));
+    return [...keys];
+  };
   const keysOf = (m: Manifest) => {
     const keys: string[] = [];
     const index = loaded?.version === m.version ? loaded.index : undefined;
     if (!index) keys.push(tableKey(m.version, 'sh'));
     if (shopper) keys.push(tableKey(m.version, 'pf', shardOf(shopper, m.shards.pf)));
     if (m.shards.sq && query) keys.push(tableKey(m.version, 'sq', shardOf(encodeURIComponent(query), m.shards.sq)));
-    if (index) for (const shard of postingShards(index, request.q, m)) keys.push(tableKey(m.version, 'sp', shard));
+    if (index) keys.push(...shardKeys(index, m));
     return keys;
   };
   let read = await readTables(deps.store, `${deps.cacheName}:search`, [OVERRIDES_KEY, FRESH_KEY], keysOf, now);
@@ -128,19 +139,25 @@ export async function searchIndex(
   if (loaded?.version !== manifest.version) {
     const head = JSON.parse(read.value(tableKey(manifest.version, 'sh')) ?? 'null') as SearchHead | null;
     if (!head || head.format !== SEARCH_FORMAT) throw new NoSearchIndexError();
-    const shards = new Map<number, Map<string, number[]>>();
-    loaded = { version: manifest.version, index: loadIndex(head, (term) => shards.get(shardOf(term, head.postingShards))?.get(term)), shards };
-    read = await readMore(
-      deps.store,
-      `${deps.cacheName}:search`,
-      read,
-      [...postingShards(loaded.index, request.q, manifest)].map((s) => tableKey(manifest.version, 'sp', s)),
-    );
+    const terms = new TermCache();
+    loaded = { version: manifest.version, index: loadIndex(head, (term) => terms.get(term)), terms };
+    plan = undefined;
+    read = await readMore(deps.store, `${deps.cacheName}:search`, read, shardKeys(loaded.index, manifest));
   }
-  const { index, shards } = loaded;
-  for (const shard of postingShards(index, request.q, manifest)) {
-    if (!shards.has(shard)) shards.set(shard, read.decoded(tableKey(manifest.version, 'sp', shard), unpackShard<number[]>) ?? new Map());
-  }
+  const { index, terms } = loaded;
+  plan ??= queryPlan(index, request.q);
+  const shards = manifest.shards.sp ?? index.head.postingShards;
+  const decodeTerms = (wanted: readonly string[]) => {
+    for (const term of wanted) {
+      if (terms.has(term)) continue;
+      const value = read.value(tableKey(manifest.version, 'sp', shardOf(term, shards)));
+      const text = value ? unpackEntry<string>(value, term) : undefined;
+      terms.set(term, text ? decodePostings(text) : undefined);
+    }
+  };
+  const used = plannedTerms(plan);
+  terms.trim(used);
+  decodeTerms(used);
   const fresh = freshItems(read.value(FRESH_KEY));
   const profileValue = shopper ? read.value(tableKey(manifest.version, 'pf', shardOf(shopper, manifest.shards.pf))) : undefined;
   const profile = profileValue && shopper ? unpackEntry<UserProfile>(profileValue, shopper) : undefined;
@@ -149,7 +166,7 @@ export async function searchIndex(
   const view: LoadedIndex = { ...index, fresh };
   const signals = personalSignals(view, profile, recentItems);
   signals.queryClicks = clicksOf(clicksValue, query);
-  const result = runSearch(view, queryPlan(view, request.q), {
+  const asked: SearchQuery = {
     q: request.q,
     filters: request.filters,
     k: request.k,
@@ -157,7 +174,19 @@ export async function searchIndex(
     signals,
     rules,
     overrides: parseOverrides(read.value(OVERRIDES_KEY)),
-  });
+  };
+  let result = runSearch(view, plan, asked);
+  if (result.fallback) {
+    // Nothing matched: the closest terms' postings may live in shards this request has not read.
+    const closest = fallbackTerms(index, plan).filter((t) => !terms.has(t));
+    if (closest.length > 0) {
+      read = await readMore(deps.store, `${deps.cacheName}:search`, read, [
+        ...new Set(closest.map((t) => tableKey(manifest.version, 'sp', shardOf(t, shards)))),
+      ]);
+      decodeTerms(closest);
+      result = runSearch(view, plan, asked);
+    }
+  }
   const ctKeys = result.hits.filter((h) => !h.fresh).map((h) => tableKey(manifest.version, 'ct', shardOf(h.id, manifest.shards.ct)));
   read = await readMore(deps.store, deps.cacheName, read, [...new Set(ctKeys)]);
   return { result, read, manifest, index: view };
@@ -231,9 +260,37 @@ async function fromFallback(deps: ServeDeps, request: SearchRequest, reason: str
   };
 }
 
-function postingShards(index: LoadedIndex, q: string, m: Manifest): Set<number> {
-  const shards = m.shards.sp ?? index.head.postingShards;
-  return new Set(plannedTerms(queryPlan(index, q)).map((t) => shardOf(t, shards)));
+/**
+ * Postings lists an isolate keeps decoded, least recently used out past a budget of numbers.
+ * Trimmed before a request decodes its terms, never during it (a request's own lists stay).
+ */
+class TermCache {
+  private lists = new Map<string, Int32Array | undefined>();
+  private size = 0;
+  private readonly budget = TERM_CACHE_NUMBERS;
+  has(term: string): boolean {
+    return this.lists.has(term);
+  }
+  get(term: string): Int32Array | undefined {
+    return this.lists.get(term);
+  }
+  set(term: string, list: Int32Array | undefined): void {
+    if (this.lists.has(term)) this.size -= this.lists.get(term)?.length ?? 0;
+    this.lists.delete(term);
+    this.lists.set(term, list);
+    this.size += list?.length ?? 0;
+  }
+  /** Marks the terms a request uses as recent, then drops the oldest others past the budget. */
+  trim(used: readonly string[]): void {
+    for (const term of used) if (this.lists.has(term)) this.set(term, this.lists.get(term));
+    const keep = new Set(used);
+    for (const [old, list] of this.lists) {
+      if (this.size <= this.budget) break;
+      if (keep.has(old)) continue;
+      this.lists.delete(old);
+      this.size -= list?.length ?? 0;
+    }
+  }
 }
 
 let freshCache: { value: string; items: AnalyzedItem[] } | undefined;

@@ -1,0 +1,111 @@
+/**
+ * `npm run bench:search`: search on the local stack (wrangler dev, local D1 and KV) for
+ * synthetic catalogs of 1,000, 10,000 and 100,000 items (`BENCH_SIZES`). Per size: the catalog
+ * through `PUT /v1/items`, a rebuild through the admin API, then throughput of `GET /v1/search`
+ * (a mix of kinds, brands, Chinese, prefixes, typos, description words and no-result queries)
+ * next to `GET /health` in alternating rounds, the CPU time per request inside the isolate (the
+ * `Server-Timing` cpu figure, wall time minus store waits) from requests sent one at a time,
+ * and the index's size in the local KV (head, postings and clicks shards) per item.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { engineClient } from '../cli/engine-client.ts';
+import { ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../cli/local-stack.ts';
+import { syntheticCatalog, syntheticQueries } from '../search/bench/synthetic-catalog.ts';
+import { fmt, median, throughput } from './measure.ts';
+import { kvSizesByTable } from './rebuild-kv.ts';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
+const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 300);
+const REBUILD_MAX_S = Number(process.env.BENCH_REBUILD_MAX_S ?? 1200);
+
+const { keys } = ensureDevVars();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The isolate's clock ticks in whole milliseconds: the figure is the median of means of batches of 25 requests. */
+const batchMedian = (values: number[]) =>
+  median(Array.from({ length: Math.floor(values.length / 25) }, (_, b) => values.slice(b * 25, b * 25 + 25).reduce((s, v) => s + v, 0) / 25));
+
+interface SizeResult {
+  items: number;
+  rebuildS: number;
+  health: number[];
+  search: number[];
+  cpu: number[];
+  bytes: Record<string, { keys: number; bytes: number }>;
+}
+
+async function measure(size: number, port: number): Promise<SizeResult> {
+  const scratch = mkdtempSync(path.join(ROOT, '.wrangler', 'bench-search-'));
+  migrateLocal(scratch);
+  const stack = await startLocalStack({ port, persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
+  const engine = engineClient(stack.url);
+  const catalog = syntheticCatalog(size);
+  const queries = syntheticQueries(catalog, 1000);
+  let next = 0;
+  const result: SizeResult = { items: size, rebuildS: 0, health: [], search: [], cpu: [], bytes: {} };
+  const get = async (route: string, cpu?: number[]) => {
+    const res = await fetch(`${stack.url}${route}`, { headers: { authorization: `Bearer ${keys.ingest}` } });
+    const body = await res.text();
+    if (!res.ok) throw new Error(`${route}: ${res.status} ${body}`);
+    const ms = res.headers.get('server-timing')?.match(/cpu;dur=([\d.]+)/)?.[1];
+    if (cpu && ms) cpu.push(Number(ms));
+    return body;
+  };
+  const searchPath = () => `/v1/search?q=${encodeURIComponent(queries[next++ % queries.length]!)}&k=10&user=shopper-${next % 50}`;
+  let version = '';
+  try {
+    await engine.putItems(catalog.items, keys.admin);
+    const events = Array.from({ length: 2000 }, (_, i) => ({ id: `bench-${i}`, type: 'view', user: `shopper-${i % 50}`, item: `syn-${(i * 7919) % size}` }));
+    await engine.postEvents(events, keys.ingest);
+    const started = performance.now();
+    const outcome = await engine.request<{ version: string; status: string; error?: string }>('POST', '/v1/admin/rebuild', keys.admin);
+    version = outcome.version;
+    for (let status = outcome.status; status !== 'published';) {
+      if (status === 'failed' || status === 'skipped') throw new Error(`rebuild ${version}: ${status} ${outcome.error ?? ''}`);
+      if (performance.now() - started > REBUILD_MAX_S * 1000) throw new Error(`rebuild ${version} still ${status} after ${REBUILD_MAX_S} s`);
+      await sleep(1000);
+      const { runs } = await engine.request<{ runs: { version: string; status: string }[] }>('GET', '/v1/admin/rebuilds?limit=20', keys.admin);
+      status = runs.find((r) => r.version === version)?.status ?? status;
+    }
+    result.rebuildS = (performance.now() - started) / 1000;
+    const first = JSON.parse(await get(searchPath())) as { version: string | null; degraded?: string };
+    if (first.version !== version || first.degraded)
+      throw new Error(`search answered from ${first.version} (${first.degraded ?? 'not degraded'}), expected ${version}`);
+    for (let i = 0; i < 100; i++) await get(searchPath());
+    for (let round = 0; round < ROUNDS; round++) {
+      result.health.push(await throughput(CLIENTS, SECONDS, () => get('/health').then(() => undefined)));
+      result.search.push(await throughput(CLIENTS, SECONDS, () => get(searchPath()).then(() => undefined)));
+    }
+    for (let i = 0; i < CPU_REQUESTS; i++) {
+      await get(searchPath(), result.cpu);
+    }
+  } finally {
+    await stack.stop();
+  }
+  const sizes = version ? await kvSizesByTable(scratch, `t:${version}:`) : undefined;
+  for (const table of ['sh', 'sp', 'sq']) result.bytes[table] = sizes?.get(table) ?? { keys: 0, bytes: 0 };
+  if (!process.env.KEEP) rmSync(scratch, { recursive: true, force: true });
+  return result;
+}
+
+const results: SizeResult[] = [];
+for (const [i, size] of SIZES.entries()) results.push(await measure(size, Number(process.env.PORT ?? 8860) + i));
+
+console.log(
+  `search benchmark: synthetic catalogs, ${ROUNDS} rounds x ${SECONDS} s per endpoint, ${CLIENTS} clients, medians; CPU from ${CPU_REQUESTS} sequential requests (median of batch means of 25)`,
+);
+for (const r of results) {
+  const health = median(r.health);
+  const search = median(r.search);
+  const stored = Object.values(r.bytes).reduce((s, t) => s + t.bytes, 0);
+  const tables = Object.entries(r.bytes)
+    .map(([t, v]) => `${t} ${v.keys} keys ${fmt(v.bytes / 1024, 0)} KB`)
+    .join(', ');
+  console.log(`  ${String(r.items).padStart(6)} items: rebuild ${fmt(r.rebuildS, 1)} s
+    GET /health   ${fmt(health)} req/s (rounds ${r.health.map((x) => fmt(x)).join(', ')})
+    GET /v1/search ${fmt(search)} req/s (rounds ${r.search.map((x) => fmt(x)).join(', ')}) = ${fmt(search / health, 2)} x /health; CPU in the isolate ${fmt(batchMedian(r.cpu), 3)} ms per request (p90 of single requests ${fmt([...r.cpu].sort((a, b) => a - b)[Math.floor(0.9 * r.cpu.length)] ?? NaN, 1)} ms)
+    index in KV: ${fmt(stored / 1024 / 1024, 2)} MB = ${fmt(stored / r.items, 0)} bytes per item (${tables})`);
+}
