@@ -5,15 +5,12 @@
  * reads. The roll-up then attributes them and writes the report and experiment tables, in runs of
  * `ROLLUP_MAX_EVENTS` (100,000) as the cron would. Figures: events per second of each, and their ratio.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
-import { ROOT } from '../cli/local-stack.ts';
 import { newRid } from '../experiments/rid-tag.ts';
 import { seededRandom } from '../random.ts';
 import { readEventsAfter } from '../reports/rollup-store.ts';
 import { DEFAULT_WINDOWS } from '../reports/attribution.ts';
 import { runRollup } from '../reports/run-rollup.ts';
+import { migratedLocalD1 } from './local-d1.ts';
 import { fmt, median } from './measure.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -23,17 +20,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const PAGE = 2000;
 const MAX_PER_RUN = 100_000;
 
-const mf = new Miniflare(convertV4MiniflareOptions({ modules: true, script: 'export default { fetch: () => new Response("") }', d1Databases: ['DB'] }));
-const d1 = (await mf.getD1Database('DB')) as unknown as D1Database;
-
-async function migrate(): Promise<void> {
-  const dir = path.join(ROOT, 'migrations');
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort())
-    for (const statement of readFileSync(path.join(dir, file), 'utf8').split('--> statement-breakpoint'))
-      if (statement.trim()) await d1.prepare(statement).run();
-}
+const { d1, dispose } = await migratedLocalD1();
 
 /** A seeded shop log: views, impressions (some under a two-arm experiment), clicks with and without rid, carts, purchases. */
 async function loadEvents(): Promise<void> {
@@ -97,7 +84,6 @@ async function resetRollup(): Promise<void> {
 }
 
 try {
-  await migrate();
   let t = performance.now();
   await loadEvents();
   console.error(`loaded ${EVENTS} events in ${fmt((performance.now() - t) / 1000)} s`);
@@ -134,5 +120,5 @@ try {
   ratio                                          ${fmt(rollup / read, 3)} x reading the same events
   tables after one pass: ${counts?.reportRows} report rows, ${counts?.units} experiment units, ${counts?.touches} attribution touches`);
 } finally {
-  await mf.dispose();
+  await dispose();
 }
