@@ -188,8 +188,8 @@ export async function refreshSegments(db: Database, version: string, now: number
       vn,
     ],
     [
-      `DELETE FROM segment_members WHERE EXISTS (SELECT 1 FROM segment_changes c
-      WHERE c.version = ?1 AND c.change = 'leave' AND c.segment_id = segment_members.segment_id AND c.user_id = segment_members.user_id)`,
+      `DELETE FROM segment_members WHERE (segment_id, user_id) IN
+      (SELECT segment_id, user_id FROM segment_changes WHERE version = ?1 AND change = 'leave')`,
       [version],
     ],
     [
