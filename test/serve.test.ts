@@ -10,6 +10,7 @@ import { rebuildConfig } from '../src/rebuild/settings.ts';
 import { searchIndexTables } from '../src/search/index-tables.ts';
 import { popularFromLog } from '../src/serve/fallback.ts';
 import { signUserToken } from '../src/security/user-token.ts';
+import { DEFAULT_SERVING } from '../src/experiments/experiment-schema.ts';
 import { recommendWith } from '../src/serve/recommend.ts';
 import { forgetCachedTables } from '../src/serve/table-reader.ts';
 import type { RecommendResponse } from '../src/serve/types.ts';
@@ -183,19 +184,38 @@ describe('recommendation endpoints on the demo shop (KV)', () => {
     expect(store.counts.keysRead).toBeLessThanOrEqual(100 * store.counts.reads);
   });
 
-  it('"for you" of a known shopper with brand-new events also reads the store once', async () => {
+  it('"for you" of a known shopper with brand-new events reads the store once, beside the log', async () => {
     const store = countingStore(kvTableStore(env.TABLES));
     const deps = { db, store, cacheName: 'count-for-you' };
     await recommendWith(deps, { kind: 'for-you', user: buyer, k: 10 });
-    const fresh = catalog
-      .filter((p) => p.item.categories[0] === 'sports')
-      .map((p) => p.item.id)
-      .slice(0, 3);
-    await send('POST', '/v1/events', { events: fresh.map((item) => ({ id: uniq('e'), type: 'view', user: buyer, item })) });
+    const fresh = catalog.filter((p) => p.item.categories[0] === 'sports' && !boughtByBuyer.has(p.item.id)).slice(0, 3);
+    await send('POST', '/v1/events', { events: fresh.map((p) => ({ id: uniq('e'), type: 'view', user: buyer, item: p.item.id })) });
+    await recommendWith(deps, { kind: 'for-you', user: buyer, k: 10 });
     const before = store.counts.reads;
-    const r = await recommendWith(deps, { kind: 'for-you', user: buyer, k: 10, recent: [catalog[7]!.item.id] });
+    const r = await recommendWith(deps, { kind: 'for-you', user: buyer, k: 10 });
     expect(store.counts.reads - before).toBe(1);
-    expect(r.items.some((i) => i.reason.startsWith('because you viewed'))).toBe(true);
+    expect(r.degraded).toBeUndefined();
+    expect(r.items.some((i) => fresh.some((p) => i.reason === `because you viewed ${p.item.title}`))).toBe(true);
+  });
+
+  it('"for you" with the session in the request (recent) does not read the log', async () => {
+    const store = countingStore(kvTableStore(env.TABLES));
+    const noLog = openDatabase(
+      new Proxy(env.DB, { get: (t, p) => (p === 'prepare' || p === 'batch' ? () => expect.fail(`D1 ${String(p)}`) : Reflect.get(t, p)) }),
+    );
+    const deps = { db: noLog, store, cacheName: 'count-for-you' };
+    const before = store.counts.reads;
+    const r = await recommendWith(deps, {
+      kind: 'for-you',
+      user: buyer,
+      k: 10,
+      recent: [catalog[7]!.item.id],
+      serving: { config: { ...DEFAULT_SERVING, rules: false } },
+    });
+    expect(store.counts.reads - before).toBe(1);
+    expect(r.degraded).toBeUndefined();
+    expect(r.items[0]!.reason).toBe(`because you viewed ${catalog[7]!.item.title}`);
+    for (const id of ids(r)) expect(boughtByBuyer.has(id)).toBe(false);
   });
 
   describe('bad parameters get a 4xx naming the parameter', () => {

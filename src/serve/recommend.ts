@@ -119,24 +119,30 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
   const { kind, user } = request;
   const anchors = [...(request.item ? [request.item] : []), ...(request.items ?? [])];
   const recent = request.recent ?? [];
-  const [freshOrNone, rules] = await Promise.all([
-    waitOn(deps, kind === 'for-you' && user ? freshHistory(deps.db, user, now) : Promise.resolve([])),
-    config.rules ? waitOn(deps, activeRules(deps.db, kind, now)) : Promise.resolve([]),
-  ]);
-  const fresh = freshOrNone ?? [];
-  const session = kind === 'for-you' ? sessionHistory(fresh, recent, now) : [];
-  const sessionSources = scoredHistoryItems(session);
-  const keysOf = (m: Manifest) => {
+  const keysOf = (sources: readonly string[]) => (m: Manifest) => {
     const keys = [tableKey(m.version, 'tr')];
     if (m.shards.ct <= PREFETCH_CATALOG_SHARDS) for (let s = 0; s < m.shards.ct; s++) keys.push(tableKey(m.version, 'ct', s));
     if (user) keys.push(shardKey(m, 'pf', user));
-    for (const id of [...anchors, ...sessionSources]) keys.push(shardKey(m, 'nb', id));
+    for (const id of [...anchors, ...sources]) keys.push(shardKey(m, 'nb', id));
     for (const id of anchors) keys.push(shardKey(m, 'bt', id));
     return keys;
   };
-  let read = await readTables(deps.store, deps.cacheName, [OVERRIDES_KEY, FRESH_TRENDING_KEY, FRESH_ENTRIES_KEY], keysOf, now);
-  const manifest = read.manifest;
+  // A session sent with the request (`recent`) is the freshest history there is: the log is
+  // not read then (no D1 on the request path). Otherwise the log and the tables are read at
+  // the same time, and the neighbour lists the log's items need come after (usually cached).
+  const readsLog = kind === 'for-you' && user !== undefined && recent.length === 0;
+  const recentSession = kind === 'for-you' ? sessionHistory([], recent, now) : [];
+  const [freshOrNone, rules, first] = await Promise.all([
+    waitOn(deps, readsLog ? freshHistory(deps.db, user, now) : Promise.resolve([])),
+    config.rules ? waitOn(deps, activeRules(deps.db, kind, now)) : Promise.resolve([]),
+    readTables(deps.store, deps.cacheName, [OVERRIDES_KEY, FRESH_TRENDING_KEY, FRESH_ENTRIES_KEY], keysOf(scoredHistoryItems(recentSession)), now),
+  ]);
+  const fresh = freshOrNone ?? [];
+  const session = fresh.length ? sessionHistory(fresh, recent, now) : recentSession;
+  const sessionSources = scoredHistoryItems(session);
+  const manifest = first.manifest;
   if (!manifest) throw new NoTablesError('no recommendation tables published yet');
+  let read = fresh.length ? await readMore(deps.store, deps.cacheName, first, keysOf(sessionSources)(manifest)) : first;
   const unknown = new Map<string, CatalogEntry>();
   const snapshot = (id: string) => entryOf<CatalogEntry>(read, manifest, 'ct', id);
   const written = freshEntries(read.value(FRESH_ENTRIES_KEY));
@@ -149,10 +155,10 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
   );
   const content = new Map<string, [string, number][]>();
   const neighbours = (id: string) => {
-    const list = pairsOf(entryOf<FlatList>(read, manifest, 'nb', id));
+    const list = cachedPairs(entryOf<FlatList>(read, manifest, 'nb', id));
     return list.length ? list : (content.get(id) ?? list);
   };
-  const together = (id: string) => pairsOf(entryOf<FlatList>(read, manifest, 'bt', id), 3);
+  const together = (id: string) => cachedPairs(entryOf<FlatList>(read, manifest, 'bt', id), 3);
 
   const bought = new Set([...(profile?.purchased ?? []).map(([id]) => id), ...fresh.filter((h) => h.type === 'purchase').map((h) => h.item)]);
   const exclude = new Set([...bought, ...anchors]);
@@ -178,17 +184,16 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
   else candidates = fromList(trending.global, { kind: 'trending' });
   const category = request.category ?? (kind === 'for-you' ? profile?.categories[0]?.[0] : undefined);
   const fillable = kind !== 'similar' && kind !== 'bought-together';
-  const fill = [
+  const fill = () => [
     ...(category ? fromList(ownValue(trending.byCategory, category) ?? [], { kind: 'trending', category }, 1e-3) : []),
     ...fromList(trending.global, { kind: 'trending' }, 1e-4),
     ...fromList(trending.popular, { kind: 'popular' }, 1e-5),
   ];
 
-  const ctKeys = [...new Set([...anchors, ...[...candidates, ...(fillable ? fill : [])].map((c) => c.id)].map((id) => shardKey(manifest, 'ct', id)))].slice(
-    0,
-    100,
-  );
-  read = await readMore(deps.store, deps.cacheName, read, ctKeys);
+  if (manifest.shards.ct > PREFETCH_CATALOG_SHARDS) {
+    const ids = [...anchors, ...[...candidates, ...(fillable ? fill() : [])].map((c) => c.id)];
+    read = await readMore(deps.store, deps.cacheName, read, [...new Set(ids.map((id) => shardKey(manifest, 'ct', id)))].slice(0, 100));
+  }
   const live = anchors.filter((id) => !catalog.entry(id));
   const rows = live.length ? await waitOn(deps, Promise.all(live.map((id) => liveEntry(deps.db, id)))) : [];
   live.forEach((id, i) => {
@@ -206,7 +211,7 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
     maxPerCategory: kind === 'for-you' && config.diversity ? Math.max(2, Math.ceil(request.k / 2)) : undefined,
   };
   let ranked = rankCandidates(candidates, catalog, options);
-  if (fillable && ranked.length < request.k) ranked = rankCandidates([...candidates, ...fill], catalog, options);
+  if (fillable && ranked.length < request.k) ranked = rankCandidates([...candidates, ...fill()], catalog, options);
   let degraded = freshOrNone ? undefined : NO_FRESH_HISTORY;
   if (!fillable && ranked.length === 0 && (!request.offset || rankCandidates(candidates, catalog, { ...options, offset: 0 }).length === 0)) {
     const item = request.item!;
@@ -297,6 +302,16 @@ function shown(c: Candidate, catalog: CatalogView, lang: 'en' | 'zh' = 'en'): Re
     url: entry?.[4] ?? null,
     image: entry?.[5] ?? null,
   };
+}
+
+const pairsCache = new WeakMap<FlatList, [string, number][]>();
+
+/** A cached shard's list as pairs, made once per isolate (the lists are never changed). */
+function cachedPairs(list: FlatList | undefined, stride = 1): [string, number][] {
+  if (!list) return [];
+  let pairs = pairsCache.get(list);
+  if (!pairs) pairsCache.set(list, (pairs = pairsOf(list, stride)));
+  return pairs;
 }
 
 function shardKey(m: Manifest, table: ShardedTable, id: string): string {
