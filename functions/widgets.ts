@@ -30,7 +30,8 @@ widgets.openapi(
     summary: 'A recommendation widget as an HTML fragment',
     description:
       'What `widget.js` puts in a `[data-recommend]` container: product cards, every string escaped, with the rid (`data-rid`) and item ids (`data-item`). ' +
-      'Non-personal widgets are public, cached at the edge per table version and carry an ETag; `for-you`, `user` or `recent` make it private. ' +
+      'Non-personal widgets are public, cached at the edge per table version and catalog changes, and carry an ETag that changes with both; `for-you`, `user` or `recent` make it private. ' +
+      'An empty answer renders an empty root (no heading). ' +
       'The ingest key may go in `?key=`. `x-cache` tells `hit`, `miss`, `revalidated` or `bypass`; `data-degraded` marks a fallback answer.',
     security: queryKeySecurity,
     request: { params: WidgetParamsSchema, query: WidgetQuerySchema },

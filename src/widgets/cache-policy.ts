@@ -1,5 +1,9 @@
-/** Cache-Control of a non-personal widget: browsers keep it a minute, the edge five. */
-export const SHARED_CACHE = 'public, max-age=60, s-maxage=300, stale-while-revalidate=600';
+/**
+ * Cache-Control of a non-personal widget: browsers keep it 10 seconds (then revalidate with the
+ * ETag, which changes with the catalog), the edge five minutes under a key that changes with the
+ * table version and the catalog, so a price change reaches shoppers within seconds.
+ */
+export const SHARED_CACHE = 'public, max-age=10, s-maxage=300, stale-while-revalidate=60';
 
 /** Cache-Control of a personal widget, and of a fallback answer (never kept). */
 export const NO_STORE = 'private, no-store';

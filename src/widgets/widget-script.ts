@@ -8,8 +8,12 @@ import { CHAT_BOX_SCRIPT } from './chat-box-script.ts';
  *
  * It fills every `[data-recommend]` container with the fragment of `/v1/widgets/<kind>` from the
  * script's own origin (attributes `data-item`, `data-k`, `data-category`, `data-lang`,
- * `data-user`, `data-user-token` (the shopper's signed token, from the shop's backend), on the
- * container or the script tag; `data-placement` names the strip's place for reports), sends an
+ * `data-currency`, `data-user`, `data-user-token` (the shopper's signed token, from the shop's
+ * backend), on the container or the script tag; `data-placement` names the strip's place for
+ * reports; `data-title` on a container replaces its heading, `data-title=""` removes it). A
+ * strip's `data-item` is the product the page shows, not a view: `data-session-view` makes it
+ * one of the session's recent items, and `data-send-view` also sends one `view` event for it
+ * (once per page and item; `edgePersonalize.view(id)` does the same from the page's code). It sends an
  * `impression` once the strip is at least half visible (IntersectionObserver; at once where there
  * is none) and a `click` before navigation, with the fragment's rid, and the experiment and arm
  * when the fragment names them. A holdout arm's empty fragment renders nothing; its exposure is an
@@ -66,6 +70,10 @@ export const WIDGET_SCRIPT = `(function () {
   keep();
   function option(el, name) {
     return el.getAttribute('data-' + name) || script.getAttribute('data-' + name) || '';
+  }
+  function flag(el, name) {
+    var value = el.hasAttribute('data-' + name) ? el.getAttribute('data-' + name) : script.getAttribute('data-' + name);
+    return value !== null && value !== 'false';
   }
   var queue = parse(read('ep_queue')), sending = false, failures = 0, timer = null;
   if (!Array.isArray(queue)) queue = [];
@@ -138,11 +146,25 @@ export const WIDGET_SCRIPT = `(function () {
     observer.observe(target);
   }
 
+  var viewed = {};
+  function view(item, user, token) {
+    if (!item || viewed[item]) return;
+    viewed[item] = true;
+    remember(item);
+    send('view', user, { item: item, context: { page: location.pathname } }, token);
+  }
+
   function show(el, kind, user, token, html) {
     el.innerHTML = html;
     el.setAttribute('data-ep-state', 'ready');
     var root = el.querySelector('[data-rid]');
     if (!root) return;
+    var heading = root.querySelector('.ep-heading');
+    if (heading && el.hasAttribute('data-title')) {
+      var title = el.getAttribute('data-title');
+      if (title) heading.textContent = title;
+      else heading.parentNode.removeChild(heading);
+    }
     var rid = root.getAttribute('data-rid');
     var context = { widget: kind, page: location.pathname };
     var placement = option(el, 'placement');
@@ -177,6 +199,8 @@ export const WIDGET_SCRIPT = `(function () {
       var value = el.getAttribute('data-' + name);
       if (value) query.push(name + '=' + encodeURIComponent(value));
     });
+    var currency = option(el, 'currency');
+    if (currency) query.push('currency=' + encodeURIComponent(currency.toUpperCase()));
     if (token) query.push('token=' + encodeURIComponent(token));
     if (kind === 'campaign') {
       if (shopper || !token) query.push('user=' + encodeURIComponent(user));
@@ -208,13 +232,22 @@ ${CHAT_BOX_SCRIPT}
     });
     containers.forEach(function (el) {
       var item = el.getAttribute('data-item');
-      if (item) remember(item);
+      if (!item) return;
+      if (flag(el, 'send-view')) view(item, option(el, 'user') || visitor, option(el, 'user-token'));
+      else if (flag(el, 'session-view')) remember(item);
     });
     containers.forEach(fill);
     mountChats();
   }
 
-  window.edgePersonalize = { load: load, remember: remember, visitor: visitor, flush: flush, pending: function () { return queue.length; } };
+  window.edgePersonalize = {
+    load: load,
+    remember: remember,
+    view: function (item) { view(item, script.getAttribute('data-user') || visitor, script.getAttribute('data-user-token') || ''); },
+    visitor: visitor,
+    flush: flush,
+    pending: function () { return queue.length; },
+  };
   flush();
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', load);
   else load();

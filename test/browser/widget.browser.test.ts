@@ -52,7 +52,7 @@ describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', 
 <body>
 <h1>Wireless earbuds Classic</h1>
 <p>A product page of the demo shop, with two widgets below.</p>
-<div data-recommend="similar" data-item="${ANCHOR}" data-k="8"></div>
+<div data-recommend="similar" data-item="${ANCHOR}" data-k="8" data-send-view></div>
 <div data-recommend="for-you" data-k="6"></div>
 <script src="${stack.url}/widget.js" data-key="${keys.ingest}" async></script>
 </body></html>`);
@@ -122,7 +122,34 @@ describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', 
     expect(JSON.parse(impression?.context ?? '{}')).toMatchObject({ widget: 'similar' });
     const click = events.find((r) => r.type === 'click');
     expect(click).toMatchObject({ item_id: clicked, rid: rendered.rid, session: impression?.session });
+    expect(events.filter((r) => r.type === 'view')).toEqual([expect.objectContaining({ item_id: ANCHOR, session: impression?.session })]);
     expect(dialogs).toEqual([]);
+  });
+
+  it('takes headings and currency from the page, and counts the page product as viewed only when asked, once', async () => {
+    shop!.setHome(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>attributes</title></head><body>
+<div id="titled" data-recommend="similar" data-item="${ANCHOR}" data-k="4" data-title="You may also like" data-currency="eur"></div>
+<div id="bare" data-recommend="bought-together" data-item="${ANCHOR}" data-k="4" data-title="" data-lang="zh"></div>
+<div id="mine" data-recommend="for-you" data-k="4"></div>
+<script src="${stack!.url}/widget.js" data-key="${ensureDevVars().keys.ingest}" async></script></body></html>`);
+    const context = await browser!.newContext();
+    const fresh = await context.newPage();
+    await fresh.goto(`${shop!.origin}/`, { waitUntil: 'load' });
+    for (const id of ['titled', 'bare', 'mine']) await fresh.locator(`#${id} li[data-item]`).first().waitFor({ state: 'visible' });
+    expect(await fresh.locator('#titled .ep-heading').allTextContents()).toEqual(['You may also like']);
+    expect((await fresh.locator('#titled .ep-price').allTextContents()).every((p) => /^€[\d,]+\.\d\d$/.test(p))).toBe(true);
+    expect(await fresh.locator('#bare .ep-heading').count()).toBe(0);
+    expect((await fresh.locator('#bare .ep-title').allTextContents()).some((t) => /[\u4e00-\u9fff]/.test(t))).toBe(true);
+    // The strips' product is not a view of this visitor: not in the session, no view event, no "because you viewed".
+    const session = JSON.parse(String(await fresh.evaluate("localStorage.getItem('ep_session')"))) as { items: string[] };
+    expect(session.items).toEqual([]);
+    expect((await fresh.locator('#mine .ep-reason').allTextContents()).some((r) => r.startsWith('because you viewed'))).toBe(false);
+
+    await fresh.evaluate(`window.edgePersonalize.view(${JSON.stringify(ANCHOR)}); window.edgePersonalize.view(${JSON.stringify(ANCHOR)});`);
+    const visitor = String(await fresh.evaluate('window.edgePersonalize.visitor'));
+    const rows = await waitForEvents(persistTo, visitor, (r) => r.some((e) => e.type === 'view') && r.filter((e) => e.type === 'impression').length >= 2);
+    expect(rows.filter((e) => e.type === 'view').map((e) => e.item_id)).toEqual([ANCHOR]);
+    await context.close();
   });
 });
 
