@@ -136,6 +136,42 @@ describe('GET /v1/admin/experiments/:id/results', () => {
     expect(experiment.stopReason).toMatch(/guardrail/);
   }, 60_000);
 
+  it('in bandit mode shifts traffic toward the arm with the better CTR after a roll-up, keeping every arm at its minimum share', async () => {
+    const arms = ['control', 'good', 'poor'];
+    const created = await send(
+      'POST',
+      '/v1/admin/experiments',
+      {
+        name: uniq('bandit'),
+        surfaces: ['bought-together'],
+        mode: 'bandit',
+        arms: arms.map((name) => ({ name, share: 1 / 3 })),
+        settings: { banditMinShare: 0.1, guardrails: [] },
+      },
+      ADMIN,
+    );
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const behaviour = { control: { ctr: 0.1, buy: 0, price: 0 }, good: { ctr: 0.4, buy: 0, price: 0 }, poor: { ctr: 0.05, buy: 0, price: 0 } };
+    const rolled = await simulate(id, 'bought-together', 600, behaviour, { arms, seed: 5 });
+    const action = rolled.experiments.find((e) => e.experiment === id) as { shares?: Record<string, number> } | undefined;
+    const shares = action!.shares!;
+    expect(shares.good).toBeGreaterThan(0.7);
+    for (const arm of arms) expect(shares[arm]).toBeGreaterThanOrEqual(0.1 - 1e-4);
+    expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    const stored = (await (await call(`/v1/admin/experiments/${id}`, { headers: ADMIN })).json()) as { arms: { name: string; share: number }[] };
+    expect(Object.fromEntries(stored.arms.map((a) => [a.name, a.share]))).toEqual(shares);
+    let good = 0;
+    for (let u = 0; u < 400; u++) {
+      const res = await call(`/v1/admin/experiments/${id}/assignment?unit=fresh-${u}`, { headers: ADMIN });
+      if (((await res.json()) as { arm: string }).arm === 'good') good++;
+    }
+    expect(Math.abs(good / 400 - shares.good!)).toBeLessThan(0.08);
+    const reported = await results(id);
+    expect(reported.arms.map((a) => a.name)).toEqual(arms);
+    expect(reported.arms.find((a) => a.name === 'good')!.ctr.value).toBeGreaterThan(reported.arms.find((a) => a.name === 'control')!.ctr.value!);
+  });
+
   it('is a 404 for an unknown experiment', async () => {
     expect((await call('/v1/admin/experiments/x-nothing/results', { headers: ADMIN })).status).toBe(404);
   });
