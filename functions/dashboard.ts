@@ -18,7 +18,7 @@ import { recommendationsPage } from '../src/dashboard/pages/recommendations.ts';
 import { experimentPage, experimentsPage } from '../src/dashboard/pages/experiments.ts';
 import { audiencesPage } from '../src/dashboard/pages/audiences.ts';
 import { exportMembers, toCsv, toJsonLines } from '../src/audiences/export-members.ts';
-import { audiencesData, catalogData, chatData, experimentSummaries, lastDays, modelsData } from '../src/dashboard/queries.ts';
+import { audiencesData, catalogData, chatData, experimentSummaries, lastDays, modelsData, recommendationDetail } from '../src/dashboard/queries.ts';
 import { getExperiment, promoteArm, startExperiment, stopExperiment } from '../src/experiments/experiment-store.ts';
 import { experimentResults } from '../src/experiments/results.ts';
 import { forgetServingState } from '../src/experiments/serving-decision.ts';
@@ -150,11 +150,12 @@ dashboard.get('/dashboard/catalog', async (c) => c.html(catalogPage(context(c), 
 dashboard.get('/dashboard/recommendations', async (c) => {
   const days = lastDays(28, Date.now());
   const range = { from: days[0], to: days[days.length - 1] };
-  const [byDay, bySurface] = await Promise.all([
+  const [byDay, bySurface, detail] = await Promise.all([
     recommendationsReport(c.env.DB, { ...range, by: 'day' }),
     recommendationsReport(c.env.DB, { ...range, by: 'surface' }),
+    recommendationDetail(openDatabase(c.env.DB), range.from!, range.to!),
   ]);
-  return c.html(recommendationsPage(context(c), { byDay, bySurface }));
+  return c.html(recommendationsPage(context(c), { byDay, bySurface, ...detail }));
 });
 
 dashboard.get('/dashboard/experiments', async (c) => c.html(experimentsPage(context(c), await experimentSummaries(openDatabase(c.env.DB), c.env.DB))));

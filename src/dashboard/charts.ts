@@ -29,6 +29,10 @@ export interface ChartOptions {
   height?: number;
   /** Formats y values (axis labels), e.g. as percentages. */
   percent?: boolean;
+  /** Width of the category labels of an `hbar` chart in pixels (default 150; longer ones are cut). */
+  labelWidth?: number;
+  /** Upper end of the value axis (e.g. 1 for a rate), instead of fitting the data. */
+  max?: number;
 }
 
 const PALETTE = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9ca3af', '#92400e', '#1e3a8a', '#0f766e'];
@@ -48,6 +52,7 @@ export function renderChart(data: ChartData, options: ChartOptions): string {
     const value = {
       type: 'value' as const,
       minInterval: options.percent ? undefined : 1,
+      max: options.max,
       axisLabel: options.percent ? { formatter: (v: number) => `${Math.round(v * 1000) / 10}%` } : {},
     };
     const horizontal = options.kind === 'hbar';
@@ -56,9 +61,9 @@ export function renderChart(data: ChartData, options: ChartOptions): string {
       color: PALETTE,
       textStyle: { fontFamily: 'system-ui, sans-serif' },
       legend: data.series.length > 1 ? { top: 0, type: 'plain' } : undefined,
-      grid: { left: horizontal ? 160 : 48, right: 16, top: data.series.length > 1 ? 36 : 16, bottom: 28, containLabel: false },
+      grid: { left: horizontal ? (options.labelWidth ?? 150) + 10 : 48, right: 16, top: data.series.length > 1 ? 36 : 16, bottom: 28, containLabel: false },
       xAxis: horizontal ? value : category,
-      yAxis: horizontal ? { ...category, inverse: true, axisLabel: { width: 150, overflow: 'truncate' } } : value,
+      yAxis: horizontal ? { ...category, inverse: true, axisLabel: { width: options.labelWidth ?? 150, overflow: 'truncate' } } : value,
       series: data.series.map((s) => ({
         name: s.name,
         type: options.kind === 'line' ? 'line' : 'bar',

@@ -2,11 +2,11 @@
  * The D1 reads behind the dashboard's pages. Each is bounded (an index range, a LIMIT, or a
  * small table); none scans the event log.
  */
-import { and, count, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, between, count, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { listMissGroups } from '../chat/misses.ts';
 import { listFaqs } from '../chat/faq-store.ts';
 import type { Database } from '../db/client.ts';
-import { chatMisses, chatTurns, items } from '../db/schema.ts';
+import { chatMisses, chatTurns, items, reportItems, reportUsers } from '../db/schema.ts';
 import { readManifest } from '../rebuild/publish.ts';
 import { listRuns } from '../rebuild/runs.ts';
 import { listRules, ruleInForce } from '../rules/rules-store.ts';
@@ -169,4 +169,42 @@ export async function audiencesData(db: Database, now = Date.now()): Promise<Aud
   ];
   const history = await Promise.all(charted.map(async (s) => ({ id: s.id, name: s.name, sizes: await segmentSizesOverTime(db, s.id, SIZE_REFRESHES) })));
   return { segments, history, movement, campaigns: delivery.map((d) => ({ ...d, caps: caps.get(d.id) ?? {} })) };
+}
+
+/** What the recommendations page adds to the report: per surface and day, and the items shown most. */
+export interface RecommendationDetail {
+  /** Impressions and clicks per UTC day and surface (placements split a surface: `similar@pdp`). */
+  surfaceDays: { day: string; surface: string; impressions: number; clicks: number }[];
+  topItems: { id: string; title: string | null; impressions: number }[];
+}
+
+/** Impressions and clicks per day and surface, and the 15 items recommended most, between two UTC days. */
+export async function recommendationDetail(db: Database, from: string, to: string): Promise<RecommendationDetail> {
+  const shown = sql<number>`sum(${reportItems.impressions})`;
+  const [surfaceDays, top] = await Promise.all([
+    db
+      .select({
+        day: reportUsers.day,
+        surface: reportUsers.surface,
+        impressions: sql<number>`sum(${reportUsers.impressions})`,
+        clicks: sql<number>`sum(${reportUsers.clicks})`,
+      })
+      .from(reportUsers)
+      .where(between(reportUsers.day, from, to))
+      .groupBy(reportUsers.day, reportUsers.surface)
+      .all(),
+    db
+      .select({ id: reportItems.item, title: items.title, impressions: shown })
+      .from(reportItems)
+      .leftJoin(items, eq(items.id, reportItems.item))
+      .where(between(reportItems.day, from, to))
+      .groupBy(reportItems.item)
+      .orderBy(desc(shown))
+      .limit(15)
+      .all(),
+  ]);
+  return {
+    surfaceDays: surfaceDays.map((r) => ({ ...r, impressions: Number(r.impressions), clicks: Number(r.clicks) })),
+    topItems: top.map((r) => ({ ...r, impressions: Number(r.impressions) })),
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * The dashboard in Chromium: `wrangler dev` with a scratch D1/KV holding the demo shop (loaded
- * through the API, rebuilt, rolled up by the 5-minute cron), a person signing in with the form,
+ * through the API, with an experiment, a campaign and chat questions on top, rebuilt twice,
+ * rolled up by the 5-minute cron), a person signing in with the form,
  * and every page opened, its charts checked for data, and a screenshot saved per page.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoShop } from '../../src/cli/demo-shop.ts';
+import { loadDashboardActivity } from '../../src/cli/dashboard-demo.ts';
 import { engineClient } from '../../src/cli/engine-client.ts';
 import { type LocalStack, ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../../src/cli/local-stack.ts';
 import { PAGES } from '../../src/dashboard/layout.ts';
@@ -17,8 +19,8 @@ import { freePort } from './shop-page.ts';
 /** Where the screenshots go (one PNG per page). */
 const SHOTS = process.env.DASHBOARD_SHOTS ?? '/tmp/dashboard-shots';
 
-/** Pages that draw charts from the demo shop's data once it is loaded, rebuilt and rolled up. */
-const CHARTED = ['overview', 'recommendations', 'models', 'chat'] as const;
+/** Pages that draw charts from the demo shop's data once it is loaded, rebuilt and rolled up (the experiments list is a table; its experiment's page is charted). */
+const CHARTED = ['overview', 'recommendations', 'models', 'audiences', 'chat', 'experiment'] as const;
 
 describe.skipIf(!haveChromium && !inCi)('the dashboard in Chromium', () => {
   const persistTo = path.join(ROOT, '.wrangler', `dashboard-test-${process.pid}-${Date.now()}`);
@@ -26,6 +28,7 @@ describe.skipIf(!haveChromium && !inCi)('the dashboard in Chromium', () => {
   let browser: Browser | undefined;
   let page: Page;
   let adminKey = '';
+  let experimentId = '';
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`CI is set and ${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).`);
@@ -37,27 +40,7 @@ describe.skipIf(!haveChromium && !inCi)('the dashboard in Chromium', () => {
     stack = await startLocalStack({ port: await freePort(), persistTo, verbose: process.env.VERBOSE === '1' });
     const engine = engineClient(stack.url);
     await loadDemoShop(engine, keys);
-    for (const message of ['can I pay with bitcoin?', 'do you ship to the moon', 'can I pay with bitcoin please']) {
-      await engine.request('POST', '/v1/chat', keys.ingest, { session: 'dashboard-test', message });
-    }
-    expect(await engine.rebuild(keys.admin)).toMatchObject({ status: 'published' });
-    const shown: unknown[] = [];
-    for (let n = 1; n <= 30; n++) {
-      const user = `shopper-${n}`;
-      const answer = await engine.request<{ rid: string; items: { id: string }[] }>('GET', `/v1/recommend/for-you?user=${user}&k=6`, keys.ingest);
-      const items = answer.items.map((i) => i.id);
-      shown.push({ id: `dash-imp-${n}`, type: 'impression', user, rid: answer.rid, items });
-      if (n % 3 === 0 && items[0]) {
-        shown.push({ id: `dash-click-${n}`, type: 'click', user, rid: answer.rid, item: items[0] });
-        shown.push({ id: `dash-buy-${n}`, type: 'purchase', user, item: items[0], value: 1 });
-      }
-    }
-    expect(await engine.request('POST', '/v1/events', keys.ingest, { events: shown })).toMatchObject({ rejected: [] });
-    await engine.request('POST', '/v1/admin/rollup', keys.admin);
-    for (let run = 0; run < 3; run++) {
-      const res = await fetch(`${stack.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
-      expect(res.status).toBe(200);
-    }
+    experimentId = (await loadDashboardActivity(engine, keys)).experimentId;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     page.setDefaultTimeout(30_000);
@@ -79,8 +62,8 @@ describe.skipIf(!haveChromium && !inCi)('the dashboard in Chromium', () => {
     });
     expect(await page.locator('h1').textContent()).toBe('Overview');
 
-    for (const name of PAGES) {
-      await page.goto(`${stack!.url}/dashboard/${name}`);
+    for (const name of [...PAGES, 'experiment']) {
+      await page.goto(`${stack!.url}/dashboard/${name === 'experiment' ? `experiments/${experimentId}` : name}`);
       expect(await page.locator('h1').textContent(), name).toBeTruthy();
       await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
       if (!(CHARTED as readonly string[]).includes(name)) continue;

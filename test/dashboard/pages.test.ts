@@ -258,3 +258,28 @@ describe('chat page', () => {
     expect(figure).toMatch(new RegExp(`<td>${today}</td>\\s*<td>50%</td>`));
   });
 });
+
+describe('recommendations page', () => {
+  it('charts CTR per surface over time and the items recommended most, their titles inert', async () => {
+    const id = uniq('sku-top');
+    expect((await send('PUT', '/v1/items', { items: [{ id, title: `Kettle ${HOSTILE.join(' ')}`, categories: ['kitchen'], price: 30 }] }, ADMIN)).status).toBe(
+      200,
+    );
+    const events: unknown[] = [];
+    for (let u = 0; u < 40; u++) {
+      const rid = newRid({ surface: 'cart' });
+      events.push({ id: uniq('e'), type: 'impression', user: `top-${u}`, items: [id], rid });
+      if (u % 4 === 0) events.push({ id: uniq('e'), type: 'click', user: `top-${u}`, item: id, rid });
+    }
+    expect((await send('POST', '/v1/events', { events })).status).toBe(200);
+    expect((await call('/v1/admin/rollup', { method: 'POST', headers: ADMIN })).status).toBe(200);
+    const html = await page('/dashboard/recommendations');
+    expectInert(html, 'recommendations');
+    const top = html.slice(html.indexOf('Most recommended items'));
+    expect(top).toContain('<svg');
+    expect(top).toMatch(/Kettle &lt;script&gt;[\s\S]*?<td>40<\/td>/);
+    const ctr = html.slice(html.indexOf('Click-through rate of recommendations (Surface)'));
+    expect(ctr).toMatch(/<th scope="col">cart<\/th>/);
+    expect(ctr).toContain('<td>25%</td>');
+  });
+});

@@ -52,6 +52,26 @@ function capsText(ctx: PageContext, caps: Caps): string {
   return parts.length ? parts.join(', ') : '–';
 }
 
+function exportLink(id: string, format: 'csv' | 'jsonl'): Html {
+  return html`<a href="/dashboard/audiences/export?segment=${encodeURIComponent(id)}&amp;format=${format}">${format === 'csv' ? 'CSV' : 'JSON lines'}</a>`;
+}
+
+function segmentTable(ctx: PageContext, segments: readonly SegmentSummary[]): Html {
+  const { t, lang } = ctx;
+  return table(
+    [t.name, t.kind, t.size, t.change, t.joined, t.left, t.exportLinks],
+    segments.map((s) => [
+      html`${s.name}<br /><span class="muted">${s.id}</span>`,
+      s.kind,
+      formatNumber(s.size, lang),
+      `${s.change > 0 ? '+' : ''}${formatNumber(s.change, lang)}`,
+      formatNumber(s.joined, lang),
+      formatNumber(s.left, lang),
+      html`${exportLink(s.id, 'csv')} · ${exportLink(s.id, 'jsonl')}`,
+    ]),
+  );
+}
+
 /** The audiences page: segment sizes over time, RFM movement, exports, campaigns against their goals. */
 export function audiencesPage(ctx: PageContext, data: AudiencesData): Html {
   const { t, lang } = ctx;
@@ -62,28 +82,23 @@ export function audiencesPage(ctx: PageContext, data: AudiencesData): Html {
   const withGoal = data.campaigns.filter((c) => c.goal);
   const ofGoal = (c: CampaignDelivery, done: number | null) => (c.goal && done !== null ? done / c.goal.total : null);
   const delivered = (c: CampaignDelivery) => (c.goal?.type === 'clicks' ? c.clicks : c.served);
-  const exportLink = (id: string, format: 'csv' | 'jsonl') =>
-    html`<a href="/dashboard/audiences/export?segment=${encodeURIComponent(id)}&amp;format=${format}">${format === 'csv' ? 'CSV' : 'JSON lines'}</a>`;
+  const affinities = data.segments.filter((s) => s.kind === 'affinity');
   const refreshed = data.segments.find((s) => s.refreshedAt !== null)?.refreshedAt ?? null;
   const content = html`
     <p class="muted">${t.lastRefresh}: ${refreshed === null ? '–' : `${new Date(refreshed).toISOString().slice(0, 16).replace('T', ' ')} UTC`}</p>
     <div class="grid">
       ${sizesChart(ctx, t.rfmSizes, rfm, 'stacked-bar')} ${sizesChart(ctx, t.segmentSizes, others, 'line')}
-      ${chartFigure(ctx, t.rfmMovement, { x: moves.map(moveLabel), series: [{ name: t.shoppers, values: moves.map((m) => m.shoppers) }] }, { kind: 'hbar' })}
+      ${chartFigure(ctx, t.rfmMovement, { x: moves.map(moveLabel), series: [{ name: t.shoppers, values: moves.map((m) => m.shoppers) }] }, { kind: 'hbar', labelWidth: 250 })}
     </div>
     <h2>${t.segments}</h2>
-    ${table(
-      [t.name, t.kind, t.size, t.change, t.joined, t.left, t.exportLinks],
-      data.segments.map((s) => [
-        html`${s.name}<br /><span class="muted">${s.id}</span>`,
-        s.kind,
-        formatNumber(s.size, lang),
-        `${s.change > 0 ? '+' : ''}${formatNumber(s.change, lang)}`,
-        formatNumber(s.joined, lang),
-        formatNumber(s.left, lang),
-        html`${exportLink(s.id, 'csv')} · ${exportLink(s.id, 'jsonl')}`,
-      ]),
+    ${segmentTable(
+      ctx,
+      data.segments.filter((s) => s.kind !== 'affinity'),
     )}
+    <details>
+      <summary>${t.affinities} (${affinities.length})</summary>
+      ${segmentTable(ctx, affinities)}
+    </details>
     <h2>${t.campaigns}</h2>
     ${
       data.campaigns.length === 0
@@ -104,12 +119,12 @@ export function audiencesPage(ctx: PageContext, data: AudiencesData): Html {
               ${chartFigure(
                 ctx,
                 t.campaignCtr,
-                { x: data.campaigns.map((c) => c.name), series: [{ name: t.ctr, values: data.campaigns.map((c) => c.ctr) }] },
+                { x: data.campaigns.map((c) => c.name), series: [{ name: t.metricCtr, values: data.campaigns.map((c) => c.ctr) }] },
                 { kind: 'hbar', percent: true },
               )}
             </div>
             ${table(
-              [t.name, t.tier, t.status, t.served, t.impressions, t.clicks, t.ctr, t.goal, t.dueByNow, t.pace, t.caps],
+              [t.name, t.tier, t.status, t.served, t.impressions, t.clicks, t.metricCtr, t.goal, t.dueByNow, t.pace, t.caps],
               data.campaigns.map((c) => [
                 html`${c.name}<br /><span class="muted">${c.id}</span>`,
                 c.tier,

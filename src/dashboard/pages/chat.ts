@@ -37,7 +37,7 @@ export function chatPage(ctx: PageContext, data: ChatData, flash?: string): Html
           x: data.answeredPerDay.map((d) => d.day),
           series: [{ name: t.answeredRate, values: data.answeredPerDay.map((d) => (d.questions ? d.answered / d.questions : null)) }],
         },
-        { kind: 'line', percent: true },
+        { kind: 'line', percent: true, max: 1 },
       )}
       ${chartFigure(
         ctx,

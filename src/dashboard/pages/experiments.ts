@@ -171,7 +171,7 @@ export function experimentPage(ctx: PageContext, e: Experiment, results: Experim
             low: arm[primary].lift?.low ?? null,
             high: arm[primary].lift?.high ?? null,
           })),
-        { point: t.lift, range: intervalName },
+        { point: t.liftShort, range: intervalName },
       )}
       ${periodChart(ctx, `${metricLabel(t, primary)} ${t.sinceExposureChart}`, since, primary, (p) => String(p.since ?? 0))}
       ${periodChart(ctx, `${metricLabel(t, primary)} ${t.byDayChart}`, days, primary, (p) => p.day ?? '')}

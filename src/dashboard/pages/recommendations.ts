@@ -1,9 +1,10 @@
 import { html } from 'hono/html';
 import type { Report } from '../../reports/report-query.ts';
+import type { RecommendationDetail } from '../queries.ts';
 import { type Html, type PageContext, chartFigure, formatNumber, shell, table, tiles } from '../layout.ts';
 
 /** What the recommendations page shows: the feedback loop's report by day and by surface. */
-export interface RecommendationsData {
+export interface RecommendationsData extends RecommendationDetail {
   byDay: Report;
   bySurface: Report;
 }
@@ -14,6 +15,14 @@ export function recommendationsPage(ctx: PageContext, data: RecommendationsData)
   const days = data.byDay.rows;
   const surfaces = data.bySurface.rows;
   const totals = data.byDay.totals;
+  const dayList = [...new Set(data.surfaceDays.map((r) => r.day))].sort();
+  const surfaceNames = [...new Set(data.surfaceDays.map((r) => r.surface))].sort();
+  const cell = new Map(data.surfaceDays.map((r) => [`${r.day} ${r.surface}`, r]));
+  const surfaceCtr = (surface: string) =>
+    dayList.map((day) => {
+      const r = cell.get(`${day} ${surface}`);
+      return r && r.impressions > 0 ? r.clicks / r.impressions : null;
+    });
   const content = html`
     ${tiles(ctx, [
       { label: t.impressions, value: totals.impressions },
@@ -42,6 +51,18 @@ export function recommendationsPage(ctx: PageContext, data: RecommendationsData)
         t.attributedRevenue,
         { x: surfaces.map((r) => r.surface ?? '–'), series: [{ name: t.revenue, values: surfaces.map((r) => r.revenue) }] },
         { kind: 'hbar' },
+      )}
+      ${chartFigure(
+        ctx,
+        `${t.ctr} (${t.surface})`,
+        { x: dayList, series: surfaceNames.map((surface) => ({ name: surface, values: surfaceCtr(surface) })) },
+        { kind: 'line', percent: true },
+      )}
+      ${chartFigure(
+        ctx,
+        t.topItems,
+        { x: data.topItems.map((i) => i.title ?? i.id), series: [{ name: t.impressions, values: data.topItems.map((i) => i.impressions) }] },
+        { kind: 'hbar', labelWidth: 220 },
       )}
     </div>
     <h2>${t.surface}</h2>
