@@ -348,6 +348,49 @@ const ZH: Labels = {
   language: 'English',
 };
 
+const EVENT_TYPES_ZH: Record<string, string> = {
+  view: '浏览',
+  click: '点击',
+  add_to_cart: '加购',
+  remove_from_cart: '移出购物车',
+  purchase: '购买',
+  rating: '评分',
+  impression: '曝光',
+};
+
+const RFM_ZH: Record<string, string> = {
+  champions: '冠军客户',
+  loyal: '忠诚客户',
+  'potential-loyalists': '潜在忠诚客户',
+  new: '新客户',
+  promising: '有潜力客户',
+  'need-attention': '需要关注',
+  'about-to-sleep': '即将沉睡',
+  'at-risk': '有流失风险',
+  'cannot-lose': '不能失去的客户',
+  hibernating: '沉睡客户',
+};
+
+/** An event type as the chart legend shows it. */
+export function eventTypeLabel(lang: Lang, type: string): string {
+  return lang === 'zh' ? (EVENT_TYPES_ZH[type] ?? type) : type;
+}
+
+/** A built-in segment's name in the page's language (the shop's own segments keep their names). */
+export function segmentLabel(lang: Lang, id: string, name: string): string {
+  if (lang !== 'zh') return name;
+  if (id.startsWith('rfm:')) return `RFM：${RFM_ZH[id.slice(4)] ?? id.slice(4)}`;
+  if (id.startsWith('affinity:')) return `品类偏好：${id.slice(9)}`;
+  if (id === 'lapsed') return '流失买家';
+  if (id === 'new-visitors') return '新访客';
+  return name;
+}
+
+/** An RFM group id (as movement rows name it) in the page's language. */
+export function rfmGroupLabel(lang: Lang, group: string): string {
+  return lang === 'zh' ? (RFM_ZH[group] ?? group) : group;
+}
+
 /** The labels of a language. */
 export function labels(lang: Lang): Labels {
   return lang === 'zh' ? ZH : EN;

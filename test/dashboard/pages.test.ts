@@ -219,6 +219,15 @@ describe('audiences page', () => {
     expect(html).toMatch(/100 Impressions/);
   });
 
+  it('speaks Chinese: labels, built-in segment names and RFM groups', async () => {
+    const res = await call('/dashboard/audiences', { headers: { ...ADMIN, 'accept-language': 'zh-CN,zh;q=0.9' } });
+    const html = await res.text();
+    expect(html).toContain('<h1>人群</h1>');
+    expect(html).toContain('RFM：冠军客户');
+    expect(html).toContain('每次刷新后的 RFM 分组规模');
+    expectInert(html, 'audiences zh');
+  });
+
   it('exports a segment as CSV and JSON lines to a signed-in person, and to nobody else', async () => {
     const [count] = await rows<{ n: number }>("SELECT count(*) AS n FROM segment_members WHERE segment_id = 'big-spenders'");
     expect(count!.n).toBeGreaterThan(0);

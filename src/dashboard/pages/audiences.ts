@@ -2,6 +2,7 @@ import { html } from 'hono/html';
 import type { SegmentSummary } from '../../audiences/segment-store.ts';
 import type { Caps } from '../../campaigns/campaign.ts';
 import type { CampaignDelivery } from '../../campaigns/delivery.ts';
+import { rfmGroupLabel, segmentLabel } from '../i18n.ts';
 import { type Html, type PageContext, chartFigure, formatNumber, shell, table } from '../layout.ts';
 
 /** One segment's size after each refresh, oldest first. */
@@ -35,7 +36,7 @@ function sizesChart(ctx: PageContext, caption: string, history: readonly SizeHis
       x: versions.map(([, at]) => refreshLabel(at)),
       series: history.map((h) => {
         const byVersion = new Map(h.sizes.map((s) => [s.version, s.size]));
-        return { name: h.name, values: versions.map(([v]) => byVersion.get(v) ?? null) };
+        return { name: segmentLabel(ctx.lang, h.id, h.name), values: versions.map(([v]) => byVersion.get(v) ?? null) };
       }),
     },
     { kind },
@@ -61,7 +62,7 @@ function segmentTable(ctx: PageContext, segments: readonly SegmentSummary[]): Ht
   return table(
     [t.name, t.kind, t.size, t.change, t.joined, t.left, t.exportLinks],
     segments.map((s) => [
-      html`${s.name}<br /><span class="muted">${s.id}</span>`,
+      html`${segmentLabel(lang, s.id, s.name)}<br /><span class="muted">${s.id}</span>`,
       s.kind,
       formatNumber(s.size, lang),
       `${s.change > 0 ? '+' : ''}${formatNumber(s.change, lang)}`,
@@ -77,7 +78,8 @@ export function audiencesPage(ctx: PageContext, data: AudiencesData): Html {
   const { t, lang } = ctx;
   const rfm = data.history.filter((h) => h.id.startsWith('rfm:'));
   const others = data.history.filter((h) => !h.id.startsWith('rfm:'));
-  const moveLabel = (m: AudiencesData['movement'][number]) => `${m.from ?? t.newBuyers} → ${m.to ?? t.leftGrid}`;
+  const moveLabel = (m: AudiencesData['movement'][number]) =>
+    `${m.from === null ? t.newBuyers : rfmGroupLabel(lang, m.from)} → ${m.to === null ? t.leftGrid : rfmGroupLabel(lang, m.to)}`;
   const moves = data.movement.slice(0, 12);
   const withGoal = data.campaigns.filter((c) => c.goal);
   const ofGoal = (c: CampaignDelivery, done: number | null) => (c.goal && done !== null ? done / c.goal.total : null);

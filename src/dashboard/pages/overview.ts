@@ -1,5 +1,6 @@
 import { html, raw } from 'hono/html';
 import type { ActivitySeries } from '../../activity/read.ts';
+import { eventTypeLabel } from '../i18n.ts';
 import { type Html, type PageContext, chartFigure, shell, tiles } from '../layout.ts';
 
 /** Recommendation figures per day, from the feedback loop's report rows (absent until it runs). */
@@ -58,7 +59,7 @@ export function overviewPage(ctx: PageContext, data: OverviewData): Html {
       },
     ])}
     <div class="grid">
-      ${chartFigure(ctx, t.eventsPerDay, { x: current.days, series: types.map((type) => ({ name: type, values: current.eventsByType.get(type)! })) }, { kind: 'stacked-bar' })}
+      ${chartFigure(ctx, t.eventsPerDay, { x: current.days, series: types.map((type) => ({ name: eventTypeLabel(ctx.lang, type), values: current.eventsByType.get(type)! })) }, { kind: 'stacked-bar' })}
       ${chartFigure(
         ctx,
         t.activeShoppers,
