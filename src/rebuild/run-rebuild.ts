@@ -39,7 +39,9 @@ export interface StartJob {
   start: { version: string; trigger: string; requestedAt: number };
 }
 
-const LEASE = 'rebuild';
+/** The lease every rebuild (Worker or offline) holds while it runs. */
+export const REBUILD_LEASE = 'rebuild';
+const LEASE = REBUILD_LEASE;
 const LEASE_MS = 30 * 60_000;
 /** KV allows 1,000 operations per invocation; the margin covers the pointer, overrides and reads. */
 const OPERATIONS_PER_INVOCATION = 1000;
@@ -152,13 +154,21 @@ export async function runRebuildPart(deps: RebuildDeps, job: PartJob): Promise<'
   }
 }
 
-type PartFigures = PartStats & { writes: number; bytesWritten: number; reads: number; deletes: number };
+/** A part's figures with its store counts (what {@link publish} sums). */
+export type PartFigures = PartStats & { writes: number; bytesWritten: number; reads: number; deletes: number };
 
 /**
  * Flips the pointer to a fully written version, then removes retired versions with what is left
  * of this invocation's store operations (`used` so far); what does not fit expires by TTL.
+ * Releases the rebuild lease held by `version` (the offline rebuild publishes through it too).
  */
-async function publish(deps: RebuildDeps, store: CountingStore, version: string, parts: PartFigures[], startedAt: number): Promise<Record<string, unknown>> {
+export async function publish(
+  deps: RebuildDeps,
+  store: CountingStore,
+  version: string,
+  parts: PartFigures[],
+  startedAt: number,
+): Promise<Record<string, unknown>> {
   const { db } = deps;
   const first = parts[0]!;
   const sum = (field: keyof PartFigures) => parts.reduce((total, p) => total + (p[field] as number), 0);

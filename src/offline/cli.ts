@@ -1,0 +1,98 @@
+/**
+ * `npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|redis`
+ *
+ * The rebuild as SQL on DuckDB over the event archive (src/offline/README.md via
+ * src/archive/README.md). `--archive local` reads the archive `npm start` keeps (the local R2 of
+ * wrangler dev); a directory is an archive copied out of R2 (`rclone`, `aws s3 sync`); `r2://`
+ * reads R2 directly through DuckDB's httpfs with R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY and
+ * CLOUDFLARE_ACCOUNT_ID. The catalog and the run record are in the local D1 (`--persist-to`,
+ * default .wrangler/state/v3); `--publish local` writes the local KV, `--publish redis` Upstash
+ * (UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN).
+ *
+ * Options: --memory-limit 2GB (DuckDB's memory_limit), --threads N, --temp DIR (spill),
+ * --window-days N, --k N (else the wrangler.toml values' defaults).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { r2ArchiveBucket } from '../archive/bucket.ts';
+import { openDatabase } from '../db/client.ts';
+import { rebuildConfig } from '../rebuild/settings.ts';
+import { searchIndexTables } from '../search/index-tables.ts';
+import { kvTableStore } from '../tables/kv-store.ts';
+import { redisTableStore } from '../tables/redis-store.ts';
+import { archiveGlobs, dirArchiveBucket } from './dir-bucket.ts';
+import { openEngine } from './engine.ts';
+import { openLocalBindings } from './local-bindings.ts';
+import { rebuildOffline } from './rebuild-offline.ts';
+import { literal } from './sql-files.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const { values } = parseArgs({
+  options: {
+    archive: { type: 'string' },
+    publish: { type: 'string', default: 'local' },
+    'persist-to': { type: 'string', default: path.join(ROOT, '.wrangler', 'state', 'v3') },
+    'memory-limit': { type: 'string', default: '2GB' },
+    threads: { type: 'string' },
+    temp: { type: 'string' },
+    'window-days': { type: 'string' },
+    k: { type: 'string' },
+  },
+});
+
+if (!values.archive) fail('--archive DIR|local|r2://bucket/prefix is required');
+if (values.publish === 'kv')
+  fail(
+    '--publish kv (KV bulk REST API from outside a Worker) is not built yet: publish to local or redis, or run the job as the Container of src/offline/README.md',
+  );
+if (values.publish !== 'local' && values.publish !== 'redis') fail(`--publish must be local or redis, not ${values.publish}`);
+
+const local = await openLocalBindings(values['persist-to']);
+const scratch = mkdtempSync(path.join(tmpdir(), 'rebuild-offline-'));
+try {
+  const db = openDatabase(local.d1);
+  let location = values.archive!;
+  if (location === 'local') {
+    location = path.join(scratch, 'archive');
+    const from = r2ArchiveBucket(local.r2);
+    const to = dirArchiveBucket(location);
+    for (const key of await from.list('')) await to.put(key, (await from.get(key))!);
+  }
+  const engine = await openEngine({
+    memoryLimit: values['memory-limit'],
+    threads: values.threads ? Number(values.threads) : undefined,
+    tempDirectory: values.temp ?? path.join(scratch, 'spill'),
+  });
+  if (location.startsWith('r2://')) {
+    const env = process.env;
+    await engine.connection.run('INSTALL httpfs; LOAD httpfs;');
+    await engine.connection.run(
+      `CREATE SECRET archive (TYPE r2, KEY_ID ${literal(env.R2_ACCESS_KEY_ID ?? '')}, SECRET ${literal(env.R2_SECRET_ACCESS_KEY ?? '')}, ACCOUNT_ID ${literal(env.CLOUDFLARE_ACCOUNT_ID ?? '')})`,
+    );
+  }
+  const store =
+    values.publish === 'redis'
+      ? redisTableStore({
+          url: process.env.UPSTASH_REDIS_REST_URL ?? fail('UPSTASH_REDIS_REST_URL is not set'),
+          token: process.env.UPSTASH_REDIS_REST_TOKEN ?? '',
+        })
+      : kvTableStore(local.kv);
+  const config = rebuildConfig({ REBUILD_WINDOW_DAYS: values['window-days'], REBUILD_K: values.k });
+  const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(location), {
+    onPhase: (phase, ms) => console.log(`${phase.padEnd(16)} ${(ms / 1000).toFixed(1)} s`),
+  });
+  engine.close();
+  console.log(JSON.stringify(outcome, null, 2));
+  process.exitCode = outcome.status === 'published' ? 0 : 1;
+} finally {
+  await local.dispose();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+function fail(message: string): never {
+  console.error(`rebuild:offline: ${message}`);
+  process.exit(2);
+  throw new Error(message);
+}

@@ -1,0 +1,71 @@
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type SqlParam, sqlFile } from './sql-files.ts';
+
+/** How the engine may use the machine: its memory limit is what bounds the job's peak, not the data. */
+export interface EngineSettings {
+  /** DuckDB's `memory_limit`, e.g. `"2GB"` (default: DuckDB's, 80% of RAM). */
+  memoryLimit?: string;
+  /** Worker threads (default: every core). */
+  threads?: number;
+  /** Where DuckDB spills what does not fit (default: a `.tmp` next to its database). */
+  tempDirectory?: string;
+}
+
+/** A DuckDB connection with the job's settings, plus the two calls the job uses. */
+export interface Engine {
+  connection: DuckDBConnection;
+  /** Runs a SQL file of src/offline/sql with its parameters. */
+  runFile(name: string, params: Record<string, SqlParam>): Promise<void>;
+  /** The rows of a query as plain JS values. */
+  all<T extends Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** Streams a query's rows (arrays of JS values) chunk by chunk. */
+  stream(sql: string): AsyncIterable<unknown[][]>;
+  /** The most bytes seen in the temp directory (sampled every 200 ms): what DuckDB spilled. */
+  spilledBytes(): number;
+  close(): void;
+}
+
+/** Opens an in-memory DuckDB with the settings (spilling to `tempDirectory`). */
+export async function openEngine(settings: EngineSettings = {}): Promise<Engine> {
+  const options: Record<string, string> = { preserve_insertion_order: 'false' };
+  if (settings.memoryLimit) options.memory_limit = settings.memoryLimit;
+  if (settings.threads) options.threads = String(settings.threads);
+  if (settings.tempDirectory) options.temp_directory = settings.tempDirectory;
+  const instance = await DuckDBInstance.create(':memory:', options);
+  const connection = await instance.connect();
+  let spilled = 0;
+  const sampler = settings.tempDirectory ? setInterval(() => (spilled = Math.max(spilled, directoryBytes(settings.tempDirectory!))), 200) : undefined;
+  sampler?.unref();
+  const engine: Engine = {
+    connection,
+    async runFile(name, params) {
+      await connection.run(sqlFile(name, params));
+    },
+    async all<T extends Record<string, unknown>>(sql: string) {
+      return (await connection.runAndReadAll(sql)).getRowObjectsJS() as T[];
+    },
+    async *stream(sql) {
+      const result = await connection.stream(sql);
+      for await (const rows of result.yieldRowsJs()) yield rows as unknown[][];
+    },
+    spilledBytes: () => spilled,
+    close() {
+      clearInterval(sampler);
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+  return engine;
+}
+
+function directoryBytes(dir: string): number {
+  let total = 0;
+  try {
+    for (const name of readdirSync(dir)) total += statSync(path.join(dir, name)).size;
+  } catch {
+    return 0;
+  }
+  return total;
+}

@@ -1,0 +1,389 @@
+/**
+ * The rebuild as SQL on DuckDB over the event archive: the same tables as the Worker rebuild
+ * (src/rebuild/build-part.ts), published the same way (versioned shards, then the pointer).
+ * The heavy steps (deduplication, weighting, co-occurrence, top K per item) are the SQL files of
+ * src/offline/sql; the light ones (bought together over purchases, trending, profiles, the
+ * search index) run the model's own streaming builders over the events DuckDB hands back in
+ * log order, profiles in buckets of shoppers so that memory stays bounded.
+ */
+import type { Database } from '../db/client.ts';
+import { createBoughtTogetherBuilder } from '../model/bought-together.ts';
+import type { ShopEvent } from '../model/events.ts';
+import { createInteractionLog } from '../model/interaction-log.ts';
+import { defaultEventWeights } from '../model/interaction-weights.ts';
+import { type NeighbourList, roundWeight } from '../model/neighbour-list.ts';
+import { forYouSources, precomputeForYou } from '../model/precompute-for-you.ts';
+import { defaultSimilarity, type SimilarityModel } from '../model/similar-items/similar-items.ts';
+import { createTrendingBuilder } from '../model/trending.ts';
+import { createUserProfilesBuilder } from '../model/user-profile.ts';
+import { readCatalog, catalogMaps } from '../rebuild/catalog-snapshot.ts';
+import type { RebuildExtension } from '../rebuild/extension.ts';
+import { acquireLease, releaseLease } from '../rebuild/lease.ts';
+import { REBUILD_LEASE, type RebuildOutcome, newVersion, publish } from '../rebuild/run-rebuild.ts';
+import { recordRunStart, recordRunStatus } from '../rebuild/runs.ts';
+import type { RebuildConfig } from '../rebuild/settings.ts';
+import { publicError } from '../security/public-error.ts';
+import { type Manifest, type ShardedTable, packShard, shardCount, shardOf, tableKey } from '../tables/layout.ts';
+import { countingStore, type TableEntry, type TableStore } from '../tables/table-store.ts';
+import type { Engine } from './engine.ts';
+import { literal } from './sql-files.ts';
+
+/** Where the archive's files are, as globs the engine reads (a directory, or `s3://` on R2). */
+export interface ArchiveFiles {
+  events: string;
+  tombstones: string;
+}
+
+/** What the offline rebuild needs: D1 (catalog, run records), the table store, the settings. */
+export interface OfflineDeps {
+  db: Database;
+  store: TableStore;
+  config: RebuildConfig;
+  extensions?: readonly RebuildExtension[];
+}
+
+/** Options of {@link rebuildOffline}. */
+export interface OfflineOptions {
+  /** The model (default: the Worker's default); only RP3beta is in SQL so far. */
+  similarity?: SimilarityModel;
+  /** Items kept per user (as the Worker's `maxItemsPerUser`). Default 200. */
+  maxItemsPerUser?: number;
+  /** Users per item in the co-occurrence (0: all, as the Worker). */
+  maxUsersPerItem?: number;
+  /** Shoppers whose profiles are built at once (memory of the profile pass). Default 100,000. */
+  usersPerBucket?: number;
+  trigger?: string;
+  now?: number;
+  /** Called with each phase's name and milliseconds (for the bench). */
+  onPhase?: (phase: string, ms: number) => void;
+}
+
+const DAY = 86_400_000;
+const PAGE = 5000;
+const WRITE_CHUNK = 50;
+const LEASE_MS = 6 * 3600_000;
+const INTERACTION_HALF_LIFE = 30 * DAY;
+
+/**
+ * Rebuilds every table from the archive and publishes it: takes the rebuild lease (an
+ * overlapping run is `skipped`), records the run (trigger `offline`), writes the version's
+ * shards, flips the pointer. A failure leaves the version in service untouched.
+ */
+export async function rebuildOffline(deps: OfflineDeps, engine: Engine, files: ArchiveFiles, options: OfflineOptions = {}): Promise<RebuildOutcome> {
+  const { db } = deps;
+  const now = options.now ?? Date.now();
+  const trigger = options.trigger ?? 'offline';
+  const version = newVersion(now);
+  if (!(await acquireLease(db, REBUILD_LEASE, version, LEASE_MS, now))) {
+    await recordRunStart(db, version, trigger, 'skipped', now);
+    await recordRunStatus(db, version, 'skipped', {}, 'another rebuild holds the lease');
+    return { version, status: 'skipped', stats: {}, error: 'another rebuild holds the lease' };
+  }
+  await recordRunStart(db, version, trigger, 'running', now);
+  const started = performance.now();
+  try {
+    const store = countingStore(deps.store);
+    const part = await buildTables(deps, engine, files, store, version, now, options);
+    const published = await publish({ ...deps, observers: [] }, store, version, [{ ...part, ...store.counts }], now);
+    const stats = { ...published, engine: 'duckdb', spilledBytes: engine.spilledBytes(), phasesMs: part.phasesMs };
+    await recordRunStatus(db, version, 'published', stats, null, now + Math.round(performance.now() - started));
+    return { version, status: 'published', stats };
+  } catch (err) {
+    const error = publicError(err);
+    console.error(`offline rebuild ${version} failed: ${error}`);
+    await recordRunStatus(db, version, 'failed', {}, error);
+    await releaseLease(db, REBUILD_LEASE, version);
+    return { version, status: 'failed', stats: {}, error };
+  }
+}
+
+async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFiles, store: TableStore, version: string, now: number, options: OfflineOptions) {
+  const similarity = options.similarity ?? defaultSimilarity;
+  if (similarity.model !== 'rp3beta') throw new Error(`the offline rebuild computes rp3beta neighbours; ${similarity.model} is not in SQL yet`);
+  const phasesMs: Record<string, number> = {};
+  const phase = phaseTimer((name, ms) => {
+    phasesMs[name] = Math.round(ms);
+    options.onPhase?.(name, ms);
+  });
+  const ttl = deps.config.ttlSeconds;
+  const w = defaultEventWeights;
+  const [{ n: tombstoneFiles } = { n: 0 }] = await engine.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM glob(${literal(files.tombstones)})`);
+  const tombstones = tombstoneFiles
+    ? `read_json(${literal(files.tombstones)}, format = 'newline_delimited', columns = {user_sha256: 'VARCHAR', up_to_seq: 'BIGINT', at: 'BIGINT'})`
+    : '(SELECT NULL::VARCHAR AS user_sha256, NULL::BIGINT AS up_to_seq WHERE false)';
+  await engine.runFile('01-events.sql', { events_glob: files.events, tombstones: { sql: tombstones }, since_ts: now - deps.config.windowDays * DAY });
+  phase('events');
+  await engine.runFile('02-interactions.sql', {
+    half_life_ms: INTERACTION_HALF_LIFE,
+    max_items_per_user: options.maxItemsPerUser ?? 200,
+    now,
+    w_view: w.view,
+    w_click: w.click,
+    w_add_to_cart: w.add_to_cart,
+    w_remove_from_cart: w.remove_from_cart,
+    w_purchase: w.purchase,
+    w_rating: w.rating,
+  });
+  await replayHeavyUsers(engine, options.maxItemsPerUser ?? 200, now);
+  phase('interactions');
+  await engine.runFile('03-neighbours-rp3beta.sql', {
+    alpha: similarity.alpha ?? 1,
+    beta: similarity.beta ?? 0.5,
+    k: deps.config.k,
+    max_users_per_item: options.maxUsersPerItem ?? 0,
+  });
+  phase('neighbours');
+
+  const [counts] = await engine.all<{ events: number; windowUsers: number; maxSeq: number }>(
+    'SELECT count(*)::DOUBLE AS events, count(DISTINCT user_id)::DOUBLE AS windowUsers, (SELECT coalesce(max(seq), 0) FROM archive_raw)::DOUBLE AS maxSeq FROM window_events',
+  );
+  const [graph] = await engine.all<{ users: number; items: number }>(
+    'SELECT count(DISTINCT user_key)::DOUBLE AS users, count(DISTINCT item)::DOUBLE AS items FROM valid_events',
+  );
+  const catalog = await readCatalog(deps.db);
+  const maps = catalogMaps(catalog);
+  const shards: Manifest['shards'] = {
+    nb: shardCount('nb', graph!.items),
+    bt: shardCount('bt', graph!.items),
+    pf: shardCount('pf', counts!.windowUsers),
+    ct: shardCount('ct', catalog.size),
+  };
+  const writer = shardWriter(store, version, ttl);
+
+  // Bought together, trending, popular, extensions: the model's builders over the log in order.
+  const builds = await Promise.all((deps.extensions ?? []).map((e) => e.start(deps.db, now)));
+  const together = createBoughtTogetherBuilder();
+  const trending = createTrendingBuilder({ catalog: maps });
+  const popular = createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity });
+  for await (const page of eventPages(engine, '')) {
+    together.add(page);
+    trending.add(page);
+    popular.add(page);
+    for (const build of builds) build.add(page);
+  }
+  phase('stream builders');
+
+  const neighbourPairs = await writeNeighbours(engine, writer, shards.nb);
+  phase('write nb');
+  let togetherPairs = 0;
+  const bt: [string, unknown][] = [];
+  for (const [item, list] of Object.entries(together.finish().table)) {
+    bt.push([item, list.flat()]);
+    togetherPairs += list.length;
+  }
+  await writer.table('bt', shards.bt, bt);
+  await writeProfiles(engine, writer, shards.pf, maps, now, options.usersPerBucket ?? 100_000);
+  phase('profiles');
+  await writer.table('ct', shards.ct, [...catalog]);
+  const { global, byCategory } = trending.finish(now);
+  await writer.put(tableKey(version, 'tr'), JSON.stringify({ global, byCategory, popular: popular.finish(now).global }));
+  for (const build of builds) Object.assign(shards, await build.finish(version, writer.put));
+  phase('other tables');
+  return {
+    events: counts!.events,
+    maxSeq: counts!.maxSeq,
+    users: graph!.users,
+    items: graph!.items,
+    neighbourPairs,
+    togetherPairs,
+    keysWritten: writer.written(),
+    shards,
+    phasesMs,
+  };
+}
+
+/** The window's events in `(ts, seq)` order as the builders take them, pages of 5,000 (`where`: an extra SQL filter). */
+async function* eventPages(engine: Engine, join: string): AsyncGenerator<ShopEvent[]> {
+  const sql = `SELECT e.user_id, e.item_id, e.type, e.value, e.ts::DOUBLE, e.session,
+      CASE WHEN e.rid LIKE 'q-%' THEN e.rid END,
+      CASE WHEN e.rid LIKE 'q-%' THEN json_extract_string(e.context, '$.q') END,
+      e.context
+    FROM window_events e ${join} ORDER BY e.ts, e.seq`;
+  let page: ShopEvent[] = [];
+  for await (const rows of engine.stream(sql)) {
+    for (const [user, item, type, value, ts, session, rid, query, context] of rows) {
+      page.push({ user, item, type, value, ts, session, rid, query, context } as ShopEvent);
+      if (page.length === PAGE) {
+        yield page;
+        page = [];
+      }
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+/**
+ * The interactions of users past the item cap, replayed with the Worker's interaction log
+ * (its eviction is sequential), user by user, appended to the engine's `interactions`.
+ */
+async function replayHeavyUsers(engine: Engine, maxItemsPerUser: number, now: number): Promise<void> {
+  const appender = await engine.connection.createAppender('interactions');
+  const sql = `SELECT v.user_key, u.uidx, v.item, v.type, v.value, v.ts::DOUBLE FROM valid_events v
+    JOIN heavy_users h USING (user_key) JOIN user_index u USING (user_key) ORDER BY v.user_key, v.ts, v.seq`;
+  let user: string | undefined;
+  let uidx = 0;
+  let log = createInteractionLog({ halfLifeMs: INTERACTION_HALF_LIFE, maxItemsPerUser });
+  const flush = () => {
+    if (user === undefined) return;
+    const graph = log.finish(now);
+    for (let p = graph.userStart[0]!; p < (graph.userStart[1] ?? 0); p++) {
+      appender.appendInteger(uidx);
+      appender.appendVarchar(graph.itemIds[graph.userItems[p]!]!);
+      appender.appendDouble(graph.userWeights[p]!);
+      appender.appendBigInt(0n);
+      appender.appendInteger(p);
+      appender.endRow();
+    }
+    log = createInteractionLog({ halfLifeMs: INTERACTION_HALF_LIFE, maxItemsPerUser });
+  };
+  for await (const rows of engine.stream(sql)) {
+    for (const [key, index, item, type, value, ts] of rows) {
+      if (key !== user) {
+        flush();
+        user = key as string;
+        uidx = index as number;
+      }
+      log.add([{ user: key as string, item: item as string, type: type as ShopEvent['type'], value: value as number | null, ts: ts as number }]);
+    }
+  }
+  flush();
+  appender.closeSync();
+}
+
+/** Streams the neighbour lists shard by shard (the shard of each item computed here, FNV-1a). */
+async function writeNeighbours(engine: Engine, writer: ShardWriter, count: number): Promise<number> {
+  await engine.connection.run('CREATE OR REPLACE TABLE item_shard (iidx INTEGER, shard INTEGER)');
+  const appender = await engine.connection.createAppender('item_shard');
+  for await (const rows of engine.stream('SELECT iidx, item FROM item_ids')) {
+    for (const [iidx, item] of rows) {
+      appender.appendInteger(iidx as number);
+      appender.appendInteger(shardOf(item as string, count));
+      appender.endRow();
+    }
+  }
+  appender.closeSync();
+  const sql = `SELECT s.shard, a.item, b.item, n.score FROM neighbours n
+    JOIN item_shard s ON s.iidx = n.i JOIN item_ids a ON a.iidx = n.i JOIN item_ids b ON b.iidx = n.j
+    ORDER BY s.shard, a.item, n.rank`;
+  let pairs = 0;
+  let shard = -1;
+  let entries: [string, unknown][] = [];
+  let current: string | undefined;
+  let list: (string | number)[] = [];
+  const endItem = () => {
+    if (current !== undefined) entries.push([current, list]);
+    current = undefined;
+    list = [];
+  };
+  const endShard = async () => {
+    endItem();
+    if (entries.length) await writer.shard('nb', shard, entries);
+    entries = [];
+  };
+  for await (const rows of engine.stream(sql)) {
+    for (const [s, item, neighbour, score] of rows as [number, string, string, number][]) {
+      if (s !== shard) {
+        await endShard();
+        shard = s;
+      }
+      if (item !== current) endItem();
+      current = item;
+      list.push(neighbour, roundWeight(score));
+      pairs++;
+    }
+  }
+  await endShard();
+  return pairs;
+}
+
+/**
+ * Profiles, bucket by bucket: the shoppers of the profile shards `s` with `s % buckets === b`, their
+ * events in log order, their for-you candidates from the neighbour lists of their history.
+ */
+async function writeProfiles(engine: Engine, writer: ShardWriter, count: number, maps: ReturnType<typeof catalogMaps>, now: number, usersPerBucket: number) {
+  const [{ users } = { users: 0 }] = await engine.all<{ users: number }>('SELECT count(DISTINCT user_id)::DOUBLE AS users FROM window_events');
+  const buckets = Math.max(1, Math.min(count, Math.ceil(users / usersPerBucket)));
+  await engine.connection.run('CREATE OR REPLACE TABLE user_bucket (user_id VARCHAR, bucket INTEGER)');
+  const appender = await engine.connection.createAppender('user_bucket');
+  for await (const rows of engine.stream('SELECT DISTINCT user_id FROM window_events')) {
+    for (const [user] of rows) {
+      appender.appendVarchar(user as string);
+      appender.appendInteger(shardOf(user as string, count) % buckets);
+      appender.endRow();
+    }
+  }
+  appender.closeSync();
+  for (let bucket = 0; bucket < buckets; bucket++) {
+    const profiles = createUserProfilesBuilder({ catalog: maps });
+    for await (const page of eventPages(engine, `JOIN user_bucket u ON u.user_id = e.user_id AND u.bucket = ${bucket}`)) profiles.add(page);
+    const mine = [...profiles.finish(now)];
+    const kept = await neighbourLists(engine, new Set(mine.flatMap(([, profile]) => forYouSources(profile))));
+    const entries: [string, unknown][] = mine.map(([user, profile]) => [user, { ...profile, forYou: precomputeForYou(profile, kept, now) }]);
+    await writer.table('pf', count, entries);
+  }
+}
+
+/** The neighbour lists of some items, from the engine. */
+async function neighbourLists(engine: Engine, items: ReadonlySet<string>): Promise<Map<string, NeighbourList>> {
+  const lists = new Map<string, NeighbourList>();
+  if (items.size === 0) return lists;
+  await engine.connection.run('CREATE OR REPLACE TABLE wanted (item VARCHAR)');
+  const appender = await engine.connection.createAppender('wanted');
+  for (const item of items) {
+    appender.appendVarchar(item);
+    appender.endRow();
+  }
+  appender.closeSync();
+  const sql = `SELECT a.item, b.item, n.score FROM wanted w JOIN item_ids a ON a.item = w.item
+    JOIN neighbours n ON n.i = a.iidx JOIN item_ids b ON b.iidx = n.j ORDER BY a.item, n.rank`;
+  for await (const rows of engine.stream(sql)) {
+    for (const [item, neighbour, score] of rows as [string, string, number][]) {
+      let list = lists.get(item);
+      if (!list) lists.set(item, (list = []));
+      list.push([neighbour, roundWeight(score)]);
+    }
+  }
+  return lists;
+}
+
+type ShardWriter = ReturnType<typeof shardWriter>;
+
+/** Writes shards as the Worker rebuild does: entries sorted by id, packed, 50 keys per store call. */
+function shardWriter(store: TableStore, version: string, ttlSeconds: number) {
+  let written = 0;
+  const write = async (entries: TableEntry[]) => {
+    for (let i = 0; i < entries.length; i += WRITE_CHUNK) await store.putMany(entries.slice(i, i + WRITE_CHUNK));
+    written += entries.length;
+  };
+  const pack = (table: ShardedTable, shard: number, entries: [string, unknown][]): TableEntry => ({
+    key: tableKey(version, table, shard),
+    value: packShard(entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
+    ttlSeconds,
+  });
+  return {
+    written: () => written,
+    put: (key: string, value: string) => write([{ key, value, ttlSeconds }]),
+    /** One complete shard. */
+    shard: (table: ShardedTable, shard: number, entries: [string, unknown][]) => write([pack(table, shard, entries)]),
+    /** Entries of a table, spread over `count` shards; every shard they touch must be complete. */
+    async table(table: ShardedTable, count: number, entries: Iterable<readonly [string, unknown]>) {
+      const byShard = new Map<number, [string, unknown][]>();
+      for (const [id, payload] of entries) {
+        const shard = shardOf(id, count);
+        const list = byShard.get(shard);
+        if (list) list.push([id, payload]);
+        else byShard.set(shard, [[id, payload]]);
+      }
+      await write([...byShard].sort((a, b) => a[0] - b[0]).map(([shard, list]) => pack(table, shard, list)));
+    },
+  };
+}
+
+function phaseTimer(onPhase?: (phase: string, ms: number) => void) {
+  let last = performance.now();
+  return (name: string) => {
+    const at = performance.now();
+    onPhase?.(name, at - last);
+    last = at;
+  };
+}

@@ -1,0 +1,29 @@
+-- The archive as every reader must see it: each event id once, tombstoned events gone, the
+-- rebuild window only. Parameters: {{events_glob}}, {{tombstones}} (a relation with user_sha256,
+-- up_to_seq), {{since_ts}}.
+--
+-- DuckDB-specific (marked): read_json over the archive's gzip JSON lines with Hive partitions,
+-- sha256(). Spark: spark.read.json(path) and sha2(user_id, 256); Trino: a Hive/Iceberg table over
+-- the same files and lower(to_hex(sha256(to_utf8(user_id)))). The rest is standard SQL.
+
+-- [DuckDB] the sources
+CREATE OR REPLACE VIEW archive_raw AS
+SELECT * FROM read_json({{events_glob}}, format = 'newline_delimited', hive_partitioning = false, union_by_name = true,
+  columns = {seq: 'BIGINT', id: 'VARCHAR', type: 'VARCHAR', user_id: 'VARCHAR', item_id: 'VARCHAR', items: 'VARCHAR',
+             value: 'DOUBLE', price: 'DOUBLE', rid: 'VARCHAR', session: 'VARCHAR', context: 'VARCHAR', ts: 'BIGINT', received_at: 'BIGINT'});
+
+CREATE OR REPLACE TABLE tombstones AS
+SELECT user_sha256, max(up_to_seq) AS up_to_seq
+FROM {{tombstones}}
+GROUP BY user_sha256;
+-- [/DuckDB]
+
+CREATE OR REPLACE TABLE window_events AS
+SELECT e.*
+FROM (
+  SELECT *, row_number() OVER (PARTITION BY id ORDER BY seq) AS copy
+  FROM archive_raw
+  WHERE ts >= {{since_ts}}
+) e
+LEFT JOIN tombstones t ON t.user_sha256 = sha256(e.user_id) -- [DuckDB] sha256()
+WHERE e.copy = 1 AND (t.up_to_seq IS NULL OR e.seq > t.up_to_seq);
