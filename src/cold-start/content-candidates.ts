@@ -64,3 +64,30 @@ export function freshInCategory(fresh: FreshEntries, categories: readonly string
   }
   return found;
 }
+
+/** What a content match depends on besides the item: the table version and the fresh entries (parsed once per value). */
+export interface ContentScope {
+  version: string;
+  fresh: FreshEntries;
+}
+
+const MAX_CACHED = 1000;
+const cached = new WeakMap<FreshEntries, Map<string, ContentMatches>>();
+
+/**
+ * {@link contentCandidates}, kept per isolate while the version and the fresh entries stay the
+ * same (many shoppers open the same new product's page; availability and rules still apply
+ * when the caller ranks). An empty answer (no index, a failing store) is not kept.
+ */
+export async function cachedContentCandidates(deps: ServeDeps, id: string, entry: CatalogEntry, k: number, scope: ContentScope): Promise<ContentMatches> {
+  let matches = cached.get(scope.fresh);
+  if (!matches) cached.set(scope.fresh, (matches = new Map()));
+  const key = `${scope.version}\n${id}\n${k}\n${entry[0]}\n${entry[6] ?? ''}\n${entry[2].join('\n')}`;
+  const hit = matches.get(key);
+  if (hit) return hit;
+  const found = await contentCandidates(deps, id, entry, k);
+  if (found.candidates.length === 0) return found;
+  if (matches.size >= MAX_CACHED) matches.clear();
+  matches.set(key, found);
+  return found;
+}

@@ -1,5 +1,5 @@
 import { FRESH_ENTRIES_KEY, type FreshEntries, OVERRIDES_KEY, parseFreshEntries, parseOverrides } from '../catalog/availability.ts';
-import { contentCandidates, freshInCategory } from '../cold-start/content-candidates.ts';
+import { type ContentScope, cachedContentCandidates, freshInCategory } from '../cold-start/content-candidates.ts';
 import { liveEntry } from '../cold-start/live-entry.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { Env } from '../env.ts';
@@ -146,6 +146,7 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
   const unknown = new Map<string, CatalogEntry>();
   const snapshot = (id: string) => entryOf<CatalogEntry>(read, manifest, 'ct', id);
   const written = freshEntries(read.value(FRESH_ENTRIES_KEY));
+  const scope: ContentScope = { version: manifest.version, fresh: written };
   const catalog = catalogView((id) => snapshot(id) ?? unknown.get(id), parseOverrides(read.value(OVERRIDES_KEY)), written);
   const profile = user ? entryOf<UserProfile>(read, manifest, 'pf', user) : undefined;
   const trending = withFreshTrending(
@@ -167,7 +168,7 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
   if (config.model !== 'default') candidates = baselineCandidates(config.model, trending.popular);
   else if (kind === 'for-you') {
     const newest = sessionSources.find((id) => neighbours(id).length === 0 && catalog.entry(id));
-    if (newest) content.set(newest, pairsFrom(await contentMatches(deps, newest, catalog, unknown, 3 * request.k)));
+    if (newest) content.set(newest, pairsFrom(await contentMatches(deps, newest, catalog, unknown, 3 * request.k, scope)));
     candidates = forYouCandidates(profile, session, neighbours, {
       now,
       builtAt: manifest.builtAt,
@@ -215,7 +216,7 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
   let degraded = freshOrNone ? undefined : NO_FRESH_HISTORY;
   if (!fillable && ranked.length === 0 && (!request.offset || rankCandidates(candidates, catalog, { ...options, offset: 0 }).length === 0)) {
     const item = request.item!;
-    const alike = await contentMatches(deps, item, catalog, unknown, request.k + (request.offset ?? 0) + exclude.size);
+    const alike = await contentMatches(deps, item, catalog, unknown, request.k + (request.offset ?? 0) + exclude.size, scope);
     const categories = catalog.categories(item);
     const around = [
       ...alike,
@@ -255,10 +256,17 @@ async function fromFallback(deps: ServeDeps, request: RecommendRequest, reason: 
 }
 
 /** Content candidates of an item without neighbours; entries of fresh items they name join `unknown`. */
-async function contentMatches(deps: ServeDeps, id: string, catalog: CatalogView, unknown: Map<string, CatalogEntry>, k: number): Promise<Candidate[]> {
+async function contentMatches(
+  deps: ServeDeps,
+  id: string,
+  catalog: CatalogView,
+  unknown: Map<string, CatalogEntry>,
+  k: number,
+  scope: ContentScope,
+): Promise<Candidate[]> {
   const entry = catalog.entry(id);
   if (!entry) return [];
-  const found = await contentCandidates(deps, id, entry, k);
+  const found = await cachedContentCandidates(deps, id, entry, k, scope);
   for (const [other, e] of found.entries) if (!catalog.entry(other)) unknown.set(other, e);
   return found.candidates;
 }
@@ -270,8 +278,10 @@ function pairsFrom(candidates: readonly Candidate[]): [string, number][] {
 let entriesCache: { value: string; parsed: FreshEntries } | undefined;
 
 /** The fresh entries, parsed once per value (the key is read with every request). */
+const NO_ENTRIES: FreshEntries = {};
+
 function freshEntries(value: string | null | undefined): FreshEntries {
-  if (!value) return {};
+  if (!value) return NO_ENTRIES;
   if (entriesCache?.value !== value) entriesCache = { value, parsed: parseFreshEntries(value) };
   return entriesCache.parsed;
 }
