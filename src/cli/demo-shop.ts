@@ -27,3 +27,28 @@ export async function loadDemoShop(engine: EngineClient, keys: Keys): Promise<De
   const faq = await engine.request<{ upserted: number }>('PUT', '/v1/chat/faqs', keys.admin, { entries: DEMO_FAQ });
   return { products: catalog.length, events: loaded.accepted, faqEntries: faq.upserted };
 }
+
+/** What the engine's catalog holds: nothing, exactly the demo shop, or items of the user's own. */
+export type CatalogKind = { kind: 'empty' } | { kind: 'demo'; items: number } | { kind: 'own'; items: number; example: string };
+
+/**
+ * Tells an empty catalog, the demo shop and a catalog the user loaded apart (reading item ids a
+ * page of 1,000 at a time and stopping at the first one the demo shop does not have).
+ */
+export async function catalogKind(engine: EngineClient, adminKey: string): Promise<CatalogKind> {
+  const demo = new Set(demoCatalog().map((p) => p.item.id));
+  let items = 0;
+  let after: string | null = '';
+  while (after !== null) {
+    const page: { items: { id: string }[]; next: string | null } = await engine.request(
+      'GET',
+      `/v1/items?limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+      adminKey,
+    );
+    const own = page.items.find((item) => !demo.has(item.id));
+    if (own) return { kind: 'own', items: items + page.items.length, example: own.id };
+    items += page.items.length;
+    after = page.next;
+  }
+  return items ? { kind: 'demo', items } : { kind: 'empty' };
+}

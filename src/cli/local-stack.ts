@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { UserError } from './args.ts';
 
 /** The project root (two levels above this file). */
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -25,26 +26,54 @@ export interface Keys {
   userTokenSecret: string;
 }
 
-/** Reads `.dev.vars`, creating it with random keys when it is missing. */
-export function ensureDevVars(file = path.join(ROOT, '.dev.vars')): { keys: Keys; created: boolean } {
+/**
+ * The local keys file: `.dev.vars`, or `EP_DEV_VARS` (the tests' own, so they never read the
+ * developer's keys).
+ */
+export function devVarsPath(): string {
+  return process.env.EP_DEV_VARS ?? path.join(ROOT, '.dev.vars');
+}
+
+/** Where local D1/KV state lives: `EP_STATE_DIR` (the tests' scratch folder), else wrangler's default. */
+export function localStateDir(): string | undefined {
+  return process.env.EP_STATE_DIR;
+}
+
+/** A `.dev.vars` line a POSIX shell can source (`. ./.dev.vars`) and wrangler's dotenv reads alike. */
+function shellLine(name: string, value: string): string {
+  return /^[\w.:/@%+,=-]*$/.test(value) ? `${name}=${value}` : `${name}='${value.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * Reads `.dev.vars`, creating it with random keys when it is missing; a value a shell could not
+ * source (a space, a quote) is rewritten quoted, and a missing `USER_TOKEN_SECRET` is added.
+ */
+export function ensureDevVars(file = devVarsPath()): { keys: Keys; created: boolean } {
   const created = !existsSync(file);
   const key = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
   if (created) writeFileSync(file, `INGEST_KEY=${key('ing')}\nADMIN_KEY=${key('adm')}\nUSER_TOKEN_SECRET=${key('uts')}\n`, { mode: 0o600 });
-  else if (!/^\s*USER_TOKEN_SECRET\s*=/m.test(readFileSync(file, 'utf8'))) appendFileSync(file, `\nUSER_TOKEN_SECRET=${key('uts')}\n`);
-  const vars = Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .map((line) => line.match(/^\s*([A-Z_]+)\s*=\s*"?([^"]*)"?\s*$/))
-      .filter((m): m is RegExpMatchArray => m !== null)
-      .map((m) => [m[1], m[2]]),
-  );
-  if (!vars.INGEST_KEY || !vars.ADMIN_KEY) throw new Error(`${file} must define INGEST_KEY and ADMIN_KEY`);
-  return { keys: { ingest: vars.INGEST_KEY, admin: vars.ADMIN_KEY, userTokenSecret: vars.USER_TOKEN_SECRET! }, created };
+  const text = readFileSync(file, 'utf8');
+  const vars: Record<string, string> = {};
+  const lines = text.split('\n').map((line) => {
+    const m = line.match(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/);
+    if (!m || / #/.test(m[2]!)) return line;
+    const raw = m[2]!;
+    const quoted = raw.match(/^(['"])(.*)\1$/);
+    const value = quoted ? quoted[2]!.replaceAll(`'\\''`, "'") : raw;
+    vars[m[1]!] = value;
+    return quoted ? line : shellLine(m[1]!, value);
+  });
+  if (!vars.USER_TOKEN_SECRET) lines.push(`USER_TOKEN_SECRET=${(vars.USER_TOKEN_SECRET = key('uts'))}`, '');
+  const next = lines.join('\n');
+  if (next !== text) writeFileSync(file, next);
+  if (!vars.INGEST_KEY || !vars.ADMIN_KEY) throw new UserError(`${file} must define INGEST_KEY and ADMIN_KEY (delete it to get new keys)`);
+  return { keys: { ingest: vars.INGEST_KEY, admin: vars.ADMIN_KEY, userTokenSecret: vars.USER_TOKEN_SECRET }, created };
 }
 
 /** Runs wrangler (with this process's Node, which is the project's Node 22 under npm). */
 export function wrangler(args: string[], options: { quiet?: boolean; persistTo?: string } = {}): void {
-  const persist = options.persistTo ? ['--persist-to', options.persistTo] : [];
+  const persistTo = options.persistTo ?? localStateDir();
+  const persist = persistTo ? ['--persist-to', persistTo] : [];
   const result = spawnSync(process.execPath, [WRANGLER, ...args, ...persist], {
     cwd: ROOT,
     env: OFFLINE_ENV,
@@ -55,7 +84,7 @@ export function wrangler(args: string[], options: { quiet?: boolean; persistTo?:
 }
 
 /** Runs one SQL query on the local D1 (outside the Worker) and returns its rows. */
-export function queryLocalD1<T = Record<string, unknown>>(sql: string, persistTo?: string): T[] {
+export function queryLocalD1<T = Record<string, unknown>>(sql: string, persistTo = localStateDir()): T[] {
   const persist = persistTo ? ['--persist-to', persistTo] : [];
   const result = spawnSync(process.execPath, [WRANGLER, 'd1', 'execute', 'DB', '--local', '--json', '--command', sql, ...persist], {
     cwd: ROOT,
@@ -89,6 +118,8 @@ export interface LocalStackOptions {
   verbose?: boolean;
   /** Serve the sources of this folder (its `wrangler.toml`) instead of the project's. */
   sourceDir?: string;
+  /** Variables file instead of `.dev.vars` (default `EP_DEV_VARS` when set). */
+  envFile?: string;
 }
 
 /** Starts `wrangler dev --local` and resolves once `/health` answers. */
@@ -109,7 +140,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     '--log-level',
     options.verbose ? 'info' : 'warn',
   ];
-  if (options.persistTo) args.push('--persist-to', options.persistTo);
+  const persistTo = options.persistTo ?? localStateDir();
+  if (persistTo) args.push('--persist-to', persistTo);
+  // With --env-file wrangler reads that file and not .dev.vars.
+  const envFile = options.envFile ?? process.env.EP_DEV_VARS;
+  if (envFile) args.push('--env-file', envFile);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
   // Its own process group: wrangler starts esbuild and workerd, and stopping signals them all.
   const child = spawn(process.execPath, args, {

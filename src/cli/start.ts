@@ -1,17 +1,25 @@
 /**
  * `npm start`: the engine on localhost with embedded defaults. Creates `.dev.vars` with random
  * keys when missing, applies the D1 migrations to the local database, serves with
- * `wrangler dev --local`, loads the demo shop when the catalog is empty, and rebuilds the tables.
+ * `wrangler dev --local`, loads the demo shop when the catalog is empty (not with `--no-demo`),
+ * and rebuilds the tables.
  */
 import { randomBytes } from 'node:crypto';
 import { startRedisServer } from '../dev/redis-server.ts';
 import { startUpstashProxy } from '../dev/upstash-proxy.ts';
 import { isOn } from '../security/shopper-access.ts';
 import { signUserToken } from '../security/user-token.ts';
-import { loadDemoShop } from './demo-shop.ts';
+import { parseCli } from './args.ts';
+import { catalogKind, loadDemoShop } from './demo-shop.ts';
 import { engineClient } from './engine-client.ts';
 import { ensureDevVars, killRunningStacks, migrateLocal, startLocalStack } from './local-stack.ts';
 
+const USAGE = `Usage: npm start [-- --no-demo]
+
+Serves the engine on http://localhost:8787 (PORT=9000 npm start to move it) with local D1 and KV.
+  --no-demo  do not load the demo shop into an empty catalog (npm run demo loads it later)
+Also: TABLE_STORE=redis, REQUIRE_USER_TOKEN=true, VERBOSE=1.`;
+const { values: flags } = parseCli(USAGE, { 'no-demo': { type: 'boolean', default: false } });
 const port = Number(process.env.PORT ?? 8787);
 let stopping = false;
 let stop = async () => killRunningStacks();
@@ -40,19 +48,28 @@ stop = async () => {
 stack.process.on('exit', (code) => !stopping && process.exit(code ?? 1));
 
 const engine = engineClient(stack.url);
-const health = await engine.request<{ counts?: { items: number } }>('GET', '/health', keys.ingest);
-if (!health.counts?.items) {
+const catalog = await catalogKind(engine, keys.admin);
+if (catalog.kind === 'empty' && !flags['no-demo']) {
   const started = Date.now();
   const loaded = await loadDemoShop(engine, keys);
   console.log(
     `Loaded the demo shop: ${loaded.products} products, ${loaded.events} events, ${loaded.faqEntries} FAQ entries (${((Date.now() - started) / 1000).toFixed(1)} s).`,
   );
-}
+} else if (catalog.kind === 'empty') console.log('The catalog is empty (--no-demo): load your own items, or the demo shop with `npm run demo`.');
+else if (catalog.kind === 'demo' && flags['no-demo'])
+  console.log(`The catalog still holds the demo shop (${catalog.items} products): \`npm run reset\` empties it.`);
+else if (catalog.kind === 'own') console.log('Your own catalog is loaded; the demo shop is not added to it.');
 
-const rebuilt = await engine.rebuild(keys.admin);
-console.log(
-  `Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${Number(rebuilt.stats.events ?? 0)} events, ${Number(rebuilt.stats.neighbourPairs ?? 0)} neighbour pairs).`,
-);
+if (catalog.kind !== 'empty' || !flags['no-demo']) {
+  const rebuilt = await engine.request<{ status: string; version: string; stats: { events?: number; neighbourPairs?: number; durationMs?: number } }>(
+    'POST',
+    '/v1/admin/rebuild',
+    keys.admin,
+  );
+  console.log(
+    `Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${rebuilt.stats.events ?? 0} events, ${rebuilt.stats.neighbourPairs ?? 0} neighbour pairs).`,
+  );
+}
 
 if (requireToken) {
   const token = await signUserToken(keys.userTokenSecret, 'me', 3600);

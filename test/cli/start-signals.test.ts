@@ -2,12 +2,13 @@
  * `npm start` under a process supervisor: SIGTERM to the npm process alone must stop
  * everything it started (node, wrangler, esbuild, workerd), so the port is free again.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { connect } from 'node:net';
-import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../src/cli/local-stack.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../browser/shop-page.ts';
+import { npmStart } from '../support/npm-start.ts';
 
 /** Pids whose command line names the port (wrangler's `--port N`, workerd's `entry=127.0.0.1:N`). */
 function processesOnPort(port: number): string[] {
@@ -32,21 +33,15 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+const scratch = mkdtempSync(path.join(tmpdir(), 'ep-start-signals-'));
+/** Its own keys and state, never the developer's. */
+const scratchEnv = { ...process.env, EP_DEV_VARS: path.join(scratch, 'test.vars'), EP_STATE_DIR: path.join(scratch, 'state') };
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 describe('npm start', () => {
   it('leaves no process on its port after SIGTERM to the npm process alone', async () => {
     const port = await freePort();
-    const npm = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const ready = new Promise<void>((resolve, reject) => {
-      const seen = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Press Ctrl-C to stop.')) resolve();
-      };
-      npm.stdout.on('data', seen);
-      npm.stderr.on('data', seen);
-      npm.once('exit', (code) => reject(new Error(`npm start exited early (${code}):\n${output}`)));
-    });
-    await ready;
+    const npm = (await npmStart(port, ['--no-demo'], scratchEnv)).child;
     expect(await listening(port)).toBe(true);
     expect(processesOnPort(port).length).toBeGreaterThan(0);
 
