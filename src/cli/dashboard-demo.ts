@@ -59,7 +59,7 @@ export async function loadDashboardActivity(engine: EngineClient, keys: Keys, sh
       }
     }
     if (random.chance(answer.arm === 'popular' ? 0.35 : 0.25) && items[0]) {
-      events.push({ id: `dash-buy-${n}`, type: 'purchase', user, item: items[0], value: 1, ts: now - 1_800_000 });
+      events.push({ id: `dash-buy-${n}`, type: 'purchase', user, item: items[0], value: 1, ts: now - exposedDaysAgo * DAY - 1_800_000 });
     }
     if (n % 2 === 0) {
       const picked = await engine.request<{ decisions: { rid: string }[] }>('GET', `/v1/campaigns/pick?user=${user}&placement=home-top`, keys.ingest);

@@ -174,11 +174,11 @@ export async function audiencesData(db: Database, now = Date.now()): Promise<Aud
 /** What the recommendations page adds to the report: per surface and day, and the items shown most. */
 export interface RecommendationDetail {
   /** Impressions and clicks per UTC day and surface (placements split a surface: `similar@pdp`). */
-  surfaceDays: { day: string; surface: string; impressions: number; clicks: number }[];
+  surfaceDays: { day: string; surface: string; impressions: number; clicks: number; usersReached: number; purchases: number; revenue: number }[];
   topItems: { id: string; title: string | null; impressions: number }[];
 }
 
-/** Impressions and clicks per day and surface, and the 15 items recommended most, between two UTC days. */
+/** Impressions, clicks, users reached, purchases and revenue per day and surface, and the 15 items recommended most, between two UTC days. */
 export async function recommendationDetail(db: Database, from: string, to: string): Promise<RecommendationDetail> {
   const shown = sql<number>`sum(${reportItems.impressions})`;
   const [surfaceDays, top] = await Promise.all([
@@ -188,6 +188,9 @@ export async function recommendationDetail(db: Database, from: string, to: strin
         surface: reportUsers.surface,
         impressions: sql<number>`sum(${reportUsers.impressions})`,
         clicks: sql<number>`sum(${reportUsers.clicks})`,
+        usersReached: sql<number>`sum(${reportUsers.impressions} > 0)`,
+        purchases: sql<number>`sum(${reportUsers.purchases})`,
+        revenue: sql<number>`sum(${reportUsers.revenue})`,
       })
       .from(reportUsers)
       .where(between(reportUsers.day, from, to))
@@ -204,7 +207,14 @@ export async function recommendationDetail(db: Database, from: string, to: strin
       .all(),
   ]);
   return {
-    surfaceDays: surfaceDays.map((r) => ({ ...r, impressions: Number(r.impressions), clicks: Number(r.clicks) })),
+    surfaceDays: surfaceDays.map((r) => ({
+      ...r,
+      impressions: Number(r.impressions),
+      clicks: Number(r.clicks),
+      usersReached: Number(r.usersReached),
+      purchases: Number(r.purchases),
+      revenue: Number(r.revenue),
+    })),
     topItems: top.map((r) => ({ ...r, impressions: Number(r.impressions) })),
   };
 }

@@ -279,6 +279,7 @@ describe('recommendations page', () => {
       const rid = newRid({ surface: 'cart' });
       events.push({ id: uniq('e'), type: 'impression', user: `top-${u}`, items: [id], rid });
       if (u % 4 === 0) events.push({ id: uniq('e'), type: 'click', user: `top-${u}`, item: id, rid });
+      if (u % 8 === 0) events.push({ id: uniq('e'), type: 'purchase', user: `top-${u}`, item: id, rid, price: 30 });
     }
     expect((await send('POST', '/v1/events', { events })).status).toBe(200);
     expect((await call('/v1/admin/rollup', { method: 'POST', headers: ADMIN })).status).toBe(200);
@@ -290,5 +291,11 @@ describe('recommendations page', () => {
     const ctr = html.slice(html.indexOf('Click-through rate of recommendations (Surface)'));
     expect(ctr).toMatch(/<th scope="col">cart<\/th>/);
     expect(ctr).toContain('<td>25%</td>');
+    const conversion = html.slice(html.indexOf('Conversion (Surface)'));
+    expect(conversion).toContain('<svg');
+    expect(conversion).toContain('<td>12.5%</td>');
+    const revenue = html.slice(html.indexOf('Revenue from recommendations (Surface)'));
+    expect(revenue).toContain('<svg');
+    expect(revenue).toMatch(/<td>150<\/td>/);
   });
 });

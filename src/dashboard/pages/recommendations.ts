@@ -18,11 +18,15 @@ export function recommendationsPage(ctx: PageContext, data: RecommendationsData)
   const dayList = [...new Set(data.surfaceDays.map((r) => r.day))].sort();
   const surfaceNames = [...new Set(data.surfaceDays.map((r) => r.surface))].sort();
   const cell = new Map(data.surfaceDays.map((r) => [`${r.day} ${r.surface}`, r]));
-  const surfaceCtr = (surface: string) =>
-    dayList.map((day) => {
-      const r = cell.get(`${day} ${surface}`);
-      return r && r.impressions > 0 ? r.clicks / r.impressions : null;
-    });
+  type Cell = RecommendationDetail['surfaceDays'][number];
+  const perSurface = (f: (r: Cell) => number | null) =>
+    surfaceNames.map((surface) => ({
+      name: surface,
+      values: dayList.map((day) => {
+        const r = cell.get(`${day} ${surface}`);
+        return r ? f(r) : null;
+      }),
+    }));
   const content = html`
     ${tiles(ctx, [
       { label: t.impressions, value: totals.impressions },
@@ -55,9 +59,16 @@ export function recommendationsPage(ctx: PageContext, data: RecommendationsData)
       ${chartFigure(
         ctx,
         `${t.ctr} (${t.surface})`,
-        { x: dayList, series: surfaceNames.map((surface) => ({ name: surface, values: surfaceCtr(surface) })) },
+        { x: dayList, series: perSurface((r) => (r.impressions > 0 ? r.clicks / r.impressions : null)) },
         { kind: 'line', percent: true },
       )}
+      ${chartFigure(
+        ctx,
+        `${t.conversion} (${t.surface})`,
+        { x: dayList, series: perSurface((r) => (r.usersReached > 0 ? r.purchases / r.usersReached : null)) },
+        { kind: 'line', percent: true },
+      )}
+      ${chartFigure(ctx, `${t.attributedRevenue} (${t.surface})`, { x: dayList, series: perSurface((r) => r.revenue) }, { kind: 'stacked-bar' })}
       ${chartFigure(
         ctx,
         t.topItems,
