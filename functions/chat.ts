@@ -31,6 +31,7 @@ import { createRouter } from '../src/http/app.ts';
 import { requireKey } from '../src/http/auth.ts';
 import { rateLimit } from '../src/limits/rate-limit.ts';
 import { ApiError, ErrorSchema } from '../src/http/errors.ts';
+import { publicError } from '../src/security/public-error.ts';
 import { errorResponses as errors, jsonContent as json, notFoundResponse as notFound } from '../src/http/openapi.ts';
 
 const admin = [{ adminKey: [] }];
@@ -62,6 +63,13 @@ const MissGroupSchema = z.object({
   lastSeen: z.number().int(),
 });
 
+/** A database failure the chat cannot answer around (no FAQ index, a handoff not queued): 503, try again shortly. */
+function busy(err: unknown): never {
+  if (err instanceof ApiError) throw err;
+  console.error(`chat unavailable: ${publicError(err)}`);
+  throw new ApiError(503, 'unavailable', 'The chat is briefly unavailable; send the message again in a moment.', undefined, { 'Retry-After': '2' });
+}
+
 /** Options of {@link createChatRouter}. */
 export interface ChatRouterOptions {
   /** Answers product-advice questions; without one the chat hands them to a person. */
@@ -88,7 +96,12 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
         'Answers above the confidence threshold, offers up to 3 suggestions on a close call, hands over to a person (`handoff: true`) below it. Product-advice questions get products. Unanswered questions are logged.',
       security: [{ ingestKey: [] }],
       request: { body: { required: true, content: { 'application/json': { schema: ChatRequestSchema } } } },
-      responses: { 200: json(ChatReplySchema, 'The reply'), ...errors, 429: json(ErrorSchema, 'Too many messages from this session or address') },
+      responses: {
+        200: json(ChatReplySchema, 'The reply'),
+        ...errors,
+        429: json(ErrorSchema, 'Too many messages from this session or address'),
+        503: json(ErrorSchema, 'The database is busy; `Retry-After` says when to send again'),
+      },
     }),
     async (c) => {
       const turn = c.req.valid('json');
@@ -101,13 +114,24 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
         throw new ApiError(429, 'rate_limited', 'Too many messages; please wait a moment', turn.session ? 'session' : undefined);
       }
       const db = openDatabase(c.env.DB);
-      const [index, context] = await Promise.all([loadFaqIndex(db, c.env.TABLES), turn.session ? loadContext(db, turn.session) : undefined]);
+      let memory = true;
+      const forget = (what: string) => (err: unknown) => {
+        console.error(`chat: ${what}: ${publicError(err)}`);
+        memory = false;
+        return undefined;
+      };
+      const [index, context] = await Promise.all([
+        loadFaqIndex(db, c.env.TABLES).catch(busy),
+        turn.session ? loadContext(db, turn.session).catch(forget('conversation not read')) : undefined,
+      ]);
       const embedder = embedderOf(c.env);
       const search = embedder ? semanticSearch(embedder, (version) => loadFaqVectors(c.env.TABLES, version, embedder.model)) : undefined;
       const { reply, miss, context: next } = await answerChat({ index, advisor: options.advisor?.(c.env), context, search }, turn);
       if (miss) await logMiss(db, miss).catch((err) => console.error('chat miss not logged', err));
-      if (turn.session) reply.turn = await recordTurn(db, turn.session, miss?.message ?? turn.message, reply, next);
-      if (reply.handoff) await handOver(c.env, db, turn, reply, (p) => waitUntil(c, p));
+      if (turn.session && memory)
+        reply.turn = await recordTurn(db, turn.session, miss?.message ?? turn.message, reply, next).catch(forget('turn not recorded'));
+      if (reply.handoff) await handOver(c.env, db, turn, reply, (p) => waitUntil(c, p)).catch(busy);
+      if (!memory) reply.degraded = 'conversation memory unavailable';
       return c.json(reply, 200);
     },
   );

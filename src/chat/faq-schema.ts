@@ -105,6 +105,10 @@ export const ChatReplySchema = z
     products: z.array(ChatProductSchema).optional(),
     intent: z.enum(SMALL_TALK).optional().openapi({ description: 'The small-talk intent answered.' }),
     turn: z.number().int().optional().openapi({ description: 'Id of this reply in the session (for `POST /v1/chat/feedback`); only with a session.' }),
+    degraded: z
+      .string()
+      .optional()
+      .openapi({ description: 'Set when the database was busy: answered without the conversation so far, and this turn was not remembered.' }),
   })
   .openapi('ChatReply');
 

@@ -116,6 +116,8 @@ export interface LocalStackOptions {
   vars?: Record<string, string>;
   /** Print wrangler's own output. */
   verbose?: boolean;
+  /** Leave wrangler's error log out of this process's stderr (it still goes to wrangler's log file). */
+  quietErrors?: boolean;
   /** Serve the sources of this folder (its `wrangler.toml`) instead of the project's. */
   sourceDir?: string;
   /** Variables file instead of `.dev.vars` (default `EP_DEV_VARS` when set). */
@@ -150,7 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const child = spawn(process.execPath, args, {
     cwd: dir,
     env: OFFLINE_ENV,
-    stdio: ['ignore', options.verbose ? 'inherit' : 'pipe', 'inherit'],
+    stdio: ['ignore', options.verbose ? 'inherit' : 'pipe', options.quietErrors ? 'ignore' : 'inherit'],
     detached: true,
   });
   running.add(child);

@@ -13,6 +13,8 @@ export class RedisServerNotFoundError extends Error {
 /** A throwaway redis-server child process. */
 export interface RedisServer {
   port: number;
+  /** The redis-server process (benchmarks hang and kill it). */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -81,7 +83,7 @@ async function startOnce(port: number, options: RedisServerOptions): Promise<Red
     await close();
     throw error;
   }
-  return { port, close };
+  return { port, pid: child.pid!, close };
 }
 
 async function waitForPing(port: number, timeoutMs: number): Promise<void> {
