@@ -4,6 +4,7 @@ import { createApp } from '../src/http/app.ts';
 import type { Env } from '../src/env.ts';
 import { VERSION } from '../src/version.ts';
 import { ARCHIVE_QUEUE_NAME, archiveConsumer, scheduledArchive } from './archive.ts';
+import { scheduledFullRebuild } from './offline.ts';
 import { audiences } from './audiences.ts';
 import { campaigns, scheduledCampaigns } from './campaigns.ts';
 import { catalog } from './catalog.ts';
@@ -13,7 +14,7 @@ import { experimentsApi } from './experiments.ts';
 import { dashboard } from './dashboard.ts';
 import { health } from './health.ts';
 import { recommendations } from './recommend.ts';
-import { rebuild, rebuildPartsConsumer, scheduledRebuild } from './rebuild.ts';
+import { rebuild, rebuildPartsConsumer } from './rebuild.ts';
 import { reports, scheduledRollup } from './reports.ts';
 import { rules } from './rules.ts';
 import { searchRoutes } from './search.ts';
@@ -43,8 +44,10 @@ export default {
   scheduled: async (controller, env, ctx) => {
     ctx.waitUntil(drainChatHandoffs(env).catch((err) => console.error('chat handoffs', err)));
     if (controller.cron === (env.TRENDING_CRON ?? '*/5 * * * *')) ctx.waitUntil(scheduledArchive(env).catch((err) => console.error('archive', err)));
-    await Promise.all([scheduledRebuild(controller, env, ctx), scheduledRollup(controller, env), scheduledCampaigns(controller, env)]);
+    await Promise.all([scheduledFullRebuild(controller, env, ctx), scheduledRollup(controller, env), scheduledCampaigns(controller, env)]);
   },
   queue: (batch, env) =>
     batch.queue === ARCHIVE_QUEUE_NAME ? archiveConsumer(batch, env) : rebuildPartsConsumer(batch as MessageBatch<PartJob | StartJob>, env),
 } satisfies ExportedHandler<Env>;
+
+export { OfflineRebuildWorkflow, RebuildJobContainer } from './offline.ts';

@@ -46,6 +46,12 @@ export interface Env extends RateLimitBindings {
   ARCHIVE_QUEUE?: Queue<unknown>;
   /** With the archive on: days of events D1 keeps (older archived events are pruned by the cron); empty: D1 keeps all. */
   ARCHIVE_D1_DAYS?: string;
+  /** `worker` (default): the cron rebuilds in the Worker; `container`: the Workflow runs the offline job in a Container (src/offline). */
+  REBUILD_RUNNER?: string;
+  /** The Workflow that runs the offline rebuild (src/offline/README.md shows its wrangler.toml lines). */
+  REBUILD_WORKFLOW?: Workflow<{ runId: string; at: number }>;
+  /** The Durable Object that owns the offline job's Container. */
+  REBUILD_JOB?: DurableObjectNamespace;
   /** The shop's IANA time zone: campaign caps "per day" count on its calendar day (default UTC). */
   SHOP_TIME_ZONE?: string;
   /** The shop's currency (ISO 4217, e.g. `EUR`): widget prices show it unless a widget asks for another (`data-currency`). */

@@ -61,6 +61,7 @@ export interface OfflineOptions {
 const DAY = 86_400_000;
 const PAGE = 5000;
 const WRITE_CHUNK = 50;
+const IN_FLIGHT = 4;
 const LEASE_MS = 6 * 3600_000;
 const INTERACTION_HALF_LIFE = 30 * DAY;
 
@@ -178,6 +179,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const { global, byCategory } = trending.finish(now);
   await writer.put(tableKey(version, 'tr'), JSON.stringify({ global, byCategory, popular: popular.finish(now).global }));
   for (const build of builds) Object.assign(shards, await build.finish(version, writer.put));
+  await writer.drain();
   phase('other tables');
   return {
     events: counts!.events,
@@ -348,12 +350,24 @@ async function neighbourLists(engine: Engine, items: ReadonlySet<string>): Promi
 
 type ShardWriter = ReturnType<typeof shardWriter>;
 
-/** Writes shards as the Worker rebuild does: entries sorted by id, packed, 50 keys per store call. */
+/**
+ * Writes shards as the Worker rebuild does (entries sorted by id, packed), buffered: 50 keys per
+ * store call, 4 calls in flight. `drain()` writes what is buffered.
+ */
 function shardWriter(store: TableStore, version: string, ttlSeconds: number) {
   let written = 0;
+  let pending: TableEntry[] = [];
+  const drain = async () => {
+    const batch = pending;
+    pending = [];
+    const calls: TableEntry[][] = [];
+    for (let i = 0; i < batch.length; i += WRITE_CHUNK) calls.push(batch.slice(i, i + WRITE_CHUNK));
+    for (let i = 0; i < calls.length; i += IN_FLIGHT) await Promise.all(calls.slice(i, i + IN_FLIGHT).map((call) => store.putMany(call)));
+    written += batch.length;
+  };
   const write = async (entries: TableEntry[]) => {
-    for (let i = 0; i < entries.length; i += WRITE_CHUNK) await store.putMany(entries.slice(i, i + WRITE_CHUNK));
-    written += entries.length;
+    pending.push(...entries);
+    if (pending.length >= WRITE_CHUNK * IN_FLIGHT) await drain();
   };
   const pack = (table: ShardedTable, shard: number, entries: [string, unknown][]): TableEntry => ({
     key: tableKey(version, table, shard),
@@ -361,7 +375,8 @@ function shardWriter(store: TableStore, version: string, ttlSeconds: number) {
     ttlSeconds,
   });
   return {
-    written: () => written,
+    written: () => written + pending.length,
+    drain,
     put: (key: string, value: string) => write([{ key, value, ttlSeconds }]),
     /** One complete shard. */
     shard: (table: ShardedTable, shard: number, entries: [string, unknown][]) => write([pack(table, shard, entries)]),

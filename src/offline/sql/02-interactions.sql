@@ -34,8 +34,12 @@ SELECT user_key, (row_number() OVER (ORDER BY ts, seq) - 1)::INTEGER AS uidx
 FROM (SELECT user_key, ts, seq, row_number() OVER (PARTITION BY user_key ORDER BY ts, seq) AS n FROM valid_events) first_events
 WHERE n = 1;
 
--- [DuckDB] the fold
+-- [DuckDB] the fold (pairs of one event need none: most pairs)
 CREATE OR REPLACE TABLE pairs_folded AS
+SELECT user_key, item, weight > 0 AS alive, greatest(weight, 0)::DOUBLE AS w, ts AS last_ts, seq AS last_seq, ts AS born_ts, seq AS born_seq
+FROM (SELECT *, count(*) OVER (PARTITION BY user_key, item) AS events FROM valid_events) single
+WHERE events = 1
+UNION ALL
 SELECT user_key, item, s.alive, s.w, s.ts AS last_ts, s.lseq AS last_seq, s.bts AS born_ts, s.bseq AS born_seq
 FROM (
   SELECT user_key, item, list_reduce(
@@ -51,7 +55,8 @@ FROM (
   ) AS s
   FROM valid_events
   GROUP BY user_key, item
-);
+  HAVING count(*) > 1
+) folded;
 -- [/DuckDB]
 
 -- Users who touched more than max_items_per_user items: the Worker drops their least recently
