@@ -39,15 +39,29 @@ export function nearestTerms(word: string, vocab: Vocabulary): string[] {
     .slice(0, CLOSEST_TERMS);
 }
 
-/** Popular available items of a category (all categories when none), best first, as trending hits. */
-export function trendingIn(docs: DocView, count: number, category: string | undefined, exclude: ReadonlySet<number>): Hit[] {
-  const hits: Hit[] = [];
+/** The `limit` most popular available items of a category (all categories when none) that `accept` takes, best first, as trending hits. */
+export function trendingIn(
+  docs: DocView,
+  count: number,
+  category: string | undefined,
+  exclude: ReadonlySet<number>,
+  limit: number,
+  accept: (doc: number) => boolean = () => true,
+): Hit[] {
+  const best: Hit[] = [];
   const wanted = category ? (docs.categoryOf(category) ?? -1) : undefined;
-  for (let doc = 0; doc < count; doc++) {
-    if (exclude.has(doc) || (wanted !== undefined && !docs.cats(doc).includes(wanted)) || !docs.available(doc)) continue;
-    hits.push({ doc, score: docs.popularity(doc), reason: { kind: 'trending', category } });
+  const before = (a: Hit, b: Hit) => a.score > b.score || (a.score === b.score && a.doc < b.doc);
+  for (let doc = 0; doc < count && limit > 0; doc++) {
+    const score = docs.popularity(doc);
+    if (best.length === limit && score <= best[limit - 1]!.score) continue;
+    if (exclude.has(doc) || (wanted !== undefined && !docs.cats(doc).includes(wanted)) || !docs.available(doc) || !accept(doc)) continue;
+    const hit: Hit = { doc, score, reason: { kind: 'trending', category } };
+    let at = best.length;
+    while (at > 0 && before(hit, best[at - 1]!)) at--;
+    best.splice(at, 0, hit);
+    if (best.length > limit) best.pop();
   }
-  return hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  return best;
 }
 
 /** The category most of the closest items share (their most general one, so that trending has room), else the shopper's favourite. */

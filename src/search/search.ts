@@ -95,11 +95,16 @@ export function runSearch(index: LoadedIndex, plan: readonly PlannedSlot[], quer
   const favourite = [...(signals.affinity?.entries() ?? [])].sort((a, b) => b[1] - a[1])[0]?.[0];
   const category = query.filters.category ?? guessCategory(closest, docs, favourite);
   const first = closest.slice(0, Math.ceil(query.k / 2));
-  const trending = trendingIn(docs, index.head.ids.length, category, new Set(first.map((h) => h.doc))).filter(
-    (h) => priceOk(docs.price(h.doc), query.filters) && (!query.filters.category || docs.categories(h.doc).includes(query.filters.category)),
+  const offset = query.offset ?? 0;
+  const trending = trendingIn(
+    docs,
+    index.head.ids.length,
+    category,
+    new Set(first.map((h) => h.doc)),
+    offset + query.k,
+    (doc) => priceOk(docs.price(doc), query.filters) && (!query.filters.category || docs.categories(doc).includes(query.filters.category)),
   );
   const all = [...first, ...trending];
-  const offset = query.offset ?? 0;
   return {
     hits: all.slice(offset, offset + query.k).map((h) => withId(h, docs, index)),
     total: 0,

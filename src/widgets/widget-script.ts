@@ -1,4 +1,5 @@
 import { CHAT_BOX_SCRIPT } from './chat-box-script.ts';
+import { SEARCH_BOX_SCRIPT } from './search-box-script.ts';
 
 /**
  * `widget.js`, the one script a shop embeds:
@@ -24,7 +25,8 @@ import { CHAT_BOX_SCRIPT } from './chat-box-script.ts';
  * is sent again later; the event id makes that a duplicate, not a second event).
  * It keeps an anonymous visitor id (`anon-<uuid>`) and the session's recent items in
  * localStorage (30 minutes idle ends a session) and passes them to `for-you`. `window.edgePersonalize.load()` fills
- * containers added later. Every `[data-chat]` container becomes a chat box (chat-box-script.ts).
+ * containers added later. Every `[data-chat]` container becomes a chat box (chat-box-script.ts), every
+ * `[data-search]` container a search box with suggestions and results (search-box-script.ts).
  * Dependency-free ES2017, no build step.
  */
 export const WIDGET_SCRIPT = `(function () {
@@ -226,6 +228,7 @@ export const WIDGET_SCRIPT = `(function () {
   }
 
 ${CHAT_BOX_SCRIPT}
+${SEARCH_BOX_SCRIPT}
   function load() {
     var containers = Array.prototype.filter.call(document.querySelectorAll('[data-recommend]'), function (el) {
       return !el.hasAttribute('data-ep-state');
@@ -238,6 +241,7 @@ ${CHAT_BOX_SCRIPT}
     });
     containers.forEach(fill);
     mountChats();
+    mountSearches();
   }
 
   window.edgePersonalize = {

@@ -11,6 +11,7 @@ import { engineClient } from '../../src/cli/engine-client.ts';
 import { type LocalStack, ROOT, ensureDevVars, migrateLocal, queryLocalD1, startLocalStack } from '../../src/cli/local-stack.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium, inCi } from './chromium.ts';
 import { ANCHOR, HOSTILE_ID, HOSTILE_TITLE, shopCatalog } from './shop-data.ts';
+import { type ShopStack, startShopStack } from './shop-stack.ts';
 import { type ShopPage, freePort, startShopPage } from './shop-page.ts';
 
 const SCREENSHOT = '/tmp/widget.png';
@@ -24,28 +25,16 @@ if (!haveChromium && !inCi) {
 type EventRow = { type: string; item_id: string | null; items: string | null; rid: string | null; session: string | null; context: string | null };
 
 describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', () => {
-  const persistTo = path.join(ROOT, '.wrangler', `browser-test-${process.pid}-${Date.now()}`);
-  let stack: LocalStack | undefined;
-  let shop: ShopPage | undefined;
-  let browser: Browser | undefined;
+  let s: ShopStack;
   let page: Page;
-  const dialogs: string[] = [];
-  const consoleLines: string[] = [];
+  let persistTo: string;
+  let shop: ShopStack['shop'];
+  let dialogs: string[];
+  let consoleLines: string[];
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`CI is set and ${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).`);
-    const { keys } = ensureDevVars();
-    mkdirSync(persistTo, { recursive: true });
-    migrateLocal(persistTo);
-    shop = await startShopPage(await freePort());
-    stack = await startLocalStack({ port: await freePort(), persistTo, vars: { ALLOWED_ORIGINS: shop.origin }, verbose: process.env.VERBOSE === '1' });
-
-    const engine = engineClient(stack.url);
-    const { items, events } = shopCatalog(shop.origin);
-    await engine.putItems(items, keys.admin);
-    expect((await engine.postEvents(events, keys.ingest)).rejected).toBe(0);
-    expect(await engine.rebuild(keys.admin)).toMatchObject({ status: 'published' });
-
+    s = await startShopStack('browser-test', { width: 1100, height: 760 });
+    ({ page, persistTo, shop, dialogs, consoleLines } = s);
     shop.setHome(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Wireless earbuds - demo shop</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1040px;color:#1f2328}</style></head>
@@ -54,24 +43,12 @@ describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', 
 <p>A product page of the demo shop, with two widgets below.</p>
 <div data-recommend="similar" data-item="${ANCHOR}" data-k="8" data-send-view></div>
 <div data-recommend="for-you" data-k="6"></div>
-<script src="${stack.url}/widget.js" data-key="${keys.ingest}" async></script>
+<script src="${s.stack.url}/widget.js" data-key="${s.keys.ingest}" async></script>
 </body></html>`);
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
-    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    page.setDefaultTimeout(30_000);
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
   });
 
   afterAll(async () => {
-    await browser?.close().catch((err: unknown) => console.error('closing chromium', err));
-    await stack?.stop();
-    await shop?.close();
-    rmSync(persistTo, { recursive: true, force: true });
+    await s?.stop();
   });
 
   it('renders product cards, shows a hostile title as text, and records impression and click with the rid', async () => {
