@@ -108,8 +108,8 @@ describe.skipIf(!haveChromium && !inCi)('widget.js in Chromium on a shop page', 
 <div id="titled" data-recommend="similar" data-item="${ANCHOR}" data-k="4" data-title="You may also like" data-currency="eur"></div>
 <div id="bare" data-recommend="bought-together" data-item="${ANCHOR}" data-k="4" data-title="" data-lang="zh"></div>
 <div id="mine" data-recommend="for-you" data-k="4"></div>
-<script src="${stack!.url}/widget.js" data-key="${ensureDevVars().keys.ingest}" async></script></body></html>`);
-    const context = await browser!.newContext();
+<script src="${s.stack.url}/widget.js" data-key="${s.keys.ingest}" async></script></body></html>`);
+    const context = await s.browser.newContext();
     const fresh = await context.newPage();
     await fresh.goto(`${shop!.origin}/`, { waitUntil: 'load' });
     for (const id of ['titled', 'bare', 'mine']) await fresh.locator(`#${id} li[data-item]`).first().waitFor({ state: 'visible' });
