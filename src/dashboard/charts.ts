@@ -37,13 +37,41 @@ export interface ChartOptions {
 
 const PALETTE = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9ca3af', '#92400e', '#1e3a8a', '#0f766e'];
 
+/** SVGs kept per isolate, newest last, keys and SVGs together at most {@link CACHE_CHARS} characters (about 8 MB; the roll-up changes the data every 5 minutes, views in between reuse them). */
+const rendered = new Map<string, string>();
+const CACHE_CHARS = 4 * 1024 * 1024;
+let cachedChars = 0;
+
+/** The SVG for `key` from the isolate's cache, else rendered and kept (least recently used leave first). */
+function cachedSvg(key: string, render: () => string): string {
+  const hit = rendered.get(key);
+  if (hit !== undefined) {
+    rendered.delete(key);
+    rendered.set(key, hit);
+    return hit;
+  }
+  const svg = render();
+  rendered.set(key, svg);
+  cachedChars += key.length + svg.length;
+  for (const [oldKey, old] of rendered) {
+    if (cachedChars <= CACHE_CHARS) break;
+    rendered.delete(oldKey);
+    cachedChars -= oldKey.length + old.length;
+  }
+  return svg;
+}
+
 /**
- * The chart as an SVG string. Text inside comes from ECharts, which escapes it for SVG.
+ * The chart as an SVG string (the same data and options give the same SVG, kept per isolate). Text inside comes from ECharts, which escapes it for SVG.
  *
  * @example
  * renderChart({ x: ['Mon', 'Tue'], series: [{ name: 'views', values: [3, 5] }] }, { kind: 'line' });
  */
 export function renderChart(data: ChartData, options: ChartOptions): string {
+  return cachedSvg(JSON.stringify(['chart', data, options]), () => drawChart(data, options));
+}
+
+function drawChart(data: ChartData, options: ChartOptions): string {
   const width = options.width ?? 640;
   const height = options.height ?? (options.kind === 'hbar' ? Math.max(160, 28 * data.x.length + 60) : 240);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
@@ -96,6 +124,10 @@ export interface IntervalRow {
  * renderIntervals([{ label: 'popular', value: 0.12, low: 0.04, high: 0.2 }], { point: 'lift', range: '95% interval' });
  */
 export function renderIntervals(rows: readonly IntervalRow[], names: { point: string; range: string }, width = 640): string {
+  return cachedSvg(JSON.stringify(['intervals', rows, names, width]), () => drawIntervals(rows, names, width));
+}
+
+function drawIntervals(rows: readonly IntervalRow[], names: { point: string; range: string }, width: number): string {
   const height = Math.max(140, 44 * rows.length + 70);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   const bounded = (r: IntervalRow) => r.low !== null && r.high !== null;

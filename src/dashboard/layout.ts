@@ -62,12 +62,22 @@ export function shell(ctx: PageContext, active: PageName | 'login', title: strin
     </html>`;
 }
 
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** One `Intl.NumberFormat` per locale and options, made once per isolate (making one costs far more than using it). */
+function formatter(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (!format) formatters.set(key, (format = new Intl.NumberFormat(locale, options)));
+  return format;
+}
+
 /** Formats a number for a table or tile. */
 export function formatNumber(value: number | null | undefined, lang: Lang, style: 'plain' | 'percent' | 'money' = 'plain'): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   const locale = lang === 'zh' ? 'zh-CN' : 'en-US';
-  if (style === 'percent') return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(value);
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: style === 'money' ? 2 : value < 10 ? 3 : 0 }).format(value);
+  if (style === 'percent') return formatter(locale, { style: 'percent', maximumFractionDigits: 2 }).format(value);
+  return formatter(locale, { maximumFractionDigits: style === 'money' ? 2 : value < 10 ? 3 : 0 }).format(value);
 }
 
 /**
