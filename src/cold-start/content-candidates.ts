@@ -18,8 +18,12 @@ export interface ContentMatches {
   entries: Map<string, CatalogEntry>;
 }
 
-/** The title's first characters make the query (a title is short; this bounds a pathological one). */
-const MAX_QUERY_CHARS = 160;
+/**
+ * The main title's first characters make the query (a title is short; this bounds a
+ * pathological one). The Chinese title is left out: it names the same product, and Chinese
+ * query words (matched by their character bigrams) cost several times the CPU of English ones.
+ */
+const MAX_QUERY_CHARS = 120;
 
 /**
  * Items like `id` by content, best first, scores scaled so the best is `weight`; reasons `alike`
@@ -27,9 +31,9 @@ const MAX_QUERY_CHARS = 160;
  * the store fails (the caller fills from its category's trending list).
  */
 export async function contentCandidates(deps: ServeDeps, id: string, entry: CatalogEntry, k: number, weight = 0.5): Promise<ContentMatches> {
-  const [title, , categories, , , , titleZh] = entry;
+  const [title, , categories] = entry;
   const category = categories[0];
-  const q = `${title} ${titleZh ?? ''}`.slice(0, MAX_QUERY_CHARS).trim();
+  const q = title.slice(0, MAX_QUERY_CHARS).trim();
   const found: ContentMatches = { candidates: [], entries: new Map() };
   if (!q) return found;
   let hits: SearchHit[];
