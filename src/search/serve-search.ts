@@ -18,7 +18,7 @@ import { type ServeDeps, type ServeTiming, serveDeps } from '../serve/recommend.
 import { StoreUnavailableError, withTimeout } from '../tables/circuit-breaker.ts';
 import { publicError } from '../security/public-error.ts';
 import { readMore, readTables, type TableRead } from '../serve/table-reader.ts';
-import { type Manifest, shardOf, tableKey, unpackEntry, unpackShard } from '../tables/layout.ts';
+import { type Manifest, shardOf, tableKey, unpackEntry } from '../tables/layout.ts';
 import { decodePostings } from './postings.ts';
 import type { Env } from '../env.ts';
 import { normalizeQuery } from './analyze.ts';
@@ -201,7 +201,11 @@ export function shownHits(
   lang: 'en' | 'zh' = 'en',
   historyInReasons = true,
 ): SearchItem[] {
-  const entry = (id: string) => read.decoded(tableKey(manifest.version, 'ct', shardOf(id, manifest.shards.ct)), unpackShard<CatalogEntry>)?.get(id);
+  // One line of the catalog shard per hit: decoding whole shards costs milliseconds per shard on a large catalog.
+  const entry = (id: string) => {
+    const value = read.value(tableKey(manifest.version, 'ct', shardOf(id, manifest.shards.ct)));
+    return value ? unpackEntry<CatalogEntry>(value, id) : undefined;
+  };
   return hits.map((hit) => {
     const f = hit.fresh;
     const e = f ? undefined : entry(hit.id);
