@@ -51,6 +51,17 @@ export interface PartStats {
 }
 
 const WRITE_CHUNK = 50;
+/** Items or profiles computed between two yields to the event loop. */
+const YIELD_EVERY = 32;
+
+/**
+ * Lets other work of the isolate run (requests served beside a rebuild) every `every` calls:
+ * the rebuild's long computing loops never hold the isolate for more than a slice.
+ */
+function breather(every = YIELD_EVERY): () => Promise<void> | undefined {
+  let calls = 0;
+  return () => (++calls % every === 0 ? new Promise<void>((resolve) => setTimeout(resolve, 0)) : undefined);
+}
 
 /**
  * Reads the window, builds the tables and writes this part's shards of them under
@@ -102,7 +113,9 @@ export async function buildPart(
   const kept = new Map<string, NeighbourList>();
   let neighbourPairs = 0;
   const nb = writer.table('nb', shards.nb);
+  const pause = breather();
   for (const [item, list] of model.rows(job.parts === 1 ? undefined : (item) => nb.owns(item) || sources.has(item))) {
+    await pause();
     if (sources.has(item)) kept.set(item, list);
     if (!nb.owns(item)) continue;
     nb.add(item, list.flat());
@@ -119,6 +132,7 @@ export async function buildPart(
   await bt.flush();
   const pf = writer.table('pf', shards.pf);
   for (const [user, profile] of mine) {
+    await pause();
     const scored = { ...profile, forYou: precomputeForYou(profile, kept, job.now) };
     pf.add(user, scored);
     for (const w of watching) w.profile(user, scored);
