@@ -161,7 +161,7 @@ dashboard.get('/dashboard/recommendations', async (c) => {
 dashboard.get('/dashboard/experiments', async (c) => c.html(experimentsPage(context(c), await experimentSummaries(openDatabase(c.env.DB), c.env.DB))));
 
 /** The experiment's page, with a message (an error answers with its status). */
-async function experimentView(c: Context<AppEnv>, id: string, flash?: string, status: 200 | ContentfulStatusCode = 200): Promise<Response> {
+async function experimentView(c: Context<AppEnv>, id: string, flash?: string, status: ContentfulStatusCode = 200): Promise<Response> {
   const ctx = context(c);
   let experiment;
   try {
@@ -178,7 +178,7 @@ const EXPERIMENT_DONE = { start: 'experimentStarted', stop: 'experimentStopped',
 
 dashboard.get('/dashboard/experiments/:id', async (c) => {
   const done = c.req.query('done');
-  const flash = done && done in EXPERIMENT_DONE ? context(c).t[EXPERIMENT_DONE[done as keyof typeof EXPERIMENT_DONE]] : undefined;
+  const flash = done && Object.hasOwn(EXPERIMENT_DONE, done) ? context(c).t[EXPERIMENT_DONE[done as keyof typeof EXPERIMENT_DONE]] : undefined;
   return experimentView(c, c.req.param('id'), flash);
 });
 
