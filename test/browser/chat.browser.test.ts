@@ -5,15 +5,16 @@
  * suggestion, ask for a person (handoff state; the webhook receives the signed transcript), and
  * the page's language. Skipped loudly without /usr/bin/chromium (fails instead with CI set).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/chat/handoff/signature.ts';
 import { engineClient } from '../../src/cli/engine-client.ts';
-import { type LocalStack, ROOT, ensureDevVars, migrateLocal, queryLocalD1, startLocalStack } from '../../src/cli/local-stack.ts';
+import { type LocalStack, ROOT, migrateLocal, queryLocalD1, startLocalStack } from '../../src/cli/local-stack.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium, inCi } from './chromium.ts';
+import { testKeys } from '../support/test-keys.ts';
 import { type ShopPage, freePort, startShopPage } from './shop-page.ts';
 
 const SECRET = 'browser-test-handoff-secret';
@@ -57,8 +58,7 @@ describe.skipIf(!haveChromium && !inCi)('the chat box of widget.js in Chromium',
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`CI is set and ${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).`);
-    const { keys } = ensureDevVars();
-    mkdirSync(persistTo, { recursive: true });
+    const { keys, envFile } = testKeys(persistTo);
     migrateLocal(persistTo);
     const hookPort = await freePort();
     hook = createServer((req, res) => {
@@ -74,6 +74,7 @@ describe.skipIf(!haveChromium && !inCi)('the chat box of widget.js in Chromium',
     stack = await startLocalStack({
       port: await freePort(),
       persistTo,
+      envFile,
       vars: { ALLOWED_ORIGINS: shop.origin, CHAT_HANDOFF_URL: `http://127.0.0.1:${hookPort}/hooks/chat`, CHAT_HANDOFF_SECRET: SECRET },
       verbose: process.env.VERBOSE === '1',
     });

@@ -11,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoShop } from '../../src/cli/demo-shop.ts';
 import { loadDashboardActivity } from '../../src/cli/dashboard-demo.ts';
 import { engineClient } from '../../src/cli/engine-client.ts';
-import { type LocalStack, ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../../src/cli/local-stack.ts';
+import { type LocalStack, ROOT, migrateLocal, startLocalStack } from '../../src/cli/local-stack.ts';
 import { PAGES } from '../../src/dashboard/layout.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium, inCi } from './chromium.ts';
+import { testKeys } from '../support/test-keys.ts';
 import { freePort } from './shop-page.ts';
 
 /** Where the screenshots go (one PNG per page). */
@@ -32,12 +33,12 @@ describe.skipIf(!haveChromium && !inCi)('the dashboard in Chromium', () => {
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`CI is set and ${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).`);
-    const { keys } = ensureDevVars();
+    const { keys, envFile } = testKeys(persistTo);
     adminKey = keys.admin;
     mkdirSync(persistTo, { recursive: true });
     mkdirSync(SHOTS, { recursive: true });
     migrateLocal(persistTo);
-    stack = await startLocalStack({ port: await freePort(), persistTo, verbose: process.env.VERBOSE === '1' });
+    stack = await startLocalStack({ port: await freePort(), persistTo, envFile, verbose: process.env.VERBOSE === '1' });
     const engine = engineClient(stack.url);
     await loadDemoShop(engine, keys);
     experimentId = (await loadDashboardActivity(engine, keys)).experimentId;

@@ -1,9 +1,10 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { engineClient } from '../../src/cli/engine-client.ts';
-import { type Keys, type LocalStack, ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../../src/cli/local-stack.ts';
+import { testKeys } from '../support/test-keys.ts';
+import { type Keys, type LocalStack, ROOT, migrateLocal, startLocalStack } from '../../src/cli/local-stack.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './chromium.ts';
 import { shopCatalog } from './shop-data.ts';
 import { type ShopPage, freePort, startShopPage } from './shop-page.ts';
@@ -29,12 +30,17 @@ export interface ShopStack {
  */
 export async function startShopStack(name: string, viewport: { width: number; height: number }): Promise<ShopStack> {
   if (!haveChromium) throw new Error(`CI is set and ${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).`);
-  const { keys } = ensureDevVars();
   const persistTo = path.join(ROOT, '.wrangler', `${name}-${process.pid}-${Date.now()}`);
-  mkdirSync(persistTo, { recursive: true });
+  const { keys, envFile } = testKeys(persistTo);
   migrateLocal(persistTo);
   const shop = await startShopPage(await freePort());
-  const stack = await startLocalStack({ port: await freePort(), persistTo, vars: { ALLOWED_ORIGINS: shop.origin }, verbose: process.env.VERBOSE === '1' });
+  const stack = await startLocalStack({
+    port: await freePort(),
+    persistTo,
+    envFile,
+    vars: { ALLOWED_ORIGINS: shop.origin },
+    verbose: process.env.VERBOSE === '1',
+  });
   const engine = engineClient(stack.url);
   const { items, events } = shopCatalog(shop.origin);
   await engine.putItems(items, keys.admin);

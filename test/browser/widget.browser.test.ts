@@ -3,12 +3,13 @@
  * embeds the script with one tag, and Debian's Chromium (playwright-core, no downloaded browser).
  * Without /usr/bin/chromium the test is skipped loudly; with CI set it fails instead.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineClient } from '../../src/cli/engine-client.ts';
-import { type LocalStack, ROOT, ensureDevVars, migrateLocal, queryLocalD1, startLocalStack } from '../../src/cli/local-stack.ts';
+import { type LocalStack, ROOT, migrateLocal, queryLocalD1, startLocalStack } from '../../src/cli/local-stack.ts';
+import { testKeys } from '../support/test-keys.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium, inCi } from './chromium.ts';
 import { ANCHOR, HOSTILE_ID, HOSTILE_TITLE, shopCatalog } from './shop-data.ts';
 import { type ShopStack, startShopStack } from './shop-stack.ts';
@@ -137,11 +138,10 @@ describe.skipIf(!haveChromium && !inCi)('widget.js event queue in Chromium', () 
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    const { keys } = ensureDevVars();
-    mkdirSync(persistTo, { recursive: true });
+    const { keys, envFile } = testKeys(persistTo);
     migrateLocal(persistTo);
     shop = await startShopPage(await freePort());
-    stack = await startLocalStack({ port: await freePort(), persistTo, vars: { ALLOWED_ORIGINS: shop.origin } });
+    stack = await startLocalStack({ port: await freePort(), persistTo, envFile, vars: { ALLOWED_ORIGINS: shop.origin } });
     const engine = engineClient(stack.url);
     const { items, events } = shopCatalog(shop.origin);
     await engine.putItems(items, keys.admin);
