@@ -25,6 +25,8 @@ export interface Env extends RateLimitBindings {
   REBUILD_TTL_DAYS?: string;
   /** A number, or `auto`. */
   REBUILD_PARTS?: string;
+  /** `off` skips the model selection (the default model is published). */
+  REBUILD_SELECTION?: string;
   /** The cron expression (of `[triggers]`) that refreshes trending instead of rebuilding. */
   TRENDING_CRON?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;

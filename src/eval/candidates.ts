@@ -1,37 +1,76 @@
-import { defaultSimilarity } from '../model/similar-items/similar-items.ts';
-import { neighbourModel, popularity, withFallback, type Recommender } from './recommenders.ts';
+import type { ShopEvent } from '../model/events.ts';
+import type { NeighbourList } from '../model/neighbour-list.ts';
+import { createHoldoutSample } from '../model/selection/holdout-sample.ts';
+import { rankWithChoice, type ModelChoice } from '../model/selection/model-choice.ts';
+import { popularByShoppers, SELECTION_FOLDS, selectModel, type Selection, type SelectionOptions } from '../model/selection/select-model.ts';
+import { createSimilarItemsBuilder, type SimilarityModel } from '../model/similar-items/similar-items.ts';
+import { PAGE_SIZE, popularity, type Recommender } from './recommenders.ts';
 
-/** Options that change which candidates run. */
-export interface CandidateOptions {
-  /** Item cap of EASE (dense maxItems^2 matrix). Default 2000; 0 leaves EASE out. */
-  easeMaxItems?: number;
+/** Options of the selection the evaluation runs. */
+export interface CandidateOptions extends SelectionOptions {
+  /** Shoppers the selection samples per fold. Default 10000 (as the rebuild). */
+  maxShoppers?: number;
+  /** Rolling-origin folds. Default {@link SELECTION_FOLDS}. */
+  folds?: number;
 }
 
-/** The name under which the engine's default model ({@link defaultSimilarity}) is reported. */
-export const DEFAULT_MODEL_NAME = defaultSimilarity.model;
+/** The name of the row that shows what the selection would serve. */
+export const DEFAULT_MODEL_NAME = 'default';
 
 /**
- * The compared models. Each runs with the engine's defaults (interaction weights,
- * K = 100, per-user cap, scoring) and differs only in the similarity; parameters
- * were tuned on the validation split (`eval tune`), never on the test items.
- * `cosine` is the textbook item cosine (no shrinkage, no IUF); the `-all-history`
- * rows score with every history item at equal weight (no recency), as textbook
- * item-kNN does, to show what the tuned recency scoring adds.
+ * Runs the rebuild's model selection on `train` (the training part of the split): the same
+ * builder, sample and grid as the rebuild, pages of 1000 events. The test items are never seen.
  */
-export function candidates(options: CandidateOptions = {}): Recommender[] {
-  const easeMaxItems = options.easeMaxItems ?? 2000;
-  const list: Recommender[] = [
-    popularity(),
-    neighbourModel('cosine', { similarity: { model: 'cosine', shrink: 0, inverseUserFrequency: false } }),
-    neighbourModel('cosine-iuf', { similarity: { model: 'cosine', shrink: 10, inverseUserFrequency: true } }),
-    neighbourModel(DEFAULT_MODEL_NAME, { similarity: defaultSimilarity }),
-  ];
-  const allHistory = { maxHistory: Infinity, halfLifeMs: Infinity };
-  list.push(neighbourModel('cosine-all-history', { similarity: { model: 'cosine', shrink: 0, inverseUserFrequency: false } }, allHistory));
-  list.push(neighbourModel(`${DEFAULT_MODEL_NAME}-all-history`, { similarity: defaultSimilarity }, allHistory));
-  if (easeMaxItems > 0) {
-    list.push(neighbourModel('ease', { similarity: { model: 'ease', lambda: 250, maxItems: easeMaxItems } }));
+export function selectOnTraining(train: readonly ShopEvent[], options: CandidateOptions = {}): Selection {
+  const builder = createSimilarItemsBuilder({});
+  const sampler = createHoldoutSample({ maxShoppers: options.maxShoppers });
+  for (let at = 0; at < train.length; at += PAGE_SIZE) {
+    const page = train.slice(at, at + PAGE_SIZE);
+    builder.add(page);
+    sampler.add(page);
   }
-  list.push(withFallback(neighbourModel(DEFAULT_MODEL_NAME, { similarity: defaultSimilarity }), popularity()));
-  return list;
+  return selectModel(builder.finish().graph, sampler.finish(options.folds ?? SELECTION_FOLDS), options);
+}
+
+/**
+ * The compared models: popularity (distinct shoppers, whole catalog), every candidate the
+ * selection scored, each refit on the whole training part, and `default`: the selection's
+ * winner refit the same way (what the rebuild would serve). Candidates sharing a neighbour
+ * model share one build.
+ */
+export function candidates(selection: Selection): Recommender[] {
+  const built = new Map<string, { neighbours: Map<string, NeighbourList>; popular: Array<[string, number]> }>();
+  const build = (similarity: SimilarityModel, train: readonly ShopEvent[], probe: () => void) => {
+    const key = JSON.stringify(similarity);
+    const cached = built.get(key);
+    if (cached) return cached;
+    const builder = createSimilarItemsBuilder({ similarity });
+    for (let at = 0; at < train.length; at += PAGE_SIZE) {
+      builder.add(train.slice(at, at + PAGE_SIZE));
+      probe();
+    }
+    const model = builder.finish();
+    const neighbours = new Map<string, NeighbourList>();
+    for (const [item, list] of model.rows()) {
+      neighbours.set(item, list);
+      if (neighbours.size % 64 === 0) probe();
+    }
+    const entry = { neighbours, popular: popularByShoppers(model.graph) };
+    built.set(key, entry);
+    return entry;
+  };
+  const choiceModel = (name: string, choice: ModelChoice): Recommender => ({
+    name,
+    build(train, probe) {
+      const inputs = build(choice.similarity, train, probe);
+      return (history, count) =>
+        rankWithChoice(
+          choice,
+          inputs,
+          history.map((e) => ({ item: e.item!, ts: e.ts, type: e.type })),
+          count,
+        );
+    },
+  });
+  return [popularity(), ...selection.candidates.map((c) => choiceModel(c.name, c.choice)), choiceModel(DEFAULT_MODEL_NAME, selection.winner)];
 }

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { candidates, DEFAULT_MODEL_NAME } from './candidates.ts';
+import { candidates, DEFAULT_MODEL_NAME, selectOnTraining } from './candidates.ts';
 import { converters } from './convert/formats.ts';
 import { evaluate } from './evaluate.ts';
 import { EVENTS_CSV_HEADER, parseEventsCsv } from './events-csv.ts';
@@ -9,7 +9,7 @@ import { formatReport } from './report.ts';
 import { tune } from './tune.ts';
 
 const USAGE = `usage:
-  eval --events FILE [--protocol leave-last-out|validation] [--k 10] [--ease-max-items 2000] [--json]
+  eval --events FILE [--protocol leave-last-out|validation] [--k 10] [--ease-max-items 1500] [--shoppers 10000] [--json]
   eval tune --events FILE [--json]          grid search on the validation split
   eval convert --from movielens|taobao|retail|diginetica --in PATH --out FILE.csv`;
 
@@ -19,7 +19,8 @@ const { values, positionals } = parseArgs({
     events: { type: 'string' },
     protocol: { type: 'string', default: 'leave-last-out' },
     k: { type: 'string', default: '10' },
-    'ease-max-items': { type: 'string', default: '2000' },
+    'ease-max-items': { type: 'string', default: '1500' },
+    shoppers: { type: 'string', default: '10000' },
     json: { type: 'boolean', default: false },
     from: { type: 'string' },
     in: { type: 'string' },
@@ -54,8 +55,22 @@ if (command === 'convert') {
     const k = Number(values.k);
     if (!(k >= 1)) fail('--k must be a positive integer');
     const split = protocol === 'validation' ? validationSplit(events) : leaveLastOut(events);
-    const recommenders = candidates({ easeMaxItems: Number(values['ease-max-items']) });
-    const report = evaluate(events, { protocol, split, recommenders, defaultModel: DEFAULT_MODEL_NAME, k });
+    const started = performance.now();
+    const selection = selectOnTraining(split.train, { easeMaxItems: Number(values['ease-max-items']), maxShoppers: Number(values.shoppers) });
+    const selectionMs = Math.round(performance.now() - started);
+    const report = evaluate(events, { protocol, split, recommenders: candidates(selection), defaultModel: DEFAULT_MODEL_NAME, k });
+    report.selection = {
+      winner: selection.name,
+      choice: selection.winner,
+      shoppers: selection.shoppers,
+      ms: selectionMs,
+      ...(selection.skipped ? { skipped: selection.skipped } : {}),
+      validation: selection.candidates.map(({ name, ndcg10, hr10 }) => ({ name, ndcg10: round(ndcg10), hr10: round(hr10) })),
+    };
     console.log(values.json ? JSON.stringify(report) : formatReport(report));
   }
 } else fail(`unknown command ${command}`);
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

@@ -18,8 +18,10 @@ export interface EvaluationReport {
   items: number;
   evaluated: number;
   models: Record<string, ModelResult>;
-  /** The engine's default model. */
+  /** The row of what the engine would serve. */
   default: string;
+  /** The model selection run on the training part (the eval CLI adds it). */
+  selection?: Record<string, unknown>;
 }
 
 /** What {@link evaluate} compares, and how. */

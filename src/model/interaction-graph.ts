@@ -15,6 +15,8 @@ export interface InteractionGraph {
   itemStart: Int32Array;
   itemUsers: Int32Array;
   itemWeights: Float32Array;
+  /** Each user row's history key (user id or `session:<id>`), when the builder kept them. */
+  userKeys?: readonly string[];
 }
 
 /** One user's row while the graph is assembled: item indexes and their weights. */
@@ -27,7 +29,13 @@ export interface UserRow {
  * Packs user rows into an {@link InteractionGraph}. Rows are consumed once, in order,
  * so a caller can drop each source row as soon as it is yielded.
  */
-export function packInteractionGraph(itemIds: readonly string[], rows: Iterable<UserRow>, interactionCount: number, userCount: number): InteractionGraph {
+export function packInteractionGraph(
+  itemIds: readonly string[],
+  rows: Iterable<UserRow>,
+  interactionCount: number,
+  userCount: number,
+  userKeys?: readonly string[],
+): InteractionGraph {
   const userStart = new Int32Array(userCount + 1);
   const userItems = new Int32Array(interactionCount);
   const userWeights = new Float32Array(interactionCount);
@@ -65,5 +73,6 @@ export function packInteractionGraph(itemIds: readonly string[], rows: Iterable<
     itemStart,
     itemUsers,
     itemWeights,
+    ...(userKeys ? { userKeys } : {}),
   };
 }

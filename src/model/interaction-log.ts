@@ -82,8 +82,9 @@ export function createInteractionLog(options: InteractionOptions = {}): Interact
     counts.evicted++;
   }
 
-  function* rows(now: number): Generator<UserRow> {
+  function* rows(now: number, keys: string[]): Generator<UserRow> {
     for (const [key, history] of histories) {
+      keys.push(key);
       const items: number[] = [];
       const kept: number[] = [];
       for (let at = 0; at < history.length; at += STRIDE) {
@@ -123,7 +124,8 @@ export function createInteractionLog(options: InteractionOptions = {}): Interact
     finish(now = latest) {
       let interactions = 0;
       for (const history of histories.values()) interactions += history.length / STRIDE;
-      return packInteractionGraph(itemIds, rows(now), interactions, histories.size);
+      const keys: string[] = [];
+      return packInteractionGraph(itemIds, rows(now, keys), interactions, histories.size, keys);
     },
     stats() {
       let interactions = 0;

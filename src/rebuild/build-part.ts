@@ -1,6 +1,10 @@
 import type { Database } from '../db/client.ts';
 import { createBoughtTogetherBuilder } from '../model/bought-together.ts';
-import { createSimilarItemsBuilder } from '../model/similar-items/similar-items.ts';
+import type { InteractionGraph } from '../model/interaction-graph.ts';
+import { createHoldoutSample, type HoldoutSampler } from '../model/selection/holdout-sample.ts';
+import { defaultChoice, scoringOf, type ModelChoice } from '../model/selection/model-choice.ts';
+import { popularByShoppers, SELECTION_FOLDS, selectModel } from '../model/selection/select-model.ts';
+import { createSimilarItemsBuilder, similarityRows } from '../model/similar-items/similar-items.ts';
 import type { NeighbourList } from '../model/neighbour-list.ts';
 import { forYouSources, precomputeForYou } from '../model/precompute-for-you.ts';
 import { createTrendingBuilder } from '../model/trending.ts';
@@ -22,6 +26,8 @@ export interface RebuildSettings {
   pageSize: number;
   /** Seconds a version's keys live in the store unless cleaned up sooner. */
   ttlSeconds: number;
+  /** Choose the model on the shop's own log (src/model/selection); false publishes the default. Default true. */
+  selection?: boolean;
 }
 
 /**
@@ -48,6 +54,19 @@ export interface PartStats {
   togetherPairs: number;
   keysWritten: number;
   shards: Manifest['shards'];
+  /** The published model (every part of a run selects the same one from the same window). */
+  model: ModelChoice;
+  /** The selection's figures: winner, every candidate's NDCG@10 and HR@10 on the held-out items, cost. */
+  selection?: SelectionFigures;
+}
+
+/** What a run records of its model selection (GET /v1/admin/rebuilds). */
+export interface SelectionFigures {
+  winner: string;
+  shoppers: number;
+  ms: number;
+  skipped?: string;
+  candidates: Array<{ name: string; ndcg10: number; hr10: number }>;
 }
 
 const WRITE_CHUNK = 50;
@@ -80,6 +99,7 @@ export async function buildPart(
   const ownsUnsharded = job.part === 0;
   const builds = ownsUnsharded ? await Promise.all(extensions.map((e) => e.start(db, job.now))) : [];
   const similar = createSimilarItemsBuilder({ k: settings.k });
+  const sampler = settings.selection === false ? undefined : createHoldoutSample();
   const together = createBoughtTogetherBuilder();
   const trending = ownsUnsharded ? createTrendingBuilder({ catalog: maps }) : undefined;
   const popular = ownsUnsharded ? createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity }) : undefined;
@@ -91,6 +111,7 @@ export async function buildPart(
   for await (const page of readEventPages(db, job.window, settings.pageSize)) {
     events += page.length;
     similar.add(page);
+    sampler?.add(page);
     together.add(page);
     trending?.add(page);
     popular?.add(page);
@@ -101,6 +122,8 @@ export async function buildPart(
   }
   const logStats = similar.stats();
   const model = similar.finish(job.now);
+  const { choice, figures } = chooseModel(model.graph, sampler, settings.k);
+  const scoring = scoringOf(choice);
   const shards: Manifest['shards'] = {
     nb: shardCount('nb', model.graph.itemIds.length),
     bt: shardCount('bt', model.graph.itemIds.length),
@@ -109,12 +132,17 @@ export async function buildPart(
   };
   const writer = shardWriter(store, job, settings.ttlSeconds);
   const mine = [...profiles.finish(job.now)];
-  const sources = new Set(mine.flatMap(([, profile]) => forYouSources(profile)));
+  const sources = new Set(mine.flatMap(([, profile]) => forYouSources(profile, scoring.maxHistory)));
   const kept = new Map<string, NeighbourList>();
   let neighbourPairs = 0;
   const nb = writer.table('nb', shards.nb);
   const pause = breather();
-  for (const [item, list] of model.rows(job.parts === 1 ? undefined : (item) => nb.owns(item) || sources.has(item))) {
+  for (const [item, list] of similarityRows(
+    model.graph,
+    choice.similarity,
+    settings.k,
+    job.parts === 1 ? undefined : (item) => nb.owns(item) || sources.has(item),
+  )) {
     await pause();
     if (sources.has(item)) kept.set(item, list);
     if (!nb.owns(item)) continue;
@@ -133,7 +161,7 @@ export async function buildPart(
   const pf = writer.table('pf', shards.pf);
   for (const [user, profile] of mine) {
     await pause();
-    const scored = { ...profile, forYou: precomputeForYou(profile, kept, job.now) };
+    const scored = { ...profile, forYou: precomputeForYou(profile, kept, job.now, undefined, scoring) };
     pf.add(user, scored);
     for (const w of watching) w.profile(user, scored);
   }
@@ -145,7 +173,10 @@ export async function buildPart(
   for (const w of watching) await w.finish();
   if (ownsUnsharded && trending && popular) {
     const { global, byCategory } = trending.finish(job.now);
-    await writer.put(tableKey(job.version, 'tr'), JSON.stringify({ global, byCategory, popular: popular.finish(job.now).global }));
+    await writer.put(
+      tableKey(job.version, 'tr'),
+      JSON.stringify({ global, byCategory, popular: popular.finish(job.now).global, shoppers: popularByShoppers(model.graph) }),
+    );
   }
   for (const build of builds) Object.assign(shards, await build.finish(job.version, writer.put));
   return {
@@ -157,6 +188,26 @@ export async function buildPart(
     togetherPairs,
     keysWritten: writer.written(),
     shards,
+    model: choice,
+    ...(figures ? { selection: figures } : {}),
+  };
+}
+
+/** Runs the model selection (when sampled) and rounds its figures for the run record. */
+function chooseModel(graph: InteractionGraph, sampler: HoldoutSampler | undefined, k: number): { choice: ModelChoice; figures?: SelectionFigures } {
+  if (!sampler) return { choice: defaultChoice };
+  const started = performance.now();
+  const selection = selectModel(graph, sampler.finish(SELECTION_FOLDS), { k });
+  const round = (x: number) => Math.round(x * 10000) / 10000;
+  return {
+    choice: selection.winner,
+    figures: {
+      winner: selection.name,
+      shoppers: selection.shoppers,
+      ms: Math.round(performance.now() - started),
+      ...(selection.skipped ? { skipped: selection.skipped } : {}),
+      candidates: selection.candidates.map((c) => ({ name: c.name, ndcg10: round(c.ndcg10), hr10: round(c.hr10) })),
+    },
   };
 }
 

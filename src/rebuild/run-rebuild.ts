@@ -183,12 +183,14 @@ export async function publish(
     storeOperations: sum('writes') + sum('reads') + 1,
     parts: parts.length,
     shards: Object.assign({}, ...parts.map((p) => p.shards)) as Manifest['shards'],
+    ...(first.selection ? { selection: first.selection } : {}),
   };
   const manifest: Manifest = {
     version,
     builtAt: startedAt,
     shards: stats.shards,
     stats: { events: stats.events, users: stats.users, items: stats.items, maxSeq: first.maxSeq },
+    ...(first.model ? { model: first.model } : {}),
   };
   await flipPointer(store, manifest);
   await pruneOverrides(store, startedAt);

@@ -16,5 +16,6 @@ export function rebuildConfig(env: Partial<Env>): RebuildConfig {
     pageSize: num(env.REBUILD_PAGE_SIZE, 5000),
     ttlSeconds: num(env.REBUILD_TTL_DAYS, 7) * 86_400,
     parts: env.REBUILD_PARTS && env.REBUILD_PARTS !== 'auto' ? num(env.REBUILD_PARTS, 1) : 'auto',
+    selection: env.REBUILD_SELECTION !== 'off',
   };
 }

@@ -1,5 +1,7 @@
 import { decay } from '../model/interaction-weights.ts';
-import { type HistoryEntry, defaultScoring, recommendFromHistory } from '../model/recommend.ts';
+import { blendLists } from '../model/blend.ts';
+import { type HistoryEntry, recommendFromHistory } from '../model/recommend.ts';
+import { type ModelChoice, scoringOf } from '../model/selection/model-choice.ts';
 import { type UserProfile, profileHistory } from '../model/user-profile.ts';
 import type { Candidate, Reason } from './rank.ts';
 
@@ -26,13 +28,18 @@ export interface ForYouTiming {
   /** When the profile's candidates were scored (the table version's build time). */
   builtAt: number;
   limit: number;
+  /** The published model: history length and half-life of the scoring, and the popularity blend. */
+  model: Pick<ModelChoice, 'maxHistory' | 'halfLifeMs' | 'popular'>;
+  /** The popular list (by distinct shoppers) the blend adds. */
+  popular: readonly [string, number][];
 }
 
 /**
  * Personal candidates, with "because you ..." reasons: the profile's candidates scored at
  * build time, decayed to now, plus the session's own (scored now from the neighbour lists of
  * its latest items), summed per item since the scoring is linear. Scaled so the best is 1, so
- * that fallback fills rank below any personal candidate.
+ * that fallback fills rank below any personal candidate; then blended with the popular list as
+ * the published model says (the same {@link blendLists} the selection scored).
  */
 export function forYouCandidates(
   profile: UserProfile | undefined,
@@ -55,17 +62,26 @@ export function forYouCandidates(
       if (score > total.best) Object.assign(total, { best: score, because });
     }
   };
-  for (const r of recommendFromHistory({ history: session, neighbours, now: timing.now, limit: timing.limit, includeSeen: true }))
+  if (timing.model.popular === 'only') return fromList(timing.popular, { kind: 'popular' });
+  const scoring = scoringOf(timing.model);
+  for (const r of recommendFromHistory({ history: session, neighbours, now: timing.now, limit: timing.limit, includeSeen: true, ...scoring }))
     add(r.item, r.score, r.because);
-  const aged = decay(timing.now - timing.builtAt, defaultScoring.halfLifeMs);
+  const aged = decay(timing.now - timing.builtAt, scoring.halfLifeMs);
   for (const [item, score, because] of profile?.forYou ?? []) {
     const source = history[because];
     if (source) add(item, score * aged, source.item);
   }
   const ranked = [...totals].sort((a, b) => b[1].score - a[1].score).slice(0, timing.limit);
   const top = ranked[0]?.[1].score || 1;
-  return ranked.map(([id, t]) => {
+  const personal = ranked.map(([id, t]): Candidate => {
     const kind = kinds.get(t.because);
     return { id, score: t.score / top, reason: { kind: kind === 'purchase' ? 'bought' : kind === 'add_to_cart' ? 'carted' : 'viewed', item: t.because } };
   });
+  if (!(timing.model.popular > 0) || personal.length === 0) return personal;
+  const reasons = new Map(personal.map((c) => [c.id, c.reason]));
+  return blendLists(
+    personal.map((c) => [c.id, c.score] as const),
+    timing.popular,
+    timing.model.popular,
+  ).map(([id, score]) => ({ id, score, reason: reasons.get(id) ?? { kind: 'popular' } }));
 }

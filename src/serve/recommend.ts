@@ -4,6 +4,7 @@ import { liveEntry } from '../cold-start/live-entry.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { Env } from '../env.ts';
 import { type HistoryEntry, scoredHistoryItems } from '../model/recommend.ts';
+import { defaultChoice } from '../model/selection/model-choice.ts';
 import { type UserProfile, profileHistory } from '../model/user-profile.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
 import { FRESH_TRENDING_KEY, type FreshTrending } from '../rebuild/fresh-trending.ts';
@@ -49,7 +50,13 @@ const NO_FRESH_HISTORY = 'recent activity unavailable';
 /** Catalog snapshots of at most this many shards are read whole with the first request of an isolate. */
 const PREFETCH_CATALOG_SHARDS = 8;
 
-type Trending = { global: [string, number][]; popular: [string, number][]; byCategory: Record<string, [string, number][]> };
+type Trending = {
+  global: [string, number][];
+  popular: [string, number][];
+  byCategory: Record<string, [string, number][]>;
+  /** Popular by distinct shoppers (the list the selected model blends); absent in versions before selection. */
+  shoppers?: [string, number][];
+};
 
 /** Serving dependencies from a Worker's environment. */
 export function serveDeps(env: Env): ServeDeps {
@@ -119,7 +126,8 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
   const { kind, user } = request;
   const anchors = [...(request.item ? [request.item] : []), ...(request.items ?? [])];
   const recent = request.recent ?? [];
-  const keysOf = (sources: readonly string[]) => (m: Manifest) => {
+  const keysOf = (history: readonly HistoryEntry[]) => (m: Manifest) => {
+    const sources = scoredHistoryItems(history, (m.model ?? defaultChoice).maxHistory);
     const keys = [tableKey(m.version, 'tr')];
     if (m.shards.ct <= PREFETCH_CATALOG_SHARDS) for (let s = 0; s < m.shards.ct; s++) keys.push(tableKey(m.version, 'ct', s));
     if (user) keys.push(shardKey(m, 'pf', user));
@@ -135,14 +143,14 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
   const [freshOrNone, rules, first] = await Promise.all([
     waitOn(deps, readsLog ? freshHistory(deps.db, user, now) : Promise.resolve([])),
     config.rules ? waitOn(deps, activeRules(deps.db, kind, now)) : Promise.resolve([]),
-    readTables(deps.store, deps.cacheName, [OVERRIDES_KEY, FRESH_TRENDING_KEY, FRESH_ENTRIES_KEY], keysOf(scoredHistoryItems(recentSession)), now),
+    readTables(deps.store, deps.cacheName, [OVERRIDES_KEY, FRESH_TRENDING_KEY, FRESH_ENTRIES_KEY], keysOf(recentSession), now),
   ]);
   const fresh = freshOrNone ?? [];
   const session = fresh.length ? sessionHistory(fresh, recent, now) : recentSession;
-  const sessionSources = scoredHistoryItems(session);
   const manifest = first.manifest;
   if (!manifest) throw new NoTablesError('no recommendation tables published yet');
-  let read = fresh.length ? await readMore(deps.store, deps.cacheName, first, keysOf(sessionSources)(manifest)) : first;
+  const sessionSources = scoredHistoryItems(session, (manifest.model ?? defaultChoice).maxHistory);
+  let read = fresh.length ? await readMore(deps.store, deps.cacheName, first, keysOf(session)(manifest)) : first;
   const unknown = new Map<string, CatalogEntry>();
   const snapshot = (id: string) => entryOf<CatalogEntry>(read, manifest, 'ct', id);
   const written = freshEntries(read.value(FRESH_ENTRIES_KEY));
@@ -173,6 +181,8 @@ async function fromTables(deps: ServeDeps, request: RecommendRequest, config: Se
       now,
       builtAt: manifest.builtAt,
       limit: 3 * request.k + (request.offset ?? 0) + exclude.size,
+      model: manifest.model ?? defaultChoice,
+      popular: trending.shoppers ?? trending.popular,
     });
   } else if (kind === 'similar') candidates = fromList(neighbours(request.item!), { kind: 'similar', item: request.item! });
   else if (kind === 'bought-together') candidates = fromList(together(request.item!), { kind: 'together', item: request.item! });
@@ -293,7 +303,7 @@ function withFreshTrending(trending: Trending, value: string | null | undefined,
   if (!value) return trending;
   if (freshCache?.value !== value) freshCache = { value, parsed: JSON.parse(value) as FreshTrending };
   const fresh = freshCache.parsed;
-  return fresh.version === manifest.version ? { global: fresh.global, byCategory: fresh.byCategory, popular: trending.popular } : trending;
+  return fresh.version === manifest.version ? { ...trending, global: fresh.global, byCategory: fresh.byCategory } : trending;
 }
 
 /** What the shopper did since the last rebuild: the session's items (`recent`, newest first) and their newest logged events. */

@@ -1,3 +1,5 @@
+import type { ModelChoice } from '../model/selection/model-choice.ts';
+
 /**
  * How derived tables are laid out in the table store. A rebuild writes every key of a new
  * version, then flips one pointer key to its manifest; readers follow the pointer, so they
@@ -32,6 +34,11 @@ export interface Manifest {
   shards: Record<ShardedTable, number> & Partial<Record<SearchTable, number>>;
   /** Figures of the run that built it. */
   stats: Record<string, number>;
+  /**
+   * The model the run selected (src/model/selection): neighbour model, history length and
+   * half-life (null: no decay) serving scores with, popularity blend. Absent before selection existed.
+   */
+  model?: ModelChoice;
 }
 
 /** Key of one shard of a table of a version; `trending` has a single unsharded key. */

@@ -60,7 +60,7 @@ export function createSimilarItemsBuilder(options: SimilarItemsOptions = {}): Si
     stats: () => log.stats(),
     finish(now) {
       const graph = log.finish(now);
-      const rows = (include?: (item: string) => boolean): Iterable<[string, NeighbourList]> => similarRows(graph, similarity, k, include);
+      const rows = (include?: (item: string) => boolean): Iterable<[string, NeighbourList]> => similarityRows(graph, similarity, k, include);
       return {
         graph,
         rows,
@@ -74,7 +74,16 @@ export function createSimilarItemsBuilder(options: SimilarItemsOptions = {}): Si
   };
 }
 
-function similarRows(graph: InteractionGraph, similarity: SimilarityModel, k: number, include?: (item: string) => boolean): Iterable<[string, NeighbourList]> {
+/**
+ * Each item's top-`k` neighbours under `similarity`, computed lazily from a finished graph
+ * (`include` skips the other items' rows; EASE computes all and filters).
+ */
+export function similarityRows(
+  graph: InteractionGraph,
+  similarity: SimilarityModel,
+  k: number,
+  include?: (item: string) => boolean,
+): Iterable<[string, NeighbourList]> {
   switch (similarity.model) {
     case 'cosine':
       return neighbourRows(graph, cosineWeighting(graph, similarity), k, include);

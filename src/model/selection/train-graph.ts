@@ -1,0 +1,48 @@
+import { packInteractionGraph, type InteractionGraph, type UserRow } from '../interaction-graph.ts';
+
+/**
+ * The graph without each removed (shopper, item) edge: the training part of a selection,
+ * built from the rebuild's graph instead of a second pass over the log. Needs `userKeys`
+ * (graphs from {@link createInteractionLog} have them). Memory: one more copy of the graph.
+ *
+ * @example
+ * const train = graphWithout(graph, new Map([['u1', ['sku-9']]]));
+ */
+export function graphWithout(graph: InteractionGraph, removed: ReadonlyMap<string, readonly string[]>): InteractionGraph {
+  const { userKeys, userStart, userItems, userWeights, itemIds } = graph;
+  if (!userKeys) throw new Error('graphWithout needs a graph with userKeys');
+  const itemIndex = new Map<string, number>();
+  const wanted = new Set([...removed.values()].flat());
+  itemIds.forEach((item, at) => {
+    if (wanted.has(item)) itemIndex.set(item, at);
+  });
+  let dropped = 0;
+  const drop = new Map<number, Set<number>>();
+  for (let u = 0; u < graph.userCount; u++) {
+    const items = removed.get(userKeys[u]!);
+    if (!items) continue;
+    const indexes = new Set(items.map((item) => itemIndex.get(item)).filter((i) => i !== undefined));
+    for (let q = userStart[u]!; q < userStart[u + 1]!; q++) if (indexes.has(userItems[q]!)) dropped++;
+    if (indexes.size > 0) drop.set(u, indexes);
+  }
+  function* rows(): Generator<UserRow> {
+    for (let u = 0; u < graph.userCount; u++) {
+      const from = userStart[u]!;
+      const to = userStart[u + 1]!;
+      const out = drop.get(u);
+      if (!out) {
+        yield { items: userItems.subarray(from, to), weights: userWeights.subarray(from, to) };
+        continue;
+      }
+      const items: number[] = [];
+      const weights: number[] = [];
+      for (let q = from; q < to; q++) {
+        if (out.has(userItems[q]!)) continue;
+        items.push(userItems[q]!);
+        weights.push(userWeights[q]!);
+      }
+      yield { items, weights };
+    }
+  }
+  return packInteractionGraph(itemIds, rows(), userItems.length - dropped, graph.userCount, userKeys);
+}
