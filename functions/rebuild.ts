@@ -49,9 +49,20 @@ rebuild.openapi(
       "Answers at once with the run's id (`version`, `status: queued`); the rebuild runs on the queue, never in a serving request. Follow it on `GET /v1/admin/rebuilds`: `queued`, `running`, `split` (parts on the queue), then `published`, `failed` or `skipped` (another run held the lease).",
     security: [{ adminKey: [] }],
     middleware,
+    request: {
+      query: z.object({
+        selection: z
+          .enum(['on', 'off'])
+          .optional()
+          .openapi({ description: '`off`: this run publishes the default model without the model selection (to compare its cost).' }),
+      }),
+    },
     responses: { 202: jsonContent(OutcomeSchema, 'The run, queued'), ...errorResponses },
   }),
-  async (c) => c.json(await startRebuild(c.env, 'admin', (work) => c.executionCtx.waitUntil(work)), 202),
+  async (c) => {
+    const { selection } = c.req.valid('query');
+    return c.json(await startRebuild(c.env, 'admin', (work) => c.executionCtx.waitUntil(work), selection === 'off' ? { selection: false } : {}), 202);
+  },
 );
 
 rebuild.openapi(

@@ -5,7 +5,7 @@ import worker from '../functions/index.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { demoCatalog } from '../src/demo/catalog.ts';
 import { demoBehaviour } from '../src/demo/shoppers.ts';
-import { createSimilarItemsBuilder } from '../src/model/similar-items/similar-items.ts';
+import { createSimilarItemsBuilder, similarityRows } from '../src/model/similar-items/similar-items.ts';
 import { createBoughtTogetherBuilder } from '../src/model/bought-together.ts';
 import { type PartJob } from '../src/rebuild/build-part.ts';
 import { readCatalog } from '../src/rebuild/catalog-snapshot.ts';
@@ -75,7 +75,9 @@ describe('cron rebuild through the Worker', () => {
       together.add(page);
     }
     expect(run!.stats).toMatchObject({ events });
-    const expected = similar.finish(manifest!.builtAt).toTable();
+    expect(manifest!.model).toEqual((run!.stats.selection as { choice: unknown }).choice);
+    const graph = similar.finish(manifest!.builtAt).graph;
+    const expected = Object.fromEntries(similarityRows(graph, manifest!.model!.similarity, config.k));
     const published = Object.fromEntries(await readWholeTable<(string | number)[]>(store, manifest!, 'nb'));
     expect(Object.keys(published).length).toBeGreaterThan(100);
     expect(published).toEqual(Object.fromEntries(Object.entries(expected).map(([item, list]) => [item, list.flat()])));
@@ -99,6 +101,14 @@ describe('cron rebuild through the Worker', () => {
       bytesWritten: expect.any(Number),
       keysWritten: expect.any(Number),
     });
+    const selection = (
+      published?.stats as unknown as { selection: { winner: string; shoppers: number; candidates: { name: string; ndcg10: number; hr10: number }[] } }
+    ).selection;
+    expect(selection.shoppers).toBeGreaterThan(100);
+    expect(selection.candidates.length).toBeGreaterThanOrEqual(10);
+    expect(selection.candidates.map((c) => c.name)).toContain(selection.winner);
+    const best = Math.max(...selection.candidates.map((c) => c.ndcg10));
+    expect(selection.candidates.find((c) => c.name === selection.winner)!.ndcg10).toBe(best);
     expect((await call('/v1/admin/rebuilds', { headers: { authorization: 'Bearer test-ingest-key' } })).status).toBe(403);
   });
 

@@ -13,6 +13,10 @@
  *   npm run bench:rebuild
  *   BENCH_SETS=movielens BENCH_SYNTHETIC=0 npm run bench:rebuild    # one real set only
  *   BENCH_SETS= BENCH_SYNTHETIC=200000 BENCH_PARTS=4 npm run bench:rebuild
+ *
+ * Each repeat rebuilds twice on the same loaded data: with the model selection (the default)
+ * and without it (`POST /v1/admin/rebuild?selection=off`), so the selection's time and memory
+ * are read against a baseline of the same run (BENCH_SELECTION_OFF=0 skips the baseline).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +44,7 @@ const KEEP = env.KEEP === '1';
 const LOAD_MAX_S = Number(env.BENCH_LOAD_MAX_S ?? 900);
 const REBUILD_MAX_S = Number(env.BENCH_REBUILD_MAX_S ?? 1500);
 const SEED = 7;
+const SELECTION_BASELINE = env.BENCH_SELECTION_OFF !== '0';
 const BATCH = 1000;
 const IN_FLIGHT = 2;
 const CHUNK = 50_000;
@@ -58,6 +63,7 @@ interface RebuildStats {
   storeOperations: number;
   parts: number;
   shards: Record<string, number>;
+  selection?: { winner: string; shoppers: number; ms: number; candidates: unknown[] };
 }
 
 interface Run {
@@ -81,6 +87,8 @@ interface RebuildResult {
   sampledPeakMB: number;
   /** workerd restarted during the run (wrangler dev reloads on file changes): its figures do not count. */
   restarted: boolean;
+  /** Whether the run selected the model (`off`: the baseline without selection). */
+  selection: 'on' | 'off';
   error?: string;
 }
 
@@ -221,7 +229,7 @@ function workerdTracker(root: number, port: number) {
 type Tracker = ReturnType<typeof workerdTracker>;
 
 /** One rebuild through the admin API, followed until its version is final; memory of workerd around it. */
-async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker): Promise<RebuildResult> {
+async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker, selection: 'on' | 'off'): Promise<RebuildResult> {
   workerd.check();
   const pid = workerd.pid;
   resetPeak(pid);
@@ -229,7 +237,11 @@ async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker): 
   const started = performance.now();
   const deadline = Date.now() + REBUILD_MAX_S * 1000;
   try {
-    const outcome = await engine.request<{ version: string; status: string; error?: string }>('POST', '/v1/admin/rebuild', keys.admin);
+    const outcome = await engine.request<{ version: string; status: string; error?: string }>(
+      'POST',
+      selection === 'off' ? '/v1/admin/rebuild?selection=off' : '/v1/admin/rebuild',
+      keys.admin,
+    );
     let run: Run | undefined;
     for (;;) {
       const { runs } = await retrying('GET /v1/admin/rebuilds', () => engine.request<{ runs: Run[] }>('GET', '/v1/admin/rebuilds?limit=100', keys.admin));
@@ -253,6 +265,7 @@ async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker): 
       peakMB: restarted ? NaN : memory(pid).peakMB,
       sampledPeakMB,
       restarted,
+      selection,
       ...(run.error ? { error: run.error } : {}),
     };
   } finally {
@@ -302,10 +315,15 @@ async function benchSet(
     const rebuilds: RebuildResult[] = [];
     // A run during which workerd restarted does not count; one extra run replaces it.
     for (let r = 0, extra = 1; r < repeats; r++) {
-      const result = await rebuildOnce(engine, keys, workerd);
+      const result = await rebuildOnce(engine, keys, workerd, 'on');
       rebuilds.push(result);
       if (result.restarted && extra-- > 0) r--;
       else if (result.status !== 'published') break;
+      else if (SELECTION_BASELINE) {
+        const baseline = await rebuildOnce(engine, keys, workerd, 'off');
+        rebuilds.push(baseline);
+        if (baseline.status !== 'published') break;
+      }
     }
     const proxyMB = workerd.proxies().map((p) => (existsSync(`/proc/${p}/status`) ? memory(p).peakMB : NaN));
     await stack.stop();
@@ -376,7 +394,8 @@ function printReport(r: SetReport): string[] {
     out.push(
       `  WARNING    workerd restarted ${r.restarts}x (wrangler dev reloads when a source file changes)${r.restartedWhileLoading ? ', once while loading: the idle/loading memory figures are of the new process' : ''}`,
     );
-  const ok = r.rebuilds.filter((b) => b.status === 'published' && !b.restarted);
+  const ok = r.rebuilds.filter((b) => b.status === 'published' && !b.restarted && b.selection === 'on');
+  const baseline = r.rebuilds.filter((b) => b.status === 'published' && !b.restarted && b.selection === 'off');
   for (const b of r.rebuilds) {
     if (b.restarted) out.push(`  rebuild    ${b.version}: ${b.status}, but workerd restarted during it: not counted`);
     else if (b.status !== 'published') out.push(`  rebuild    ${b.version}: ${b.status}${b.error ? ` (${b.error})` : ''}`);
@@ -416,6 +435,23 @@ function printReport(r: SetReport): string[] {
       );
       previous = p.doneAt;
     }
+  }
+  const selected = ok.map((b) => b.stats.selection).filter((s) => s !== undefined);
+  if (selected.length) {
+    const s = selected[selected.length - 1]!;
+    out.push(
+      `  selection  winner ${s.winner}; ${num(s.shoppers)} held-out items, ${s.candidates.length} candidates; selection ${fmt(median(selected.map((x) => x.ms)) / 1000, 2)} s (median of ${selected.length}, inside the rebuild)`,
+    );
+  }
+  if (ok.length && baseline.length) {
+    const on = median(ok.map((b) => b.durationMs));
+    const off = median(baseline.map((b) => b.durationMs));
+    const peakOn = median(ok.map((b) => b.peakMB));
+    const peakOff = median(baseline.map((b) => b.peakMB));
+    out.push(
+      `  vs off     rebuild ${fmt(on / 1000, 2)} s with selection, ${fmt(off / 1000, 2)} s without (?selection=off, medians of ${ok.length}/${baseline.length}, alternated) = ${fmt(on / off, 2)}x; ` +
+        `workerd peak ${fmt(peakOn)} MB with, ${fmt(peakOff)} MB without (+${fmt(peakOn - peakOff)} MB)`,
+    );
   }
   const peaks = ok.map((b) => b.peakMB);
   out.push(

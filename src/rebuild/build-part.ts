@@ -41,6 +41,8 @@ export interface PartJob {
   part: number;
   parts: number;
   now: number;
+  /** False: this run skips the model selection (every part agrees). */
+  selection?: boolean;
 }
 
 /** Figures of one part. */
@@ -54,8 +56,8 @@ export interface PartStats {
   togetherPairs: number;
   keysWritten: number;
   shards: Manifest['shards'];
-  /** The published model (every part of a run selects the same one from the same window). */
-  model: ModelChoice;
+  /** The published model (every part of a run selects the same one from the same window); absent: the default. */
+  model?: ModelChoice;
   /** The selection's figures: winner, every candidate's NDCG@10 and HR@10 on the held-out items, cost. */
   selection?: SelectionFigures;
 }
@@ -63,6 +65,8 @@ export interface PartStats {
 /** What a run records of its model selection (GET /v1/admin/rebuilds). */
 export interface SelectionFigures {
   winner: string;
+  /** The winner's parameters (as published in the manifest's `model`). */
+  choice: ModelChoice;
   shoppers: number;
   ms: number;
   skipped?: string;
@@ -99,7 +103,7 @@ export async function buildPart(
   const ownsUnsharded = job.part === 0;
   const builds = ownsUnsharded ? await Promise.all(extensions.map((e) => e.start(db, job.now))) : [];
   const similar = createSimilarItemsBuilder({ k: settings.k });
-  const sampler = settings.selection === false ? undefined : createHoldoutSample();
+  const sampler = (job.selection ?? settings.selection) === false ? undefined : createHoldoutSample();
   const together = createBoughtTogetherBuilder();
   const trending = ownsUnsharded ? createTrendingBuilder({ catalog: maps }) : undefined;
   const popular = ownsUnsharded ? createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity }) : undefined;
@@ -203,6 +207,7 @@ function chooseModel(graph: InteractionGraph, sampler: HoldoutSampler | undefine
     choice: selection.winner,
     figures: {
       winner: selection.name,
+      choice: selection.winner,
       shoppers: selection.shoppers,
       ms: Math.round(performance.now() - started),
       ...(selection.skipped ? { skipped: selection.skipped } : {}),

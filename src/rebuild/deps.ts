@@ -29,9 +29,14 @@ export function rebuildDeps(env: Env): RebuildDeps {
  * its own invocation. Without a queue binding the run goes to `waitUntil` after the answer
  * (still in this isolate: configure the queue in production). Answers at once with the run's id.
  */
-export async function startRebuild(env: Env, trigger: string, waitUntil: (work: Promise<unknown>) => void): Promise<RebuildOutcome> {
+export async function startRebuild(
+  env: Env,
+  trigger: string,
+  waitUntil: (work: Promise<unknown>) => void,
+  options: { selection?: boolean } = {},
+): Promise<RebuildOutcome> {
   const db = openDatabase(env.DB);
   const queue = env.REBUILD_QUEUE;
-  if (queue) return queueRebuild(db, async (job) => void (await queue.send(job)), trigger);
-  return queueRebuild(db, async (job: StartJob) => waitUntil(runQueuedRebuild(rebuildDeps(env), job)), trigger);
+  if (queue) return queueRebuild(db, async (job) => void (await queue.send(job)), trigger, undefined, options);
+  return queueRebuild(db, async (job: StartJob) => waitUntil(runQueuedRebuild(rebuildDeps(env), job)), trigger, undefined, options);
 }

@@ -36,7 +36,7 @@ export interface RebuildOutcome {
 
 /** A queued run's message: the consumer starts it with {@link runQueuedRebuild}. */
 export interface StartJob {
-  start: { version: string; trigger: string; requestedAt: number };
+  start: { version: string; trigger: string; requestedAt: number; selection?: boolean };
 }
 
 /** The lease every rebuild (Worker or offline) holds while it runs. */
@@ -95,7 +95,8 @@ export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.
     if (parts > 1 && deps.sendParts) {
       const stats = { window, parts };
       await recordRunStatus(db, version, 'split', stats);
-      await deps.sendParts(Array.from({ length: parts }, (_, part) => ({ version, window, part, parts, now })));
+      const selection = config.selection === false ? { selection: false } : {};
+      await deps.sendParts(Array.from({ length: parts }, (_, part) => ({ version, window, part, parts, now, ...selection })));
       return { version, status: 'split', stats };
     }
     const store = countingStore(deps.store);
@@ -112,11 +113,17 @@ export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.
  * message; the queue consumer runs it ({@link runQueuedRebuild}), off the serving path. The
  * run's status is then followed in the run list.
  */
-export async function queueRebuild(db: Database, send: (job: StartJob) => Promise<void>, trigger: string, now = Date.now()): Promise<RebuildOutcome> {
+export async function queueRebuild(
+  db: Database,
+  send: (job: StartJob) => Promise<void>,
+  trigger: string,
+  now = Date.now(),
+  options: { selection?: boolean } = {},
+): Promise<RebuildOutcome> {
   const version = newVersion(now);
   await recordRunStart(db, version, trigger, 'queued', now);
   try {
-    await send({ start: { version, trigger, requestedAt: now } });
+    await send({ start: { version, trigger, requestedAt: now, ...(options.selection === false ? { selection: false } : {}) } });
   } catch (err) {
     const error = publicError(err);
     await recordRunStatus(db, version, 'failed', {}, `not queued: ${error}`);
@@ -133,7 +140,8 @@ export async function queueRebuild(db: Database, send: (job: StartJob) => Promis
 export async function runQueuedRebuild(deps: RebuildDeps, job: StartJob, now = Date.now()): Promise<RebuildOutcome | 'stale'> {
   const { version, trigger } = job.start;
   if (!(await claimRun(deps.db, version, 'queued', 'starting'))) return 'stale';
-  return runRebuild(deps, trigger, now, version);
+  const config = job.start.selection === false ? { ...deps.config, selection: false } : deps.config;
+  return runRebuild({ ...deps, config }, trigger, now, version);
 }
 
 /** Runs one part of a split run (the queue consumer); the last part to finish publishes. */

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { ShopEvent } from '../../src/model/events.ts';
+import { createHoldoutSample } from '../../src/model/selection/holdout-sample.ts';
+import { SELECTION_FOLDS, selectModel } from '../../src/model/selection/select-model.ts';
+import { createSimilarItemsBuilder } from '../../src/model/similar-items/similar-items.ts';
+import { seededRandom } from '../../src/random.ts';
+
+const MINUTE = 60_000;
+
+function select(events: ShopEvent[]) {
+  const builder = createSimilarItemsBuilder({});
+  const sampler = createHoldoutSample();
+  for (let at = 0; at < events.length; at += 1000) {
+    builder.add(events.slice(at, at + 1000));
+    sampler.add(events.slice(at, at + 1000));
+  }
+  return selectModel(builder.finish().graph, sampler.finish(SELECTION_FOLDS));
+}
+
+/** Each shopper sees `noise` random items between an item and its fixed partner: only a long history links them. */
+function longRangeLog(shoppers: number, noise: number, seed: number): ShopEvent[] {
+  const random = seededRandom(seed);
+  const events: ShopEvent[] = [];
+  for (let u = 0; u < shoppers; u++) {
+    let ts = u * 1000 * MINUTE;
+    for (let round = 0; round < 3; round++) {
+      const x = Math.floor(random.next() * 60);
+      events.push({ user: `u${u}`, item: `a${x}`, type: 'view', ts: (ts += MINUTE) });
+      for (let n = 0; n < noise; n++) events.push({ user: `u${u}`, item: `n${Math.floor(random.next() * 3000)}`, type: 'view', ts: (ts += MINUTE) });
+      events.push({ user: `u${u}`, item: `b${x}`, type: 'view', ts: (ts += MINUTE) });
+    }
+  }
+  return events.sort((a, b) => a.ts - b.ts);
+}
+
+/** Every view an independent draw from one skewed (Zipf) distribution: popularity is the best possible predictor. */
+function bestSellerLog(shoppers: number, seed: number): ShopEvent[] {
+  const random = seededRandom(seed);
+  const weights = Array.from({ length: 300 }, (_, i) => 1 / (i + 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const draw = () => {
+    let x = random.next() * total;
+    for (let i = 0; i < weights.length; i++) if ((x -= weights[i]!) < 0) return i;
+    return weights.length - 1;
+  };
+  const events: ShopEvent[] = [];
+  for (let u = 0; u < shoppers; u++) {
+    let ts = u * 100 * MINUTE;
+    for (let n = 0; n < 8; n++) events.push({ user: `u${u}`, item: `i${draw()}`, type: 'view', ts: (ts += MINUTE) });
+  }
+  return events.sort((a, b) => a.ts - b.ts);
+}
+
+describe('model selection', { timeout: 180_000 }, () => {
+  it('picks the long history when the signal lies beyond the last 5 items', () => {
+    const selection = select(longRangeLog(250, 7, 1));
+    expect(selection.shoppers).toBeGreaterThan(400);
+    expect(selection.winner.maxHistory).toBe(20);
+    expect(selection.winner.popular).not.toBe('only');
+    const short = selection.candidates.filter((c) => c.choice.maxHistory <= 5 && c.choice.popular === 0);
+    const winner = selection.candidates.find((c) => c.name === selection.name)!;
+    for (const c of short) expect(winner.ndcg10).toBeGreaterThan(c.ndcg10 + 0.05);
+  });
+
+  it('picks popularity (alone or weighted at least as much as the personal scores) when only best sellers predict the next item', () => {
+    const selection = select(bestSellerLog(250, 2));
+    const { popular } = selection.winner;
+    expect(popular === 'only' || popular >= 1).toBe(true);
+    const winner = selection.candidates.find((c) => c.name === selection.name)!;
+    expect(winner.ndcg10).toBeGreaterThan(selection.candidates[0]!.ndcg10 + 0.05);
+  });
+
+  it('keeps the default without enough shoppers, and selects the same model from the same log every time', () => {
+    const tiny = select(bestSellerLog(5, 3));
+    expect(tiny.skipped).toBeDefined();
+    expect(tiny.winner.similarity.model).toBe('rp3beta');
+    const log = longRangeLog(80, 7, 4);
+    expect(select(log)).toEqual(select(log));
+  });
+});
