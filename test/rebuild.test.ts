@@ -24,6 +24,8 @@ import { ADMIN, call, send } from './support/api.ts';
 
 const db = openDatabase(env.DB);
 const config = { ...rebuildConfig({}), pageSize: 700 };
+/** The safety tests are about publishing, not the model: they rebuild without the selection (covered above and in test/model). */
+const mechanics = { ...config, selection: false };
 
 beforeAll(async () => {
   const catalog = demoCatalog();
@@ -164,7 +166,7 @@ describe('split rebuild through the real queue binding (miniflare)', () => {
 });
 
 describe.each(stores)('rebuild safety on %s', (_name, openStore) => {
-  const deps = (): RebuildDeps => ({ db, store: openStore(), config });
+  const deps = (): RebuildDeps => ({ db, store: openStore(), config: mechanics });
 
   it('a run that fails halfway leaves the previous version served', async () => {
     const good = await runRebuild(deps(), 'test');
@@ -194,7 +196,7 @@ describe.each(stores)('rebuild safety on %s', (_name, openStore) => {
     const singleTables = await wholeVersion(openStore(), (await readManifest(openStore()))!);
 
     const jobs: PartJob[] = [];
-    const split = await runRebuild({ ...deps(), config: { ...config, parts: 3 }, sendParts: async (j) => void jobs.push(...j) }, 'split', now);
+    const split = await runRebuild({ ...deps(), config: { ...mechanics, parts: 3 }, sendParts: async (j) => void jobs.push(...j) }, 'split', now);
     expect(split.status).toBe('split');
     expect(jobs.map((j) => j.part)).toEqual([0, 1, 2]);
     expect((await readManifest(openStore()))?.version).toBe(single.version);

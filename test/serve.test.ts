@@ -43,7 +43,11 @@ const popularItem = () => {
 beforeAll(async () => {
   await send('PUT', '/v1/items', { items: catalog.map((p) => p.item) }, ADMIN);
   for (let i = 0; i < events.length; i += 1000) await send('POST', '/v1/events', { events: events.slice(i, i + 1000) });
-  const outcome = await runRebuild({ db, store: kvTableStore(env.TABLES), config: rebuildConfig({}), extensions: [searchIndexTables] }, 'test');
+  // Serving mechanics with the default model (the selection has its own tests): no selection here.
+  const outcome = await runRebuild(
+    { db, store: kvTableStore(env.TABLES), config: { ...rebuildConfig({}), selection: false }, extensions: [searchIndexTables] },
+    'test',
+  );
   expect(outcome.status).toBe('published');
   forgetCachedTables();
 });
@@ -332,8 +336,8 @@ describe.skipIf(!proxy)('recommendations from Redis (Upstash REST)', () => {
   it('serves the same answers from Redis as from KV', async () => {
     const redis = redisTableStore(proxy!);
     const now = Date.now();
-    await runRebuild({ db, store: redis, config: rebuildConfig({}) }, 'redis-test', now);
-    const kvRun = await runRebuild({ db, store: kvTableStore(env.TABLES), config: rebuildConfig({}) }, 'kv-test', now);
+    await runRebuild({ db, store: redis, config: { ...rebuildConfig({}), selection: false } }, 'redis-test', now);
+    const kvRun = await runRebuild({ db, store: kvTableStore(env.TABLES), config: { ...rebuildConfig({}), selection: false } }, 'kv-test', now);
     expect(kvRun.status).toBe('published');
     const counting = countingStore(redis);
     const item = popularItem();

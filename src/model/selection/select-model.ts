@@ -46,6 +46,8 @@ export const SELECTION_FOLDS = 2;
 /** Longest history the grid scores (and the sample's history items that need rows). */
 const MAX_HISTORY = 20;
 const POPULAR_LIMIT = 100;
+/** Rows materialised as lists while one candidate is scored, when a fold needs at most this many. */
+const CACHED_ROWS = 1500;
 
 /** The neighbour models tried first, each with the default scoring. */
 export function similarityGrid(items: number, easeMaxItems: number): SimilarityModel[] {
@@ -58,7 +60,7 @@ export function similarityGrid(items: number, easeMaxItems: number): SimilarityM
   return grid;
 }
 
-/** History length and half-life tried with the two best neighbour models. */
+/** History length and half-life tried with the best neighbour model. */
 export const SCORING_GRID: ReadonlyArray<Pick<ModelChoice, 'maxHistory' | 'halfLifeMs'>> = [
   { maxHistory: 2, halfLifeMs: 6 * HOUR },
   { maxHistory: MAX_HISTORY, halfLifeMs: 24 * HOUR },
@@ -97,8 +99,8 @@ interface Fold {
  * newest, rolling origin), removes those items from `graph` (the whole window's graph, with
  * user keys), and scores each candidate on the held-out items by NDCG@10 summed over the folds,
  * with the serving composition ({@link rankWithChoice}), in three rounds: every neighbour model
- * with the default scoring; history length and half-life for the two best; popularity blends
- * for the two best. Ties keep the earlier candidate (the default first). Memory: a copy of the graph
+ * with the default scoring; history length and half-life for the best; popularity blends
+ * for the best so far. Ties keep the earlier candidate (the default first). Memory: a copy of the graph
  * per fold and the compact rows of the sampled histories' items (`maxRows` per fold).
  *
  * @example
@@ -154,11 +156,15 @@ export function selectModel(graph: InteractionGraph, samples: readonly HoldoutSa
     folds.forEach((fold, f) => {
       const rows = perFold[f]!;
       const ids = fold.train.itemIds;
+      const cache = rows.size <= CACHED_ROWS ? new Map<string, NeighbourList>() : undefined;
       const neighbours = (item: string): NeighbourList | undefined => {
+        const cached = cache?.get(item);
+        if (cached) return cached;
         const row = rows.get(item);
         if (!row) return undefined;
         const list: NeighbourList = new Array(row.ids.length);
         for (let n = 0; n < row.ids.length; n++) list[n] = [ids[row.ids[n]!]!, row.weights[n]!];
+        cache?.set(item, list);
         return list;
       };
       for (const [, item, history] of fold.shoppers) {
@@ -176,13 +182,11 @@ export function selectModel(graph: InteractionGraph, samples: readonly HoldoutSa
   const best = (list: readonly CandidateFigures[]) => list.reduce((a, b) => (b.ndcg10 > a.ndcg10 ? b : a));
 
   const first = similarityGrid(graph.itemIds.length, options.easeMaxItems ?? 1500).map((similarity) => score({ ...defaultChoice, similarity }));
-  const leaders = [...first].sort((a, b) => b.ndcg10 - a.ndcg10).slice(0, 2);
+  const leaders = [...first].sort((a, b) => b.ndcg10 - a.ndcg10).slice(0, 1);
   for (const key of [...tables.keys()]) if (!leaders.some((l) => JSON.stringify(l.choice.similarity) === key)) tables.delete(key);
   const second = leaders.flatMap((leader) => SCORING_GRID.map((scoring) => score({ ...leader.choice, ...scoring })));
-  const neighbourBest = [...first, ...second].sort((a, b) => b.ndcg10 - a.ndcg10).slice(0, 2);
-  for (const popularWeight of POPULAR_GRID) {
-    for (const base of popularWeight === 'only' ? neighbourBest.slice(0, 1) : neighbourBest) score({ ...base.choice, popular: popularWeight });
-  }
+  const neighbourBest = best([...first, ...second]);
+  for (const popularWeight of POPULAR_GRID) score({ ...neighbourBest.choice, popular: popularWeight });
   const winner = best(candidates);
   return { winner: winner.choice, name: winner.name, shoppers: evaluated, candidates };
 }
