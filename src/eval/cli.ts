@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { candidates, DEFAULT_MODEL_NAME, selectOnTraining } from './candidates.ts';
+import { coldStart } from './cold-start.ts';
+import { catalogConverters } from './convert/catalog.ts';
 import { converters } from './convert/formats.ts';
 import { evaluate } from './evaluate.ts';
 import { EVENTS_CSV_HEADER, parseEventsCsv } from './events-csv.ts';
@@ -11,7 +13,9 @@ import { tune } from './tune.ts';
 const USAGE = `usage:
   eval --events FILE [--protocol leave-last-out|validation] [--k 10] [--ease-max-items 1500] [--shoppers 10000] [--json]
   eval tune --events FILE [--json]          grid search on the validation split
-  eval convert --from movielens|taobao|retail|diginetica --in PATH --out FILE.csv`;
+  eval convert --from movielens|taobao|retail|diginetica --in PATH --out FILE.csv
+  eval cold-start --events FILE --catalog-from movielens|retail --catalog PATH [--share 0.1] [--json]
+                                            new items: content similarity vs popularity in the shopper's categories`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,6 +29,9 @@ const { values, positionals } = parseArgs({
     from: { type: 'string' },
     in: { type: 'string' },
     out: { type: 'string' },
+    catalog: { type: 'string' },
+    'catalog-from': { type: 'string' },
+    share: { type: 'string', default: '0.1' },
   },
 });
 
@@ -42,6 +49,18 @@ if (command === 'convert') {
   const lines = convert(readFileSync(values.in, 'latin1'));
   writeFileSync(values.out, [EVENTS_CSV_HEADER, ...lines, ''].join('\n'));
   console.error(`${lines.length} events written to ${values.out}`);
+} else if (command === 'cold-start') {
+  const convert = catalogConverters[values['catalog-from'] ?? ''];
+  if (!convert) fail(`--catalog-from must be one of ${Object.keys(catalogConverters).join(', ')}`);
+  if (!values.events || !values.catalog) fail('--events and --catalog are required');
+  const events = parseEventsCsv(readFileSync(values.events, 'utf8'));
+  const report = coldStart(events, convert(readFileSync(values.catalog, 'latin1')), { share: Number(values.share) });
+  if (values.json) console.log(JSON.stringify(report));
+  else {
+    console.log(`cold-start: ${report.newItems} new items, ${report.evaluated} shoppers evaluated, chance HR@10 ${report.chance.toFixed(4)}`);
+    for (const [name, m] of Object.entries(report.models))
+      console.log(`${name.padEnd(24)} HR@10 ${m.hitRate.toFixed(4)}  NDCG@10 ${m.ndcg.toFixed(4)}  HR@20 ${m.hitRate2k.toFixed(4)}`);
+  }
 } else if (command === 'evaluate' || command === 'tune') {
   if (!values.events) fail('--events is required');
   const events = parseEventsCsv(readFileSync(values.events, 'utf8'));
