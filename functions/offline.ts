@@ -47,7 +47,7 @@ function jobIn(namespace: DurableObjectNamespace): OfflineJob {
 
 /**
  * The Durable Object of the job's Container (wrangler.toml `[[containers]]`, image ./Dockerfile):
- * starts `npm run rebuild:offline` with the archive's R2 location and the store settings, and
+ * starts the job (src/offline/cli.ts, image src/offline/Dockerfile) with the archive's R2 location and the store settings, and
  * tells whether it still runs.
  */
 export class RebuildJobContainer extends DurableObject<Env & Record<string, string | undefined>> implements OfflineJob {
@@ -65,7 +65,7 @@ export class RebuildJobContainer extends DurableObject<Env & Record<string, stri
       'REBUILD_K',
     ];
     container.start({
-      entrypoint: ['npm', 'run', 'rebuild:offline', '--', '--archive', this.env.ARCHIVE_R2_URL ?? '', '--publish', this.env.TABLE_STORE ?? 'kv'],
+      entrypoint: ['node', 'src/offline/cli.ts', '--temp', '/tmp/spill', '--archive', this.env.ARCHIVE_R2_URL ?? '', '--publish', this.env.TABLE_STORE ?? 'kv'],
       env: Object.fromEntries(pass.filter((k) => this.env[k]).map((k) => [k, this.env[k]!])),
       enableInternet: true,
     });

@@ -39,14 +39,20 @@ const { values } = parseArgs({
     temp: { type: 'string' },
     'window-days': { type: 'string' },
     k: { type: 'string' },
+    help: { type: 'boolean' },
   },
 });
 
+if (values.help) {
+  console.log(
+    'npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|redis [--persist-to DIR] [--memory-limit 2GB] [--threads N] [--temp DIR] [--window-days N] [--k N]\n(src/offline/README.md)',
+  );
+  process.exit(0);
+}
+
 if (!values.archive) fail('--archive DIR|local|r2://bucket/prefix is required');
 if (values.publish === 'kv')
-  fail(
-    '--publish kv (KV bulk REST API from outside a Worker) is not built yet: publish to local or redis, or run the job as the Container of src/offline/README.md',
-  );
+  fail('--publish kv (KV bulk REST API from outside a Worker) is not built yet: publish to local or redis (src/offline/README.md, Not done)');
 if (values.publish !== 'local' && values.publish !== 'redis') fail(`--publish must be local or redis, not ${values.publish}`);
 
 const local = await openLocalBindings(values['persist-to']);
