@@ -9,7 +9,7 @@ import { addRule, deleteRule, listRules } from '../src/rules/rules-store.ts';
 const SURFACES = ['for-you', 'similar', 'bought-together', 'cart', 'trending', 'search'] as const;
 
 /** A moment as ISO 8601 text or milliseconds since the epoch, read as milliseconds. */
-const Timestamp = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((iso) => Date.parse(iso))]);
+import { TimestampSchema as Timestamp } from '../src/http/timestamp.ts';
 
 const RuleInputSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { TimestampSchema } from '../http/timestamp.ts';
 import { IdSchema } from '../collect/event-schema.ts';
 
 /** Priority tiers, highest first (as in ad servers): a lower tier serves only when no higher one is eligible. */
@@ -9,9 +10,7 @@ const url = z
   .string()
   .max(2048)
   .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), 'must be an http(s) URL');
-const time = z
-  .union([z.number().int().positive(), z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date')])
-  .transform((t) => (typeof t === 'number' ? t : Date.parse(t)));
+const time = TimestampSchema;
 
 /** What a campaign shows. */
 export const CreativeSchema = z

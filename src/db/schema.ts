@@ -404,6 +404,9 @@ export const experiments = sqliteTable(
     stopReason: text('stop_reason'),
     /** The promoted arm. */
     promoted: text('promoted'),
+    /** The time range it serves in (ms); null: from its start, or until stopped. */
+    startsAt: integer('starts_at'),
+    endsAt: integer('ends_at'),
   },
   (t) => [index('experiments_status').on(t.status)],
 );

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { TimestampSchema } from '../http/timestamp.ts';
 
 /** Surfaces an experiment can cover: the recommendation kinds serving answers. */
 export const SURFACES = ['for-you', 'similar', 'bought-together', 'cart', 'trending'] as const;
@@ -69,8 +70,12 @@ export const ExperimentInputSchema = z
     mode: z.enum(['fixed', 'bandit']).default('fixed').openapi({ description: '`bandit`: traffic shifts toward the better arm (Thompson sampling on CTR).' }),
     settings: ExperimentSettingsSchema.default(ExperimentSettingsSchema.parse({})),
     start: z.boolean().default(true).openapi({ description: 'Run at once (default) or stay a draft until started.' }),
+    startsAt: TimestampSchema.optional().openapi({ description: 'A running experiment serves only from this time (ISO 8601 or ms).' }),
+    endsAt: TimestampSchema.optional().openapi({ description: 'It stops serving at this time, and the next roll-up stops it, recording why.' }),
   })
   .superRefine((input, ctx) => {
+    if (input.startsAt !== undefined && input.endsAt !== undefined && input.endsAt <= input.startsAt)
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
     const total = input.arms.reduce((sum, arm) => sum + arm.share, 0);
     if (Math.abs(total - 1) > 1e-6) ctx.addIssue({ code: 'custom', path: ['arms'], message: `shares must add up to 1 (they add up to ${total})` });
     const names = new Set<string>();
@@ -114,6 +119,8 @@ export const ExperimentSchema = z
     stoppedAt: z.number().nullable(),
     stopReason: z.string().nullable(),
     promoted: z.string().nullable().openapi({ description: 'The arm whose configuration became the default.' }),
+    startsAt: z.number().nullable().openapi({ description: 'Serves from this time (ms); null: from its start.' }),
+    endsAt: z.number().nullable().openapi({ description: 'Stops serving at this time (ms) and the next roll-up stops it; null: until stopped.' }),
   })
   .openapi('Experiment');
 export type Experiment = z.infer<typeof ExperimentSchema>;

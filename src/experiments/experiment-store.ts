@@ -31,7 +31,16 @@ function fromRow(row: Row): Experiment {
     stoppedAt: row.stoppedAt,
     stopReason: row.stopReason,
     promoted: row.promoted,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
   };
+}
+
+/** Whether an experiment serves at `now`: running, and inside its time range. */
+export function servesAt(experiment: Pick<Experiment, 'status' | 'startsAt' | 'endsAt'>, now: number): boolean {
+  return (
+    experiment.status === 'running' && (experiment.startsAt === null || experiment.startsAt <= now) && (experiment.endsAt === null || now < experiment.endsAt)
+  );
 }
 
 /** The control arm: the one marked `control`, else the one named `control`, else the first. */
@@ -60,6 +69,8 @@ export async function createExperiment(db: Database, input: ExperimentInput, now
       settings: JSON.stringify(input.settings),
       createdAt: now,
       startedAt: input.start ? now : null,
+      startsAt: input.startsAt ?? null,
+      endsAt: input.endsAt ?? null,
     })
     .returning()
     .get();

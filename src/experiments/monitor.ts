@@ -21,11 +21,18 @@ export interface MonitorAction {
  * After each roll-up: guardrails (read as always-valid, since they are checked every 5
  * minutes) stop arms significantly worse than control, recording the reason on the arm; an
  * experiment whose treatments are all stopped stops. Bandit experiments get new shares by
- * Thompson sampling on CTR (with the experiment's minimum share per arm).
+ * Thompson sampling on CTR (with the experiment's minimum share per arm). An experiment past its
+ * `endsAt` stops, recording the schedule as the reason.
  */
 export async function monitorExperiments(db: Database, d1: D1Database, now = Date.now()): Promise<MonitorAction[]> {
   const actions: MonitorAction[] = [];
   for (const experiment of await runningExperiments(db)) {
+    if (experiment.endsAt !== null && now >= experiment.endsAt) {
+      const stopped = `schedule: ended at ${new Date(experiment.endsAt).toISOString()}`;
+      await stopExperiment(db, experiment.id, stopped, now);
+      actions.push({ experiment: experiment.id, stoppedArms: [], stopped });
+      continue;
+    }
     const totals = await armTotals(d1, experiment.id);
     const analysis = analyse(experiment, totals, true);
     const action: MonitorAction = { experiment: experiment.id, stoppedArms: [] };

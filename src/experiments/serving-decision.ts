@@ -1,7 +1,7 @@
 import type { Database } from '../db/client.ts';
 import { assignArm } from './assignment.ts';
 import type { Experiment, ServingConfig } from './experiment-schema.ts';
-import { defaultFor, runningExperiments, servingDefaults } from './experiment-store.ts';
+import { defaultFor, runningExperiments, servesAt, servingDefaults } from './experiment-store.ts';
 
 /** How one request is served: the configuration, and the experiment arm that chose it (if any). */
 export interface ServingDecision {
@@ -17,11 +17,12 @@ export interface ServingState {
   defaults: Partial<Record<string, ServingConfig>>;
 }
 
-/** Who asks, and where. */
+/** Who asks, where, and when (default: now). */
 export interface ServingQuestion {
   kind: string;
   user?: string;
   session?: string;
+  now?: number;
 }
 
 /** How long an isolate keeps the running experiments before reading them again. */
@@ -65,7 +66,8 @@ export function decideServing(state: ServingState, question: ServingQuestion): S
   const fallback = { config: defaultFor(state.defaults, question.kind) };
   const unit = question.user ?? question.session;
   if (!unit) return fallback;
-  const experiment = state.running.find((e) => (e.surfaces as readonly string[]).includes(question.kind));
+  const now = question.now ?? Date.now();
+  const experiment = state.running.find((e) => (e.surfaces as readonly string[]).includes(question.kind) && servesAt(e, now));
   if (!experiment) return fallback;
   const armIndex = assignArm(
     unit,

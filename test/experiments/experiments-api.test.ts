@@ -144,6 +144,37 @@ describe('POST /v1/admin/experiments', () => {
     expect((await send('POST', `/v1/admin/experiments/${experiment.id}/promote`, { arm: 'nope' }, ADMIN)).status).toBe(400);
     expect((await call('/v1/admin/experiments/x-missing', { headers: ADMIN })).status).toBe(404);
   }, 60_000);
+
+  it('serves only inside its time range, and the roll-up stops it at its end recording why', async () => {
+    const arms = [
+      { name: 'control', share: 0.5 },
+      { name: 'popular', share: 0.5, config: { model: 'popularity' } },
+    ];
+    const route = (u: number) => `/v1/items/${catalog[0]!.item.id}/bought-together?user=sched-${u}&k=5`;
+    const reversed = await send(
+      'POST',
+      '/v1/admin/experiments',
+      { name: 'reversed', surfaces: ['bought-together'], arms, startsAt: '2026-12-10', endsAt: '2026-12-09' },
+      ADMIN,
+    );
+    expect(reversed.status).toBe(400);
+    expect(((await reversed.json()) as { error: { field: string } }).error.field).toBe('endsAt');
+
+    const later = await create({ name: 'later', surfaces: ['bought-together'], arms, startsAt: new Date(Date.now() + 86_400_000).toISOString() });
+    expect(later).toMatchObject({ status: 'running', endsAt: null });
+    for (let u = 0; u < 5; u++) expect((await get(route(u))).experiment).toBeUndefined();
+    expect((await call(`/v1/admin/experiments/${later.id}/stop`, { method: 'POST', headers: ADMIN })).status).toBe(200);
+
+    const ending = await create({ name: 'ending', surfaces: ['bought-together'], arms, endsAt: Date.now() + 1500 });
+    expect((await get(route(1))).experiment).toBe(ending.id);
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect((await get(route(1))).experiment).toBeUndefined();
+    const rolled = (await (await call('/v1/admin/rollup', { method: 'POST', headers: ADMIN })).json()) as {
+      experiments: { experiment: string; stopped?: string }[];
+    };
+    expect(rolled.experiments.find((e) => e.experiment === ending.id)?.stopped).toMatch(/^schedule: ended at 20\d\d-/);
+    expect((await (await call(`/v1/admin/experiments/${ending.id}`, { headers: ADMIN })).json()) as Experiment).toMatchObject({ status: 'stopped' });
+  }, 60_000);
 });
 
 describe('/openapi.json', () => {
