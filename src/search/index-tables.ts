@@ -1,7 +1,8 @@
 /**
  * The search index as a rebuild extension: reads the catalog (every field, attributes
- * included) in keyset pages, learns from the window's events, then writes the head, the
- * postings shards and the clicks-per-query shards under the run's version.
+ * included) in keyset pages analyzed into the builder page by page, learns from the window's
+ * events, then writes the head, the postings shards and the clicks-per-query shards under the
+ * run's version.
  */
 import { asc, gt } from 'drizzle-orm';
 import { toItem } from '../catalog/catalog-store.ts';
@@ -10,21 +11,20 @@ import { items } from '../db/schema.ts';
 import type { ExtensionBuild, RebuildExtension } from '../rebuild/extension.ts';
 import { tableKey } from '../tables/layout.ts';
 import type { IndexableItem } from './analyzed-item.ts';
-import { buildSearchIndex, POSTING_SHARD_BYTES } from './build-index.ts';
+import { createSearchIndexBuilder, POSTING_SHARD_BYTES } from './build-index.ts';
 import { pruneFresh } from './fresh.ts';
 import { createSearchSignalsBuilder } from './learn.ts';
 import { searchSynonyms } from './search-synonyms.ts';
 
 const PAGE = 1000;
 
-/** Reads the catalog for indexing, a page per query. */
-export async function readIndexableItems(db: Database): Promise<IndexableItem[]> {
-  const out: IndexableItem[] = [];
+/** Reads the catalog for indexing in keyset pages of 1,000, handing each page on (never the whole catalog at once). */
+export async function forEachIndexablePage(db: Database, visit: (items: IndexableItem[]) => void): Promise<void> {
   let after = '';
   for (;;) {
     const rows = await db.select().from(items).where(gt(items.id, after)).orderBy(asc(items.id)).limit(PAGE);
-    for (const row of rows) out.push(toItem(row));
-    if (rows.length < PAGE) return out;
+    visit(rows.map(toItem));
+    if (rows.length < PAGE) return;
     after = rows[rows.length - 1]!.id;
   }
 }
@@ -35,12 +35,13 @@ export const searchIndexTables: RebuildExtension = {
   // Postings take about 200 bytes per item (bench:search), in shards of POSTING_SHARD_BYTES.
   plannedWrites: (catalogSize) => 2 + Math.ceil((catalogSize * 256) / POSTING_SHARD_BYTES) + 4,
   async start(db: Database, now: number): Promise<ExtensionBuild> {
-    const [catalog, synonyms] = await Promise.all([readIndexableItems(db), searchSynonyms(db)]);
+    const builder = createSearchIndexBuilder({ synonyms: await searchSynonyms(db), builtAt: now });
+    await forEachIndexablePage(db, (page) => page.forEach((item) => builder.add(item)));
     const signals = createSearchSignalsBuilder();
     return {
       add: (page) => signals.add(page),
       async finish(version, put) {
-        const built = buildSearchIndex(catalog, signals.finish(), { synonyms, builtAt: now });
+        const built = builder.finish(signals.finish());
         await put(tableKey(version, 'sh'), JSON.stringify(built.head));
         for (const [shard, value] of built.postings.entries()) await put(tableKey(version, 'sp', shard), value);
         for (const [shard, value] of built.queries.entries()) await put(tableKey(version, 'sq', shard), value);
