@@ -12,6 +12,7 @@ import { chat, drainChatHandoffs } from './chat.ts';
 import { collect } from './collect.ts';
 import { experimentsApi } from './experiments.ts';
 import { dashboard } from './dashboard.ts';
+import { docs } from './docs.ts';
 import { health } from './health.ts';
 import { recommendations } from './recommend.ts';
 import { rebuild, rebuildPartsConsumer } from './rebuild.ts';
@@ -24,6 +25,7 @@ import { widgets } from './widgets.ts';
 /** The engine's HTTP API: every function module mounted on one app. */
 export const app = createApp(VERSION);
 app.route('/', health);
+app.route('/', docs);
 app.route('/', collect);
 app.route('/', catalog);
 app.route('/', chat);

@@ -24,8 +24,9 @@ export async function loadDemoShop(engine: EngineClient, keys: Keys): Promise<De
   const until = Math.floor(Date.now() / 86_400_000) * 86_400_000;
   // A bulk import is the shop's backend: the admin key (no rate limit, any shopper).
   const loaded = await engine.postEvents(demoBehaviour(catalog, { until }), keys.admin);
-  const faq = await engine.request<{ upserted: number }>('PUT', '/v1/chat/faqs', keys.admin, { entries: DEMO_FAQ });
-  return { products: catalog.length, events: loaded.accepted, faqEntries: faq.upserted };
+  const faq = await engine.api(keys.admin).PUT('/v1/chat/faqs', { body: { entries: DEMO_FAQ } });
+  if (!faq.data) throw new Error(`PUT /v1/chat/faqs: ${faq.response.status} ${JSON.stringify(faq.error)}`);
+  return { products: catalog.length, events: loaded.accepted, faqEntries: faq.data.upserted };
 }
 
 /** What the engine's catalog holds: nothing, exactly the demo shop, or items of the user's own. */
