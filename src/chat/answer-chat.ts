@@ -129,8 +129,8 @@ export async function answerChat(deps: ChatDeps, turn: ChatTurn): Promise<ChatOu
   let decision = decide(result, thresholds);
   if (choices.length) {
     const picked = result.candidates.slice(0, 3).find((c) => choices.includes(c.entry));
-    if (picked && (picked === result.candidates[0] || text.split(/\s+/).length <= 4))
-      return answerEntry(picked.entry, Math.round(decision.confidence * 1000) / 1000);
+    const plausible = picked === result.candidates[0] && decision.confidence >= Math.min(thresholds.handoff, thresholds.answer);
+    if (picked && (plausible || text.split(/\s+/).length <= 4)) return answerEntry(picked.entry, Math.round(decision.confidence * 1000) / 1000);
   }
   const last = context.lastFaq ? entryById(context.lastFaq) : -1;
   if (decision.kind !== 'answer' && last >= 0 && isFollowUp(text)) {

@@ -3,9 +3,13 @@
  * phrasing lengths), so the engine reports instead the estimated probability
  * that its best entry is the right one: a logistic model over scale-free
  * features of the search (normalized top score, relative gap to the
- * runner-up, whether the word and gram channels alone agree on the best
- * entry, the message length). The share of the message the FAQ knows and
- * the nearest phrasing's score were tried and left out: both got negative
+ * runner-up and to the third entry, whether the word and gram channels
+ * alone agree on the best entry, how many of the five best phrasings belong
+ * to the best entry, the message length; the phrasing agreement and the
+ * margin to the third entry count in proportion to the top score, so a weak
+ * match standing alone in a small FAQ is not trusted). The share of the message the FAQ
+ * knows, the share of the message's words the best entry holds and the
+ * nearest phrasing's score were tried and left out: all got negative
  * weights on the calibration splits, which would make an exact phrasing
  * less trusted on other FAQs. It is fitted on calibration splits that the
  * evaluation never measures; see src/chat/README.md and `eval:faq -- calibrate`.
@@ -14,7 +18,7 @@ import type { SearchResult } from './index/search.ts';
 import type { PrecisionRow } from './precision.ts';
 
 /** Names of the features, in the order of {@link Calibration.weights}. */
-export const CONFIDENCE_FEATURES = ['top', 'gap', 'wordAgrees', 'gramAgrees', 'logWords'] as const;
+export const CONFIDENCE_FEATURES = ['top', 'gap', 'wordAgrees', 'gramAgrees', 'logWords', 'topVotes', 'topGap3'] as const;
 
 /** Coefficients of the logistic model: a bias and one weight per feature of {@link CONFIDENCE_FEATURES}. */
 export interface Calibration {
@@ -23,27 +27,26 @@ export interface Calibration {
 }
 
 /** Fitted with `npm run -s eval:faq -- calibrate` (see README). */
-export const CALIBRATION: Calibration = { bias: -5.791, weights: [1.13, 4.024, 0.358, 0.357, 1.294] };
+export const CALIBRATION: Calibration = { bias: -4.549, weights: [0.1, 2.475, 0.272, 0.262, 1.16, 0.879, 1.196] };
 
 /**
  * Answer thresholds per target precision on the pooled calibration splits
  * (in-scope queries); the default when a shop has no data of its own.
  */
 export const PRECISION_TABLE: readonly PrecisionRow[] = [
-  { precision: 0.8, threshold: 0.435 },
-  { precision: 0.85, threshold: 0.569 },
-  { precision: 0.9, threshold: 0.693 },
-  { precision: 0.95, threshold: 0.817 },
-  { precision: 0.98, threshold: 0.909 },
+  { precision: 0.8, threshold: 0.403 },
+  { precision: 0.85, threshold: 0.516 },
+  { precision: 0.9, threshold: 0.646 },
+  { precision: 0.95, threshold: 0.816 },
+  { precision: 0.98, threshold: 0.917 },
 ];
 
 /** The scale-free features of a search result, in the order of {@link CONFIDENCE_FEATURES}. */
 export function confidenceFeatures(result: SearchResult): number[] {
   const first = result.candidates[0]?.score ?? 0;
-  const second = result.candidates[1]?.score ?? 0;
-  const gap = first > 0 ? (first - second) / first : 0;
+  const margin = (other: number) => (first > 0 ? (first - (result.candidates[other]?.score ?? 0)) / first : 0);
   const s = result.signals;
-  return [first, gap, s?.wordAgrees ? 1 : 0, s?.gramAgrees ? 1 : 0, Math.log1p(s?.words ?? 0)];
+  return [first, margin(1), s?.wordAgrees ? 1 : 0, s?.gramAgrees ? 1 : 0, Math.log1p(s?.words ?? 0), first * (s?.votes ?? 0), first * margin(2)];
 }
 
 /** The model's probability for a feature vector. */

@@ -63,10 +63,11 @@ export interface PublishedChat {
 
 /**
  * Version of the stored form. Bump it whenever tokenizing changes (stemmer,
- * grams, fields): an index stored under another format is rebuilt, never
+ * grams, fields) or the confidence model does (the published thresholds are
+ * derived from it): an index stored under another format is rebuilt, never
  * searched with a tokenizer that disagrees with it.
  */
-export const FAQ_INDEX_FORMAT = 4;
+export const FAQ_INDEX_FORMAT = 5;
 
 /** The JSON form stored in KV. */
 export interface FaqIndexJson {

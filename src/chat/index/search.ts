@@ -54,7 +54,7 @@ export interface SearchResult {
   signals?: SearchSignals;
 }
 
-/** How the best entry was found: channel agreement and message length. */
+/** How the best entry was found: channel agreement, phrasing agreement and message length. */
 export interface SearchSignals {
   /** The word channel alone ranks the same entry first. */
   wordAgrees: boolean;
@@ -62,7 +62,12 @@ export interface SearchSignals {
   gramAgrees: boolean;
   /** Words in the message after tokenizing. */
   words: number;
+  /** Share of the {@link VOTE_PHRASINGS} best-scoring phrasings that belong to the best entry (0..1). */
+  votes: number;
 }
+
+/** Phrasings looked at for {@link SearchSignals.votes}: as many as a well-described entry has. */
+export const VOTE_PHRASINGS = 5;
 
 /**
  * Searches the index. `lang` restricts entries to one language (entries
@@ -111,6 +116,7 @@ export function searchFaq(
     wordAgrees: top >= 0 && channelTop(phrasingWord, wholeWord) === top,
     gramAgrees: top >= 0 && channelTop(phrasingGram, wholeGram) === top,
     words: words.length,
+    votes: top >= 0 ? phrasingVotes(index.phrasingEntry, phrasing, top, allowed) : 0,
   };
   return { candidates: candidates.slice(0, options.limit ?? 5), known, signals };
 }
@@ -134,6 +140,24 @@ function fuse(phrasingEntry: Uint32Array, phrasing: Float64Array, whole: Float64
     score[entry] = best[entry]! + voteWeight * others + entryWeight * whole[entry]!;
   }
   return { best, score };
+}
+
+/** Share of the best-scoring phrasings (at most {@link VOTE_PHRASINGS}) that belong to `top`. */
+function phrasingVotes(phrasingEntry: Uint32Array, phrasing: Float64Array, top: number, allowed: (entry: number) => boolean): number {
+  const best: number[] = [];
+  for (let doc = 0; doc < phrasing.length; doc++) {
+    const score = phrasing[doc]!;
+    if (score <= 0 || (best.length === VOTE_PHRASINGS && score <= phrasing[best[VOTE_PHRASINGS - 1]!]!) || !allowed(phrasingEntry[doc]!)) continue;
+    let i = best.length < VOTE_PHRASINGS ? best.length : VOTE_PHRASINGS - 1;
+    while (i > 0 && phrasing[best[i - 1]!]! < score) {
+      best[i] = best[i - 1]!;
+      i--;
+    }
+    best[i] = doc;
+  }
+  let votes = 0;
+  for (const doc of best) if (phrasingEntry[doc] === top) votes++;
+  return votes / VOTE_PHRASINGS;
 }
 
 function argmax(scores: Float64Array, allowed: (entry: number) => boolean): number {
