@@ -299,3 +299,24 @@ describe('recommendations page', () => {
     expect(revenue).toMatch(/<td>150<\/td>/);
   });
 });
+
+describe('models page', () => {
+  it("shows the model selection the last published run recorded: the winner, every candidate's scores, or why it was skipped", async () => {
+    expect((await rebuildThroughApi()).status).toBe('published');
+    const { runs } = (await (await call('/v1/admin/rebuilds?limit=100', { headers: ADMIN })).json()) as {
+      runs: { status: string; stats: { selection?: { winner: string; skipped?: string; candidates: { name: string }[] } } }[];
+    };
+    const selection = runs.find((r) => r.status === 'published')!.stats.selection;
+    expect(selection, 'the rebuild records its model selection').toBeDefined();
+    const html = await page('/dashboard/models');
+    if (selection!.candidates.length) {
+      const figure = html.slice(html.indexOf('Candidates scored offline'));
+      expect(figure).toContain('<svg');
+      expect(figure).toContain('HR@10');
+      expect(figure).toContain(`★ ${selection!.winner}`);
+      for (const c of selection!.candidates) expect(figure).toContain(c.name === selection!.winner ? `★ ${c.name}` : c.name);
+    } else {
+      expect(html).toContain(`No selection in this run, the default model was published: ${selection!.skipped}`);
+    }
+  });
+});

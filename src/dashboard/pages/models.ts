@@ -13,12 +13,25 @@ export interface ModelsData {
 interface CandidateScore {
   name: string;
   score: number | null;
+  /** Hit rate at 10 on the same held-out items, when recorded. */
+  hitRate: number | null;
+}
+
+/** What the models page reads of a run's model selection. */
+export interface SelectionView {
+  chosen: string | null;
+  candidates: CandidateScore[];
+  /** Shoppers whose last items were held out to score the candidates. */
+  shoppers: number | null;
+  /** Why the run published the default instead, when it did. */
+  skipped: string | null;
 }
 
 /** The model selection a run recorded, read defensively from its figures. */
-export function selectionOf(stats: Record<string, unknown>): { chosen: string | null; candidates: CandidateScore[] } {
+export function selectionOf(stats: Record<string, unknown>): SelectionView {
   const selection = stats.selection as Record<string, unknown> | undefined;
-  if (!selection || typeof selection !== 'object') return { chosen: typeof stats.model === 'string' ? stats.model : null, candidates: [] };
+  if (!selection || typeof selection !== 'object')
+    return { chosen: typeof stats.model === 'string' ? stats.model : null, candidates: [], shoppers: null, skipped: null };
   const chosen = [selection.winner, selection.chosen, selection.model].find((v) => typeof v === 'string') as string | undefined;
   const list = Array.isArray(selection.candidates) ? selection.candidates : [];
   const candidates = list
@@ -27,11 +40,17 @@ export function selectionOf(stats: Record<string, unknown>): { chosen: string | 
       const e = entry as Record<string, unknown>;
       const name = [e.name, e.model, e.id].find((v) => typeof v === 'string') as string | undefined;
       const score = [e.ndcg, e.ndcg10, e.ndcgAt10, e.score].find((v) => typeof v === 'number') as number | undefined;
-      return name ? { name, score: score ?? null } : null;
+      const hitRate = [e.hr10, e.hrAt10, e.hitRate].find((v) => typeof v === 'number') as number | undefined;
+      return name ? { name, score: score ?? null, hitRate: hitRate ?? null } : null;
     })
     .filter((c): c is CandidateScore => c !== null)
     .sort((a, b) => (b.score ?? -1) - (a.score ?? -1));
-  return { chosen: chosen ?? null, candidates };
+  return {
+    chosen: chosen ?? null,
+    candidates,
+    shoppers: typeof selection.shoppers === 'number' ? selection.shoppers : null,
+    skipped: typeof selection.skipped === 'string' ? selection.skipped : null,
+  };
 }
 
 function when(ms: number, ctx: PageContext): string {
@@ -49,7 +68,7 @@ export function modelsPage(ctx: PageContext, data: ModelsData, flash?: string): 
   const finished = data.runs.filter((r) => r.durationMs !== null).reverse();
   const labelOf = (r: RebuildRun) => when(r.startedAt, ctx);
   const latest = data.runs.find((r) => r.status === 'published');
-  const selection = latest ? selectionOf(latest.stats) : { chosen: null, candidates: [] };
+  const selection: SelectionView = latest ? selectionOf(latest.stats) : { chosen: null, candidates: [], shoppers: null, skipped: null };
   const num = (v: unknown) => (typeof v === 'number' ? v : null);
   const content = html`
     <form method="post" action="/dashboard/rebuild"><button class="primary" type="submit">${t.rebuildNow}</button></form>
@@ -92,16 +111,22 @@ export function modelsPage(ctx: PageContext, data: ModelsData, flash?: string): 
     </div>
     ${
       selection.candidates.length
-        ? chartFigure(
-            ctx,
-            t.candidates,
-            {
-              x: selection.candidates.map((c) => (c.name === selection.chosen ? `★ ${c.name}` : c.name)),
-              series: [{ name: 'NDCG@10', values: selection.candidates.map((c) => c.score) }],
-            },
-            { kind: 'hbar' },
-          )
-        : ''
+        ? html`${chartFigure(
+              ctx,
+              t.candidates,
+              {
+                x: selection.candidates.map((c) => (c.name === selection.chosen ? `★ ${c.name}` : c.name)),
+                series: [
+                  { name: 'NDCG@10', values: selection.candidates.map((c) => c.score) },
+                  ...(selection.candidates.some((c) => c.hitRate !== null) ? [{ name: 'HR@10', values: selection.candidates.map((c) => c.hitRate) }] : []),
+                ],
+              },
+              { kind: 'hbar', labelWidth: 230 },
+            )}
+            <p class="muted">${selection.shoppers === null ? '' : `${t.heldOut}: ${formatNumber(selection.shoppers, ctx.lang)}`}</p>`
+        : selection.skipped
+          ? html`<p class="muted">${t.selectionSkipped}: ${selection.skipped}</p>`
+          : ''
     }
     <h2>${t.rebuilds}</h2>
     ${table(
