@@ -77,9 +77,10 @@ function drawChart(data: ChartData, options: ChartOptions): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     const category = { type: 'category' as const, data: data.x, axisLabel: { hideOverlap: true } };
+    const integers = data.series.every((s) => s.values.every((v) => v === null || Number.isInteger(v)));
     const value = {
       type: 'value' as const,
-      minInterval: options.percent ? undefined : 1,
+      minInterval: options.percent || !integers ? undefined : 1,
       max: options.max,
       axisLabel: options.percent ? { formatter: (v: number) => `${Math.round(v * 1000) / 10}%` } : {},
     };
