@@ -38,7 +38,8 @@ describe.skipIf(!haveChromium && !inCi)('the dashboard in Chromium', () => {
     mkdirSync(persistTo, { recursive: true });
     mkdirSync(SHOTS, { recursive: true });
     migrateLocal(persistTo);
-    stack = await startLocalStack({ port: await freePort(), persistTo, envFile, verbose: process.env.VERBOSE === '1' });
+    // Every simulated shopper comes from this one address: rate limits off, as in the sim and the benchmarks.
+    stack = await startLocalStack({ port: await freePort(), persistTo, envFile, vars: { RATE_LIMITS: 'off' }, verbose: process.env.VERBOSE === '1' });
     const engine = engineClient(stack.url);
     await loadDemoShop(engine, keys);
     experimentId = (await loadDashboardActivity(engine, keys)).experimentId;
