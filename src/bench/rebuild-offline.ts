@@ -97,7 +97,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     await applyMigrations(local.d1, path.join(ROOT, 'migrations'));
     const span = syntheticSpan({ events, seed: SEED, pageSize: CHUNK });
     const now = span.newest + 60_000;
-    const config = { ...rebuildConfig({}), windowDays: Math.ceil((span.newest - span.oldest) / DAY) + 2 };
+    const config = { ...rebuildConfig({ REBUILD_SELECTION: 'off' }), windowDays: Math.ceil((span.newest - span.oldest) / DAY) + 2 };
     await loadCatalog(local.d1, events, now);
     const db = openDatabase(local.d1);
     const store = kvTableStore(local.kv);

@@ -177,7 +177,10 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   phase('profiles');
   await writer.table('ct', shards.ct, [...catalog]);
   const { global, byCategory } = trending.finish(now);
-  await writer.put(tableKey(version, 'tr'), JSON.stringify({ global, byCategory, popular: popular.finish(now).global }));
+  await writer.put(
+    tableKey(version, 'tr'),
+    JSON.stringify({ global, byCategory, popular: popular.finish(now).global, shoppers: await popularByShoppers(engine) }),
+  );
   for (const build of builds) Object.assign(shards, await build.finish(version, writer.put));
   await writer.drain();
   phase('other tables');
@@ -250,6 +253,18 @@ async function replayHeavyUsers(engine: Engine, maxItemsPerUser: number, now: nu
   }
   flush();
   appender.closeSync();
+}
+
+/**
+ * Items by how many shoppers kept them (the Worker's `popularByShoppers` of its graph): most first,
+ * ties in the order the items first appeared.
+ */
+async function popularByShoppers(engine: Engine, limit = 100): Promise<Array<[string, number]>> {
+  const rows = await engine.all<{ item: string; degree: number }>(`SELECT d.item, d.degree::DOUBLE AS degree FROM item_degree d
+    JOIN (SELECT item, row_number() OVER (ORDER BY ts, seq) AS first
+          FROM (SELECT item, ts, seq, row_number() OVER (PARTITION BY item ORDER BY ts, seq) AS n FROM valid_events) firsts WHERE n = 1) o USING (item)
+    ORDER BY d.degree DESC, o.first LIMIT ${Math.floor(limit)}`);
+  return rows.map((r) => [r.item, r.degree]);
 }
 
 /** Streams the neighbour lists shard by shard (the shard of each item computed here, FNV-1a). */

@@ -98,7 +98,8 @@ function compareLists(worker: (string | number)[], offline: (string | number)[],
 async function bothRebuilds(loaded: Loaded) {
   const db = openDatabase(loaded.local.d1);
   const store = kvTableStore(loaded.local.kv);
-  const config = { ...rebuildConfig({}), windowDays: loaded.windowDays };
+  // The default model: the Worker's model selection is off here (the offline job computes the default, RP3beta).
+  const config = { ...rebuildConfig({ REBUILD_SELECTION: 'off' }), windowDays: loaded.windowDays };
   const worker = await runRebuild({ db, store, config, extensions: [searchIndexTables] }, 'test', loaded.now);
   expect(worker.status).toBe('published');
   const workerManifest = (await readManifest(store))!;

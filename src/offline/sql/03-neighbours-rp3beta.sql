@@ -16,7 +16,8 @@ SELECT x.uidx, ids.iidx, x.pos,
   CAST(CAST(pow(1.0 / i.degree, {{alpha}}) AS FLOAT) AS DOUBLE) AS p_from,
   CAST(CAST(pow(1.0 / u.degree, {{alpha}}) AS FLOAT) AS DOUBLE) AS p_to,
   pow(greatest(1, i.degree), {{beta}}) AS penalty,
-  row_number() OVER (PARTITION BY x.item ORDER BY x.last_ts DESC, x.uidx) AS user_rank
+  CASE WHEN {{max_users_per_item}} = 0 THEN 0
+       ELSE row_number() OVER (PARTITION BY x.item ORDER BY x.last_ts DESC, x.uidx) END AS user_rank
 FROM interactions x
 JOIN item_degree i USING (item)
 JOIN user_degree u USING (uidx)
