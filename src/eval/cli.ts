@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseCli } from '../cli/args.ts';
 import { candidates, DEFAULT_MODEL_NAME, selectOnTraining } from './candidates.ts';
 import { coldStart } from './cold-start.ts';
 import { catalogConverters } from './convert/catalog.ts';
@@ -17,9 +18,9 @@ const USAGE = `usage:
   eval cold-start --events FILE --catalog-from movielens|retail --catalog PATH [--share 0.1] [--json]
                                             new items: content similarity vs popularity in the shopper's categories`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
+const { values, positionals } = parseCli(
+  USAGE,
+  {
     events: { type: 'string' },
     protocol: { type: 'string', default: 'leave-last-out' },
     k: { type: 'string', default: '10' },
@@ -33,12 +34,23 @@ const { values, positionals } = parseArgs({
     'catalog-from': { type: 'string' },
     share: { type: 'string', default: '0.1' },
   },
-});
+  process.argv.slice(2),
+  true,
+);
 
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
+  console.error(`error: ${message}\n\n${USAGE}`);
   process.exit(2);
   throw new Error(message);
+}
+
+/** A file the user named: its text, or a one-line error (no stack trace) when it cannot be read. */
+function input(file: string, flag: string, encoding: BufferEncoding = 'utf8'): string {
+  if (!existsSync(file)) {
+    console.error(`error: ${flag} ${file}: no such file`);
+    process.exit(1);
+  }
+  return readFileSync(file, encoding);
 }
 
 const command = positionals[0] ?? 'evaluate';
@@ -46,15 +58,18 @@ if (command === 'convert') {
   const convert = converters[values.from ?? ''];
   if (!convert) fail(`--from must be one of ${Object.keys(converters).join(', ')}`);
   if (!values.in || !values.out) fail('--in and --out are required');
-  const lines = convert(readFileSync(values.in, 'latin1'));
+  const lines = convert(input(values.in, '--in', 'latin1'));
+  mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
   writeFileSync(values.out, [EVENTS_CSV_HEADER, ...lines, ''].join('\n'));
   console.error(`${lines.length} events written to ${values.out}`);
 } else if (command === 'cold-start') {
   const convert = catalogConverters[values['catalog-from'] ?? ''];
   if (!convert) fail(`--catalog-from must be one of ${Object.keys(catalogConverters).join(', ')}`);
   if (!values.events || !values.catalog) fail('--events and --catalog are required');
-  const events = parseEventsCsv(readFileSync(values.events, 'utf8'));
-  const report = coldStart(events, convert(readFileSync(values.catalog, 'latin1')), { share: Number(values.share) });
+  const events = parseEventsCsv(input(values.events, '--events'));
+  const share = Number(values.share);
+  if (!(share > 0 && share < 1)) fail('--share must be a number between 0 and 1');
+  const report = coldStart(events, convert(input(values.catalog, '--catalog', 'latin1')), { share });
   if (values.json) console.log(JSON.stringify(report));
   else {
     console.log(`cold-start: ${report.newItems} new items, ${report.evaluated} shoppers evaluated, chance HR@10 ${report.chance.toFixed(4)}`);
@@ -63,7 +78,9 @@ if (command === 'convert') {
   }
 } else if (command === 'evaluate' || command === 'tune') {
   if (!values.events) fail('--events is required');
-  const events = parseEventsCsv(readFileSync(values.events, 'utf8'));
+  for (const flag of ['k', 'ease-max-items', 'shoppers'] as const)
+    if (!/^[1-9]\d*$/.test(values[flag])) fail(`--${flag} must be a positive integer, not "${values[flag]}"`);
+  const events = parseEventsCsv(input(values.events, '--events'));
   if (command === 'tune') {
     const results = tune(events);
     if (values.json) console.log(JSON.stringify(results));
