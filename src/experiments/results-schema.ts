@@ -3,6 +3,7 @@ import { METRICS } from './experiment-schema.ts';
 
 const Interval = z.object({ value: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable() });
 const Metric = Interval.extend({
+  stddev: z.number().nullable().openapi({ description: 'Per-user standard deviation (for a ratio metric, of its delta-method linearisation).' }),
   lift: Interval.nullable().openapi({ description: 'Relative lift against control (delta method), with its interval; null for control.' }),
   pValue: z.number().nullable(),
   chanceToBeatControl: z.number().nullable(),

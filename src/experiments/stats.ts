@@ -41,6 +41,8 @@ export interface ArmData {
 
 /** One metric of one arm: value and interval, and against control its lift, p-value and chance to beat it. */
 export interface MetricResult extends Interval {
+  /** Standard deviation of the metric per user (for a ratio, of its delta-method linearisation); null below two users. */
+  stddev: number | null;
   lift: Interval | null;
   pValue: number | null;
   chanceToBeatControl: number | null;
@@ -106,6 +108,7 @@ export function analyseExperiment(input: AnalysisInput, options: AnalysisOptions
       perMetric.set(name, comparison);
       metrics[name] = {
         ...armInterval(estimate, options),
+        stddev: estimate.variance === null ? null : Math.sqrt(estimate.variance * estimate.n),
         lift: comparison?.lift ?? null,
         pValue: comparison?.pValue ?? null,
         chanceToBeatControl: comparison?.chanceToBeatControl ?? null,

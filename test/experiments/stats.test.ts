@@ -89,6 +89,24 @@ describe('per-arm estimates', () => {
     expect(interval.high).toBeCloseTo(26.21634983676228, 11);
   });
 
+  it('reports the per-user standard deviation with each arm metric (statistics.stdev of the raw revenue)', () => {
+    const revenue = { kind: 'mean' as const, n: 12, sum: 150.75, sumSquares: 8299.8125 };
+    const result = analyseExperiment(
+      { control: 'a', primaryMetric: 'revenue', arms: [{ name: 'a', share: 1, users: 12, conversions: 4, metrics: { revenue } }] },
+      {},
+    );
+    expect(result.arms[0]!.metrics.revenue!.stddev).toBeCloseTo(24.132241023539066, 10);
+    const single = analyseExperiment(
+      {
+        control: 'a',
+        primaryMetric: 'revenue',
+        arms: [{ name: 'a', share: 1, users: 1, conversions: 0, metrics: { revenue: { kind: 'mean', n: 1, sum: 3, sumSquares: 9 } } }],
+      },
+      {},
+    );
+    expect(single.arms[0]!.metrics.revenue!.stddev).toBeNull();
+  });
+
   it('gives no interval without two users or without a denominator', () => {
     expect(armInterval(meanEstimate({ n: 1, sum: 3, sumSquares: 9 }))).toEqual({ value: 3, low: null, high: null });
     expect(ratioEstimate({ n: 5, sumX: 0, sumXSquares: 0, sumY: 0, sumYSquares: 0, sumXY: 0 }).value).toBeNull();
