@@ -32,7 +32,7 @@ runCli(async () => {
   const started = Date.now();
   console.log('Loading the demo shop...');
   const loaded = await loadDemoShop(engine, keys);
-  const rebuilt = await engine.request<{ status: string; version: string }>('POST', '/v1/admin/rebuild', keys.admin);
+  const rebuilt = await engine.rebuild(keys.admin);
   console.log(
     `Loaded the demo shop: ${loaded.products} products, ${loaded.events} events, ${loaded.faqEntries} FAQ entries; tables ${rebuilt.status} ${rebuilt.version} (${((Date.now() - started) / 1000).toFixed(1)} s).`,
   );

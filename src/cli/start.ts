@@ -61,13 +61,10 @@ else if (catalog.kind === 'demo' && flags['no-demo'])
 else if (catalog.kind === 'own') console.log('Your own catalog is loaded; the demo shop is not added to it.');
 
 if (catalog.kind !== 'empty' || !flags['no-demo']) {
-  const rebuilt = await engine.request<{ status: string; version: string; stats: { events?: number; neighbourPairs?: number; durationMs?: number } }>(
-    'POST',
-    '/v1/admin/rebuild',
-    keys.admin,
-  );
+  const rebuilt = await engine.rebuild(keys.admin);
+  const stats = rebuilt.stats as { events?: number; neighbourPairs?: number };
   console.log(
-    `Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${rebuilt.stats.events ?? 0} events, ${rebuilt.stats.neighbourPairs ?? 0} neighbour pairs).`,
+    `Rebuilt the recommendation tables: ${rebuilt.status} ${rebuilt.version} (${stats.events ?? 0} events, ${stats.neighbourPairs ?? 0} neighbour pairs).`,
   );
 }
 
