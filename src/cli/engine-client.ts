@@ -1,4 +1,4 @@
-import { type EngineApi, type paths, createEngineApi } from '../../packages/client/index.ts';
+import { type EngineApi, type paths, createEngineApi } from '../client/index.ts';
 
 /** A rebuild run as `GET /v1/admin/rebuilds` lists it. */
 export interface RebuildRun {
@@ -17,7 +17,7 @@ const UNFINISHED = new Set(['queued', 'starting', 'running', 'split']);
 
 /**
  * The engine's API for the CLIs, benchmarks and browser tests, on the typed client of
- * packages/client (openapi-fetch over the types generated from /openapi.json).
+ * src/client (openapi-fetch over the types generated from /openapi.json).
  */
 export interface EngineClient {
   readonly url: string;

@@ -1,6 +1,6 @@
 /**
- * `npm run client:generate`: writes packages/client/openapi.json (the engine's OpenAPI document,
- * as `/openapi.json` serves it) and packages/client/schema.ts (its types, by openapi-typescript).
+ * `npm run client:generate`: writes src/client/openapi.json (the engine's OpenAPI document,
+ * as `/openapi.json` serves it) and src/client/schema.ts (its types, by openapi-typescript).
  * Reads the document from a scratch local engine, or from `--url` of a running one.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,10 +10,10 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { parseCli, runCli } from './args.ts';
 import { ROOT, migrateLocal, startLocalStack } from './local-stack.ts';
 
-const DIR = path.join(ROOT, 'packages', 'client');
+const DIR = path.join(ROOT, 'src', 'client');
 
 runCli(async () => {
-  const { values } = parseCli('Usage: npm run client:generate [-- --url http://127.0.0.1:8787]\n\nWrites packages/client/openapi.json and schema.ts.', {
+  const { values } = parseCli('Usage: npm run client:generate [-- --url http://127.0.0.1:8787]\n\nWrites src/client/openapi.json and schema.ts.', {
     url: { type: 'string' },
     port: { type: 'string', default: '8799' },
   });
@@ -41,6 +41,6 @@ runCli(async () => {
     const file = path.join(DIR, name);
     const same = readFileSync(file, { encoding: 'utf8', flag: 'a+' }) === text;
     if (!same) writeFileSync(file, text);
-    console.log(`packages/client/${name}: ${same ? 'unchanged' : 'written'}`);
+    console.log(`src/client/${name}: ${same ? 'unchanged' : 'written'}`);
   }
 });
