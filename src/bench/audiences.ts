@@ -28,13 +28,13 @@ import { timedD1 } from '../db/timed-d1.ts';
 import { demoCatalog } from '../demo/catalog.ts';
 import { type Random, seededRandom } from '../random.ts';
 import { migratedLocalD1 } from './local-d1.ts';
-import { fmt, median, throughput } from './measure.ts';
+import { fmt, median, throughput, benchNumber, step } from './measure.ts';
 
-const PROFILES = Number(process.env.BENCH_PROFILES ?? 100_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
-const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 500);
+const PROFILES = benchNumber('BENCH_PROFILES', 100_000);
+const ROUNDS = benchNumber('BENCH_ROUNDS', 3);
+const SECONDS = benchNumber('BENCH_SECONDS', 6);
+const CLIENTS = benchNumber('BENCH_CLIENTS', 4);
+const CPU_REQUESTS = benchNumber('BENCH_CPU_REQUESTS', 500);
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(','));
 const DAY = 86_400_000;
 const CATEGORIES = Array.from({ length: 24 }, (_, i) => `category-${i}`);
@@ -137,6 +137,7 @@ async function segmentRefreshBench(): Promise<string[]> {
       ['v1', 0],
       ['v2', 0.1],
     ] as const) {
+      step(`staging ${PROFILES} profiles for ${version}`);
       await stage(d1, version, changed, now);
       const read = await withPeakHeap(async () => {
         let rows = 0;
@@ -153,6 +154,7 @@ async function segmentRefreshBench(): Promise<string[]> {
         }
       });
       statements.count = 0;
+      step(`refreshing segments of ${version}`);
       const refresh = await withPeakHeap(() => refreshSegments(db, version, now));
       const s = refresh.result;
       const per100k = 100_000 / PROFILES;
@@ -172,7 +174,7 @@ async function campaignPickBench(): Promise<string[]> {
   const { keys } = ensureDevVars();
   const scratch = scratchState('bench-audiences-');
   migrateLocal(scratch);
-  const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8797), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
+  const stack = await startLocalStack({ port: benchNumber('PORT', 8797), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
   const engine = engineClient(stack.url);
   const random = seededRandom(23);
   const category = demoCatalog()[0]!.item.categories![0]!;
@@ -196,6 +198,7 @@ async function campaignPickBench(): Promise<string[]> {
   };
   const pickPath = () => `/v1/campaigns/pick?user=shopper-${random.int(1, 3000)}&session=s${random.int(1, 20)}&placement=home-top&count=2`;
   try {
+    step('loading the demo shop and campaigns');
     await loadDemoShop(engine, keys);
     const put = (id: string, body: object) =>
       engine.request('PUT', `/v1/admin/campaigns/${id}`, keys.admin, {
@@ -213,6 +216,7 @@ async function campaignPickBench(): Promise<string[]> {
     if (run.status !== 'published') throw new Error(`rebuild ${run.status}`);
     for (let i = 0; i < 50; i++) await get(pickPath());
     for (let round = 0; round < ROUNDS; round++) {
+      step(`throughput round ${round + 1}/${ROUNDS}`);
       rates.health.push(await throughput(CLIENTS, SECONDS, () => get('/health')));
       rates.pick.push(await throughput(CLIENTS, SECONDS, () => get(pickPath())));
     }

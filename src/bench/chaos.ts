@@ -25,11 +25,11 @@ import { demoCatalog } from '../demo/catalog.ts';
 import { type RedisServer, freePort, startRedisServer } from '../dev/redis-server.ts';
 import { startUpstashProxy } from '../dev/upstash-proxy.ts';
 import { seededRandom } from '../random.ts';
-import { fmt } from './measure.ts';
+import { fmt, benchNumber } from './measure.ts';
 
-const PHASE_S = Number(process.env.CHAOS_PHASE_S ?? 15);
-const CONNECTIONS = Number(process.env.CHAOS_CONNECTIONS ?? 6);
-const LOCK_S = Number(process.env.CHAOS_LOCK_S ?? 5);
+const PHASE_S = benchNumber('CHAOS_PHASE_S', 15);
+const CONNECTIONS = benchNumber('CHAOS_CONNECTIONS', 6);
+const LOCK_S = benchNumber('CHAOS_LOCK_S', 5);
 const EVENTS_PER_BATCH = 20;
 
 type Kind = 'events' | 'for-you' | 'similar' | 'widget' | 'chat' | 'trending';
@@ -223,7 +223,7 @@ const redisPort = redis.port;
 const token = randomBytes(16).toString('base64url');
 const proxy = await startUpstashProxy({ redisPort, token });
 const stack = await startLocalStack({
-  port: process.env.PORT ? Number(process.env.PORT) : await freePort(),
+  port: process.env.PORT ? benchNumber('PORT', 0) : await freePort(),
   persistTo: scratch,
   quietErrors: !process.env.VERBOSE,
   vars: { TABLE_STORE: 'redis', UPSTASH_REDIS_REST_URL: proxy.url, UPSTASH_REDIS_REST_TOKEN: token, RATE_LIMITS: 'off' },

@@ -8,17 +8,17 @@ import { rmSync } from 'node:fs';
 import { engineClient } from '../cli/engine-client.ts';
 import { ensureDevVars, migrateLocal, queryLocalD1, startLocalStack, scratchState } from '../cli/local-stack.ts';
 import { seededRandom } from '../random.ts';
-import { fmt, median, throughput } from './measure.ts';
+import { fmt, median, throughput, benchNumber, step } from './measure.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
+const ROUNDS = benchNumber('BENCH_ROUNDS', 3);
+const SECONDS = benchNumber('BENCH_SECONDS', 8);
+const CLIENTS = benchNumber('BENCH_CLIENTS', 4);
 const BATCH = 100;
 
 const { keys } = ensureDevVars();
 const scratch = scratchState('bench-collect-');
 migrateLocal(scratch);
-const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8791), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
+const stack = await startLocalStack({ port: benchNumber('PORT', 8791), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
 const engine = engineClient(stack.url);
 const random = seededRandom(3);
 const distinct = new Set<string>();
@@ -52,6 +52,7 @@ const health: number[] = [];
 const batches: number[] = [];
 try {
   for (let round = 0; round < ROUNDS; round++) {
+    step(`round ${round + 1}/${ROUNDS}`);
     health.push(await throughput(CLIENTS, SECONDS, async () => void (await (await fetch(`${stack.url}/health`)).text())));
     batches.push(await throughput(CLIENTS, SECONDS, postBatch));
   }

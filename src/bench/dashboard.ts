@@ -16,14 +16,14 @@ import { loadDemoShop } from '../cli/demo-shop.ts';
 import { engineClient } from '../cli/engine-client.ts';
 import { ensureDevVars, migrateLocal, scratchState, startLocalStack } from '../cli/local-stack.ts';
 import { PAGES } from '../dashboard/layout.ts';
-import { fmt, median } from './measure.ts';
+import { fmt, median, benchNumber } from './measure.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const ROUNDS = benchNumber('BENCH_ROUNDS', 30);
 
 const { keys } = ensureDevVars();
 const scratch = scratchState('bench-dashboard-');
 migrateLocal(scratch);
-const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8797), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
+const stack = await startLocalStack({ port: benchNumber('PORT', 8797), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
 const engine = engineClient(stack.url);
 
 interface Sample {

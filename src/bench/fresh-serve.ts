@@ -16,15 +16,15 @@ import { engineClient } from '../cli/engine-client.ts';
 import { ensureDevVars, migrateLocal, scratchState, startLocalStack } from '../cli/local-stack.ts';
 import { demoCatalog } from '../demo/catalog.ts';
 import { seededRandom } from '../random.ts';
-import { fmt, median } from './measure.ts';
+import { fmt, median, benchNumber } from './measure.ts';
 
-const REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 300);
+const REQUESTS = benchNumber('BENCH_CPU_REQUESTS', 300);
 const BATCH = 25;
 
 const { keys } = ensureDevVars();
 const scratch = scratchState('bench-fresh-');
 migrateLocal(scratch);
-const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8793), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
+const stack = await startLocalStack({ port: benchNumber('PORT', 8793), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
 const engine = engineClient(stack.url);
 const random = seededRandom(23);
 const catalog = demoCatalog().map((p) => p.item);

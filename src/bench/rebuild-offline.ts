@@ -28,7 +28,7 @@ import { runRebuild } from '../rebuild/run-rebuild.ts';
 import { rebuildConfig } from '../rebuild/settings.ts';
 import { searchIndexTables } from '../search/index-tables.ts';
 import { kvTableStore } from '../tables/kv-store.ts';
-import { fmt } from './measure.ts';
+import { fmt, benchNumber } from './measure.ts';
 import { syntheticItems, syntheticSpan } from './rebuild-data.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -56,7 +56,7 @@ if (process.argv[2] === 'child') {
 }
 
 const sizes = (env.BENCH_OFFLINE_EVENTS ?? '1000000,10000000').split(',').map(Number).filter(Boolean);
-const workerEvents = Number(env.BENCH_WORKER_EVENTS ?? 1_000_000);
+const workerEvents = benchNumber('BENCH_WORKER_EVENTS', 1_000_000);
 console.log(
   `bench:rebuild-offline  syntheticEventPages(seed ${SEED}), users = events/10, items = events/20; DuckDB memory_limit ${env.BENCH_MEMORY_LIMIT ?? '1GB'}, threads ${env.BENCH_THREADS ?? 2}; one fresh child per row\n`,
 );
@@ -117,7 +117,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     } else {
       const engine = await openEngine({
         memoryLimit: env.BENCH_MEMORY_LIMIT ?? '1GB',
-        threads: Number(env.BENCH_THREADS ?? 2),
+        threads: benchNumber('BENCH_THREADS', 2),
         tempDirectory: path.join(scratch, 'spill'),
       });
       const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(path.join(scratch, 'archive')), {

@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type EngineClient, engineClient } from '../cli/engine-client.ts';
 import { ROOT, ensureDevVars, migrateLocal, queryLocalD1, type Keys, type LocalStack, scratchState } from '../cli/local-stack.ts';
-import { fmt, median } from './measure.ts';
+import { fmt, median, benchNumber } from './measure.ts';
 import { type ApiEvent, type ApiItem, REAL_SETS, realSet, syntheticApiPages, syntheticItems, syntheticSpan } from './rebuild-data.ts';
 import { kvTableSizes, type TableSizes } from './rebuild-kv.ts';
 import { findWorkerd, memory, resetPeak, rssSampler, runtimeWorkerd } from './rebuild-proc.ts';
@@ -33,16 +33,16 @@ const SETS = (env.BENCH_SETS ?? REAL_SETS.join(','))
   .split(',')
   .map((s: string) => s.trim())
   .filter(Boolean);
-const SYNTHETIC = Number(env.BENCH_SYNTHETIC ?? 1_000_000);
-const REPEATS = Math.max(1, Number(env.BENCH_REPEATS ?? 3));
-const SYNTHETIC_REPEATS = Math.max(1, Number(env.BENCH_SYNTHETIC_REPEATS ?? 1));
+const SYNTHETIC = benchNumber('BENCH_SYNTHETIC', 1_000_000);
+const REPEATS = Math.max(1, benchNumber('BENCH_REPEATS', 3));
+const SYNTHETIC_REPEATS = Math.max(1, benchNumber('BENCH_SYNTHETIC_REPEATS', 1));
 /** `REBUILD_PARTS` of the synthetic run (`auto`: planParts decides). The real sets keep `auto`. */
 const PARTS = env.BENCH_PARTS ?? 'auto';
-const PORT = Number(env.PORT ?? 8795);
+const PORT = benchNumber('PORT', 8795);
 const KEEP = env.KEEP === '1';
 /** Bounds: loading the synthetic log, one rebuild (including its queued parts). */
-const LOAD_MAX_S = Number(env.BENCH_LOAD_MAX_S ?? 900);
-const REBUILD_MAX_S = Number(env.BENCH_REBUILD_MAX_S ?? 1500);
+const LOAD_MAX_S = benchNumber('BENCH_LOAD_MAX_S', 900);
+const REBUILD_MAX_S = benchNumber('BENCH_REBUILD_MAX_S', 1500);
 const SEED = 7;
 const SELECTION_BASELINE = env.BENCH_SELECTION_OFF !== '0';
 const BATCH = 1000;

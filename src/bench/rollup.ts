@@ -11,12 +11,12 @@ import { readEventsAfter } from '../reports/rollup-store.ts';
 import { DEFAULT_WINDOWS } from '../reports/attribution.ts';
 import { runRollup } from '../reports/run-rollup.ts';
 import { migratedLocalD1 } from './local-d1.ts';
-import { fmt, median } from './measure.ts';
+import { fmt, median, benchNumber, step } from './measure.ts';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const EVENTS = benchNumber('BENCH_EVENTS', 1_000_000);
 const USERS = Math.max(100, Math.round(EVENTS / 20));
 const ITEMS = 2000;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const ROUNDS = benchNumber('BENCH_ROUNDS', 1);
 const PAGE = 2000;
 const MAX_PER_RUN = 100_000;
 
@@ -84,6 +84,7 @@ async function resetRollup(): Promise<void> {
 }
 
 try {
+  step(`loading ${EVENTS} events into the local D1`);
   let t = performance.now();
   await loadEvents();
   console.error(`loaded ${EVENTS} events in ${fmt((performance.now() - t) / 1000)} s`);
@@ -95,6 +96,7 @@ try {
     const read = await readAll();
     readRates.push(read / ((performance.now() - t) / 1000));
     await resetRollup();
+    step(`round ${round + 1}/${ROUNDS}: the roll-up`);
     t = performance.now();
     let rolled = 0;
     runs = 0;

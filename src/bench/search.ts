@@ -12,15 +12,15 @@ import path from 'node:path';
 import { engineClient } from '../cli/engine-client.ts';
 import { ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../cli/local-stack.ts';
 import { syntheticCatalog, syntheticQueries } from '../search/bench/synthetic-catalog.ts';
-import { fmt, median, throughput } from './measure.ts';
+import { fmt, median, throughput, benchNumber } from './measure.ts';
 import { kvSizesByTable } from './rebuild-kv.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
-const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 300);
-const REBUILD_MAX_S = Number(process.env.BENCH_REBUILD_MAX_S ?? 1200);
+const ROUNDS = benchNumber('BENCH_ROUNDS', 3);
+const SECONDS = benchNumber('BENCH_SECONDS', 5);
+const CLIENTS = benchNumber('BENCH_CLIENTS', 4);
+const CPU_REQUESTS = benchNumber('BENCH_CPU_REQUESTS', 300);
+const REBUILD_MAX_S = benchNumber('BENCH_REBUILD_MAX_S', 1200);
 
 const { keys } = ensureDevVars();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -92,7 +92,7 @@ async function measure(size: number, port: number): Promise<SizeResult> {
 }
 
 const results: SizeResult[] = [];
-for (const [i, size] of SIZES.entries()) results.push(await measure(size, Number(process.env.PORT ?? 8860) + i));
+for (const [i, size] of SIZES.entries()) results.push(await measure(size, benchNumber('PORT', 8860) + i));
 
 console.log(
   `search benchmark: synthetic catalogs, ${ROUNDS} rounds x ${SECONDS} s per endpoint, ${CLIENTS} clients, medians; CPU from ${CPU_REQUESTS} sequential requests (median of batch means of 25)`,

@@ -15,18 +15,18 @@ import { engineClient } from '../cli/engine-client.ts';
 import { ensureDevVars, migrateLocal, startLocalStack, scratchState } from '../cli/local-stack.ts';
 import { demoCatalog } from '../demo/catalog.ts';
 import { seededRandom } from '../random.ts';
-import { fmt, median, throughput } from './measure.ts';
+import { fmt, median, throughput, benchNumber, step } from './measure.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
+const ROUNDS = benchNumber('BENCH_ROUNDS', 3);
+const SECONDS = benchNumber('BENCH_SECONDS', 6);
+const CLIENTS = benchNumber('BENCH_CLIENTS', 4);
 /** Requests per kind sent one at a time for the CPU figure (concurrent clients on 2 cores would inflate it). */
-const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 500);
+const CPU_REQUESTS = benchNumber('BENCH_CPU_REQUESTS', 500);
 
 const { keys } = ensureDevVars();
 const scratch = scratchState('bench-serve-');
 migrateLocal(scratch);
-const stack = await startLocalStack({ port: Number(process.env.PORT ?? 8792), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
+const stack = await startLocalStack({ port: benchNumber('PORT', 8792), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
 const engine = engineClient(stack.url);
 const random = seededRandom(17);
 const items = demoCatalog().map((p) => p.item.id);
@@ -50,6 +50,7 @@ const get = async (route: string, label?: string) => {
 
 const rates: Record<string, number[]> = { health: [], 'for-you': [], similar: [] };
 try {
+  step('loading the demo shop');
   const loaded = await loadDemoShop(engine, keys);
   const { stats } = await engine.rebuild(keys.admin);
   const rebuilt = { stats: stats as { neighbourPairs: number; items: number } };
@@ -60,10 +61,12 @@ try {
   cpu['for-you'] = [];
   cpu.similar = [];
   for (let round = 0; round < ROUNDS; round++) {
+    step(`throughput round ${round + 1}/${ROUNDS}`);
     rates.health!.push(await throughput(CLIENTS, SECONDS, () => get('/health')));
     rates['for-you']!.push(await throughput(CLIENTS, SECONDS, () => get(forYouPath())));
     rates.similar!.push(await throughput(CLIENTS, SECONDS, () => get(similarPath())));
   }
+  step(`CPU: ${CPU_REQUESTS} sequential requests per kind`);
   for (let i = 0; i < CPU_REQUESTS; i++) {
     await get(forYouPath(), 'for-you');
     await get(similarPath(), 'similar');
@@ -77,6 +80,7 @@ try {
       { name: 'same', share: 0.5 },
     ],
   });
+  step('assignment: alternating blocks with and without an A/A experiment');
   for (let block = 0; block < 4; block++) {
     const on = block % 2 === 1;
     await engine.request('POST', `/v1/admin/experiments/${experiment.id}/${on ? 'start' : 'stop'}`, keys.admin);
