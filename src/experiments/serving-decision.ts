@@ -28,25 +28,26 @@ export interface ServingQuestion {
 /** How long an isolate keeps the running experiments before reading them again. */
 export const SERVING_STATE_TTL_MS = 10_000;
 
-let cached: { at: number; state: Promise<ServingState> } | undefined;
+let cached: { at: number; state: ServingState } | undefined;
 
 /**
  * The running experiments and defaults, read from D1 at most once per 10 s per isolate (a
- * started, stopped or promoted experiment takes effect within that). A failed read serves
- * the defaults without experiments rather than failing the request.
+ * started, stopped or promoted experiment takes effect within that). Only the values are kept
+ * across requests, never a read in flight: Workers forbid one request from waiting on I/O another
+ * request started. A failed read serves the defaults without experiments rather than failing the
+ * request.
  */
-export function servingState(db: Database, now = Date.now()): Promise<ServingState> {
+export async function servingState(db: Database, now = Date.now()): Promise<ServingState> {
   if (cached && now - cached.at < SERVING_STATE_TTL_MS) return cached.state;
-  const state = Promise.all([runningExperiments(db), servingDefaults(db)]).then(
-    ([running, defaults]) => ({ running, defaults }),
-    (err: unknown) => {
-      console.warn('experiments not readable, serving defaults', err);
-      cached = undefined;
-      return { running: [], defaults: {} };
-    },
-  );
-  cached = { at: now, state };
-  return state;
+  try {
+    const [running, defaults] = await Promise.all([runningExperiments(db), servingDefaults(db)]);
+    const state = { running, defaults };
+    cached = { at: now, state };
+    return state;
+  } catch (err) {
+    console.warn('experiments not readable, serving defaults', err);
+    return { running: [], defaults: {} };
+  }
 }
 
 /** Forgets the isolate's copy (after an admin change in this isolate). */
