@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { openDatabase } from '../src/db/client.ts';
-import { assignArm } from '../src/experiments/assignment.ts';
+import { armOf } from '../src/experiments/shopper-arms.ts';
 import { ExperimentInputSchema, ExperimentSchema } from '../src/experiments/experiment-schema.ts';
 import { createExperiment, getExperiment, listExperiments, promoteArm, startExperiment, stopExperiment } from '../src/experiments/experiment-store.ts';
 import { experimentResults } from '../src/experiments/results.ts';
@@ -152,14 +152,7 @@ experimentsApi.openapi(
     const { id } = c.req.valid('param');
     const { unit } = c.req.valid('query');
     const experiment = await getExperiment(openDatabase(c.env.DB), id);
-    const arm =
-      experiment.arms[
-        assignArm(
-          unit,
-          id,
-          experiment.arms.map((a) => a.share),
-        )
-      ];
+    const arm = armOf(unit, experiment);
     if (!arm) throw new ApiError(404, 'not_found', 'No arm', 'id');
     return c.json({ experiment: id, unit, arm: arm.name }, 200);
   },

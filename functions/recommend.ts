@@ -6,6 +6,7 @@ import { rateLimit } from '../src/limits/rate-limit.ts';
 import { accessOf, forShopper, shopperAccess } from '../src/security/shopper-access.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../src/http/app.ts';
+import { serverTiming } from '../src/http/server-timing.ts';
 import { type ServeTiming, recommend } from '../src/serve/recommend.ts';
 import type { RecommendRequest } from '../src/serve/types.ts';
 import { CartBodySchema, CommonQuerySchema, ForYouQuerySchema, ItemPathSchema, RecommendResponseSchema } from '../src/serve/request-schema.ts';
@@ -22,11 +23,7 @@ const tags = ['recommend'];
 async function answerWith(c: Context<AppEnv>, { token: _token, ...asked }: RecommendRequest & { token?: string }) {
   let timing: ServeTiming | undefined;
   const answer = await recommend(c.env, forShopper(accessOf(c), asked), (t) => (timing = t));
-  if (timing)
-    c.header(
-      'Server-Timing',
-      `cpu;dur=${timing.cpuMs.toFixed(3)}, store;dur=${timing.ioMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}, assign;dur=${(timing.assignMs ?? 0).toFixed(3)}`,
-    );
+  if (timing) c.header('Server-Timing', serverTiming({ ...timing, assignMs: timing.assignMs ?? 0 }));
   return answer;
 }
 

@@ -7,6 +7,7 @@ import { accessOf, forShopper, shopperAccess } from '../src/security/shopper-acc
 import { SearchQuerySchema, SearchResponseSchema, SuggestQuerySchema, SuggestResponseSchema } from '../src/search/request-schema.ts';
 import { search } from '../src/search/serve-search.ts';
 import { suggest } from '../src/search/suggest.ts';
+import { serverTiming } from '../src/http/server-timing.ts';
 import type { ServeTiming } from '../src/serve/recommend.ts';
 
 const security = [{ ingestKey: [] }];
@@ -45,7 +46,7 @@ searchRoutes.openapi(
       lang: q.lang,
     });
     const answer = await search(c.env, asked, (t) => (timing = t));
-    if (timing) c.header('Server-Timing', `cpu;dur=${timing.cpuMs.toFixed(3)}, store;dur=${timing.ioMs.toFixed(3)}, total;dur=${timing.totalMs.toFixed(3)}`);
+    if (timing) c.header('Server-Timing', serverTiming(timing));
     return c.json(answer, 200);
   },
 );

@@ -23,7 +23,6 @@ const CPU_REQUESTS = benchNumber('BENCH_CPU_REQUESTS', 300);
 const REBUILD_MAX_S = benchNumber('BENCH_REBUILD_MAX_S', 1200);
 
 const { keys } = ensureDevVars();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The isolate's clock ticks in whole milliseconds: the figure is the median of means of batches of 25 requests. */
 const batchMedian = (values: number[]) =>
   median(Array.from({ length: Math.floor(values.length / 25) }, (_, b) => values.slice(b * 25, b * 25 + 25).reduce((s, v) => s + v, 0) / 25));
@@ -61,15 +60,9 @@ async function measure(size: number, port: number): Promise<SizeResult> {
     const events = Array.from({ length: 2000 }, (_, i) => ({ id: `bench-${i}`, type: 'view', user: `shopper-${i % 50}`, item: `syn-${(i * 7919) % size}` }));
     await engine.postEvents(events, keys.ingest);
     const started = performance.now();
-    const outcome = await engine.request<{ version: string; status: string; error?: string }>('POST', '/v1/admin/rebuild', keys.admin);
-    version = outcome.version;
-    for (let status = outcome.status; status !== 'published';) {
-      if (status === 'failed' || status === 'skipped') throw new Error(`rebuild ${version}: ${status} ${outcome.error ?? ''}`);
-      if (performance.now() - started > REBUILD_MAX_S * 1000) throw new Error(`rebuild ${version} still ${status} after ${REBUILD_MAX_S} s`);
-      await sleep(1000);
-      const { runs } = await engine.request<{ runs: { version: string; status: string }[] }>('GET', '/v1/admin/rebuilds?limit=20', keys.admin);
-      status = runs.find((r) => r.version === version)?.status ?? status;
-    }
+    const run = await engine.rebuild(keys.admin, { timeoutMs: REBUILD_MAX_S * 1000, pollMs: 1000 });
+    version = run.version;
+    if (run.status !== 'published') throw new Error(`rebuild ${version}: ${run.status} ${run.error ?? ''}`);
     result.rebuildS = (performance.now() - started) / 1000;
     const first = JSON.parse(await get(searchPath())) as { version: string | null; degraded?: string };
     if (first.version !== version || first.degraded)

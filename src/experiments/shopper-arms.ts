@@ -1,5 +1,5 @@
 import { assignArm } from './assignment.ts';
-import type { Experiment } from './experiment-schema.ts';
+import type { Arm, Experiment } from './experiment-schema.ts';
 
 /** The arm one shopper falls in for one experiment. */
 export interface ShopperArm {
@@ -23,14 +23,18 @@ export function shopperArms(unit: string, experiments: readonly Experiment[]): S
   return experiments
     .filter((e) => e.status !== 'draft')
     .map((e) => {
-      const arm =
-        e.arms[
-          assignArm(
-            unit,
-            e.id,
-            e.arms.map((a) => a.share),
-          )
-        ]!;
+      const arm = armOf(unit, e)!;
       return { experiment: e.id, name: e.name, status: e.status, arm: arm.name, armStopped: arm.stopped !== undefined };
     });
+}
+
+/** The arm a unit (user, or session) falls in under the experiment's current shares, as serving assigns it. */
+export function armOf(unit: string, experiment: Pick<Experiment, 'id' | 'arms'>): Arm | undefined {
+  return experiment.arms[
+    assignArm(
+      unit,
+      experiment.id,
+      experiment.arms.map((a) => a.share),
+    )
+  ];
 }

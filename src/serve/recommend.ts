@@ -1,4 +1,5 @@
 import { FRESH_ENTRIES_KEY, type FreshEntries, OVERRIDES_KEY, parseFreshEntries, parseOverrides } from '../catalog/availability.ts';
+import type { RequestTiming } from '../http/server-timing.ts';
 import { type ContentScope, cachedContentCandidates, freshInCategory } from '../cold-start/content-candidates.ts';
 import { liveEntry } from '../cold-start/live-entry.ts';
 import { type Database, openDatabase } from '../db/client.ts';
@@ -65,13 +66,7 @@ export function serveDeps(env: Env): ServeDeps {
 }
 
 /** Where the time of a request went: waiting on stores, and computing (the rest). */
-export interface ServeTiming {
-  totalMs: number;
-  ioMs: number;
-  cpuMs: number;
-  /** CPU spent deciding the experiment arm (part of `cpuMs`). */
-  assignMs?: number;
-}
+export type ServeTiming = RequestTiming;
 
 /**
  * Answers one recommendation request (any kind) from the tables, or from fallbacks if the
