@@ -12,7 +12,8 @@ import { readCatalog } from '../src/rebuild/catalog-snapshot.ts';
 import { eventWindow, readEventPages } from '../src/rebuild/event-pages.ts';
 import { readManifest } from '../src/rebuild/publish.ts';
 import { type RebuildDeps, type StartJob, queueRebuild, runQueuedRebuild, runRebuild, runRebuildPart } from '../src/rebuild/run-rebuild.ts';
-import { getRun } from '../src/rebuild/runs.ts';
+import { getRun, partStats } from '../src/rebuild/runs.ts';
+import { defaultChoice } from '../src/model/selection/model-choice.ts';
 import { rebuildConfig } from '../src/rebuild/settings.ts';
 import { rebuildDeps } from '../src/rebuild/deps.ts';
 import { kvTableStore } from '../src/tables/kv-store.ts';
@@ -162,6 +163,52 @@ describe('split rebuild through the real queue binding (miniflare)', () => {
     }
     expect(run).toMatchObject({ status: 'published', stats: { parts: 2 } });
     expect((await readManifest(kvTableStore(env.TABLES)))?.version).toBe(outcome.version);
+  });
+});
+
+describe('model selection of a split run', () => {
+  it('runs once, in the planning step, and the parts publish the same model and tables as a single run', async () => {
+    const store = kvTableStore(env.TABLES);
+    const deps = (): RebuildDeps => ({ db, store, config });
+    const now = Date.now();
+    const single = await runRebuild(deps(), 'single-selected', now);
+    expect(single.status).toBe('published');
+    const singleManifest = (await readManifest(store))!;
+    const singleSelection = (await getRun(db, single.version))!.stats.selection as { choice: unknown; candidates: unknown[] };
+    expect(singleSelection.candidates.length).toBeGreaterThanOrEqual(10);
+
+    const jobs: PartJob[] = [];
+    const split = await runRebuild({ ...deps(), config: { ...config, parts: 3 }, sendParts: async (j) => void jobs.push(...j) }, 'split-selected', now);
+    expect(split.status).toBe('split');
+    const planned = (await getRun(db, split.version))!.stats.selection as { choice: unknown; candidates: unknown[] };
+    expect(planned.choice).toEqual(singleSelection.choice);
+    expect(planned.candidates).toEqual(singleSelection.candidates);
+    for (const job of jobs) await runRebuildPart(deps(), job);
+
+    const manifest = (await readManifest(store))!;
+    expect(manifest.version).toBe(split.version);
+    expect(manifest.model).toEqual(singleManifest.model);
+    expect(await wholeVersion(store, manifest)).toEqual(await wholeVersion(store, singleManifest));
+    const parts = await partStats(db, split.version);
+    expect(parts).toHaveLength(3);
+    expect(parts.filter((p) => p.selection !== undefined)).toHaveLength(0);
+    expect(parts.map((p) => p.model)).toEqual([manifest.model, manifest.model, manifest.model]);
+    const published = (await getRun(db, split.version))!.stats;
+    expect((await getRun(db, split.version))!.status).toBe('published');
+    expect(published).toMatchObject({ parts: 3, selection: { choice: singleSelection.choice } });
+  });
+
+  it('a split run without selection publishes the default model, chosen by no part', async () => {
+    const jobs: PartJob[] = [];
+    const split = await runRebuild(
+      { db, store: kvTableStore(env.TABLES), config: { ...mechanics, parts: 2 }, sendParts: async (j) => void jobs.push(...j) },
+      'split-off',
+    );
+    for (const job of jobs) await runRebuildPart({ db, store: kvTableStore(env.TABLES), config: mechanics }, job);
+    const run = (await getRun(db, split.version))!;
+    expect(run.status).toBe('published');
+    expect(run.stats.selection).toBeUndefined();
+    expect((await readManifest(kvTableStore(env.TABLES)))!.model).toEqual(defaultChoice);
   });
 });
 

@@ -1,9 +1,8 @@
 import type { Database } from '../db/client.ts';
 import { createBoughtTogetherBuilder } from '../model/bought-together.ts';
-import type { InteractionGraph } from '../model/interaction-graph.ts';
-import { createHoldoutSample, type HoldoutSampler } from '../model/selection/holdout-sample.ts';
-import { defaultChoice, scoringOf, type ModelChoice } from '../model/selection/model-choice.ts';
-import { popularByShoppers, SELECTION_FOLDS, selectModel } from '../model/selection/select-model.ts';
+import { createHoldoutSample } from '../model/selection/holdout-sample.ts';
+import { scoringOf, type ModelChoice } from '../model/selection/model-choice.ts';
+import { popularByShoppers } from '../model/selection/select-model.ts';
 import { createSimilarItemsBuilder, similarityRows } from '../model/similar-items/similar-items.ts';
 import type { NeighbourList } from '../model/neighbour-list.ts';
 import { forYouSources, precomputeForYou } from '../model/precompute-for-you.ts';
@@ -15,6 +14,7 @@ import type { TableEntry, TableStore } from '../tables/table-store.ts';
 import { type CatalogEntry, catalogMaps } from './catalog-snapshot.ts';
 import { type EventWindow, readEventPages } from './event-pages.ts';
 import type { RebuildObserver } from './observer.ts';
+import { chooseModel, type RunModel, type SelectionFigures } from './select-run.ts';
 
 /** Settings of a rebuild, from the environment (see wrangler.toml). */
 export interface RebuildSettings {
@@ -41,8 +41,6 @@ export interface PartJob {
   part: number;
   parts: number;
   now: number;
-  /** False: this run skips the model selection (every part agrees). */
-  selection?: boolean;
 }
 
 /** Figures of one part. */
@@ -56,21 +54,19 @@ export interface PartStats {
   togetherPairs: number;
   keysWritten: number;
   shards: Manifest['shards'];
-  /** The published model (every part of a run selects the same one from the same window); absent: the default. */
+  /** The published model (a split run's parts read it from the run record); absent: the default. */
   model?: ModelChoice;
-  /** The selection's figures: winner, every candidate's NDCG@10 and HR@10 on the held-out items, cost. */
+  /** The selection's figures, when this part ran it (a single run): winner, every candidate's NDCG@10 and HR@10, cost. */
   selection?: SelectionFigures;
 }
 
-/** What a run records of its model selection (GET /v1/admin/rebuilds). */
-export interface SelectionFigures {
-  winner: string;
-  /** The winner's parameters (as published in the manifest's `model`). */
-  choice: ModelChoice;
-  shoppers: number;
-  ms: number;
-  skipped?: string;
-  candidates: Array<{ name: string; ndcg10: number; hr10: number }>;
+/** What a part is built with besides the job and settings. */
+export interface PartContext {
+  /** Tables built beside the recommendation tables (part 0 builds them). */
+  extensions?: readonly RebuildExtension[];
+  observers?: readonly RebuildObserver[];
+  /** The run's model, chosen in its planning step; absent: this part selects it (a single run) unless the settings turn the selection off. */
+  model?: RunModel;
 }
 
 const WRITE_CHUNK = 50;
@@ -96,14 +92,14 @@ export async function buildPart(
   catalog: ReadonlyMap<string, CatalogEntry>,
   job: PartJob,
   settings: RebuildSettings,
-  extensions: readonly RebuildExtension[] = [],
-  observers: readonly RebuildObserver[] = [],
+  context: PartContext = {},
 ): Promise<PartStats> {
+  const { extensions = [], observers = [] } = context;
   const maps = catalogMaps(catalog);
   const ownsUnsharded = job.part === 0;
   const builds = ownsUnsharded ? await Promise.all(extensions.map((e) => e.start(db, job.now))) : [];
   const similar = createSimilarItemsBuilder({ k: settings.k });
-  const sampler = (job.selection ?? settings.selection) === false ? undefined : createHoldoutSample();
+  const sampler = context.model || settings.selection === false ? undefined : createHoldoutSample();
   const together = createBoughtTogetherBuilder();
   const trending = ownsUnsharded ? createTrendingBuilder({ catalog: maps }) : undefined;
   const popular = ownsUnsharded ? createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity }) : undefined;
@@ -126,7 +122,7 @@ export async function buildPart(
   }
   const logStats = similar.stats();
   const model = similar.finish(job.now);
-  const { choice, figures } = chooseModel(model.graph, sampler, settings.k);
+  const { choice, figures }: RunModel = context.model ? { choice: context.model.choice } : await chooseModel(model.graph, sampler, settings.k);
   const scoring = scoringOf(choice);
   const shards: Manifest['shards'] = {
     nb: shardCount('nb', model.graph.itemIds.length),
@@ -194,25 +190,6 @@ export async function buildPart(
     shards,
     model: choice,
     ...(figures ? { selection: figures } : {}),
-  };
-}
-
-/** Runs the model selection (when sampled) and rounds its figures for the run record. */
-function chooseModel(graph: InteractionGraph, sampler: HoldoutSampler | undefined, k: number): { choice: ModelChoice; figures?: SelectionFigures } {
-  if (!sampler) return { choice: defaultChoice };
-  const started = performance.now();
-  const selection = selectModel(graph, sampler.finish(SELECTION_FOLDS), { k });
-  const round = (x: number) => Math.round(x * 10000) / 10000;
-  return {
-    choice: selection.winner,
-    figures: {
-      winner: selection.name,
-      choice: selection.winner,
-      shoppers: selection.shoppers,
-      ms: Math.round(performance.now() - started),
-      ...(selection.skipped ? { skipped: selection.skipped } : {}),
-      candidates: selection.candidates.map((c) => ({ name: c.name, ndcg10: round(c.ndcg10), hr10: round(c.hr10) })),
-    },
   };
 }
 

@@ -11,6 +11,7 @@ import { flipPointer, removeVersions } from './publish.ts';
 import type { RebuildExtension } from './extension.ts';
 import { claimRun, getRun, partStats, recordPartDone, recordRunStart, recordRunStatus, retireRuns, runsToRetire } from './runs.ts';
 import type { RebuildObserver } from './observer.ts';
+import { recordedModel, selectForRun, type SelectionFigures } from './select-run.ts';
 import type { RebuildConfig } from './settings.ts';
 
 /** What a rebuild needs: D1, the table store, the settings, and the queue for split runs. */
@@ -93,14 +94,14 @@ export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.
     const extraWrites = (deps.extensions ?? []).reduce((sum, e) => sum + e.plannedWrites(catalog.size), 0);
     const parts = deps.sendParts ? planParts(catalog.size, window.users, config.k, config.parts, extraWrites) : 1;
     if (parts > 1 && deps.sendParts) {
-      const stats = { window, parts };
+      const model = config.selection === false ? undefined : await selectForRun(db, window, config, now);
+      const stats = { window, parts, ...(model?.figures ? { selection: model.figures } : {}) };
       await recordRunStatus(db, version, 'split', stats);
-      const selection = config.selection === false ? { selection: false } : {};
-      await deps.sendParts(Array.from({ length: parts }, (_, part) => ({ version, window, part, parts, now, ...selection })));
+      await deps.sendParts(Array.from({ length: parts }, (_, part) => ({ version, window, part, parts, now })));
       return { version, status: 'split', stats };
     }
     const store = countingStore(deps.store);
-    const part = await buildPart(db, store, catalog, { version, window, part: 0, parts: 1, now }, config, deps.extensions, deps.observers);
+    const part = await buildPart(db, store, catalog, { version, window, part: 0, parts: 1, now }, config, deps);
     const stats = await publish(deps, store, version, [{ ...part, ...store.counts }], now);
     return { version, status: 'published', stats };
   } catch (err) {
@@ -144,17 +145,22 @@ export async function runQueuedRebuild(deps: RebuildDeps, job: StartJob, now = D
   return runRebuild({ ...deps, config }, trigger, now, version);
 }
 
-/** Runs one part of a split run (the queue consumer); the last part to finish publishes. */
+/**
+ * Runs one part of a split run (the queue consumer) with the model its planning step chose (read
+ * from the run record); the last part to finish publishes.
+ */
 export async function runRebuildPart(deps: RebuildDeps, job: PartJob): Promise<'waiting' | 'published' | 'stale'> {
   const { db } = deps;
   const run = await getRun(db, job.version);
   if (run?.status !== 'split') return 'stale';
+  const model = recordedModel(run.stats);
   const store = countingStore(deps.store);
-  const stats = await buildPart(db, store, await readCatalog(db), job, deps.config, deps.extensions, deps.observers);
+  const stats = await buildPart(db, store, await readCatalog(db), job, deps.config, { ...deps, model });
   const done = await recordPartDone(db, job.version, job.part, { ...stats, ...store.counts });
   if (done < job.parts || !(await claimRun(db, job.version, 'split', 'running'))) return 'waiting';
   try {
-    await publish(deps, store, job.version, (await partStats(db, job.version)) as unknown as PartFigures[], job.now);
+    const parts = (await partStats(db, job.version)) as unknown as PartFigures[];
+    await publish(deps, store, job.version, parts, job.now, model.figures);
     return 'published';
   } catch (err) {
     await fail(deps, job.version, err);
@@ -176,6 +182,7 @@ export async function publish(
   version: string,
   parts: PartFigures[],
   startedAt: number,
+  selection: SelectionFigures | undefined = parts[0]?.selection,
 ): Promise<Record<string, unknown>> {
   const { db } = deps;
   const first = parts[0]!;
@@ -191,7 +198,7 @@ export async function publish(
     storeOperations: sum('writes') + sum('reads') + 1,
     parts: parts.length,
     shards: Object.assign({}, ...parts.map((p) => p.shards)) as Manifest['shards'],
-    ...(first.selection ? { selection: first.selection } : {}),
+    ...(selection ? { selection } : {}),
   };
   const manifest: Manifest = {
     version,

@@ -1,20 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { ShopEvent } from '../../src/model/events.ts';
 import { createHoldoutSample } from '../../src/model/selection/holdout-sample.ts';
-import { SELECTION_FOLDS, selectModel } from '../../src/model/selection/select-model.ts';
+import { SELECTION_FOLDS, selectionSteps, selectModel } from '../../src/model/selection/select-model.ts';
+import { runStepsYielding } from '../../src/model/steps.ts';
 import { createSimilarItemsBuilder } from '../../src/model/similar-items/similar-items.ts';
 import { seededRandom } from '../../src/random.ts';
 
 const MINUTE = 60_000;
 
-function select(events: ShopEvent[]) {
+function prepare(events: ShopEvent[]) {
   const builder = createSimilarItemsBuilder({});
   const sampler = createHoldoutSample();
   for (let at = 0; at < events.length; at += 1000) {
     builder.add(events.slice(at, at + 1000));
     sampler.add(events.slice(at, at + 1000));
   }
-  return selectModel(builder.finish().graph, sampler.finish(SELECTION_FOLDS));
+  return [builder.finish().graph, sampler.finish(SELECTION_FOLDS)] as const;
+}
+
+function select(events: ShopEvent[]) {
+  return selectModel(...prepare(events));
 }
 
 /** Each shopper sees `noise` random items between an item and its fixed partner: only a long history links them. */
@@ -76,5 +81,20 @@ describe('model selection', { timeout: 180_000 }, () => {
     expect(tiny.winner.similarity.model).toBe('rp3beta');
     const log = longRangeLog(80, 7, 4);
     expect(select(log)).toEqual(select(log));
+  });
+
+  it('gives the event loop turns while it selects, and selects the same model as at once (EASE included)', async () => {
+    const log = bestSellerLog(200, 6);
+    const atOnce = select(log);
+    expect(atOnce.candidates.some((c) => c.choice.similarity.model === 'ease')).toBe(true);
+    let turns = 0;
+    const other = setInterval(() => turns++, 0);
+    try {
+      const yielding = await runStepsYielding(selectionSteps(...prepare(log)));
+      expect(yielding).toEqual(atOnce);
+    } finally {
+      clearInterval(other);
+    }
+    expect(turns).toBeGreaterThan(10);
   });
 });

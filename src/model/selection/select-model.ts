@@ -1,7 +1,8 @@
 import type { InteractionGraph } from '../interaction-graph.ts';
 import type { NeighbourList } from '../neighbour-list.ts';
 import { scoredHistoryItems, type HistoryEntry } from '../recommend.ts';
-import { similarityRows, type SimilarityModel } from '../similar-items/similar-items.ts';
+import { similarityRowSteps, type SimilarityModel } from '../similar-items/similar-items.ts';
+import { runSteps, type Steps } from '../steps.ts';
 import type { HoldoutSample } from './holdout-sample.ts';
 import { choiceName, defaultChoice, rankWithChoice, type ModelChoice } from './model-choice.ts';
 import { graphWithout } from './train-graph.ts';
@@ -108,10 +109,23 @@ interface Fold {
  * const rows = similarityRows(model.graph, selection.winner.similarity, 100);
  */
 export function selectModel(graph: InteractionGraph, samples: readonly HoldoutSample[], options: SelectionOptions = {}): Selection {
+  return runSteps(selectionSteps(graph, samples, options));
+}
+
+/**
+ * {@link selectModel} as steps: it yields after every neighbour row, shopper scored or fold
+ * prepared, so a rebuild runs it with {@link runStepsYielding} and its isolate keeps serving.
+ *
+ * @example
+ * const selection = await runStepsYielding(selectionSteps(model.graph, sampler.finish(2)));
+ */
+export function* selectionSteps(graph: InteractionGraph, samples: readonly HoldoutSample[], options: SelectionOptions = {}): Steps<Selection> {
   const k = options.k ?? 100;
   const maxRows = options.maxRows ?? 4000;
   const maxEntries = options.maxHistoryEntries ?? 100_000;
-  const folds: Fold[] = samples.map((sample) => {
+  const folds: Fold[] = [];
+  for (const sample of samples) {
+    yield;
     const shoppers: Fold['shoppers'] = [];
     const needed = new Set<string>();
     let entries = 0;
@@ -124,36 +138,41 @@ export function selectModel(graph: InteractionGraph, samples: readonly HoldoutSa
       shoppers.push([user, item, history]);
     }
     const train = graphWithout(graph, new Map(shoppers.map(([user]) => [user, sample.removed.get(user) ?? []])));
-    return { train, popular: popularByShoppers(train), shoppers, needed };
-  });
+    yield;
+    folds.push({ train, popular: popularByShoppers(train), shoppers, needed });
+  }
   const evaluated = folds.reduce((n, f) => n + f.shoppers.length, 0);
   if (evaluated < (options.minShoppers ?? 20)) {
     return { winner: defaultChoice, name: choiceName(defaultChoice), shoppers: evaluated, candidates: [], skipped: 'too few shoppers with 2 or more items' };
   }
   const tables = new Map<string, CompactRows[]>();
-  const rowsOf = (similarity: SimilarityModel): CompactRows[] => {
+  function* rowsOf(similarity: SimilarityModel): Steps<CompactRows[]> {
     const key = JSON.stringify(similarity);
     let perFold = tables.get(key);
     if (!perFold) {
-      perFold = folds.map(({ train, needed }) => {
+      perFold = [];
+      for (const { train, needed } of folds) {
         const index = new Map<string, number>();
         train.itemIds.forEach((id, at) => index.set(id, at));
         const rows: CompactRows = new Map();
-        for (const [item, list] of similarityRows(train, similarity, k, (i) => needed.has(i))) {
+        for (const row of similarityRowSteps(train, similarity, k, (i) => needed.has(i))) {
+          yield;
+          if (!row) continue;
+          const [item, list] = row;
           rows.set(item, { ids: Int32Array.from(list, ([id]) => index.get(id)!), weights: Float64Array.from(list, ([, w]) => w) });
         }
-        return rows;
-      });
+        perFold.push(rows);
+      }
       tables.set(key, perFold);
     }
     return perFold;
-  };
+  }
   const candidates: CandidateFigures[] = [];
-  const score = (choice: ModelChoice): CandidateFigures => {
-    const perFold = rowsOf(choice.similarity);
+  function* score(choice: ModelChoice): Steps<CandidateFigures> {
+    const perFold = yield* rowsOf(choice.similarity);
     let hits = 0;
     let gain = 0;
-    folds.forEach((fold, f) => {
+    for (const [f, fold] of folds.entries()) {
       const rows = perFold[f]!;
       const ids = fold.train.itemIds;
       const cache = rows.size <= CACHED_ROWS ? new Map<string, NeighbourList>() : undefined;
@@ -168,25 +187,28 @@ export function selectModel(graph: InteractionGraph, samples: readonly HoldoutSa
         return list;
       };
       for (const [, item, history] of fold.shoppers) {
+        yield;
         const rank = rankWithChoice(choice, { neighbours, popular: fold.popular }, history, 10).indexOf(item);
         if (rank >= 0) {
           hits++;
           gain += 1 / Math.log2(rank + 2);
         }
       }
-    });
+    }
     const figures = { name: choiceName(choice), choice, ndcg10: gain / evaluated, hr10: hits / evaluated };
     candidates.push(figures);
     return figures;
-  };
+  }
   const best = (list: readonly CandidateFigures[]) => list.reduce((a, b) => (b.ndcg10 > a.ndcg10 ? b : a));
 
-  const first = similarityGrid(graph.itemIds.length, options.easeMaxItems ?? 1500).map((similarity) => score({ ...defaultChoice, similarity }));
+  const first: CandidateFigures[] = [];
+  for (const similarity of similarityGrid(graph.itemIds.length, options.easeMaxItems ?? 1500)) first.push(yield* score({ ...defaultChoice, similarity }));
   const leaders = [...first].sort((a, b) => b.ndcg10 - a.ndcg10).slice(0, 1);
   for (const key of [...tables.keys()]) if (!leaders.some((l) => JSON.stringify(l.choice.similarity) === key)) tables.delete(key);
-  const second = leaders.flatMap((leader) => SCORING_GRID.map((scoring) => score({ ...leader.choice, ...scoring })));
+  const second: CandidateFigures[] = [];
+  for (const leader of leaders) for (const scoring of SCORING_GRID) second.push(yield* score({ ...leader.choice, ...scoring }));
   const neighbourBest = best([...first, ...second]);
-  for (const popularWeight of POPULAR_GRID) score({ ...neighbourBest.choice, popular: popularWeight });
+  for (const popularWeight of POPULAR_GRID) yield* score({ ...neighbourBest.choice, popular: popularWeight });
   const winner = best(candidates);
   return { winner: winner.choice, name: winner.name, shoppers: evaluated, candidates };
 }

@@ -22,6 +22,18 @@ export interface EaseOptions {
  * for (const [item, list] of easeRows(graph, { maxItems: 2000 }, 100)) save(item, list);
  */
 export function* easeRows(graph: InteractionGraph, options: EaseOptions, k: number): Generator<[string, NeighbourList]> {
+  for (const row of easeRowSteps(graph, options, k)) if (row) yield row;
+}
+
+/** Users summed into the Gram matrix between two steps of {@link easeRowSteps}. */
+const USERS_PER_STEP = 512;
+
+/**
+ * {@link easeRows} with an `undefined` step between slices of its work (users summed into the
+ * Gram matrix, each pivot of the inversion): a caller can pause there instead of holding its
+ * isolate for the whole O(maxItems^3) inversion.
+ */
+export function* easeRowSteps(graph: InteractionGraph, options: EaseOptions, k: number): Generator<[string, NeighbourList] | undefined> {
   const lambda = options.lambda ?? 250;
   const { itemIds, itemStart, userCount, userStart, userItems, userWeights } = graph;
   const chosen = popularItems(itemStart, itemIds.length, options.maxItems);
@@ -32,6 +44,7 @@ export function* easeRows(graph: InteractionGraph, options: EaseOptions, k: numb
   const rowItems: number[] = [];
   const rowWeights: number[] = [];
   for (let u = 0; u < userCount; u++) {
+    if (u % USERS_PER_STEP === 0) yield undefined;
     rowItems.length = 0;
     rowWeights.length = 0;
     for (let q = userStart[u]!; q < userStart[u + 1]!; q++) {
@@ -46,7 +59,7 @@ export function* easeRows(graph: InteractionGraph, options: EaseOptions, k: numb
     }
   }
   for (let d = 0; d < n; d++) gram[d * n + d]! += lambda;
-  invertInPlace(gram, n);
+  yield* invertInPlace(gram, n);
   for (let r = 0; r < n; r++) {
     const top = createTopK<number>(k);
     for (let c = 0; c < n; c++) {
@@ -67,9 +80,10 @@ function popularItems(itemStart: Int32Array, items: number, maxItems: number): n
   return order.slice(0, Math.max(0, maxItems));
 }
 
-/** Gauss-Jordan inversion of a symmetric positive definite n x n matrix, in place. */
-function invertInPlace(m: Float64Array, n: number): void {
+/** Gauss-Jordan inversion of a symmetric positive definite n x n matrix, in place; a step per pivot. */
+function* invertInPlace(m: Float64Array, n: number): Generator<undefined> {
   for (let p = 0; p < n; p++) {
+    yield undefined;
     const pivotRow = p * n;
     const inverse = 1 / m[pivotRow + p]!;
     m[pivotRow + p] = 1;

@@ -4,7 +4,7 @@ import { createInteractionLog, type InteractionLogStats } from '../interaction-l
 import type { InteractionOptions } from '../interaction-weights.ts';
 import type { NeighbourList, NeighbourTable } from '../neighbour-list.ts';
 import { cosineWeighting, type CosineOptions } from './cosine.ts';
-import { easeRows, type EaseOptions } from './ease.ts';
+import { easeRows, easeRowSteps, type EaseOptions } from './ease.ts';
 import { neighbourRows } from './neighbour-kernel.ts';
 import { rp3betaWeighting, type Rp3betaOptions } from './rp3beta.ts';
 
@@ -92,4 +92,26 @@ export function similarityRows(
     case 'ease':
       return include ? [...easeRows(graph, similarity, k)].filter(([item]) => include(item)) : easeRows(graph, similarity, k);
   }
+}
+
+/**
+ * {@link similarityRows} with `undefined` between slices of work that no row marks (EASE's
+ * Gram matrix and inversion): the model selection pauses at each step.
+ */
+export function similarityRowSteps(
+  graph: InteractionGraph,
+  similarity: SimilarityModel,
+  k: number,
+  include?: (item: string) => boolean,
+): Iterable<[string, NeighbourList] | undefined> {
+  if (similarity.model !== 'ease') return similarityRows(graph, similarity, k, include);
+  const steps = easeRowSteps(graph, similarity, k);
+  return include ? filterSteps(steps, include) : steps;
+}
+
+function* filterSteps(
+  steps: Iterable<[string, NeighbourList] | undefined>,
+  include: (item: string) => boolean,
+): Generator<[string, NeighbourList] | undefined> {
+  for (const step of steps) yield step === undefined || include(step[0]) ? step : undefined;
 }
