@@ -55,13 +55,17 @@ rebuild.openapi(
           .enum(['on', 'off'])
           .optional()
           .openapi({ description: '`off`: this run publishes the default model without the model selection (to compare its cost).' }),
+        parts: z.coerce.number().int().min(1).max(64).optional().openapi({
+          description: 'Parts this run is split into on the queue (1: one invocation), instead of `REBUILD_PARTS` (to compare a split run with a single one).',
+        }),
       }),
     },
     responses: { 202: jsonContent(OutcomeSchema, 'The run, queued'), ...errorResponses },
   }),
   async (c) => {
-    const { selection } = c.req.valid('query');
-    return c.json(await startRebuild(c.env, 'admin', (work) => c.executionCtx.waitUntil(work), selection === 'off' ? { selection: false } : {}), 202);
+    const { selection, parts } = c.req.valid('query');
+    const options = { ...(selection === 'off' ? { selection: false } : {}), ...(parts ? { parts } : {}) };
+    return c.json(await startRebuild(c.env, 'admin', (work) => c.executionCtx.waitUntil(work), options), 202);
   },
 );
 

@@ -132,6 +132,24 @@ describe('cron rebuild through the Worker', () => {
     expect(listed.runs.find((r) => r.version === outcome.version)?.status).toBe('published');
   });
 
+  it('rejects a part count out of range, naming the field', async () => {
+    const res = await call('/v1/admin/rebuild?parts=0', { method: 'POST', headers: ADMIN });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain('parts');
+  });
+
+  it('splits a queued run into the parts asked for (?parts=2) and publishes it', async () => {
+    const res = await call('/v1/admin/rebuild?parts=2&selection=off', { method: 'POST', headers: ADMIN });
+    expect(res.status).toBe(202);
+    const { version } = (await res.json()) as { version: string };
+    let run = await getRun(db, version);
+    for (let i = 0; i < 300 && !['published', 'failed'].includes(run!.status); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = await getRun(db, version);
+    }
+    expect(run).toMatchObject({ status: 'published', stats: { parts: 2 } });
+  });
+
   it('runs a queued run once, however often its message is delivered', async () => {
     const jobs: StartJob[] = [];
     const queued = await queueRebuild(db, async (job) => void jobs.push(job), 'redelivery');

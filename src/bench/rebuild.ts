@@ -17,6 +17,11 @@
  * Each repeat rebuilds twice on the same loaded data: with the model selection (the default)
  * and without it (`POST /v1/admin/rebuild?selection=off`), so the selection's time and memory
  * are read against a baseline of the same run (BENCH_SELECTION_OFF=0 skips the baseline).
+ * BENCH_SPLIT_PARTS=N adds, to each repeat, the same two rebuilds split into N parts on the queue
+ * (`?parts=N`), and the set's usual rebuilds run in one invocation (`?parts=1`): split vs single
+ * and selection on vs off, alternated on the same loaded data.
+ *
+ *   BENCH_SETS=movielens BENCH_SYNTHETIC=0 BENCH_SPLIT_PARTS=4 npm run bench:rebuild
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -45,6 +50,8 @@ const LOAD_MAX_S = benchNumber('BENCH_LOAD_MAX_S', 900);
 const REBUILD_MAX_S = benchNumber('BENCH_REBUILD_MAX_S', 1500);
 const SEED = 7;
 const SELECTION_BASELINE = env.BENCH_SELECTION_OFF !== '0';
+/** Parts of the split rebuilds compared with single ones in the same run; 0: no comparison. */
+const SPLIT_PARTS = benchNumber('BENCH_SPLIT_PARTS', 0);
 const BATCH = 1000;
 const IN_FLIGHT = 2;
 const CHUNK = 50_000;
@@ -89,6 +96,8 @@ interface RebuildResult {
   restarted: boolean;
   /** Whether the run selected the model (`off`: the baseline without selection). */
   selection: 'on' | 'off';
+  /** Parts asked for with `?parts=` (BENCH_SPLIT_PARTS); absent: the configured REBUILD_PARTS. */
+  parts?: number;
   error?: string;
 }
 
@@ -229,7 +238,7 @@ function workerdTracker(root: number, port: number) {
 type Tracker = ReturnType<typeof workerdTracker>;
 
 /** One rebuild through the admin API, followed until its version is final; memory of workerd around it. */
-async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker, selection: 'on' | 'off'): Promise<RebuildResult> {
+async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker, selection: 'on' | 'off', parts?: number): Promise<RebuildResult> {
   workerd.check();
   const pid = workerd.pid;
   resetPeak(pid);
@@ -237,9 +246,10 @@ async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker, s
   const started = performance.now();
   const deadline = Date.now() + REBUILD_MAX_S * 1000;
   try {
+    const query = new URLSearchParams({ ...(selection === 'off' ? { selection } : {}), ...(parts ? { parts: String(parts) } : {}) }).toString();
     const outcome = await engine.request<{ version: string; status: string; error?: string }>(
       'POST',
-      selection === 'off' ? '/v1/admin/rebuild?selection=off' : '/v1/admin/rebuild',
+      `/v1/admin/rebuild${query ? `?${query}` : ''}`,
       keys.admin,
     );
     let run: Run | undefined;
@@ -266,6 +276,7 @@ async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker, s
       sampledPeakMB,
       restarted,
       selection,
+      ...(parts ? { parts } : {}),
       ...(run.error ? { error: run.error } : {}),
     };
   } finally {
@@ -314,15 +325,25 @@ async function benchSet(
     const idleMB = memory(workerd.pid).rssMB;
     const rebuilds: RebuildResult[] = [];
     // A run during which workerd restarted does not count; one extra run replaces it.
+    const single = SPLIT_PARTS > 0 ? 1 : undefined;
     for (let r = 0, extra = 1; r < repeats; r++) {
-      const result = await rebuildOnce(engine, keys, workerd, 'on');
+      const result = await rebuildOnce(engine, keys, workerd, 'on', single);
       rebuilds.push(result);
       if (result.restarted && extra-- > 0) r--;
       else if (result.status !== 'published') break;
-      else if (SELECTION_BASELINE) {
-        const baseline = await rebuildOnce(engine, keys, workerd, 'off');
-        rebuilds.push(baseline);
-        if (baseline.status !== 'published') break;
+      else {
+        const more: Array<['on' | 'off', number | undefined]> = [
+          ...(SELECTION_BASELINE ? [['off', single] as ['off', number | undefined]] : []),
+          ...(SPLIT_PARTS > 0 ? [['on', SPLIT_PARTS] as ['on', number]] : []),
+          ...(SPLIT_PARTS > 0 && SELECTION_BASELINE ? [['off', SPLIT_PARTS] as ['off', number]] : []),
+        ];
+        let failedRun = false;
+        for (const [selection, parts] of more) {
+          const run = await rebuildOnce(engine, keys, workerd, selection, parts);
+          rebuilds.push(run);
+          if ((failedRun = run.status !== 'published')) break;
+        }
+        if (failedRun) break;
       }
     }
     const proxyMB = workerd.proxies().map((p) => (existsSync(`/proc/${p}/status`) ? memory(p).peakMB : NaN));
@@ -394,8 +415,10 @@ function printReport(r: SetReport): string[] {
     out.push(
       `  WARNING    workerd restarted ${r.restarts}x (wrangler dev reloads when a source file changes)${r.restartedWhileLoading ? ', once while loading: the idle/loading memory figures are of the new process' : ''}`,
     );
-  const ok = r.rebuilds.filter((b) => b.status === 'published' && !b.restarted && b.selection === 'on');
-  const baseline = r.rebuilds.filter((b) => b.status === 'published' && !b.restarted && b.selection === 'off');
+  const counted = (selection: 'on' | 'off', split: boolean) =>
+    r.rebuilds.filter((b) => b.status === 'published' && !b.restarted && b.selection === selection && (b.parts !== undefined && b.parts > 1) === split);
+  const ok = counted('on', false);
+  const baseline = counted('off', false);
   for (const b of r.rebuilds) {
     if (b.restarted) out.push(`  rebuild    ${b.version}: ${b.status}, but workerd restarted during it: not counted`);
     else if (b.status !== 'published') out.push(`  rebuild    ${b.version}: ${b.status}${b.error ? ` (${b.error})` : ''}`);
@@ -451,6 +474,23 @@ function printReport(r: SetReport): string[] {
     out.push(
       `  vs off     rebuild ${fmt(on / 1000, 2)} s with selection, ${fmt(off / 1000, 2)} s without (?selection=off, medians of ${ok.length}/${baseline.length}, alternated) = ${fmt(on / off, 2)}x; ` +
         `workerd peak ${fmt(peakOn)} MB with, ${fmt(peakOff)} MB without (+${fmt(peakOn - peakOff)} MB)`,
+    );
+  }
+  const splitOn = counted('on', true);
+  const splitOff = counted('off', true);
+  if (splitOn.length && ok.length) {
+    const sec = (list: RebuildResult[]) => median(list.map((b) => b.durationMs)) / 1000;
+    const peak = (list: RebuildResult[]) => median(list.map((b) => b.peakMB));
+    const planned = splitOn.map((b) => b.stats.selection).filter((x) => x !== undefined);
+    const same = splitOn.every((b) => b.stats.selection?.winner === ok[ok.length - 1]!.stats.selection?.winner);
+    out.push(
+      `  split      ${splitOn[0]!.parts} parts on the queue vs one invocation (?parts=, medians of ${splitOn.length}/${ok.length}): with selection ${fmt(sec(splitOn), 2)} s split, ${fmt(sec(ok), 2)} s single = ${fmt(sec(splitOn) / sec(ok), 2)}x` +
+        (splitOff.length && baseline.length
+          ? `; without selection ${fmt(sec(splitOff), 2)} s split, ${fmt(sec(baseline), 2)} s single = ${fmt(sec(splitOff) / sec(baseline), 2)}x; selection's cost split ${fmt(sec(splitOn) - sec(splitOff), 2)} s, single ${fmt(sec(ok) - sec(baseline), 2)} s`
+          : ''),
+    );
+    out.push(
+      `             selection once in the planning step: ${fmt(median(planned.map((x) => x.ms)) / 1000, 2)} s (median of ${planned.length}); split winner ${same ? 'equal to' : 'DIFFERENT from'} the single run's; workerd peak ${fmt(peak(splitOn))} MB split with selection${splitOff.length ? `, ${fmt(peak(splitOff))} MB without` : ''}`,
     );
   }
   const peaks = ok.map((b) => b.peakMB);

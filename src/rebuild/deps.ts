@@ -4,7 +4,7 @@ import type { Env } from '../env.ts';
 import { searchIndexTables } from '../search/index-tables.ts';
 import { openTableStore } from '../tables/open-store.ts';
 import type { PartJob } from './build-part.ts';
-import { type RebuildDeps, type RebuildOutcome, type StartJob, queueRebuild, runQueuedRebuild } from './run-rebuild.ts';
+import { type RebuildDeps, type RebuildOutcome, type RunOptions, type StartJob, queueRebuild, runQueuedRebuild } from './run-rebuild.ts';
 import { rebuildConfig } from './settings.ts';
 
 /** The rebuild's dependencies from a Worker's environment (the queue is optional). */
@@ -29,12 +29,7 @@ export function rebuildDeps(env: Env): RebuildDeps {
  * its own invocation. Without a queue binding the run goes to `waitUntil` after the answer
  * (still in this isolate: configure the queue in production). Answers at once with the run's id.
  */
-export async function startRebuild(
-  env: Env,
-  trigger: string,
-  waitUntil: (work: Promise<unknown>) => void,
-  options: { selection?: boolean } = {},
-): Promise<RebuildOutcome> {
+export async function startRebuild(env: Env, trigger: string, waitUntil: (work: Promise<unknown>) => void, options: RunOptions = {}): Promise<RebuildOutcome> {
   const db = openDatabase(env.DB);
   const queue = env.REBUILD_QUEUE;
   if (queue) return queueRebuild(db, async (job) => void (await queue.send(job)), trigger, undefined, options);

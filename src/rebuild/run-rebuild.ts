@@ -35,9 +35,17 @@ export interface RebuildOutcome {
   error?: string;
 }
 
+/** What one run may set instead of the configured settings. */
+export interface RunOptions {
+  /** False: publish the default model without the selection. */
+  selection?: boolean;
+  /** Parts to split the run into (1: one invocation) instead of the configured `parts`. */
+  parts?: number;
+}
+
 /** A queued run's message: the consumer starts it with {@link runQueuedRebuild}. */
 export interface StartJob {
-  start: { version: string; trigger: string; requestedAt: number; selection?: boolean };
+  start: { version: string; trigger: string; requestedAt: number } & RunOptions;
 }
 
 /** The lease every rebuild (Worker or offline) holds while it runs. */
@@ -119,12 +127,13 @@ export async function queueRebuild(
   send: (job: StartJob) => Promise<void>,
   trigger: string,
   now = Date.now(),
-  options: { selection?: boolean } = {},
+  options: RunOptions = {},
 ): Promise<RebuildOutcome> {
   const version = newVersion(now);
   await recordRunStart(db, version, trigger, 'queued', now);
   try {
-    await send({ start: { version, trigger, requestedAt: now, ...(options.selection === false ? { selection: false } : {}) } });
+    const { selection, parts } = options;
+    await send({ start: { version, trigger, requestedAt: now, ...(selection === false ? { selection } : {}), ...(parts ? { parts } : {}) } });
   } catch (err) {
     const error = publicError(err);
     await recordRunStatus(db, version, 'failed', {}, `not queued: ${error}`);
@@ -141,7 +150,8 @@ export async function queueRebuild(
 export async function runQueuedRebuild(deps: RebuildDeps, job: StartJob, now = Date.now()): Promise<RebuildOutcome | 'stale'> {
   const { version, trigger } = job.start;
   if (!(await claimRun(deps.db, version, 'queued', 'starting'))) return 'stale';
-  const config = job.start.selection === false ? { ...deps.config, selection: false } : deps.config;
+  const { selection, parts } = job.start;
+  const config = { ...deps.config, ...(selection === false ? { selection } : {}), ...(parts ? { parts } : {}) };
   return runRebuild({ ...deps, config }, trigger, now, version);
 }
 
