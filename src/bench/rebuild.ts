@@ -38,7 +38,7 @@ const SETS = (env.BENCH_SETS ?? REAL_SETS.join(','))
   .split(',')
   .map((s: string) => s.trim())
   .filter(Boolean);
-const SYNTHETIC = benchNumber('BENCH_SYNTHETIC', 1_000_000);
+const SYNTHETIC = benchNumber('BENCH_SYNTHETIC', 1_000_000, { min: 0 });
 const REPEATS = Math.max(1, benchNumber('BENCH_REPEATS', 3));
 const SYNTHETIC_REPEATS = Math.max(1, benchNumber('BENCH_SYNTHETIC_REPEATS', 1));
 /** `REBUILD_PARTS` of the synthetic run (`auto`: planParts decides). The real sets keep `auto`. */
@@ -51,7 +51,7 @@ const REBUILD_MAX_S = benchNumber('BENCH_REBUILD_MAX_S', 1500);
 const SEED = 7;
 const SELECTION_BASELINE = env.BENCH_SELECTION_OFF !== '0';
 /** Parts of the split rebuilds compared with single ones in the same run; 0: no comparison. */
-const SPLIT_PARTS = benchNumber('BENCH_SPLIT_PARTS', 0);
+const SPLIT_PARTS = benchNumber('BENCH_SPLIT_PARTS', 0, { min: 0 });
 const BATCH = 1000;
 const IN_FLIGHT = 2;
 const CHUNK = 50_000;
