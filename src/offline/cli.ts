@@ -1,16 +1,19 @@
 /**
- * `npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|redis`
+ * `npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|kv|redis`
  *
  * The rebuild as SQL on DuckDB over the event archive (src/offline/README.md via
  * src/archive/README.md). `--archive local` reads the archive `npm start` keeps (the local R2 of
  * wrangler dev); a directory is an archive copied out of R2 (`rclone`, `aws s3 sync`); `r2://`
  * reads R2 directly through DuckDB's httpfs with R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY and
  * CLOUDFLARE_ACCOUNT_ID. The catalog and the run record are in the local D1 (`--persist-to`,
- * default .wrangler/state/v3); `--publish local` writes the local KV, `--publish redis` Upstash
- * (UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN).
+ * default .wrangler/state/v3); `--publish local` writes the local KV, `--publish kv` Workers KV
+ * through the REST API's bulk write (CLOUDFLARE_ACCOUNT_ID, KV_NAMESPACE_ID, CLOUDFLARE_API_TOKEN;
+ * KV_API_BASE_URL to point it elsewhere), `--publish redis` Upstash (UPSTASH_REDIS_REST_URL,
+ * UPSTASH_REDIS_REST_TOKEN).
  *
- * Options: --memory-limit 2GB (DuckDB's memory_limit), --threads N, --temp DIR (spill),
- * --window-days N, --k N (else the wrangler.toml values' defaults).
+ * Options: --memory-limit 2GB (DuckDB's memory_limit, or REBUILD_MEMORY_LIMIT), --threads N,
+ * --temp DIR (where DuckDB spills, or REBUILD_TEMP_DIR), --window-days N, --k N (else the
+ * wrangler.toml values' defaults).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +27,7 @@ import { kvTableStore } from '../tables/kv-store.ts';
 import { redisTableStore } from '../tables/redis-store.ts';
 import { archiveGlobs, dirArchiveBucket } from './dir-bucket.ts';
 import { openEngine } from './engine.ts';
+import { kvRestTableStore } from './kv-rest-store.ts';
 import { openLocalBindings } from './local-bindings.ts';
 import { rebuildOffline } from './rebuild-offline.ts';
 import { literal } from './sql-files.ts';
@@ -34,9 +38,9 @@ const { values } = parseArgs({
     archive: { type: 'string' },
     publish: { type: 'string', default: 'local' },
     'persist-to': { type: 'string', default: path.join(ROOT, '.wrangler', 'state', 'v3') },
-    'memory-limit': { type: 'string', default: '2GB' },
+    'memory-limit': { type: 'string', default: process.env.REBUILD_MEMORY_LIMIT || '2GB' },
     threads: { type: 'string' },
-    temp: { type: 'string' },
+    temp: { type: 'string', default: process.env.REBUILD_TEMP_DIR || undefined },
     'window-days': { type: 'string' },
     k: { type: 'string' },
     help: { type: 'boolean' },
@@ -45,15 +49,23 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    'npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|redis [--persist-to DIR] [--memory-limit 2GB] [--threads N] [--temp DIR] [--window-days N] [--k N]\n(src/offline/README.md)',
+    'npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|kv|redis [--persist-to DIR] [--memory-limit 2GB] [--threads N] [--temp DIR] [--window-days N] [--k N]\n(src/offline/README.md)',
   );
   process.exit(0);
 }
 
 if (!values.archive) fail('--archive DIR|local|r2://bucket/prefix is required');
-if (values.publish === 'kv')
-  fail('--publish kv (KV bulk REST API from outside a Worker) is not built yet: publish to local or redis (src/offline/README.md, Not done)');
-if (values.publish !== 'local' && values.publish !== 'redis') fail(`--publish must be local or redis, not ${values.publish}`);
+if (!['local', 'kv', 'redis'].includes(values.publish!)) fail(`--publish must be local, kv or redis, not ${values.publish}`);
+const env = process.env;
+const kvSettings =
+  values.publish === 'kv'
+    ? {
+        accountId: env.CLOUDFLARE_ACCOUNT_ID || fail('--publish kv needs CLOUDFLARE_ACCOUNT_ID'),
+        namespaceId: env.KV_NAMESPACE_ID || fail('--publish kv needs KV_NAMESPACE_ID (the TABLES namespace id of wrangler.toml)'),
+        apiToken: env.CLOUDFLARE_API_TOKEN || fail('--publish kv needs CLOUDFLARE_API_TOKEN (Workers KV Storage Write)'),
+        baseUrl: env.KV_API_BASE_URL || undefined,
+      }
+    : undefined;
 
 const local = await openLocalBindings(values['persist-to']);
 const scratch = mkdtempSync(path.join(tmpdir(), 'rebuild-offline-'));
@@ -72,18 +84,15 @@ try {
     tempDirectory: values.temp ?? path.join(scratch, 'spill'),
   });
   if (location.startsWith('r2://')) {
-    const env = process.env;
     await engine.connection.run('INSTALL httpfs; LOAD httpfs;');
     await engine.connection.run(
       `CREATE SECRET archive (TYPE r2, KEY_ID ${literal(env.R2_ACCESS_KEY_ID ?? '')}, SECRET ${literal(env.R2_SECRET_ACCESS_KEY ?? '')}, ACCOUNT_ID ${literal(env.CLOUDFLARE_ACCOUNT_ID ?? '')})`,
     );
   }
-  const store =
-    values.publish === 'redis'
-      ? redisTableStore({
-          url: process.env.UPSTASH_REDIS_REST_URL ?? fail('UPSTASH_REDIS_REST_URL is not set'),
-          token: process.env.UPSTASH_REDIS_REST_TOKEN ?? '',
-        })
+  const store = kvSettings
+    ? kvRestTableStore(kvSettings)
+    : values.publish === 'redis'
+      ? redisTableStore({ url: env.UPSTASH_REDIS_REST_URL ?? fail('UPSTASH_REDIS_REST_URL is not set'), token: env.UPSTASH_REDIS_REST_TOKEN ?? '' })
       : kvTableStore(local.kv);
   const config = rebuildConfig({ REBUILD_WINDOW_DAYS: values['window-days'], REBUILD_K: values.k });
   const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(location), {

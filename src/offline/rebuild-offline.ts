@@ -11,11 +11,8 @@ import { createBoughtTogetherBuilder } from '../model/bought-together.ts';
 import type { ShopEvent } from '../model/events.ts';
 import { createInteractionLog } from '../model/interaction-log.ts';
 import { defaultEventWeights } from '../model/interaction-weights.ts';
-import { type NeighbourList, roundWeight } from '../model/neighbour-list.ts';
-import { forYouSources, precomputeForYou } from '../model/precompute-for-you.ts';
 import { defaultSimilarity, type SimilarityModel } from '../model/similar-items/similar-items.ts';
 import { createTrendingBuilder } from '../model/trending.ts';
-import { createUserProfilesBuilder } from '../model/user-profile.ts';
 import { readCatalog, catalogMaps } from '../rebuild/catalog-snapshot.ts';
 import type { RebuildExtension } from '../rebuild/extension.ts';
 import { acquireLease, releaseLease } from '../rebuild/lease.ts';
@@ -26,7 +23,8 @@ import { publicError } from '../security/public-error.ts';
 import { type Manifest, type ShardedTable, packShard, shardCount, shardOf, tableKey } from '../tables/layout.ts';
 import { countingStore, type TableEntry, type TableStore } from '../tables/table-store.ts';
 import type { Engine } from './engine.ts';
-import { literal } from './sql-files.ts';
+import { fill, profileShards } from './profiles.ts';
+import { literal, sqlFile } from './sql-files.ts';
 
 /** Where the archive's files are, as globs the engine reads (a directory, or `s3://` on R2). */
 export interface ArchiveFiles {
@@ -59,9 +57,8 @@ export interface OfflineOptions {
 }
 
 const DAY = 86_400_000;
-const PAGE = 5000;
-const WRITE_CHUNK = 50;
-const IN_FLIGHT = 4;
+const WRITE_KEYS = 10_000;
+const WRITE_BYTES = 8 * 2 ** 20;
 const LEASE_MS = 6 * 3600_000;
 const INTERACTION_HALF_LIFE = 30 * DAY;
 
@@ -103,7 +100,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   if (similarity.model !== 'rp3beta') throw new Error(`the offline rebuild computes rp3beta neighbours; ${similarity.model} is not in SQL yet`);
   const phasesMs: Record<string, number> = {};
   const phase = phaseTimer((name, ms) => {
-    phasesMs[name] = Math.round(ms);
+    phasesMs[name] = (phasesMs[name] ?? 0) + Math.round(ms);
     options.onPhase?.(name, ms);
   });
   const ttl = deps.config.ttlSeconds;
@@ -112,6 +109,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const tombstones = tombstoneFiles
     ? `read_json(${literal(files.tombstones)}, format = 'newline_delimited', columns = {user_sha256: 'VARCHAR', up_to_seq: 'BIGINT', at: 'BIGINT'})`
     : '(SELECT NULL::VARCHAR AS user_sha256, NULL::BIGINT AS up_to_seq WHERE false)';
+  await engine.runFile('00-macros.sql', {});
   await engine.runFile('01-events.sql', { events_glob: files.events, tombstones: { sql: tombstones }, since_ts: now - deps.config.windowDays * DAY });
   phase('events');
   await engine.runFile('02-interactions.sql', {
@@ -131,7 +129,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     alpha: similarity.alpha ?? 1,
     beta: similarity.beta ?? 0.5,
     k: deps.config.k,
-    max_users_per_item: options.maxUsersPerItem ?? 0,
+    ...usersPerItemCap(options.maxUsersPerItem ?? 0),
   });
   phase('neighbours');
 
@@ -156,7 +154,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const together = createBoughtTogetherBuilder();
   const trending = createTrendingBuilder({ catalog: maps });
   const popular = createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity });
-  for await (const page of eventPages(engine, '')) {
+  for await (const page of eventPages(engine)) {
     together.add(page);
     trending.add(page);
     popular.add(page);
@@ -165,7 +163,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   phase('stream builders');
 
   const neighbourPairs = await writeNeighbours(engine, writer, shards.nb);
-  phase('write nb');
+  phase('nb shards');
   let togetherPairs = 0;
   const bt: [string, unknown][] = [];
   for (const [item, list] of Object.entries(together.finish().table)) {
@@ -173,8 +171,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     togetherPairs += list.length;
   }
   await writer.table('bt', shards.bt, bt);
-  await writeProfiles(engine, writer, shards.pf, maps, now, options.usersPerBucket ?? 100_000);
-  phase('profiles');
+  for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? 100_000, phase))
+    await writer.packed('pf', shard, value);
+  phase('pf shards');
   await writer.table('ct', shards.ct, [...catalog]);
   const { global, byCategory } = trending.finish(now);
   await writer.put(
@@ -197,24 +196,29 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   };
 }
 
-/** The window's events in `(ts, seq)` order as the builders take them, pages of 5,000 (`where`: an extra SQL filter). */
-async function* eventPages(engine: Engine, join: string): AsyncGenerator<ShopEvent[]> {
-  const sql = `SELECT e.user_id, e.item_id, e.type, e.value, e.ts::DOUBLE, e.session,
-      CASE WHEN e.rid LIKE 'q-%' THEN e.rid END,
-      CASE WHEN e.rid LIKE 'q-%' THEN json_extract_string(e.context, '$.q') END,
-      e.context
-    FROM window_events e ${join} ORDER BY e.ts, e.seq`;
-  let page: ShopEvent[] = [];
-  for await (const rows of engine.stream(sql)) {
-    for (const [user, item, type, value, ts, session, rid, query, context] of rows) {
-      page.push({ user, item, type, value, ts, session, rid, query, context } as ShopEvent);
-      if (page.length === PAGE) {
-        yield page;
-        page = [];
-      }
-    }
+/** The window's events in `(ts, seq)` order as the builders take them, a page per DuckDB chunk (read column by column). */
+async function* eventPages(engine: Engine): AsyncGenerator<ShopEvent[]> {
+  const sql = `SELECT user_id, item_id, type, value, ts::DOUBLE, session,
+      CASE WHEN rid LIKE 'q-%' THEN rid END,
+      CASE WHEN rid LIKE 'q-%' THEN json_extract_string(context, '$.q') END,
+      CASE WHEN rid LIKE 'q-%' THEN context END
+    FROM window_events ORDER BY ts, seq`;
+  for await (const [users, items, types, values, times, sessions, rids, queries, contexts] of engine.columns(sql)) {
+    const page: ShopEvent[] = new Array(users!.length);
+    for (let r = 0; r < page.length; r++)
+      page[r] = {
+        user: users![r],
+        item: items![r],
+        type: types![r],
+        value: values![r],
+        ts: times![r],
+        session: sessions![r],
+        rid: rids![r],
+        query: queries![r],
+        context: contexts![r],
+      } as ShopEvent;
+    yield page;
   }
-  if (page.length > 0) yield page;
 }
 
 /**
@@ -241,15 +245,20 @@ async function replayHeavyUsers(engine: Engine, maxItemsPerUser: number, now: nu
     }
     log = createInteractionLog({ halfLifeMs: INTERACTION_HALF_LIFE, maxItemsPerUser });
   };
-  for await (const rows of engine.stream(sql)) {
-    for (const [key, index, item, type, value, ts] of rows) {
+  for await (const [keys, indexes, items, types, values, times] of engine.columns(sql)) {
+    let page: ShopEvent[] = [];
+    for (let r = 0; r < keys!.length; r++) {
+      const key = keys![r] as string;
       if (key !== user) {
+        log.add(page);
+        page = [];
         flush();
-        user = key as string;
-        uidx = index as number;
+        user = key;
+        uidx = indexes![r] as number;
       }
-      log.add([{ user: key as string, item: item as string, type: type as ShopEvent['type'], value: value as number | null, ts: ts as number }]);
+      page.push({ user: key, item: items![r] as string, type: types![r] as ShopEvent['type'], value: values![r] as number | null, ts: times![r] as number });
     }
+    log.add(page);
   }
   flush();
   appender.closeSync();
@@ -267,122 +276,48 @@ async function popularByShoppers(engine: Engine, limit = 100): Promise<Array<[st
   return rows.map((r) => [r.item, r.degree]);
 }
 
-/** Streams the neighbour lists shard by shard (the shard of each item computed here, FNV-1a). */
+/** Writes the neighbour shards as SQL packs them (sql/04-neighbour-shards.sql); the shard of each item is FNV-1a, computed here. */
 async function writeNeighbours(engine: Engine, writer: ShardWriter, count: number): Promise<number> {
   await engine.connection.run('CREATE OR REPLACE TABLE item_shard (iidx INTEGER, shard INTEGER)');
-  const appender = await engine.connection.createAppender('item_shard');
-  for await (const rows of engine.stream('SELECT iidx, item FROM item_ids')) {
-    for (const [iidx, item] of rows) {
-      appender.appendInteger(iidx as number);
-      appender.appendInteger(shardOf(item as string, count));
-      appender.endRow();
-    }
-  }
-  appender.closeSync();
-  const sql = `SELECT s.shard, a.item, b.item, n.score FROM neighbours n
-    JOIN item_shard s ON s.iidx = n.i JOIN item_ids a ON a.iidx = n.i JOIN item_ids b ON b.iidx = n.j
-    ORDER BY s.shard, a.item, n.rank`;
+  await fill(engine, 'item_shard', 'SELECT iidx, item FROM item_ids', ([iidx, item], append) => {
+    append.appendInteger(iidx as number);
+    append.appendInteger(shardOf(item as string, count));
+  });
   let pairs = 0;
-  let shard = -1;
-  let entries: [string, unknown][] = [];
-  let current: string | undefined;
-  let list: (string | number)[] = [];
-  const endItem = () => {
-    if (current !== undefined) entries.push([current, list]);
-    current = undefined;
-    list = [];
-  };
-  const endShard = async () => {
-    endItem();
-    if (entries.length) await writer.shard('nb', shard, entries);
-    entries = [];
-  };
-  for await (const rows of engine.stream(sql)) {
-    for (const [s, item, neighbour, score] of rows as [number, string, string, number][]) {
-      if (s !== shard) {
-        await endShard();
-        shard = s;
-      }
-      if (item !== current) endItem();
-      current = item;
-      list.push(neighbour, roundWeight(score));
-      pairs++;
+  for await (const [shards, values, counts] of engine.columns(sqlFile('04-neighbour-shards.sql', {})))
+    for (let r = 0; r < shards!.length; r++) {
+      await writer.packed('nb', shards![r] as number, values![r] as string);
+      pairs += counts![r] as number;
     }
-  }
-  await endShard();
   return pairs;
-}
-
-/**
- * Profiles, bucket by bucket: the shoppers of the profile shards `s` with `s % buckets === b`, their
- * events in log order, their for-you candidates from the neighbour lists of their history.
- */
-async function writeProfiles(engine: Engine, writer: ShardWriter, count: number, maps: ReturnType<typeof catalogMaps>, now: number, usersPerBucket: number) {
-  const [{ users } = { users: 0 }] = await engine.all<{ users: number }>('SELECT count(DISTINCT user_id)::DOUBLE AS users FROM window_events');
-  const buckets = Math.max(1, Math.min(count, Math.ceil(users / usersPerBucket)));
-  await engine.connection.run('CREATE OR REPLACE TABLE user_bucket (user_id VARCHAR, bucket INTEGER)');
-  const appender = await engine.connection.createAppender('user_bucket');
-  for await (const rows of engine.stream('SELECT DISTINCT user_id FROM window_events')) {
-    for (const [user] of rows) {
-      appender.appendVarchar(user as string);
-      appender.appendInteger(shardOf(user as string, count) % buckets);
-      appender.endRow();
-    }
-  }
-  appender.closeSync();
-  for (let bucket = 0; bucket < buckets; bucket++) {
-    const profiles = createUserProfilesBuilder({ catalog: maps });
-    for await (const page of eventPages(engine, `JOIN user_bucket u ON u.user_id = e.user_id AND u.bucket = ${bucket}`)) profiles.add(page);
-    const mine = [...profiles.finish(now)];
-    const kept = await neighbourLists(engine, new Set(mine.flatMap(([, profile]) => forYouSources(profile))));
-    const entries: [string, unknown][] = mine.map(([user, profile]) => [user, { ...profile, forYou: precomputeForYou(profile, kept, now) }]);
-    await writer.table('pf', count, entries);
-  }
-}
-
-/** The neighbour lists of some items, from the engine. */
-async function neighbourLists(engine: Engine, items: ReadonlySet<string>): Promise<Map<string, NeighbourList>> {
-  const lists = new Map<string, NeighbourList>();
-  if (items.size === 0) return lists;
-  await engine.connection.run('CREATE OR REPLACE TABLE wanted (item VARCHAR)');
-  const appender = await engine.connection.createAppender('wanted');
-  for (const item of items) {
-    appender.appendVarchar(item);
-    appender.endRow();
-  }
-  appender.closeSync();
-  const sql = `SELECT a.item, b.item, n.score FROM wanted w JOIN item_ids a ON a.item = w.item
-    JOIN neighbours n ON n.i = a.iidx JOIN item_ids b ON b.iidx = n.j ORDER BY a.item, n.rank`;
-  for await (const rows of engine.stream(sql)) {
-    for (const [item, neighbour, score] of rows as [string, string, number][]) {
-      let list = lists.get(item);
-      if (!list) lists.set(item, (list = []));
-      list.push([neighbour, roundWeight(score)]);
-    }
-  }
-  return lists;
 }
 
 type ShardWriter = ReturnType<typeof shardWriter>;
 
 /**
- * Writes shards as the Worker rebuild does (entries sorted by id, packed), buffered: 50 keys per
- * store call, 4 calls in flight. `drain()` writes what is buffered.
+ * Writes shards as the Worker rebuild does (entries sorted by id, packed), in big batches: a
+ * store call takes up to 10,000 keys or 8 MB (the KV bulk API's 10,000 pairs per request; one
+ * Redis pipeline), one call in flight while the next batch is built. `drain()` writes the rest.
  */
 function shardWriter(store: TableStore, version: string, ttlSeconds: number) {
   let written = 0;
   let pending: TableEntry[] = [];
-  const drain = async () => {
+  let pendingBytes = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  const send = async () => {
     const batch = pending;
     pending = [];
-    const calls: TableEntry[][] = [];
-    for (let i = 0; i < batch.length; i += WRITE_CHUNK) calls.push(batch.slice(i, i + WRITE_CHUNK));
-    for (let i = 0; i < calls.length; i += IN_FLIGHT) await Promise.all(calls.slice(i, i + IN_FLIGHT).map((call) => store.putMany(call)));
+    pendingBytes = 0;
+    await inFlight;
+    inFlight = store.putMany(batch);
     written += batch.length;
   };
   const write = async (entries: TableEntry[]) => {
-    pending.push(...entries);
-    if (pending.length >= WRITE_CHUNK * IN_FLIGHT) await drain();
+    for (const entry of entries) {
+      pending.push(entry);
+      pendingBytes += entry.value.length;
+      if (pending.length >= WRITE_KEYS || pendingBytes >= WRITE_BYTES) await send();
+    }
   };
   const pack = (table: ShardedTable, shard: number, entries: [string, unknown][]): TableEntry => ({
     key: tableKey(version, table, shard),
@@ -391,10 +326,13 @@ function shardWriter(store: TableStore, version: string, ttlSeconds: number) {
   });
   return {
     written: () => written + pending.length,
-    drain,
+    async drain() {
+      if (pending.length) await send();
+      await inFlight;
+    },
     put: (key: string, value: string) => write([{ key, value, ttlSeconds }]),
-    /** One complete shard. */
-    shard: (table: ShardedTable, shard: number, entries: [string, unknown][]) => write([pack(table, shard, entries)]),
+    /** One complete shard, already packed (by SQL). */
+    packed: (table: ShardedTable, shard: number, value: string) => write([{ key: tableKey(version, table, shard), value, ttlSeconds }]),
     /** Entries of a table, spread over `count` shards; every shard they touch must be complete. */
     async table(table: ShardedTable, count: number, entries: Iterable<readonly [string, unknown]>) {
       const byShard = new Map<number, [string, unknown][]>();
@@ -406,6 +344,15 @@ function shardWriter(store: TableStore, version: string, ttlSeconds: number) {
       }
       await write([...byShard].sort((a, b) => a[0] - b[0]).map(([shard, list]) => pack(table, shard, list)));
     },
+  };
+}
+
+/** The SQL of the optional cap of users per item (most recent first): nothing when off. */
+function usersPerItemCap(cap: number): { user_rank: { sql: string }; user_cap: { sql: string } } {
+  if (!(cap > 0)) return { user_rank: { sql: '' }, user_cap: { sql: '' } };
+  return {
+    user_rank: { sql: ', row_number() OVER (PARTITION BY x.item ORDER BY x.last_ts DESC, x.uidx) AS user_rank' },
+    user_cap: { sql: `WHERE a.user_rank <= ${Math.floor(cap)}` },
   };
 }
 

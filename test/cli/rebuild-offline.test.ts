@@ -130,7 +130,7 @@ async function bothRebuilds(loaded: Loaded) {
 
 type Both = Awaited<ReturnType<typeof bothRebuilds>>;
 
-function expectEqualTables(both: Both, k: number): { lists: number; exact: number } {
+function expectEqualTables(both: Both, k: number): { lists: number; exact: number; profiles: number; forYouExact: number } {
   const { worker, offline } = both;
   expect(offline.manifest.shards).toEqual(worker.manifest.shards);
   expect(offline.manifest.stats).toEqual(worker.manifest.stats);
@@ -149,7 +149,21 @@ function expectEqualTables(both: Both, k: number): { lists: number; exact: numbe
     if (result.exact) exact++;
   }
   expect(differing.slice(0, 5)).toEqual([]);
-  return { lists: worker.tables.nb.size, exact };
+  // For-you (scored in SQL offline): same candidates, same "because", scores within rounding; ties may swap.
+  let forYouExact = 0;
+  const forYouDiffering: string[] = [];
+  for (const [user, profile] of worker.tables.pf) {
+    const mine = (profile as { forYou: [string, number, number][] }).forYou;
+    const theirs = (offline.tables.pf.get(user) as { forYou: [string, number, number][] }).forYou;
+    const flat = (list: [string, number, number][]) => list.flatMap(([item, score]) => [item, score]);
+    const same =
+      compareLists(flat(mine), flat(theirs), 40).same &&
+      mine.every(([item, , because]) => [because, undefined].includes(theirs.find(([i]) => i === item)?.[2]));
+    if (!same) forYouDiffering.push(user);
+    if (JSON.stringify(mine) === JSON.stringify(theirs)) forYouExact++;
+  }
+  expect(forYouDiffering.slice(0, 5)).toEqual([]);
+  return { lists: worker.tables.nb.size, exact, profiles: worker.tables.pf.size, forYouExact };
 }
 
 describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
@@ -172,7 +186,9 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
     opened.push(loaded);
     const both = await bothRebuilds(loaded);
     const figures = expectEqualTables(both, both.config.k);
-    console.log(`synthetic: ${figures.exact} of ${figures.lists} neighbour lists identical to the digit, the rest equal up to ties`);
+    console.log(
+      `synthetic: ${figures.exact} of ${figures.lists} neighbour lists and ${figures.forYouExact} of ${figures.profiles} for-you lists identical to the digit, the rest equal up to ties`,
+    );
     expect(figures.exact / figures.lists).toBeGreaterThan(0.9);
     // Listed by GET /v1/admin/rebuilds (listRuns) beside the Worker's run.
     const run = (await listRuns(both.db, 5)).find((r) => r.version === both.offline.manifest.version);

@@ -1,6 +1,7 @@
 -- RP3beta neighbours (src/model/similar-items/rp3beta.ts) on binary interactions: the
 -- co-occurrence of every item pair through its shared users, weighted, then the top K per item.
--- Parameters: {{alpha}}, {{beta}}, {{k}}, {{max_users_per_item}} (0: no cap). Standard SQL.
+-- Parameters: {{alpha}}, {{beta}}, {{k}}, {{user_rank}} and {{user_cap}} (the cap of users per item,
+-- empty without one). Standard SQL apart from the top-N aggregate (marked).
 --
 -- P(i -> u) = (1 / users of i)^alpha and P(u -> j) = (1 / items of u)^alpha, each rounded to a
 -- 32-bit float as the Worker stores them; score(i, j) = sum over shared u of P(i -> u) P(u -> j),
@@ -10,40 +11,46 @@
 CREATE OR REPLACE TABLE item_degree AS SELECT item, count(*) AS degree FROM interactions GROUP BY item;
 CREATE OR REPLACE TABLE user_degree AS SELECT uidx, count(*) AS degree FROM interactions GROUP BY uidx;
 CREATE OR REPLACE TABLE item_ids AS SELECT item, (row_number() OVER (ORDER BY item) - 1)::INTEGER AS iidx FROM item_degree;
+CREATE OR REPLACE TABLE item_factors AS
+SELECT ids.iidx, CAST(CAST(pow(1.0 / d.degree, {{alpha}}) AS FLOAT) AS DOUBLE) AS p_from, pow(greatest(1, d.degree), {{beta}}) AS penalty
+FROM item_ids ids JOIN item_degree d USING (item);
 
 CREATE OR REPLACE TABLE edges AS
 SELECT x.uidx, ids.iidx, x.pos,
-  CAST(CAST(pow(1.0 / i.degree, {{alpha}}) AS FLOAT) AS DOUBLE) AS p_from,
-  CAST(CAST(pow(1.0 / u.degree, {{alpha}}) AS FLOAT) AS DOUBLE) AS p_to,
-  pow(greatest(1, i.degree), {{beta}}) AS penalty,
-  CASE WHEN {{max_users_per_item}} = 0 THEN 0
-       ELSE row_number() OVER (PARTITION BY x.item ORDER BY x.last_ts DESC, x.uidx) END AS user_rank
+  CAST(CAST(pow(1.0 / u.degree, {{alpha}}) AS FLOAT) AS DOUBLE) AS p_to
+  {{user_rank}}
 FROM interactions x
-JOIN item_degree i USING (item)
 JOIN user_degree u USING (uidx)
 JOIN item_ids ids USING (item);
 
+-- The walks i -> u -> j summed per pair. P(i -> u) is the same for every u of i, so it multiplies
+-- the sum (after the GROUP BY) instead of every term, and the popularity penalty of j joins after.
 -- Items with more than max_users_per_item users take part only through their most recent ones
 -- (Schelter and Celebi, SSDBM 2019: constant work per interaction). Off (0) by default: the
 -- Worker does not cap, and the tables must be equal.
 CREATE OR REPLACE TABLE walks AS
 SELECT a.iidx AS i, b.iidx AS j,
-  sum(a.p_from * b.p_to) AS total,
-  max(b.penalty) AS penalty,
+  sum(b.p_to) AS total,
   min(CAST(a.uidx AS BIGINT) * 1000000 + b.pos) AS met
 FROM edges a
 JOIN edges b ON a.uidx = b.uidx AND a.iidx <> b.iidx
-WHERE {{max_users_per_item}} = 0 OR a.user_rank <= {{max_users_per_item}}
+{{user_cap}}
 GROUP BY a.iidx, b.iidx;
 
+-- Top K per item: a streaming top-N aggregate ([DuckDB] max_by(arg, key, n); Spark/Trino: a
+-- row_number() window over (i) ordered by score DESC, met), ties to the neighbour met first.
 CREATE OR REPLACE TABLE neighbours AS
-SELECT i, j, score, rank
+SELECT i, top.j AS j, top.score AS score, rank::INTEGER AS rank
 FROM (
-  SELECT i, j, total / penalty AS score,
-    row_number() OVER (PARTITION BY i ORDER BY total / penalty DESC, met) AS rank
-  FROM walks
-  WHERE total > 0
-) ranked
-WHERE rank <= {{k}};
+  SELECT i, unnest(top) AS top, generate_subscripts(top, 1) AS rank
+  FROM (
+    SELECT w.i, max_by({'j': w.j, 'score': w.total * fi.p_from / fj.penalty}, {'s': w.total * fi.p_from / fj.penalty, 'm': -w.met}, {{k}}) AS top
+    FROM walks w
+    JOIN item_factors fi ON fi.iidx = w.i
+    JOIN item_factors fj ON fj.iidx = w.j
+    WHERE w.total > 0
+    GROUP BY w.i
+  ) best
+) ranked;
 
 DROP TABLE walks;
