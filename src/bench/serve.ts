@@ -7,7 +7,8 @@
  * assignment: "for you" again with an A/A experiment running on it (both arms the default
  * configuration, so only the assignment differs), in alternating blocks with and without it;
  * the extra CPU is the difference of the two medians, next to the `assign` figure of
- * `Server-Timing` (the decision alone).
+ * `Server-Timing` (the decision alone). With the CPU figure, what each request read from the table
+ * store (`Server-Timing` `tables`: round trips, keys, characters), the medians per kind.
  */
 import { rmSync } from 'node:fs';
 import { loadDemoShop } from '../cli/demo-shop.ts';
@@ -31,6 +32,7 @@ const engine = engineClient(stack.url);
 const random = seededRandom(17);
 const items = demoCatalog().map((p) => p.item.id);
 const cpu: Record<string, number[]> = { 'for-you': [], similar: [], 'for-you (no experiment)': [], 'for-you (A/A experiment)': [], assign: [] };
+const tableReads: Record<string, { reads: number[]; keys: number[]; chars: number[] }> = {};
 
 const forYouPath = () => {
   const history = Array.from({ length: 50 }, () => random.pick(items));
@@ -44,6 +46,13 @@ const get = async (route: string, label?: string) => {
   if (!res.ok) throw new Error(`${route}: ${res.status}`);
   const ms = res.headers.get('server-timing')?.match(/cpu;dur=([\d.]+)/)?.[1];
   if (label && ms) cpu[label]!.push(Number(ms));
+  const tables = res.headers.get('server-timing')?.match(/tables;desc="reads=(\d+) keys=(\d+) chars=(\d+)"/);
+  if (label && tables) {
+    const seen = (tableReads[label] ??= { reads: [], keys: [], chars: [] });
+    seen.reads.push(Number(tables[1]));
+    seen.keys.push(Number(tables[2]));
+    seen.chars.push(Number(tables[3]));
+  }
   const assign = res.headers.get('server-timing')?.match(/assign;dur=([\d.]+)/)?.[1];
   if (label?.includes('A/A') && assign) cpu.assign!.push(Number(assign));
 };
@@ -112,4 +121,11 @@ for (const kind of ['for-you', 'similar'] as const) {
   console.log(
     `  ${kind.padEnd(27)} ${fmt(rate)} req/s (rounds ${rates[kind]!.map((r) => fmt(r)).join(', ')}) = ${fmt(rate / health, 2)} x /health; CPU in the isolate: ${fmt(batchMedian(cpu[kind]!), 3)} ms per request (median of ${Math.floor(cpu[kind]!.length / 25)} batch means of 25 requests)`,
   );
+  const read = tableReads[kind];
+  if (read) {
+    const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+    console.log(
+      `  ${''.padEnd(27)} table store per request: median ${median(read.reads)} reads, ${median(read.keys)} keys, ${median(read.chars)} chars (mean ${fmt(mean(read.reads), 2)} reads, ${fmt(mean(read.chars), 0)} chars)`,
+    );
+  }
 }

@@ -1,3 +1,4 @@
+import type { TableReads } from '../http/server-timing.ts';
 import type { TableStore } from '../tables/table-store.ts';
 
 /** Measures how long a request waited on I/O (overlapping waits counted once), so CPU = total - I/O. */
@@ -24,11 +25,19 @@ export function ioClock(): IoClock {
   };
 }
 
-/** A store whose calls count as I/O on the clock. */
-export function timedStore(store: TableStore, clock: IoClock): TableStore {
+/** A store whose calls count as I/O on the clock; its reads are added up in `tally` when given. */
+export function timedStore(store: TableStore, clock: IoClock, tally?: TableReads): TableStore {
   return {
     kind: store.kind,
-    getMany: (keys) => clock.wait(store.getMany(keys)),
+    getMany: async (keys) => {
+      const values = await clock.wait(store.getMany(keys));
+      if (tally) {
+        tally.reads++;
+        tally.keys += keys.length;
+        for (const value of values) tally.chars += value?.length ?? 0;
+      }
+      return values;
+    },
     putMany: (entries) => clock.wait(store.putMany(entries)),
     deleteMany: (keys) => clock.wait(store.deleteMany(keys)),
   };

@@ -84,9 +84,10 @@ export async function recommend(env: Env, request: RecommendRequest, onTiming?: 
     request = { ...request, serving: decideServing(state, request) };
     assignMs = performance.now() - assignStarted;
   }
-  const answer = await recommendWith({ ...deps, store: timedStore(deps.store, clock), clock }, request);
+  const tables = { reads: 0, keys: 0, chars: 0 };
+  const answer = await recommendWith({ ...deps, store: timedStore(deps.store, clock, tables), clock }, request);
   const totalMs = performance.now() - started;
-  onTiming?.({ totalMs, ioMs: clock.ioMs(), cpuMs: Math.max(0, totalMs - clock.ioMs()), assignMs });
+  onTiming?.({ totalMs, ioMs: clock.ioMs(), cpuMs: Math.max(0, totalMs - clock.ioMs()), assignMs, tables });
   return answer;
 }
 
