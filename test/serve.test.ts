@@ -15,6 +15,7 @@ import { recommendWith } from '../src/serve/recommend.ts';
 import { forgetCachedTables } from '../src/serve/table-reader.ts';
 import type { RecommendResponse } from '../src/serve/types.ts';
 import { kvTableStore } from '../src/tables/kv-store.ts';
+import { ERASURES_KEY, type Manifest, POINTER_KEY, shardOf, tableKey } from '../src/tables/layout.ts';
 import { redisTableStore } from '../src/tables/redis-store.ts';
 import { type TableStore, countingStore } from '../src/tables/table-store.ts';
 import { ADMIN, INGEST, call, rows, send, uniq } from './support/api.ts';
@@ -272,6 +273,30 @@ describe('erasure of a shopper', () => {
     const res = await call(`/v1/users/${victim}`, { method: 'DELETE', headers: ADMIN });
     expect(await res.json()).toMatchObject({ user: victim, deleted: { events: expect.any(Number), profiles: 1 }, pending: [] });
     const after = await get(`/v1/recommend/for-you?user=${victim}&k=5`, await asShopper(victim));
+    expect(after.items.every((i) => !i.reason.startsWith('because you'))).toBe(true);
+  });
+
+  it('a profile shard kept in the isolate is dropped when a shopper is erased, and read again', async () => {
+    const victim = [...new Set(events.filter((e) => e.type === 'purchase' && e.user !== buyer).map((e) => e.user))][1]!;
+    const kv = kvTableStore(env.TABLES);
+    const asked: string[][] = [];
+    const store: TableStore = { ...kv, getMany: (keys) => (asked.push([...keys]), kv.getMany(keys)) };
+    const deps = { db, store, cacheName: 'erasure-test' };
+    const forYou = () => recommendWith(deps, { kind: 'for-you', user: victim, k: 5, serving: { config: { ...DEFAULT_SERVING, rules: false } } });
+    const manifest = JSON.parse((await kv.getMany([POINTER_KEY]))[0]!) as Manifest;
+    const shard = tableKey(manifest.version, 'pf', shardOf(victim, manifest.shards.pf));
+    await forYou();
+    await forYou();
+    asked.length = 0;
+    const warm = await forYou();
+    expect(warm.items.some((i) => i.reason.startsWith('because you'))).toBe(true);
+    expect(asked.flat()).toContain(ERASURES_KEY);
+    expect(asked.flat()).not.toContain(shard);
+    const res = await call(`/v1/users/${victim}`, { method: 'DELETE', headers: ADMIN });
+    expect(await res.json()).toMatchObject({ deleted: { profiles: 1 }, pending: [] });
+    asked.length = 0;
+    const after = await forYou();
+    expect(asked.flat()).toContain(shard);
     expect(after.items.every((i) => !i.reason.startsWith('because you'))).toBe(true);
   });
 });

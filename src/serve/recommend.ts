@@ -334,7 +334,7 @@ function shardKey(m: Manifest, table: ShardedTable, id: string): string {
   return tableKey(m.version, table, shardOf(id, m.shards[table]));
 }
 
-/** One entry of a shard: profiles (read fresh each time) parse one line; cached shards are decoded once. */
+/** One entry of a shard: profiles parse the shopper's line only; other shards are decoded once per isolate. */
 function entryOf<T>(read: TableRead, m: Manifest, table: ShardedTable, id: string): T | undefined {
   const key = shardKey(m, table, id);
   if (table === 'pf') {

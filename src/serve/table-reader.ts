@@ -1,14 +1,18 @@
-import { type Manifest, POINTER_KEY } from '../tables/layout.ts';
+import { ERASURES_KEY, type Manifest, POINTER_KEY, isProfileKey } from '../tables/layout.ts';
 import { MAX_KEYS_PER_READ, type TableStore } from '../tables/table-store.ts';
 
 /** How long an isolate trusts its copy of the pointer before re-reading it. */
 const MANIFEST_TTL_MS = 15_000;
-/** Memory an isolate gives to cached shards, text and decoded (versioned keys never go stale, so no TTL). */
+/**
+ * Memory an isolate gives to cached shards, text and decoded, per cache name (versioned keys
+ * never go stale, so no TTL; the least recently used go first). Serving uses one cache name,
+ * search a second: 48 MB of the isolate's 128 MB at most, with search's 16 MB of terms.
+ */
 const SHARD_CACHE_BYTES = 24 * 1024 * 1024;
-/** Profile shards are read with every request, never cached: an erased shopper's profile must not linger in isolates. */
-const UNCACHED = ':pf:';
-/** A value is budgeted as its text plus its decoded form (about three times the text). */
+/** A decoded value is budgeted as its text plus its decoded form (about three times the text). */
 const DECODED_FACTOR = 4;
+/** Profile shards are kept as text only (one line is parsed per request): two bytes a character at most. */
+const TEXT_FACTOR = 2;
 
 /** Values of the keys a request asked for (versioned and unversioned), after one read. */
 export interface TableRead {
@@ -23,9 +27,12 @@ export interface TableRead {
 interface IsolateCache {
   manifest?: Manifest;
   manifestAt: number;
+  /** Cached values in least recently used order. */
   shards: Map<string, string>;
   decoded: Map<string, unknown>;
   bytes: number;
+  /** The erasure stamp the last completed read saw (`null`: none written; `undefined`: not read yet). */
+  erasures?: string | null;
 }
 
 const caches = new Map<string, IsolateCache>();
@@ -40,6 +47,13 @@ export function forgetCachedTables(): void {
  * version in service, plus `unversioned` keys read every time. The pointer and shard values
  * are cached per isolate; a stale pointer is re-read in the same bulk read, and only a
  * version change (or a cold isolate) costs a second read.
+ *
+ * Profile shards are rewritten in place by an erasure, so they are cached under the erasure
+ * stamp ({@link ERASURES_KEY}), read with every request that needs a profile: a stamp other
+ * than the one the cached shards were read under drops them, and the request reads its shard
+ * again. A shard is kept only when this read saw the stamp that a read finished before it began
+ * had seen, and the cache still holds that stamp: so it was read after every erasure stamped
+ * until then had rewritten it (the eraser writes the stamp after the shards).
  */
 export async function readTables(
   store: TableStore,
@@ -50,15 +64,45 @@ export async function readTables(
 ): Promise<TableRead> {
   let cache = caches.get(cacheName);
   if (!cache) caches.set(cacheName, (cache = { manifestAt: 0, shards: new Map(), decoded: new Map(), bytes: 0 }));
+  const trusted = cache.erasures;
   const values = new Map<string, string | null>();
+  const fromCache = new Set<string>();
+  let stamp: string | null | undefined;
   let roundTrips = 0;
-  const fetch = async (keys: string[]) => {
-    const wanted = [...new Set(keys)].filter((k) => !values.has(k) && !cache.shards.has(k));
-    for (let i = 0; i < wanted.length; i += MAX_KEYS_PER_READ) {
-      const batch = wanted.slice(i, i + MAX_KEYS_PER_READ);
+  const get = async (keys: string[]) => {
+    for (let i = 0; i < keys.length; i += MAX_KEYS_PER_READ) {
+      const batch = keys.slice(i, i + MAX_KEYS_PER_READ);
       roundTrips++;
       (await store.getMany(batch)).forEach((value, j) => values.set(batch[j]!, value));
     }
+  };
+  const fetch = async (keys: readonly string[]) => {
+    const wanted: string[] = [];
+    let profiles = false;
+    for (const key of new Set(keys)) {
+      profiles ||= isProfileKey(key);
+      if (values.has(key)) continue;
+      const hit = cache.shards.get(key);
+      if (hit === undefined) wanted.push(key);
+      else {
+        touch(cache, key, hit);
+        values.set(key, hit);
+        fromCache.add(key);
+      }
+    }
+    if (profiles && stamp === undefined && !wanted.includes(ERASURES_KEY)) wanted.push(ERASURES_KEY);
+    await get(wanted);
+    if (stamp !== undefined || !values.has(ERASURES_KEY)) return;
+    stamp = values.get(ERASURES_KEY) ?? null;
+    if (stamp === trusted) return;
+    if (stamp !== cache.erasures) forgetProfiles(cache);
+    cache.erasures = stamp;
+    const stale = [...fromCache].filter(isProfileKey);
+    for (const key of stale) {
+      values.delete(key);
+      fromCache.delete(key);
+    }
+    await get(stale);
   };
   const stale = !cache.manifest || now - cache.manifestAt > MANIFEST_TTL_MS;
   const guess = cache.manifest;
@@ -70,16 +114,18 @@ export async function readTables(
     if (cache.manifest && cache.manifest.version !== guess?.version) await fetch([...keysOf(cache.manifest)]);
   }
   const manifest = cache.manifest;
+  const keepProfiles = stamp !== undefined && stamp === trusted && stamp === cache.erasures;
   for (const [key, value] of values) {
-    if (value !== null && manifest && key.startsWith(`t:${manifest.version}:`) && !key.includes(UNCACHED)) remember(cache, key, value);
+    if (value === null || fromCache.has(key) || !manifest || !key.startsWith(`t:${manifest.version}:`)) continue;
+    if (keepProfiles || !isProfileKey(key)) remember(cache, key, value);
   }
-  const value = (key: string) => (values.has(key) ? values.get(key) : cache.shards.get(key));
+  const value = (key: string) => (values.has(key) ? values.get(key) : isProfileKey(key) ? undefined : cache.shards.get(key));
   return { manifest, roundTrips, value, decoded: (key, decode) => decodedValue(cache, key, value(key), decode) };
 }
 
 function decodedValue<T>(cache: IsolateCache, key: string, value: string | null | undefined, decode: (value: string) => T): T | undefined {
   if (value === null || value === undefined) return undefined;
-  if (!cache.shards.has(key)) return decode(value);
+  if (cache.shards.get(key) !== value) return decode(value);
   let decoded = cache.decoded.get(key) as T | undefined;
   if (decoded === undefined) cache.decoded.set(key, (decoded = decode(value)));
   return decoded;
@@ -99,14 +145,33 @@ export async function readMore(store: TableStore, cacheName: string, read: Table
   };
 }
 
+function cost(key: string, value: string): number {
+  return value.length * (isProfileKey(key) ? TEXT_FACTOR : DECODED_FACTOR);
+}
+
+function touch(cache: IsolateCache, key: string, value: string): void {
+  cache.shards.delete(key);
+  cache.shards.set(key, value);
+}
+
+function drop(cache: IsolateCache, key: string): void {
+  const value = cache.shards.get(key);
+  if (value === undefined) return;
+  cache.shards.delete(key);
+  cache.decoded.delete(key);
+  cache.bytes -= cost(key, value);
+}
+
+function forgetProfiles(cache: IsolateCache): void {
+  for (const key of [...cache.shards.keys()]) if (isProfileKey(key)) drop(cache, key);
+}
+
 function remember(cache: IsolateCache, key: string, value: string): void {
   if (cache.shards.has(key)) return;
   cache.shards.set(key, value);
-  cache.bytes += DECODED_FACTOR * value.length;
-  for (const [old, v] of cache.shards) {
+  cache.bytes += cost(key, value);
+  for (const old of cache.shards.keys()) {
     if (cache.bytes <= SHARD_CACHE_BYTES) break;
-    cache.shards.delete(old);
-    cache.decoded.delete(old);
-    cache.bytes -= DECODED_FACTOR * v.length;
+    drop(cache, old);
   }
 }

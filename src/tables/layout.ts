@@ -14,6 +14,17 @@ import type { ModelChoice } from '../model/selection/model-choice.ts';
 /** The key holding the manifest of the version in service. */
 export const POINTER_KEY = 'tables:current';
 
+/**
+ * The erasure stamp: a new unique value written each time an erasure rewrote profile shards
+ * (after the rewrite). Readers that keep profile shards drop them when it changes. Never expires.
+ */
+export const ERASURES_KEY = 'tables:erasures';
+
+/** Whether a key is a profile shard (of any version). */
+export function isProfileKey(key: string): boolean {
+  return key.startsWith('t:') && key.includes(':pf:');
+}
+
 /** Sharded tables: neighbours, bought together, profiles, catalog snapshot. */
 export type ShardedTable = 'nb' | 'bt' | 'pf' | 'ct';
 
