@@ -6,6 +6,9 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
 /** Parent pid of every process we can read. */
+/** Kernel clock ticks per second (`getconf CLK_TCK`, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
 function parents(): Map<number, number> {
   const map = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
@@ -103,4 +106,15 @@ export function rssSampler(pid: number, ms = 100): { stop(): number } {
       return peak;
     },
   };
+}
+
+/** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat` (0 when it is gone). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
 }

@@ -8,7 +8,10 @@
  * configuration, so only the assignment differs), in alternating blocks with and without it;
  * the extra CPU is the difference of the two medians, next to the `assign` figure of
  * `Server-Timing` (the decision alone). With the CPU figure, what each request read from the table
- * store (`Server-Timing` `tables`: round trips, keys, characters), the medians per kind.
+ * store (`Server-Timing` `tables`: round trips, keys, characters), the medians per kind. And the
+ * CPU the stack's workerd processes (the Worker, local D1 and KV) used per request in the
+ * throughput rounds, from /proc: on a shared machine the request rates follow the other
+ * sessions' load, the CPU a request costs much less so.
  */
 import { rmSync } from 'node:fs';
 import { loadDemoShop } from '../cli/demo-shop.ts';
@@ -17,6 +20,7 @@ import { ensureDevVars, migrateLocal, startLocalStack, scratchState } from '../c
 import { demoCatalog } from '../demo/catalog.ts';
 import { seededRandom } from '../random.ts';
 import { fmt, median, throughput, benchNumber, step } from './measure.ts';
+import { cpuSeconds, findWorkerd } from './rebuild-proc.ts';
 
 const ROUNDS = benchNumber('BENCH_ROUNDS', 3);
 const SECONDS = benchNumber('BENCH_SECONDS', 6);
@@ -58,6 +62,17 @@ const get = async (route: string, label?: string) => {
 };
 
 const rates: Record<string, number[]> = { health: [], 'for-you': [], similar: [] };
+/** Milliseconds of the stack's workerd CPU per request, per throughput round. */
+const stackCpu: Record<string, number[]> = { health: [], 'for-you': [], similar: [] };
+const workerd = findWorkerd(stack.process.pid!).map((p) => p.pid);
+const stackSeconds = () => workerd.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+/** Requests per second of `route` over one round, and the stack's CPU per request in it. */
+const measureRound = async (kind: string, route: () => string) => {
+  let requests = 0;
+  const cpuBefore = stackSeconds();
+  rates[kind]!.push(await throughput(CLIENTS, SECONDS, () => get(route()).then(() => void requests++)));
+  stackCpu[kind]!.push(((stackSeconds() - cpuBefore) * 1000) / Math.max(1, requests));
+};
 try {
   step('loading the demo shop');
   const loaded = await loadDemoShop(engine, keys);
@@ -71,9 +86,9 @@ try {
   cpu.similar = [];
   for (let round = 0; round < ROUNDS; round++) {
     step(`throughput round ${round + 1}/${ROUNDS}`);
-    rates.health!.push(await throughput(CLIENTS, SECONDS, () => get('/health')));
-    rates['for-you']!.push(await throughput(CLIENTS, SECONDS, () => get(forYouPath())));
-    rates.similar!.push(await throughput(CLIENTS, SECONDS, () => get(similarPath())));
+    await measureRound('health', () => '/health');
+    await measureRound('for-you', forYouPath);
+    await measureRound('similar', similarPath);
   }
   step(`CPU: ${CPU_REQUESTS} sequential requests per kind`);
   for (let i = 0; i < CPU_REQUESTS; i++) {
@@ -108,7 +123,7 @@ const health = median(rates.health!);
 const batchMedian = (values: number[]) =>
   median(Array.from({ length: Math.floor(values.length / 25) }, (_, b) => values.slice(b * 25, b * 25 + 25).reduce((s, v) => s + v, 0) / 25));
 console.log(`serve benchmark: ${ROUNDS} rounds x ${SECONDS} s per endpoint, ${CLIENTS} clients, medians; CPU from ${CPU_REQUESTS} sequential requests per kind
-  GET /health                 ${fmt(health)} req/s (rounds ${rates.health!.map((r) => fmt(r)).join(', ')})`);
+  GET /health                 ${fmt(health)} req/s (rounds ${rates.health!.map((r) => fmt(r)).join(', ')}); stack CPU ${fmt(median(stackCpu.health!), 2)} ms per request (${workerd.length} workerd processes)`);
 const withExperiment = batchMedian(cpu['for-you (A/A experiment)']!);
 const withoutExperiment = batchMedian(cpu['for-you (no experiment)']!);
 const onlyAssign = median(cpu.assign!);
@@ -120,6 +135,10 @@ for (const kind of ['for-you', 'similar'] as const) {
   const rate = median(rates[kind]!);
   console.log(
     `  ${kind.padEnd(27)} ${fmt(rate)} req/s (rounds ${rates[kind]!.map((r) => fmt(r)).join(', ')}) = ${fmt(rate / health, 2)} x /health; CPU in the isolate: ${fmt(batchMedian(cpu[kind]!), 3)} ms per request (median of ${Math.floor(cpu[kind]!.length / 25)} batch means of 25 requests)`,
+  );
+  const cpuPerRequest = median(stackCpu[kind]!);
+  console.log(
+    `  ${''.padEnd(27)} stack CPU ${fmt(cpuPerRequest, 2)} ms per request (rounds ${stackCpu[kind]!.map((r) => fmt(r, 2)).join(', ')}): /health's ${fmt(median(stackCpu.health!) / cpuPerRequest, 2)} x`,
   );
   const read = tableReads[kind];
   if (read) {
