@@ -55,6 +55,8 @@ export default defineConfig({
           name: 'workers',
           // Several tests run whole rebuilds; on a loaded 2-core machine they take more than the default 5 s.
           testTimeout: 30_000,
+          // beforeAll hooks load a shop and rebuild it: over 10 s on the loaded machine.
+          hookTimeout: 60_000,
           setupFiles: ['./test/support/apply-migrations.ts'],
           globalSetup: ['./test/support/redis-global-setup.ts'],
           include: ['test/**/*.test.ts'],

@@ -9,7 +9,7 @@ let shop: Awaited<ReturnType<typeof loadSmallShop>>;
 
 beforeAll(async () => {
   shop = await loadSmallShop();
-}, 60_000);
+});
 
 /** Sources of the Worker (what runs in isolates), as text. */
 const sources = import.meta.glob<string>(['../../src/**/*.ts', '../../functions/**/*.ts', '!../../src/{bench,cli,sim,offline,dev,demo}/**'], {
