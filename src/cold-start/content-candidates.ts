@@ -1,55 +1,52 @@
 /**
  * Neighbours of an item the tables have none for (created after the last rebuild, or never
- * interacted with), computed at request time from its catalog entry: the search index finds
- * the items of its category whose titles share its words (BM25F over title, categories and
- * attributes, with the fresh rows of items written since the build), and, when none do, the
- * popular items of the category.
+ * interacted with), computed at request time from its catalog entry: the search index's
+ * postings find the items of its category whose titles share its words (the precomputed BM25F
+ * impacts of its title's terms, {@link matchTitle}); the caller adds the category's trending
+ * items and the items written since the build in the same category.
  */
 import type { FreshEntries } from '../catalog/availability.ts';
 import type { CatalogEntry } from '../rebuild/catalog-snapshot.ts';
-import { searchIndex } from '../search/serve-search.ts';
-import type { SearchHit } from '../search/search.ts';
 import type { Candidate } from '../serve/rank.ts';
 import type { ServeDeps } from '../serve/recommend.ts';
+import { readMore, readTables } from '../serve/table-reader.ts';
+import { matchTitle, missingTermKeys, titleIndex, titleKeys } from './title-match.ts';
 
-/** Content candidates, and the entries of those the catalog snapshot does not hold (fresh rows). */
+/** Content candidates, and the entries of those the catalog snapshot does not hold (none: the index holds snapshot items). */
 export interface ContentMatches {
   candidates: Candidate[];
   entries: Map<string, CatalogEntry>;
 }
 
 /**
- * The main title's first characters make the query (a title is short; this bounds a
- * pathological one). The Chinese title is left out: it names the same product, and Chinese
- * query words (matched by their character bigrams) cost several times the CPU of English ones.
+ * The main title's first characters are matched (a title is short; this bounds a pathological
+ * one). The Chinese title is left out: it names the same product.
  */
 const MAX_QUERY_CHARS = 120;
 
 /**
- * Items like `id` by content, best first, scores scaled so the best is `weight`; reasons `alike`
- * (title words in common) or `trending` in the category. Empty when there is no search index or
- * the store fails (the caller fills from its category's trending list).
+ * Items like `id` by content, best first, scores scaled so the best is `weight`; reason `alike`
+ * (same category, title words in common). Empty when there is no search index, nothing shares
+ * a word, or the store fails (the caller fills from its category's trending list).
  */
 export async function contentCandidates(deps: ServeDeps, id: string, entry: CatalogEntry, k: number, weight = 0.5): Promise<ContentMatches> {
   const [title, , categories] = entry;
-  const category = categories[0];
-  const q = title.slice(0, MAX_QUERY_CHARS).trim();
+  const text = title.slice(0, MAX_QUERY_CHARS).trim();
   const found: ContentMatches = { candidates: [], entries: new Map() };
-  if (!q) return found;
-  let hits: SearchHit[];
+  if (!text) return found;
+  let hits: [string, number][];
   try {
-    const { result } = await searchIndex(deps, { q: `${q} `, filters: category ? { category } : {}, k: k + 1 }, { rules: [] });
-    hits = result.hits.filter((h) => h.id !== id);
+    let read = await readTables(deps.store, deps.cacheName, [], (m) => titleKeys(m, text), deps.now);
+    const manifest = read.manifest;
+    const index = manifest && titleIndex(read, manifest);
+    if (!manifest || !index) return found;
+    read = await readMore(deps.store, deps.cacheName, read, missingTermKeys(index, read, text));
+    hits = matchTitle(index, read, text, categories[0], k, id);
   } catch {
     return found;
   }
-  const top = hits.reduce((m, h) => Math.max(m, h.score), 0) || 1;
-  for (const hit of hits) {
-    const reason = hit.reason.kind === 'trending' ? { kind: 'trending' as const, category } : { kind: 'alike' as const, item: id };
-    found.candidates.push({ id: hit.id, score: (weight * Math.max(hit.score, 0)) / top, reason });
-    const f = hit.fresh;
-    if (f) found.entries.set(hit.id, [f.title, f.price, f.categories, f.available, f.url, f.image, f.titleZh]);
-  }
+  const top = hits[0]?.[1] || 1;
+  for (const [other, score] of hits) found.candidates.push({ id: other, score: (weight * score) / top, reason: { kind: 'alike', item: id } });
   return found;
 }
 

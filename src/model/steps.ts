@@ -26,7 +26,7 @@ export function runSteps<T>(steps: Steps<T>): T {
  * @example
  * const selection = await runStepsYielding(selectionSteps(graph, samples));
  */
-export async function runStepsYielding<T>(steps: Steps<T>, every = 16): Promise<T> {
+export async function runStepsYielding<T>(steps: Steps<T>, every = 128): Promise<T> {
   for (let n = 1; ; n++) {
     const next = steps.next();
     if (next.done) return next.value;
