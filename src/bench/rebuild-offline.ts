@@ -273,22 +273,39 @@ async function writeArchive(dir: string, events: number): Promise<void> {
 
 async function loadD1(d1: D1Database, events: number): Promise<void> {
   const insert =
-    "INSERT INTO events (seq, id, type, user_id, item_id, ts, received_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[5]') FROM json_each(?1)";
+    "INSERT OR IGNORE INTO events (seq, id, type, user_id, item_id, ts, received_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[5]') FROM json_each(?1)";
   for (const page of archivedPages(events))
     for (let i = 0; i < page.length; i += 10_000)
-      await d1
-        .prepare(insert)
-        .bind(JSON.stringify(page.slice(i, i + 10_000).map((e) => [e.seq, e.id, e.type, e.user_id, e.item_id, e.ts])))
-        .run();
+      await retried(() =>
+        d1
+          .prepare(insert)
+          .bind(JSON.stringify(page.slice(i, i + 10_000).map((e) => [e.seq, e.id, e.type, e.user_id, e.item_id, e.ts])))
+          .run(),
+      );
 }
 
 async function loadCatalog(d1: D1Database, events: number, now: number): Promise<void> {
   const items = syntheticItems(events).map((i) => [i.id, i.title, JSON.stringify(i.categories), now]);
-  for (let i = 0; i < items.length; i += 5000)
-    await d1
-      .prepare(
-        "INSERT INTO items (id, title, categories, updated_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?1)",
-      )
-      .bind(JSON.stringify(items.slice(i, i + 5000)))
-      .run();
+  for (let i = 0; i < items.length; i += 2000)
+    await retried(() =>
+      d1
+        .prepare(
+          "INSERT OR REPLACE INTO items (id, title, categories, updated_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?1)",
+        )
+        .bind(JSON.stringify(items.slice(i, i + 2000)))
+        .run(),
+    );
+}
+
+/** Miniflare's local D1 drops connections under load ('fetch failed'); the statements are idempotent, so they are sent again (3 tries). */
+async function retried<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.error(`    D1 write failed (${(error as Error).message}), again`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }

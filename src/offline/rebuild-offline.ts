@@ -48,7 +48,7 @@ export interface OfflineOptions {
   maxItemsPerUser?: number;
   /** Users per item in the co-occurrence (0: all, as the Worker). */
   maxUsersPerItem?: number;
-  /** Shoppers whose profiles are built at once (memory of the profile pass). Default 100,000. */
+  /** Shoppers whose profiles and for-you are built at once (bounds the profile builder and each for-you GROUP BY). Default 25,000. */
   usersPerBucket?: number;
   trigger?: string;
   now?: number;
@@ -171,7 +171,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     togetherPairs += list.length;
   }
   await writer.table('bt', shards.bt, bt);
-  for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? 100_000, phase))
+  for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? 25_000, phase))
     await writer.packed('pf', shard, value);
   phase('pf shards');
   await writer.table('ct', shards.ct, [...catalog]);

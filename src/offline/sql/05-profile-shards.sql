@@ -7,33 +7,43 @@
 --
 -- score(candidate) = sum over sources of w * neighbour weight (rounded as published); the
 -- "because" is the source of the largest contribution (the first source on ties); bought items
--- never; ties in score keep the candidate met first (source order, then list rank). Every
--- aggregate has a fixed-size state, so DuckDB can spill the GROUP BY. Standard SQL.
+-- never; ties in score keep the candidate met first (source order, then list rank). The big
+-- GROUP BY (every user x candidate) has two fixed-size aggregates, so it stays small and can
+-- spill; the "because" is worked out for the kept 40 per user only. Standard SQL apart from
+-- AS MATERIALIZED ([DuckDB]; elsewhere a temporary table).
 CREATE OR REPLACE TABLE for_you AS
 WITH scored AS (
-  SELECT s.uno, n.j AS cand, sum(s.w * round4(n.score)) AS score, min(s.src * 100000 + n.rank) AS first,
-    max(CASE WHEN s.src = 0 THEN s.w * round4(n.score) END) AS c0, max(CASE WHEN s.src = 1 THEN s.w * round4(n.score) END) AS c1,
-    max(CASE WHEN s.src = 2 THEN s.w * round4(n.score) END) AS c2, max(CASE WHEN s.src = 3 THEN s.w * round4(n.score) END) AS c3,
-    max(CASE WHEN s.src = 4 THEN s.w * round4(n.score) END) AS c4
+  SELECT s.uno, n.j AS cand, sum(s.w * round4(n.score)) AS score, min(s.src * 100000 + n.rank) AS first
   FROM fy_sources s JOIN neighbours n ON n.i = s.iidx
   WHERE s.uno BETWEEN {{from_uno}} AND {{to_uno}}
   GROUP BY s.uno, n.j
 ),
-ranked AS (
-  SELECT sc.uno, sc.cand, sc.score,
-    CASE greatest(coalesce(c0, -1), coalesce(c1, -1), coalesce(c2, -1), coalesce(c3, -1), coalesce(c4, -1))
-      WHEN c0 THEN 0 WHEN c1 THEN 1 WHEN c2 THEN 2 WHEN c3 THEN 3 ELSE 4 END AS because_src,
-    row_number() OVER (PARTITION BY sc.uno ORDER BY sc.score DESC, sc.first) AS rn
-  FROM scored sc
-  LEFT JOIN fy_bought x ON x.uno = sc.uno AND x.iidx = sc.cand
-  WHERE sc.score > 0 AND x.uno IS NULL
+top AS MATERIALIZED (
+  SELECT uno, cand, score, rn
+  FROM (
+    SELECT sc.uno, sc.cand, sc.score, row_number() OVER (PARTITION BY sc.uno ORDER BY sc.score DESC, sc.first) AS rn
+    FROM scored sc
+    LEFT JOIN fy_bought x ON x.uno = sc.uno AND x.iidx = sc.cand
+    WHERE sc.score > 0 AND x.uno IS NULL
+  ) ranked
+  WHERE rn <= {{limit}}
+),
+-- The "because" of the kept candidates only: their contributions again, the largest (first source on ties).
+because AS (
+  SELECT uno, cand, hist
+  FROM (
+    SELECT t.uno, t.cand, s.hist, row_number() OVER (PARTITION BY t.uno, t.cand ORDER BY s.w * round4(n.score) DESC, s.src) AS r
+    FROM top t
+    JOIN fy_sources s ON s.uno = t.uno
+    JOIN neighbours n ON n.i = s.iidx AND n.j = t.cand
+  ) contributions
+  WHERE r = 1
 )
-SELECT r.uno, '[' || string_agg('[' || to_json(b.item)::VARCHAR || ',' || round4(r.score)::VARCHAR || ',' || s.hist || ']', ',' ORDER BY r.rn) || ']' AS list -- [DuckDB] to_json
-FROM ranked r
-JOIN item_ids b ON b.iidx = r.cand
-JOIN fy_sources s ON s.uno = r.uno AND s.src = r.because_src
-WHERE r.rn <= {{limit}}
-GROUP BY r.uno;
+SELECT t.uno, '[' || string_agg('[' || to_json(b.item)::VARCHAR || ',' || round4(t.score)::VARCHAR || ',' || c.hist || ']', ',' ORDER BY t.rn) || ']' AS list -- [DuckDB] to_json
+FROM top t
+JOIN because c ON c.uno = t.uno AND c.cand = t.cand
+JOIN item_ids b ON b.iidx = t.cand
+GROUP BY t.uno;
 
 CREATE OR REPLACE TABLE profile_shards AS
 SELECT p.shard, chr(10) || string_agg(p.pkey || chr(9) || substr(p.json, 1, length(p.json) - 1) || ',"forYou":' || coalesce(f.list, '[]') || '}' || chr(10), '' ORDER BY p.pkey) AS value
