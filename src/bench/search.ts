@@ -7,10 +7,10 @@
  * `Server-Timing` cpu figure, wall time minus store waits) from requests sent one at a time,
  * and the index's size in the local KV (head, postings and clicks shards) per item.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { engineClient } from '../cli/engine-client.ts';
-import { ROOT, ensureDevVars, migrateLocal, startLocalStack } from '../cli/local-stack.ts';
+import { ensureDevVars, migrateLocal, scratchState, startLocalStack } from '../cli/local-stack.ts';
+import { findWorkerd, runtimeWorkerd } from './rebuild-proc.ts';
 import { syntheticCatalog, syntheticQueries } from '../search/bench/synthetic-catalog.ts';
 import { fmt, median, throughput, benchNumber } from './measure.ts';
 import { kvSizesByTable } from './rebuild-kv.ts';
@@ -33,18 +33,21 @@ interface SizeResult {
   health: number[];
   search: number[];
   cpu: number[];
+  /** CPU of the workerd process per request (ms), sequential requests, per round: /health and search. */
+  processHealth: number[];
+  processSearch: number[];
   bytes: Record<string, { keys: number; bytes: number }>;
 }
 
 async function measure(size: number, port: number): Promise<SizeResult> {
-  const scratch = mkdtempSync(path.join(ROOT, '.wrangler', 'bench-search-'));
+  const scratch = scratchState('bench-search-');
   migrateLocal(scratch);
   const stack = await startLocalStack({ port, persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
   const engine = engineClient(stack.url);
   const catalog = syntheticCatalog(size);
   const queries = syntheticQueries(catalog, 1000);
   let next = 0;
-  const result: SizeResult = { items: size, rebuildS: 0, health: [], search: [], cpu: [], bytes: {} };
+  const result: SizeResult = { items: size, rebuildS: 0, health: [], search: [], cpu: [], processHealth: [], processSearch: [], bytes: {} };
   const get = async (route: string, cpu?: number[]) => {
     const res = await fetch(`${stack.url}${route}`, { headers: { authorization: `Bearer ${keys.ingest}` } });
     const body = await res.text();
@@ -75,6 +78,11 @@ async function measure(size: number, port: number): Promise<SizeResult> {
     for (let i = 0; i < CPU_REQUESTS; i++) {
       await get(searchPath(), result.cpu);
     }
+    const runtime = runtimeWorkerd(findWorkerd(stack.process.pid!), port);
+    for (let round = 0; runtime && round < ROUNDS; round++) {
+      result.processHealth.push(await processCpu(runtime.pid, () => get('/health')));
+      result.processSearch.push(await processCpu(runtime.pid, () => get(searchPath())));
+    }
   } finally {
     await stack.stop();
   }
@@ -82,6 +90,18 @@ async function measure(size: number, port: number): Promise<SizeResult> {
   for (const table of ['sh', 'sp', 'sq']) result.bytes[table] = sizes?.get(table) ?? { keys: 0, bytes: 0 };
   if (!process.env.KEEP) rmSync(scratch, { recursive: true, force: true });
   return result;
+}
+
+/** CPU time (user + system, /proc ticks of 10 ms) of a process per request over CPU_REQUESTS sequential requests, in ms. */
+async function processCpu(pid: number, request: () => Promise<unknown>): Promise<number> {
+  const ticks = () => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const before = ticks();
+  for (let i = 0; i < CPU_REQUESTS; i++) await request();
+  return ((ticks() - before) * 10) / CPU_REQUESTS;
 }
 
 const results: SizeResult[] = [];
@@ -100,5 +120,6 @@ for (const r of results) {
   console.log(`  ${String(r.items).padStart(6)} items: rebuild ${fmt(r.rebuildS, 1)} s
     GET /health   ${fmt(health)} req/s (rounds ${r.health.map((x) => fmt(x)).join(', ')})
     GET /v1/search ${fmt(search)} req/s (rounds ${r.search.map((x) => fmt(x)).join(', ')}) = ${fmt(search / health, 2)} x /health; CPU in the isolate ${fmt(batchMedian(r.cpu), 3)} ms per request (p90 of single requests ${fmt([...r.cpu].sort((a, b) => a - b)[Math.floor(0.9 * r.cpu.length)] ?? NaN, 1)} ms)
+    CPU of the workerd process per request (sequential, rounds of ${CPU_REQUESTS}): /health ${fmt(median(r.processHealth), 2)} ms, search ${fmt(median(r.processSearch), 2)} ms = ${fmt(median(r.processSearch) / median(r.processHealth), 1)} x /health (search rounds ${r.processSearch.map((x) => fmt(x, 2)).join(', ')})
     index in KV: ${fmt(stored / 1024 / 1024, 2)} MB = ${fmt(stored / r.items, 0)} bytes per item (${tables})`);
 }

@@ -9,6 +9,10 @@ export interface RequestTiming {
   assignMs?: number;
   /** Table store reads of the request (round trips, keys asked, characters returned). */
   tables?: TableReads;
+  /** Milliseconds of named steps (parts of `cpuMs`), e.g. a search's decoding and ranking. */
+  steps?: Record<string, number>;
+  /** Named counts, e.g. the postings a search decoded. */
+  counts?: Record<string, number>;
 }
 
 /** What a request read from the table store. */
@@ -31,5 +35,7 @@ export function serverTiming(t: RequestTiming): string {
   const parts = [`cpu;dur=${t.cpuMs.toFixed(3)}`, `store;dur=${t.ioMs.toFixed(3)}`, `total;dur=${t.totalMs.toFixed(3)}`];
   if (t.assignMs !== undefined) parts.push(`assign;dur=${t.assignMs.toFixed(3)}`);
   if (t.tables) parts.push(`tables;desc="reads=${t.tables.reads} keys=${t.tables.keys} chars=${t.tables.chars}"`);
+  for (const [name, ms] of Object.entries(t.steps ?? {})) parts.push(`${name};dur=${ms.toFixed(3)}`);
+  for (const [name, n] of Object.entries(t.counts ?? {})) parts.push(`${name};desc=${n}`);
   return parts.join(', ');
 }

@@ -97,7 +97,7 @@ export async function buildPart(
   const { extensions = [], observers = [] } = context;
   const maps = catalogMaps(catalog);
   const ownsUnsharded = job.part === 0;
-  const builds = ownsUnsharded ? await Promise.all(extensions.map((e) => e.start(db, job.now))) : [];
+  const builds = await Promise.all(extensions.map((e) => e.start(db, job.now, { part: job.part, parts: job.parts })));
   const similar = createSimilarItemsBuilder({ k: settings.k });
   const sampler = context.model || settings.selection === false ? undefined : createHoldoutSample();
   const together = createBoughtTogetherBuilder();

@@ -4,14 +4,14 @@ import type { TableStore } from '../tables/table-store.ts';
 
 /**
  * A table the rebuild builds beside the recommendation tables (the search index is one). It
- * runs in the part that writes the unsharded tables (part 0), sees every event page of the
- * window, writes its keys under the run's version, and names their shard counts so that the
- * manifest finds them and retiring the version deletes them.
+ * starts in every part of a run (and shares the work out by `job`), sees every event page of
+ * the window, writes its keys under the run's version, and names their shard counts so that
+ * the manifest finds them and retiring the version deletes them (parts' counts merge by maximum).
  */
 export interface RebuildExtension {
   readonly name: string;
-  /** Starts a build (reads what it needs from D1, e.g. the catalog). */
-  start(db: Database, now: number): Promise<ExtensionBuild>;
+  /** Starts a build (reads what it needs from D1, e.g. the catalog) for part `job.part` of `job.parts` (default 0 of 1). */
+  start(db: Database, now: number, job?: { part: number; parts: number }): Promise<ExtensionBuild>;
   /** Store writes a build adds to its part (for planning parts). */
   plannedWrites(catalogSize: number): number;
   /** Runs after the pointer flipped to a version whose snapshot was read at `startedAt`. */

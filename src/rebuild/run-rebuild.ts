@@ -207,7 +207,7 @@ export async function publish(
     bytesWritten: sum('bytesWritten'),
     storeOperations: sum('writes') + sum('reads') + 1,
     parts: parts.length,
-    shards: Object.assign({}, ...parts.map((p) => p.shards)) as Manifest['shards'],
+    shards: mergeShards(parts.map((p) => p.shards)),
     ...(selection ? { selection } : {}),
   };
   const manifest: Manifest = {
@@ -235,6 +235,13 @@ export async function publish(
   );
   await releaseLease(db, LEASE, version);
   return { ...stats, ...observed, keysRemoved: removed };
+}
+
+/** The shard counts of a run: every part names the tables it wrote, the largest count wins. */
+function mergeShards(counts: readonly Manifest['shards'][]): Manifest['shards'] {
+  const merged: Record<string, number> = {};
+  for (const shards of counts) for (const [table, n] of Object.entries(shards)) merged[table] = Math.max(merged[table] ?? 0, n ?? 0);
+  return merged as Manifest['shards'];
 }
 
 /** Runs every observer's publish step; a failing one is reported in the stats, never undoes the published tables. */

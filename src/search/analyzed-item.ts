@@ -28,19 +28,38 @@ export interface IndexableItem extends SearchableItem {
   image?: string | null;
 }
 
-/** Analyzes one item (tokenizing each field once). */
-export function analyzeItem(item: IndexableItem, synonyms: SynonymMap): AnalyzedItem {
+/** Term frequencies per field ({@link FIELDS} order) and the field lengths of an item. */
+export interface ItemTerms {
+  tf: Map<string, number[]>;
+  lengths: number[];
+}
+
+/**
+ * The terms of one item (tokenizing each field once), in a map: a plain object per item with
+ * its own set of term keys costs the index build more than the tokenizing.
+ */
+export function itemTerms(item: SearchableItem, synonyms: SynonymMap): ItemTerms {
   const texts = fieldTexts(item);
-  const tf: Record<string, number[]> = {};
+  const tf = new Map<string, number[]>();
   const lengths = FIELDS.map((field, f) => {
     const terms = indexTerms(texts[field], synonyms);
-    for (const term of terms) (tf[term] ??= [0, 0, 0, 0])[f]!++;
+    for (const term of terms) {
+      let counts = tf.get(term);
+      if (!counts) tf.set(term, (counts = [0, 0, 0, 0]));
+      counts[f]!++;
+    }
     return terms.length;
   });
+  return { tf, lengths };
+}
+
+/** Analyzes one item (tokenizing each field once). */
+export function analyzeItem(item: IndexableItem, synonyms: SynonymMap): AnalyzedItem {
+  const { tf, lengths } = itemTerms(item, synonyms);
   const zh = item.attributes.title_zh;
   return {
     id: item.id,
-    tf,
+    tf: Object.fromEntries(tf),
     lengths,
     categories: [...item.categories],
     price: item.price,

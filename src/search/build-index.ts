@@ -11,7 +11,7 @@
  */
 import { compileSynonyms } from '../text/synonyms.ts';
 import { packShard, shardOf } from '../tables/layout.ts';
-import { analyzeItem, type IndexableItem } from './analyzed-item.ts';
+import { type IndexableItem, itemTerms } from './analyzed-item.ts';
 import { FIELDS, idf, impact } from './bm25f.ts';
 import { encodePostings } from './postings.ts';
 import type { SearchSignals } from './learn.ts';
@@ -42,6 +42,13 @@ export interface SearchHead {
   /** Popular past queries, most searched first: `[query, distinct searches]`. */
   queries: [string, number][];
   synonyms: string[][];
+  /**
+   * This head's segment and the number of segments (absent: the only one). A split rebuild
+   * indexes the catalog in segments (items by id hash), one per rebuild part, each with its own
+   * documents, vocabulary statistics and postings shards; serving joins them.
+   */
+  segment?: number;
+  segments?: number;
 }
 
 /** A built index: the head and the packed shard values. */
@@ -54,10 +61,41 @@ export interface BuiltSearchIndex {
 
 /** Postings bytes aimed at per shard (KV values may be 25 MiB; a query reads only its terms' shards, so small ones read fast and cache well). */
 export const POSTING_SHARD_BYTES = 128 * 1024;
+/** Rebuild parts per index segment: a run of `p` parts indexes in `ceil(p / 4)` segments (see {@link searchSegments}). */
+const PARTS_PER_SEGMENT = 4;
+
+/**
+ * Segments a run of `parts` indexes the catalog in. A part writes at most 800 keys and the
+ * tables other than search take about one key per 10 items, so a part stands for at most
+ * about 8,200 items and a segment for at most about 33,000 (bench:search measures its build).
+ */
+export function searchSegments(parts: number): number {
+  return Math.max(1, Math.ceil(parts / PARTS_PER_SEGMENT));
+}
+
+/** The segment of an item. */
+export function segmentOf(id: string, segments: number): number {
+  return segments > 1 ? shardOf(`s:${id}`, segments) : 0;
+}
+
+/** The store shard number of a segment's postings shard `local` (segments interleave, so every segment's keys stay distinct). */
+export function postingKeyShard(segment: number, segments: number, local: number): number {
+  return segment + segments * local;
+}
+
 /** Queries per clicks-per-query shard. */
 const QUERIES_PER_SHARD = 256;
 /** Items kept per query in the click statistics. */
 const ITEMS_PER_QUERY = 20;
+
+/** How an index (or one segment of it) is built. */
+export interface SearchBuildOptions {
+  synonyms: string[][];
+  builtAt: number;
+  /** This segment and the count (default: 0 of 1). */
+  segment?: number;
+  segments?: number;
+}
 
 /** A growable list of 32-bit integers (postings while the index is built: 8 bytes a posting, no boxed numbers). */
 class IntList {
@@ -84,7 +122,7 @@ const packTf = (tf: readonly number[]) => tf.reduce((packed, n, f) => packed | (
  *
  * @example const b = createSearchIndexBuilder({ synonyms: [], builtAt: 0 }); b.add(item); b.finish(emptySignals())
  */
-export function createSearchIndexBuilder(options: { synonyms: string[][]; builtAt: number }) {
+export function createSearchIndexBuilder(options: SearchBuildOptions) {
   const synonyms = compileSynonyms(options.synonyms);
   const ids: string[] = [];
   const cats: number[][] = [];
@@ -97,15 +135,15 @@ export function createSearchIndexBuilder(options: { synonyms: string[][]; builtA
   const totals = [0, 0, 0, 0];
   return {
     add(item: IndexableItem): void {
-      const analyzed = analyzeItem(item, synonyms);
+      const analyzed = itemTerms(item, synonyms);
       const doc = ids.push(item.id) - 1;
-      cats.push(analyzed.categories.map((c) => categoryIndex.get(c) ?? (categoryIndex.set(c, categoryIndex.size), categoryIndex.size - 1)));
-      price.push(analyzed.price);
-      avail.push(analyzed.available);
-      for (const term in analyzed.tf) {
+      cats.push(item.categories.map((c) => categoryIndex.get(c) ?? (categoryIndex.set(c, categoryIndex.size), categoryIndex.size - 1)));
+      price.push(item.price);
+      avail.push(item.available ? 1 : 0);
+      for (const [term, tf] of analyzed.tf) {
         let id = termIndex.get(term);
         if (id === undefined) termIndex.set(term, (id = lists.push(new IntList()) - 1));
-        lists[id]!.push(doc, packTf(analyzed.tf[term]!));
+        lists[id]!.push(doc, packTf(tf));
       }
       if ((doc + 1) * FIELDS.length > lengths.length) {
         const grown = new Uint16Array(lengths.length * 2);
@@ -128,7 +166,7 @@ export function createSearchIndexBuilder(options: { synonyms: string[][]; builtA
  *
  * @example buildSearchIndex(items, emptySignals(), { synonyms: [['matcha', '抹茶']], builtAt: Date.now() })
  */
-export function buildSearchIndex(items: Iterable<IndexableItem>, signals: SearchSignals, options: { synonyms: string[][]; builtAt: number }): BuiltSearchIndex {
+export function buildSearchIndex(items: Iterable<IndexableItem>, signals: SearchSignals, options: SearchBuildOptions): BuiltSearchIndex {
   const builder = createSearchIndexBuilder(options);
   for (const item of items) builder.add(item);
   return builder.finish(signals);
@@ -147,7 +185,7 @@ function finishIndex(
     totals: number[];
   },
   signals: SearchSignals,
-  options: { synonyms: string[][]; builtAt: number },
+  options: SearchBuildOptions,
 ): BuiltSearchIndex {
   const { ids, cats, price, avail, categoryIndex, termIndex, lists, lengths, totals } = built;
   const n = ids.length;
@@ -174,12 +212,16 @@ function finishIndex(
     return encodePostings(flat);
   });
   const bytes = encoded.reduce((sum, text, id) => sum + text.length + termList[id]!.length + 4, 0);
-  const postingShards = Math.max(1, Math.ceil(bytes / POSTING_SHARD_BYTES));
+  const segments = options.segments ?? 1;
+  const segment = options.segment ?? 0;
+  // A query reads its terms' shard in every segment: smaller shards keep the bytes read per term as one segment's.
+  const postingShards = Math.max(1, Math.ceil((bytes * segments) / POSTING_SHARD_BYTES));
   const postingLines: [string, string][][] = Array.from({ length: postingShards }, () => []);
   const order = termList.map((_, i) => i).sort((a, b) => (termList[a]! < termList[b]! ? -1 : termList[a]! > termList[b]! ? 1 : 0));
   for (const id of order) postingLines[shardOf(termList[id]!, postingShards)]!.push([termList[id]!, encoded[id]!]);
 
-  const clickQueries = [...signals.clicks.entries()];
+  // Learned query statistics are the same in every segment: the first writes them.
+  const clickQueries = segment === 0 ? [...signals.clicks.entries()] : [];
   const queryShards = Math.max(1, Math.ceil(clickQueries.length / QUERIES_PER_SHARD));
   const queryLines: [string, (string | number)[]][][] = Array.from({ length: queryShards }, () => []);
   for (const [query, perItem] of clickQueries) {
@@ -206,6 +248,7 @@ function finishIndex(
     priceBands: priceBands(price),
     queries: signals.queries,
     synonyms: options.synonyms,
+    ...(segments > 1 ? { segment, segments } : {}),
   };
   return {
     head,

@@ -19,7 +19,7 @@ import { StoreUnavailableError, withTimeout } from '../tables/circuit-breaker.ts
 import { publicError } from '../security/public-error.ts';
 import { readMore, readTables, type TableRead } from '../serve/table-reader.ts';
 import { type Manifest, shardOf, tableKey, unpackEntry } from '../tables/layout.ts';
-import { decodePostings } from './postings.ts';
+import { joinedPostings, joinSegments, type SegmentLayout, termKeys } from './segments.ts';
 import type { Env } from '../env.ts';
 import { normalizeQuery } from './analyze.ts';
 import type { AnalyzedItem } from './analyzed-item.ts';
@@ -73,24 +73,54 @@ const TERM_CACHE_NUMBERS = 4_000_000;
 
 /** No published version holds a search index yet (before the first rebuild that builds it). */
 export class NoSearchIndexError extends Error {}
-let loaded: { version: string; index: LoadedIndex; terms: TermCache } | undefined;
+let loaded: { version: string; index: LoadedIndex; terms: TermCache; layout: SegmentLayout } | undefined;
 
 /** Answers a search from a Worker's environment, reporting the split of its time. */
 export async function search(env: Env, request: SearchRequest, onTiming?: (timing: ServeTiming) => void): Promise<SearchResponse> {
   const started = performance.now();
   const clock = ioClock();
   const deps = serveDeps(env);
-  const answer = await searchWith({ ...deps, store: timedStore(deps.store, clock), clock }, request);
+  const tables = { reads: 0, keys: 0, chars: 0 };
+  const store = timedStore(deps.store, clock, tables);
+  const steps = searchSteps();
+  const answer = await searchWith({ ...deps, store, clock }, request, steps);
   const totalMs = performance.now() - started;
-  onTiming?.({ totalMs, ioMs: clock.ioMs(), cpuMs: Math.max(0, totalMs - clock.ioMs()) });
+  onTiming?.({ totalMs, ioMs: clock.ioMs(), cpuMs: Math.max(0, totalMs - clock.ioMs()), tables, steps: steps.ms, counts: steps.counts });
   return answer;
 }
 
+/** Milliseconds and counts of a search's steps, for its Server-Timing header. */
+export interface SearchSteps {
+  ms: Record<string, number>;
+  counts: Record<string, number>;
+  /** Runs `work`, adding its time to step `name`. */
+  time<T>(name: string, work: () => T): T;
+}
+
+/** A new step recorder. */
+export function searchSteps(): SearchSteps {
+  const ms: Record<string, number> = {};
+  return {
+    ms,
+    counts: {},
+    time(name, work) {
+      const start = performance.now();
+      try {
+        return work();
+      } finally {
+        ms[name] = (ms[name] ?? 0) + performance.now() - start;
+      }
+    },
+  };
+}
+
+const noSteps: SearchSteps = { ms: {}, counts: {}, time: (_, work) => work() };
+
 /** {@link search} with explicit dependencies; a failing store answers from popular items, marked `degraded`. */
-export async function searchWith(deps: ServeDeps, request: SearchRequest): Promise<SearchResponse> {
+export async function searchWith(deps: ServeDeps, request: SearchRequest, steps = noSteps): Promise<SearchResponse> {
   const qid = `q-${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
   try {
-    return { ...(await withTimeout(fromIndex(deps, request), STORE_TIMEOUT_MS)), qid };
+    return { ...(await withTimeout(fromIndex(deps, request, steps), STORE_TIMEOUT_MS)), qid };
   } catch (err) {
     if (!(err instanceof StoreUnavailableError) && !(err instanceof NoSearchIndexError)) console.error(`search failed: ${publicError(err)}`);
     return { ...(await fromFallback(deps, request, err instanceof NoSearchIndexError ? 'no search index published yet' : 'store unavailable')), qid };
@@ -105,8 +135,9 @@ export async function searchWith(deps: ServeDeps, request: SearchRequest): Promi
 export async function searchIndex(
   deps: ServeDeps,
   request: SearchRequest,
-  options: { rules?: readonly Rule[] } = {},
+  options: { rules?: readonly Rule[]; steps?: SearchSteps } = {},
 ): Promise<{ result: SearchResult; read: TableRead; manifest: Manifest; index: LoadedIndex }> {
+  const steps = options.steps ?? noSteps;
   const now = deps.now ?? Date.now();
   const wait = <T>(work: Promise<T>) => (deps.clock ? deps.clock.wait(work) : work);
   const [rules, history] = await Promise.all([
@@ -117,48 +148,51 @@ export async function searchIndex(
   const shopper = request.user ?? (request.session ? `session:${request.session}` : undefined);
   const query = normalizeQuery(request.q);
   let plan: PlannedSlot[] | undefined;
-  const shardKeys = (index: LoadedIndex, m: Manifest) => {
+  const shardKeys = (index: LoadedIndex, layout: SegmentLayout, m: Manifest) => {
     plan ??= queryPlan(index, request.q);
-    const shards = m.shards.sp ?? index.head.postingShards;
     const keys = new Set<string>();
-    for (const term of plannedTerms(plan)) if (!loaded?.terms.has(term)) keys.add(tableKey(m.version, 'sp', shardOf(term, shards)));
+    for (const term of plannedTerms(plan)) if (!loaded?.terms.has(term)) for (const key of termKeys(m.version, layout, term)) keys.add(key);
     return [...keys];
   };
   const keysOf = (m: Manifest) => {
     const keys: string[] = [];
-    const index = loaded?.version === m.version ? loaded.index : undefined;
-    if (!index) keys.push(tableKey(m.version, 'sh'));
+    const current = loaded?.version === m.version ? loaded : undefined;
+    if (!current) for (let s = 0; s < (m.shards.sh ?? 0); s++) keys.push(tableKey(m.version, 'sh', s));
     if (shopper) keys.push(tableKey(m.version, 'pf', shardOf(shopper, m.shards.pf)));
     if (m.shards.sq && query) keys.push(tableKey(m.version, 'sq', shardOf(encodeURIComponent(query), m.shards.sq)));
-    if (index) keys.push(...shardKeys(index, m));
+    if (current) keys.push(...shardKeys(current.index, current.layout, m));
     return keys;
   };
   let read = await readTables(deps.store, `${deps.cacheName}:search`, [OVERRIDES_KEY, FRESH_KEY], keysOf, now);
   const manifest = read.manifest;
   if (!manifest?.shards.sh) throw new NoSearchIndexError();
   if (loaded?.version !== manifest.version) {
-    const head = JSON.parse(read.value(tableKey(manifest.version, 'sh')) ?? 'null') as SearchHead | null;
-    if (!head || head.format !== SEARCH_FORMAT) throw new NoSearchIndexError();
+    const version = manifest.version;
+    const heads = Array.from({ length: manifest.shards.sh }, (_, s) => JSON.parse(read.value(tableKey(version, 'sh', s)) ?? 'null') as SearchHead | null);
+    if (heads.some((head) => !head || head.format !== SEARCH_FORMAT)) throw new NoSearchIndexError();
+    const { head, layout } = steps.time('head', () => joinSegments(heads as SearchHead[]));
     const terms = new TermCache();
-    loaded = { version: manifest.version, index: loadIndex(head, (term) => terms.get(term)), terms };
+    loaded = { version, index: steps.time('head', () => loadIndex(head, (term) => terms.get(term))), terms, layout };
     plan = undefined;
-    read = await readMore(deps.store, `${deps.cacheName}:search`, read, shardKeys(loaded.index, manifest));
+    read = await readMore(deps.store, `${deps.cacheName}:search`, read, shardKeys(loaded.index, layout, manifest));
   }
-  const { index, terms } = loaded;
-  plan ??= queryPlan(index, request.q);
-  const shards = manifest.shards.sp ?? index.head.postingShards;
+  const { index, terms, layout } = loaded;
+  plan ??= steps.time('plan', () => queryPlan(index, request.q));
   const decodeTerms = (wanted: readonly string[]) => {
     for (const term of wanted) {
       if (terms.has(term)) continue;
-      const value = read.value(tableKey(manifest.version, 'sp', shardOf(term, shards)));
-      const text = value ? unpackEntry<string>(value, term) : undefined;
-      terms.set(term, text ? decodePostings(text) : undefined);
+      const list = joinedPostings(manifest.version, layout, term, (key) => {
+        const value = read.value(key);
+        return value ? unpackEntry<string>(value, term) : undefined;
+      });
+      steps.counts.decoded = (steps.counts.decoded ?? 0) + (list?.length ?? 0) / 2;
+      terms.set(term, list);
     }
   };
   const used = plannedTerms(plan);
   terms.trim(used);
-  decodeTerms(used);
-  const fresh = freshItems(read.value(FRESH_KEY));
+  steps.time('decode', () => decodeTerms(used));
+  const fresh = steps.time('fresh', () => freshItems(read.value(FRESH_KEY)));
   const profileValue = shopper ? read.value(tableKey(manifest.version, 'pf', shardOf(shopper, manifest.shards.pf))) : undefined;
   const profile = profileValue && shopper ? unpackEntry<UserProfile>(profileValue, shopper) : undefined;
   const clicksValue =
@@ -175,16 +209,14 @@ export async function searchIndex(
     rules,
     overrides: parseOverrides(read.value(OVERRIDES_KEY)),
   };
-  let result = runSearch(view, plan, asked);
+  let result = steps.time('rank', () => runSearch(view, plan!, asked));
   if (result.fallback) {
     // Nothing matched: the closest terms' postings may live in shards this request has not read.
     const closest = fallbackTerms(index, plan).filter((t) => !terms.has(t));
     if (closest.length > 0) {
-      read = await readMore(deps.store, `${deps.cacheName}:search`, read, [
-        ...new Set(closest.map((t) => tableKey(manifest.version, 'sp', shardOf(t, shards)))),
-      ]);
-      decodeTerms(closest);
-      result = runSearch(view, plan, asked);
+      read = await readMore(deps.store, `${deps.cacheName}:search`, read, [...new Set(closest.flatMap((t) => termKeys(manifest.version, layout, t)))]);
+      steps.time('decode', () => decodeTerms(closest));
+      result = steps.time('rank', () => runSearch(view, plan!, asked));
     }
   }
   const ctKeys = result.hits.filter((h) => !h.fresh).map((h) => tableKey(manifest.version, 'ct', shardOf(h.id, manifest.shards.ct)));
@@ -222,10 +254,10 @@ export function shownHits(
   });
 }
 
-async function fromIndex(deps: ServeDeps, request: SearchRequest): Promise<Omit<SearchResponse, 'qid'>> {
-  const { result, read, manifest } = await searchIndex(deps, request);
+async function fromIndex(deps: ServeDeps, request: SearchRequest, steps: SearchSteps): Promise<Omit<SearchResponse, 'qid'>> {
+  const { result, read, manifest } = await searchIndex(deps, request, { steps });
   return {
-    items: shownHits(result.hits, read, manifest, request.q, request.lang, request.historyInReasons),
+    items: steps.time('page', () => shownHits(result.hits, read, manifest, request.q, request.lang, request.historyInReasons)),
     total: result.total,
     facets: {
       categories: result.facets.categories.map(([value, count]) => ({ value, count })),

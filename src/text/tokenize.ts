@@ -24,6 +24,41 @@ const LATIN_WORD = /^[\p{L}\p{M}\p{N}'’_-]+$/u;
 const ASCII_WORD = /^[a-z]+$/;
 /** Long digit runs are order numbers, phone numbers, amounts: noise for matching. */
 const NOISE_NUMBER = /\d{4,}/;
+/**
+ * A space-separated chunk that is one word-like segment under Unicode word breaking (UAX #29:
+ * letters and digits join, a space always breaks): it skips the segmenter, which costs a few
+ * microseconds a segment (most of indexing a catalog's descriptions).
+ */
+const PLAIN_CHUNK = /^[a-z0-9]+$/;
+/** Stems of recent words, and word-like segments of recent chunks (a catalog repeats its vocabulary); cleared when full. */
+const stems = new Map<string, string>();
+const segmented = new Map<string, string[]>();
+const KEPT = 50_000;
+
+function segments(chunk: string): string[] {
+  if (chunk.length > 64) return wordLike(chunk);
+  let words = segmented.get(chunk);
+  if (words === undefined) {
+    if (segmented.size >= KEPT) segmented.clear();
+    segmented.set(chunk, (words = wordLike(chunk)));
+  }
+  return words;
+}
+
+function wordLike(chunk: string): string[] {
+  const words: string[] = [];
+  for (const part of segmenter.segment(chunk)) if (part.isWordLike) words.push(part.segment);
+  return words;
+}
+
+function stemmed(word: string): string {
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    if (stems.size >= KEPT) stems.clear();
+    stems.set(word, (stem = stemWord(word)));
+  }
+  return stem;
+}
 
 /**
  * Splits a text into its `words` and `grams` streams.
@@ -36,21 +71,24 @@ export function tokenize(text: string): Tokens {
   const words: string[] = [];
   const grams: string[] = [];
   const surface: (string | null)[] = [];
-  for (const part of segmenter.segment(clean)) {
-    if (!part.isWordLike) continue;
-    const word = part.segment.replace(/[’']/g, '');
-    if (word.length === 0 || NOISE_NUMBER.test(word)) continue;
+  const add = (segment: string) => {
+    const word = segment.replace(/[’']/g, '');
+    if (word.length === 0 || NOISE_NUMBER.test(word)) return;
     if (HAN_ONLY.test(word)) {
       words.push(word);
       surface.push(null);
     } else if (LATIN_WORD.test(word)) {
-      words.push(stemWord(word));
+      words.push(stemmed(word));
       surface.push(ASCII_WORD.test(word) ? word : null);
       pushTrigrams(word, grams);
     } else {
       words.push(word);
       surface.push(null);
     }
+  };
+  for (const chunk of clean.split(' ')) {
+    if (PLAIN_CHUNK.test(chunk)) add(chunk);
+    else for (const segment of segments(chunk)) add(segment);
   }
   for (const run of clean.match(HAN_RUN) ?? []) pushBigrams(run, grams);
   return { words, grams, surface };

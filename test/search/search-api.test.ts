@@ -48,7 +48,7 @@ beforeAll(async () => {
   const learned = searchEvents('green tea', ['s1', 's2', 's3'], 'sku-tea-green-tea-5');
   expect((await send('POST', '/v1/events', { events: learned })).status).toBe(200);
   await rebuild();
-});
+}, 120_000);
 
 describe('search matching (demo shop, KV)', () => {
   it('English words are stemmed and match titles', async () => {
