@@ -37,7 +37,7 @@ let synonymsOf: { version: string; synonyms: SynonymMap } | undefined;
 /** The keys a title match needs: the head and the postings shards of the title's terms (synonyms as last known for the version). */
 export function titleKeys(manifest: Manifest, title: string): string[] {
   const shards = manifest.shards.sp;
-  if (!manifest.shards.sh || !shards) return [];
+  if (manifest.shards.sh !== 1 || !shards) return [];
   const synonyms = synonymsOf?.version === manifest.version ? synonymsOf.synonyms : NO_SYNONYMS;
   const keys = new Set([tableKey(manifest.version, 'sh')]);
   for (const term of indexTerms(title, synonyms))
@@ -47,7 +47,8 @@ export function titleKeys(manifest: Manifest, title: string): string[] {
 
 /** The title index of a read's version, or undefined when the version has no search index. */
 export function titleIndex(read: TableRead, manifest: Manifest): TitleIndex | undefined {
-  if (!manifest.shards.sh || !manifest.shards.sp) return undefined;
+  // An index in segments (a split rebuild, src/search/segments.ts) is not read here yet: as if the version had none.
+  if (manifest.shards.sh !== 1 || !manifest.shards.sp) return undefined;
   const index = read.decoded(tableKey(manifest.version, 'sh'), (value): TitleIndex | null => {
     const head = JSON.parse(value) as SearchHead;
     const synonyms = compileSynonyms(head.synonyms);
