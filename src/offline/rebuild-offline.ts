@@ -59,6 +59,8 @@ export interface OfflineOptions {
 const DAY = 86_400_000;
 const WRITE_KEYS = 10_000;
 const WRITE_BYTES = 8 * 2 ** 20;
+/** Neighbour shards packed per query (16 items each: 8,000 items, ~800,000 neighbour rows). */
+const NB_SHARDS_PER_QUERY = 500;
 const LEASE_MS = 6 * 3600_000;
 const INTERACTION_HALF_LIFE = 30 * DAY;
 
@@ -284,11 +286,14 @@ async function writeNeighbours(engine: Engine, writer: ShardWriter, count: numbe
     append.appendInteger(shardOf(item as string, count));
   });
   let pairs = 0;
-  for await (const [shards, values, counts] of engine.columns(sqlFile('04-neighbour-shards.sql', {})))
-    for (let r = 0; r < shards!.length; r++) {
-      await writer.packed('nb', shards![r] as number, values![r] as string);
-      pairs += counts![r] as number;
-    }
+  for (let from = 0; from < count; from += NB_SHARDS_PER_QUERY)
+    for await (const [shards, values, counts] of engine.columns(
+      sqlFile('04-neighbour-shards.sql', { from_shard: from, to_shard: from + NB_SHARDS_PER_QUERY - 1 }),
+    ))
+      for (let r = 0; r < shards!.length; r++) {
+        await writer.packed('nb', shards![r] as number, values![r] as string);
+        pairs += counts![r] as number;
+      }
   return pairs;
 }
 
