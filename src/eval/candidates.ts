@@ -1,4 +1,6 @@
+import { shoppersOf, withContent, type ContentIndex } from '../model/content/content-blend.ts';
 import type { ShopEvent } from '../model/events.ts';
+import type { InteractionGraph } from '../model/interaction-graph.ts';
 import type { NeighbourList } from '../model/neighbour-list.ts';
 import { createHoldoutSample } from '../model/selection/holdout-sample.ts';
 import { rankWithChoice, type ModelChoice } from '../model/selection/model-choice.ts';
@@ -38,10 +40,10 @@ export function selectOnTraining(train: readonly ShopEvent[], options: Candidate
  * winner refit the same way (what the rebuild would serve). Candidates sharing a neighbour
  * model share one build.
  */
-export function candidates(selection: Selection): Recommender[] {
-  const built = new Map<string, { neighbours: Map<string, NeighbourList>; popular: Array<[string, number]> }>();
-  const build = (similarity: SimilarityModel, train: readonly ShopEvent[], probe: () => void) => {
-    const key = JSON.stringify(similarity);
+export function candidates(selection: Selection, content?: ContentIndex): Recommender[] {
+  const built = new Map<string, { neighbours: Map<string, NeighbourList>; graph: InteractionGraph }>();
+  const build = (similarity: SimilarityModel, contentWeight: number | undefined, train: readonly ShopEvent[], probe: () => void) => {
+    const key = JSON.stringify([similarity, contentWeight ?? 0]);
     const cached = built.get(key);
     if (cached) return cached;
     const builder = createSimilarItemsBuilder({ similarity });
@@ -51,22 +53,23 @@ export function candidates(selection: Selection): Recommender[] {
     }
     const model = builder.finish();
     const neighbours = new Map<string, NeighbourList>();
-    for (const [item, list] of model.rows()) {
+    for (const [item, list] of withContent(model.rows(), content, contentWeight, shoppersOf(model.graph), 100)) {
       neighbours.set(item, list);
       if (neighbours.size % 64 === 0) probe();
     }
-    const entry = { neighbours, popular: popularByShoppers(model.graph) };
+    const entry = { neighbours, graph: model.graph };
     built.set(key, entry);
     return entry;
   };
   const choiceModel = (name: string, choice: ModelChoice): Recommender => ({
     name,
     build(train, probe) {
-      const inputs = build(choice.similarity, train, probe);
+      const { neighbours, graph } = build(choice.similarity, choice.content, train, probe);
+      const popular = popularByShoppers(graph, undefined, choice.popularHalfLifeMs ?? null);
       return (history, count) =>
         rankWithChoice(
           choice,
-          inputs,
+          { neighbours, popular },
           history.map((e) => ({ item: e.item!, ts: e.ts, type: e.type })),
           count,
         );

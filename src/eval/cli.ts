@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCli } from '../cli/args.ts';
+import { contentIndex, type ContentIndex } from '../model/content/content-blend.ts';
+import { itemVectors } from '../model/content/item-vectors.ts';
 import { candidates, DEFAULT_MODEL_NAME, selectOnTraining } from './candidates.ts';
 import { coldStart } from './cold-start.ts';
 import { catalogConverters } from './convert/catalog.ts';
@@ -12,7 +14,9 @@ import { formatReport } from './report.ts';
 import { tune } from './tune.ts';
 
 const USAGE = `usage:
-  eval --events FILE [--protocol leave-last-out|validation] [--k 10] [--ease-max-items 1500] [--shoppers 10000] [--json]
+  eval --events FILE [--protocol leave-last-out|validation] [--k 10] [--ease-max-items 1500] [--shoppers 10000]
+       [--catalog-from movielens|retail --catalog PATH] [--json]
+                                            with a catalog, content blends are candidates too
   eval tune --events FILE [--json]          grid search on the validation split
   eval convert --from movielens|taobao|retail|diginetica --in PATH --out FILE.csv
   eval cold-start --events FILE --catalog-from movielens|retail --catalog PATH [--share 0.1] [--json]
@@ -92,9 +96,20 @@ if (command === 'convert') {
     if (!(k >= 1)) fail('--k must be a positive integer');
     const split = protocol === 'validation' ? validationSplit(events) : leaveLastOut(events);
     const started = performance.now();
-    const selection = selectOnTraining(split.train, { easeMaxItems: Number(values['ease-max-items']), maxShoppers: Number(values.shoppers) });
+    let content: ContentIndex | undefined;
+    if (values.catalog || values['catalog-from']) {
+      const convert = catalogConverters[values['catalog-from'] ?? ''];
+      if (!convert) fail(`--catalog-from must be one of ${Object.keys(catalogConverters).join(', ')}`);
+      if (!values.catalog) fail('--catalog is required with --catalog-from');
+      content = contentIndex(itemVectors(convert(input(values.catalog, '--catalog', 'latin1'))));
+    }
+    const selection = selectOnTraining(split.train, {
+      easeMaxItems: Number(values['ease-max-items']),
+      maxShoppers: Number(values.shoppers),
+      ...(content ? { content } : {}),
+    });
     const selectionMs = Math.round(performance.now() - started);
-    const report = evaluate(events, { protocol, split, recommenders: candidates(selection), defaultModel: DEFAULT_MODEL_NAME, k });
+    const report = evaluate(events, { protocol, split, recommenders: candidates(selection, content), defaultModel: DEFAULT_MODEL_NAME, k });
     report.selection = {
       winner: selection.name,
       choice: selection.winner,

@@ -17,12 +17,18 @@ export interface InteractionGraph {
   itemWeights: Float32Array;
   /** Each user row's history key (user id or `session:<id>`), when the builder kept them. */
   userKeys?: readonly string[];
+  /** Hours from each interaction's latest event to the graph's `now`, aligned with `userItems` (when the builder kept them). */
+  userAges?: Float32Array;
+  /** The time (ms) `userAges` count back from. */
+  agedAt?: number;
 }
 
 /** One user's row while the graph is assembled: item indexes and their weights. */
 export interface UserRow {
   items: ArrayLike<number>;
   weights: ArrayLike<number>;
+  /** Hours since each interaction's latest event (optional; all rows or none). */
+  ages?: ArrayLike<number>;
 }
 
 /**
@@ -39,12 +45,15 @@ export function packInteractionGraph(
   const userStart = new Int32Array(userCount + 1);
   const userItems = new Int32Array(interactionCount);
   const userWeights = new Float32Array(interactionCount);
+  let userAges: Float32Array | undefined;
   const itemDegree = new Int32Array(itemIds.length + 1);
   let u = 0;
   let at = 0;
   for (const row of rows) {
+    if (row.ages && !userAges) userAges = new Float32Array(interactionCount);
     for (let n = 0; n < row.items.length; n++) {
       const item = row.items[n] as number;
+      if (userAges) userAges[at] = (row.ages?.[n] as number | undefined) ?? 0;
       userItems[at] = item;
       userWeights[at] = row.weights[n] as number;
       itemDegree[item + 1]!++;
@@ -74,5 +83,6 @@ export function packInteractionGraph(
     itemUsers,
     itemWeights,
     ...(userKeys ? { userKeys } : {}),
+    ...(userAges ? { userAges: userAges.subarray(0, at) } : {}),
   };
 }

@@ -22,6 +22,7 @@ export interface InteractionLog {
 }
 
 const STRIDE = 4;
+const HOUR = 3_600_000;
 const TYPE_CODES: Record<string, number> = {
   view: 1,
   click: 2,
@@ -87,14 +88,16 @@ export function createInteractionLog(options: InteractionOptions = {}): Interact
       keys.push(key);
       const items: number[] = [];
       const kept: number[] = [];
+      const ages: number[] = [];
       for (let at = 0; at < history.length; at += STRIDE) {
         const w = history[at + 1]! * decay(now - history[at + 2]!, halfLifeMs);
         if (w <= 1e-9) continue;
         items.push(history[at]!);
         kept.push(binary ? 1 : w);
+        ages.push(Math.max(0, now - history[at + 2]!) / HOUR);
       }
       histories.delete(key);
-      yield { items, weights: kept };
+      yield { items, weights: kept, ages };
     }
   }
 
@@ -125,7 +128,7 @@ export function createInteractionLog(options: InteractionOptions = {}): Interact
       let interactions = 0;
       for (const history of histories.values()) interactions += history.length / STRIDE;
       const keys: string[] = [];
-      return packInteractionGraph(itemIds, rows(now, keys), interactions, histories.size, keys);
+      return { ...packInteractionGraph(itemIds, rows(now, keys), interactions, histories.size, keys), agedAt: now };
     },
     stats() {
       let interactions = 0;

@@ -175,7 +175,12 @@ export async function buildPart(
     const { global, byCategory } = trending.finish(job.now);
     await writer.put(
       tableKey(job.version, 'tr'),
-      JSON.stringify({ global, byCategory, popular: popular.finish(job.now).global, shoppers: popularByShoppers(model.graph) }),
+      JSON.stringify({
+        global,
+        byCategory,
+        popular: popular.finish(job.now).global,
+        shoppers: popularByShoppers(model.graph, undefined, choice.popularHalfLifeMs ?? null),
+      }),
     );
   }
   for (const build of builds) Object.assign(shards, await build.finish(job.version, writer.put));

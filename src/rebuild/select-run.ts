@@ -1,3 +1,4 @@
+import type { ContentIndex } from '../model/content/content-blend.ts';
 import type { Database } from '../db/client.ts';
 import type { InteractionGraph } from '../model/interaction-graph.ts';
 import { createHoldoutSample, type HoldoutSampler } from '../model/selection/holdout-sample.ts';
@@ -28,10 +29,10 @@ export interface RunModel {
  * Runs the model selection on the window's graph (without a sampler: the default) and rounds its
  * figures for the run record. Yields to the event loop between slices of its work.
  */
-export async function chooseModel(graph: InteractionGraph, sampler: HoldoutSampler | undefined, k: number): Promise<RunModel> {
+export async function chooseModel(graph: InteractionGraph, sampler: HoldoutSampler | undefined, k: number, content?: ContentIndex): Promise<RunModel> {
   if (!sampler) return { choice: defaultChoice };
   const started = performance.now();
-  const selection = await runStepsYielding(selectionSteps(graph, sampler.finish(SELECTION_FOLDS), { k }));
+  const selection = await runStepsYielding(selectionSteps(graph, sampler.finish(SELECTION_FOLDS), { k, ...(content ? { content } : {}) }));
   const round = (x: number) => Math.round(x * 10000) / 10000;
   return {
     choice: selection.winner,

@@ -1,5 +1,5 @@
-import { roundWeight, type NeighbourList } from '../neighbour-list.ts';
-import { createTopK } from '../top-k.ts';
+import type { NeighbourList } from '../neighbour-list.ts';
+import { contentIndex } from './content-blend.ts';
 import type { ItemVectors, SparseVector } from './item-vectors.ts';
 
 /**
@@ -11,35 +11,11 @@ import type { ItemVectors, SparseVector } from './item-vectors.ts';
  * for (const [item, list] of contentNeighbours(itemVectors(catalog), 50)) save(item, list);
  */
 export function* contentNeighbours(vectors: ItemVectors, k: number, include?: (item: string) => boolean): Generator<[string, NeighbourList]> {
-  const { ids } = vectors;
-  const postings = invertedIndex(vectors);
-  const sums = new Float64Array(ids.length);
-  const stamp = new Int32Array(ids.length);
-  const touched = new Int32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    if (include && !include(ids[i]!)) continue;
-    const v = vectors.vectors[i]!;
-    let count = 0;
-    for (let f = 0; f < v.features.length; f++) {
-      const list = postings[v.features[f]!]!;
-      const w = v.weights[f]!;
-      for (let p = 0; p < list.items.length; p++) {
-        const j = list.items[p]!;
-        if (stamp[j] !== i + 1) {
-          stamp[j] = i + 1;
-          sums[j] = 0;
-          touched[count++] = j;
-        }
-        sums[j]! += w * list.weights[p]!;
-      }
-    }
-    const top = createTopK<number>(k);
-    for (let n = 0; n < count; n++) {
-      const j = touched[n]!;
-      if (j !== i && sums[j]! > 0 && sums[j]! > top.floor()) top.push(j, sums[j]!);
-    }
-    const row: NeighbourList = top.drain().map(([j, s]) => [ids[j]!, roundWeight(s)]);
-    if (row.length > 0) yield [ids[i]!, row];
+  const index = contentIndex(vectors);
+  for (const id of vectors.ids) {
+    if (include && !include(id)) continue;
+    const row = index.row(id, k);
+    if (row && row.length > 0) yield [id, row];
   }
 }
 
@@ -52,19 +28,4 @@ export function cosine(a: SparseVector, b: SparseVector): number {
     else y++;
   }
   return sum;
-}
-
-function invertedIndex(vectors: ItemVectors): Array<{ items: Int32Array; weights: Float32Array }> {
-  const counts = new Int32Array(vectors.features.length);
-  for (const v of vectors.vectors) for (const f of v.features) counts[f]!++;
-  const postings = Array.from(counts, (n) => ({ items: new Int32Array(n), weights: new Float32Array(n) }));
-  const fill = new Int32Array(vectors.features.length);
-  vectors.vectors.forEach((v, i) => {
-    for (let f = 0; f < v.features.length; f++) {
-      const at = v.features[f]!;
-      postings[at]!.items[fill[at]!] = i;
-      postings[at]!.weights[fill[at]!++] = v.weights[f]!;
-    }
-  });
-  return postings;
 }

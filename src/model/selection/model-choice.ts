@@ -19,7 +19,19 @@ export interface ModelChoice {
    * each scaled so its best is 1; 0: none; `only`: popularity alone.
    */
   popular: number | 'only';
+  /**
+   * The popular list counts each shopper of an item with weight 2^(-age / half-life) (recent
+   * shoppers count more); null or absent: all-time, every shopper 1.
+   */
+  popularHalfLifeMs?: number | null;
+  /**
+   * Blend of content neighbours into each item's similar list: an item with n distinct shoppers
+   * takes the share content / (content + n) from content (src/model/content); 0 or absent: none.
+   */
+  content?: number;
 }
+
+const HOUR = 3_600_000;
 
 /** The engine's default before any selection (tuned on MovieLens, src/model/README.md). */
 export const defaultChoice: ModelChoice = {
@@ -41,7 +53,9 @@ export function scoringOf(choice: Pick<ModelChoice, 'maxHistory' | 'halfLifeMs'>
  * choiceName(defaultChoice); // 'rp3beta(0.6,0.5) h5 6h'
  */
 export function choiceName(choice: ModelChoice): string {
-  if (choice.popular === 'only') return 'popularity';
+  const life = (ms: number) => (ms >= 48 * HOUR ? `${+(ms / (24 * HOUR)).toFixed(1)}d` : `${+(ms / HOUR).toFixed(2)}h`);
+  const popLife = choice.popularHalfLifeMs ? `@${life(choice.popularHalfLifeMs)}` : '';
+  if (choice.popular === 'only') return `popularity${popLife ? ` ${popLife}` : ''}`;
   const s = choice.similarity;
   const model =
     s.model === 'rp3beta'
@@ -49,14 +63,15 @@ export function choiceName(choice: ModelChoice): string {
       : s.model === 'cosine'
         ? `cosine${s.inverseUserFrequency === false ? '' : '-iuf'}(${s.shrink ?? 10})`
         : `ease(${s.lambda ?? 250})`;
-  const life = choice.halfLifeMs === null ? 'no-decay' : `${+(choice.halfLifeMs / 3_600_000).toFixed(2)}h`;
-  return `${model} h${choice.maxHistory} ${life}${choice.popular > 0 ? ` +pop${choice.popular}` : ''}`;
+  const decay = choice.halfLifeMs === null ? 'no-decay' : `${+(choice.halfLifeMs / HOUR).toFixed(2)}h`;
+  const content = choice.content ? ` +content${choice.content}` : '';
+  return `${model} h${choice.maxHistory} ${decay}${choice.popular > 0 ? ` +pop${choice.popular}${popLife}` : ''}${content}`;
 }
 
 /** What {@link rankWithChoice} reads besides the history. */
 export interface ChoiceInputs {
   neighbours: NeighbourLookup;
-  /** The popular list (item, distinct shoppers), best first. */
+  /** The popular list of the choice (item, distinct shoppers, decayed by `popularHalfLifeMs`), best first. */
   popular: ReadonlyArray<readonly [string, number]>;
 }
 

@@ -1,5 +1,6 @@
 import type { InteractionGraph } from '../interaction-graph.ts';
-import type { NeighbourList } from '../neighbour-list.ts';
+import { blendByInteractions, CONTENT_K, type ContentIndex } from '../content/content-blend.ts';
+import { roundWeight, type NeighbourList } from '../neighbour-list.ts';
 import { scoredHistoryItems, type HistoryEntry } from '../recommend.ts';
 import { similarityRowSteps, type SimilarityModel } from '../similar-items/similar-items.ts';
 import { runSteps, type Steps } from '../steps.ts';
@@ -19,6 +20,8 @@ export interface SelectionOptions {
   maxHistoryEntries?: number;
   /** Fewer evaluated shoppers than this: no selection, the default is kept. Default 20. */
   minShoppers?: number;
+  /** Content neighbours of the catalog: the blend by interaction count becomes a candidate. */
+  content?: ContentIndex;
 }
 
 /** One candidate's figures on the selection's held-out items. */
@@ -50,62 +53,97 @@ const POPULAR_LIMIT = 100;
 /** Rows materialised as lists while one candidate is scored, when a fold needs at most this many. */
 const CACHED_ROWS = 1500;
 
-/** The neighbour models tried first, each with the default scoring. */
+/** The neighbour models tried first, each with the default scoring: popularity penalties beta 0.5, 0.3 and 0 span sparse and dense logs. */
 export function similarityGrid(items: number, easeMaxItems: number): SimilarityModel[] {
   const grid: SimilarityModel[] = [
     defaultChoice.similarity,
     { model: 'rp3beta', alpha: 0.8, beta: 0.3 },
+    { model: 'rp3beta', alpha: 0.8, beta: 0 },
     { model: 'cosine', shrink: 10, inverseUserFrequency: true },
   ];
   if (easeMaxItems > 0 && items <= easeMaxItems) grid.push({ model: 'ease', lambda: 250, maxItems: easeMaxItems });
   return grid;
 }
 
-/** History length and half-life tried with the best neighbour model. */
+/** History length and half-life tried with the best neighbour models. */
 export const SCORING_GRID: ReadonlyArray<Pick<ModelChoice, 'maxHistory' | 'halfLifeMs'>> = [
   { maxHistory: 2, halfLifeMs: 6 * HOUR },
-  { maxHistory: MAX_HISTORY, halfLifeMs: 24 * HOUR },
+  { maxHistory: 10, halfLifeMs: 24 * HOUR },
   { maxHistory: MAX_HISTORY, halfLifeMs: null },
 ];
 
 /** Popularity weights tried with the best neighbour configuration (`only`: popularity alone). */
-export const POPULAR_GRID: ReadonlyArray<ModelChoice['popular']> = [0.1, 0.3, 1, 3, 10, 'only'];
+/** Content weights tried with the best configuration: an item with this many shoppers takes half its list from content. */
+export const CONTENT_GRID: readonly number[] = [1, 5, 25];
+
+export const POPULAR_GRID: ReadonlyArray<ModelChoice['popular']> = [0.3, 1, 3, 'only'];
+
+/** The recent-popularity half-life tried, as a share of the time the graph spans. */
+const POPULAR_SPAN_SHARE = 1 / 4;
 
 /**
  * The most popular items of a graph by distinct shoppers, best first: the list blended with
- * personal scores (the rebuild publishes it as `shoppers` in the trending key).
+ * personal scores (the rebuild publishes it as `shoppers` in the trending key). With a
+ * half-life (and a graph with ages), each shopper counts 2^(-age / half-life).
  */
-export function popularByShoppers(graph: InteractionGraph, limit = POPULAR_LIMIT): Array<[string, number]> {
+export function popularByShoppers(graph: InteractionGraph, limit = POPULAR_LIMIT, halfLifeMs: number | null = null, hoursBack = 0): Array<[string, number]> {
+  const score = new Float64Array(graph.itemIds.length);
+  const ages = halfLifeMs && halfLifeMs > 0 ? graph.userAges : undefined;
+  const perHour = halfLifeMs ? HOUR / halfLifeMs : 0;
+  for (let q = 0; q < graph.userItems.length; q++) {
+    if (!ages) score[graph.userItems[q]!]! += 1;
+    else if (ages[q]! >= hoursBack) score[graph.userItems[q]!]! += Math.pow(2, -(ages[q]! - hoursBack) * perHour);
+  }
   const order: number[] = [];
-  for (let i = 0; i < graph.itemIds.length; i++) if (graph.itemStart[i + 1]! > graph.itemStart[i]!) order.push(i);
-  const degree = (i: number) => graph.itemStart[i + 1]! - graph.itemStart[i]!;
-  order.sort((a, b) => degree(b) - degree(a) || a - b);
-  return order.slice(0, limit).map((i) => [graph.itemIds[i]!, degree(i)]);
+  for (let i = 0; i < graph.itemIds.length; i++) if (score[i]! > 0) order.push(i);
+  order.sort((a, b) => score[b]! - score[a]! || a - b);
+  return order.slice(0, limit).map((i) => [graph.itemIds[i]!, roundWeight(score[i]!)]);
+}
+
+/** The recent-popularity half-life a graph is offered: a share of the time it spans; null without ages. */
+export function popularHalfLife(graph: InteractionGraph): number | null {
+  const ages = graph.userAges;
+  if (!ages || ages.length === 0) return null;
+  let span = 0;
+  for (let q = 0; q < ages.length; q++) if (ages[q]! > span) span = ages[q]!;
+  return span > 0 ? Math.max(1, Math.round(span * POPULAR_SPAN_SHARE)) * HOUR : null;
 }
 
 /** Neighbour rows kept compact (item indexes and weights) while candidates are scored. */
 type CompactRows = Map<string, { ids: Int32Array; weights: Float64Array }>;
 
-/** One fold's training graph, shoppers and the rows its candidates need. */
-interface Fold {
-  train: InteractionGraph;
-  popular: Array<[string, number]>;
-  shoppers: Array<[string, string, HistoryEntry[]]>;
+/** One held-out item and the history that predicts it. */
+type Target = [item: string, history: HistoryEntry[]];
+
+/** A group of sampled shoppers: the graph without their held-out items, their targets, the rows they need. */
+interface Group {
+  removed: Map<string, string[]>;
+  targets: Target[];
   needed: Set<string>;
+  train?: InteractionGraph;
+  index?: Map<string, number>;
+  popular: Map<string, Array<[string, number]>>;
 }
 
+/** Shopper groups: each is held out of its own copy of the graph, so a copy loses only a share of the shoppers' items. */
+export const SELECTION_GROUPS = 2;
+
 /**
- * Chooses the personal model of a shop on its own log: for each fold of the sample (fold 0:
- * each sampled shopper's newest item held out, as the evaluation's test; fold 1: the next
- * newest, rolling origin), removes those items from `graph` (the whole window's graph, with
- * user keys), and scores each candidate on the held-out items by NDCG@10 summed over the folds,
- * with the serving composition ({@link rankWithChoice}), in three rounds: every neighbour model
- * with the default scoring; history length and half-life for the best; popularity blends
- * for the best so far. Ties keep the earlier candidate (the default first). Memory: a copy of the graph
- * per fold and the compact rows of the sampled histories' items (`maxRows` per fold).
+ * Chooses the personal model of a shop on its own log. The sampled shoppers (lowest hash first,
+ * until `maxRows` history items or `maxHistoryEntries` entries) are dealt into
+ * {@link SELECTION_GROUPS} groups; each group is scored on the graph (the whole window's, with
+ * user keys) minus its own shoppers' held-out items, so the training graph is as close to the
+ * whole log as the test's (one item per shopper of a group, not of everyone). Each sample
+ * (fold f: each shopper's (f+1)-th newest item, rolling origin) gives a target per shopper.
+ * Candidates are scored by NDCG@10 over all targets with the serving composition
+ * ({@link rankWithChoice}), in three rounds: every neighbour model with the default scoring;
+ * history length and half-life for the two best; popularity blends (all-time and recent
+ * popularity) for the best so far; with `options.content`, content blends by interaction count
+ * for the best so far. Ties keep the earlier candidate (the default first). Memory:
+ * one copy of the graph per group and the compact rows of its shoppers' history items.
  *
  * @example
- * const selection = selectModel(model.graph, sampler.finish(2));
+ * const selection = selectModel(model.graph, sampler.finish(1));
  * const rows = similarityRows(model.graph, selection.winner.similarity, 100);
  */
 export function selectModel(graph: InteractionGraph, samples: readonly HoldoutSample[], options: SelectionOptions = {}): Selection {
@@ -113,7 +151,7 @@ export function selectModel(graph: InteractionGraph, samples: readonly HoldoutSa
 }
 
 /**
- * {@link selectModel} as steps: it yields after every neighbour row, shopper scored or fold
+ * {@link selectModel} as steps: it yields after every neighbour row, shopper scored or group
  * prepared, so a rebuild runs it with {@link runStepsYielding} and its isolate keeps serving.
  *
  * @example
@@ -122,80 +160,109 @@ export function selectModel(graph: InteractionGraph, samples: readonly HoldoutSa
 export function* selectionSteps(graph: InteractionGraph, samples: readonly HoldoutSample[], options: SelectionOptions = {}): Steps<Selection> {
   const k = options.k ?? 100;
   const maxRows = options.maxRows ?? 4000;
-  const maxEntries = options.maxHistoryEntries ?? 100_000;
-  const folds: Fold[] = [];
-  for (const sample of samples) {
-    yield;
-    const shoppers: Fold['shoppers'] = [];
-    const needed = new Set<string>();
-    let entries = 0;
-    for (const [user, item] of sample.heldOut) {
-      const history = sample.histories.get(user) ?? [];
-      const items = scoredHistoryItems(history, MAX_HISTORY);
-      entries += history.length;
-      if ((needed.size + items.length > maxRows || entries > maxEntries) && shoppers.length > 0) break;
-      for (const i of items) needed.add(i);
-      shoppers.push([user, item, history]);
+  const maxEntries = (options.maxHistoryEntries ?? 100_000) * Math.max(1, samples.length);
+  const groups: Group[] = Array.from({ length: SELECTION_GROUPS }, () => ({ removed: new Map(), targets: [], needed: new Set<string>(), popular: new Map() }));
+  let entries = 0;
+  let admitted = 0;
+  for (const user of samples[0]?.heldOut.keys() ?? []) {
+    const group = groups[admitted % groups.length]!;
+    const own: Target[] = [];
+    const items = new Set<string>();
+    let size = 0;
+    for (const sample of samples) {
+      const item = sample.heldOut.get(user);
+      const history = sample.histories.get(user);
+      if (item === undefined || !history) continue;
+      own.push([item, history]);
+      size += history.length;
+      for (const i of scoredHistoryItems(history, MAX_HISTORY)) if (!group.needed.has(i)) items.add(i);
     }
-    const train = graphWithout(graph, new Map(shoppers.map(([user]) => [user, sample.removed.get(user) ?? []])));
+    if ((group.needed.size + items.size > maxRows || entries + size > maxEntries) && admitted > 0) break;
+    admitted++;
+    entries += size;
+    for (const i of items) group.needed.add(i);
+    group.targets.push(...own);
+    group.removed.set(user, [...new Set(samples.flatMap((sample) => sample.removed.get(user) ?? []))]);
+  }
+  const total = groups.reduce((n, g) => n + g.targets.length, 0);
+  if (total < (options.minShoppers ?? 20)) {
+    return { winner: defaultChoice, name: choiceName(defaultChoice), shoppers: total, candidates: [], skipped: 'too few shoppers with 2 or more items' };
+  }
+  for (const group of groups) {
     yield;
-    folds.push({ train, popular: popularByShoppers(train), shoppers, needed });
+    group.train = graphWithout(graph, group.removed);
+    group.index = new Map(group.train.itemIds.map((id, at) => [id, at]));
   }
-  const evaluated = folds.reduce((n, f) => n + f.shoppers.length, 0);
-  if (evaluated < (options.minShoppers ?? 20)) {
-    return { winner: defaultChoice, name: choiceName(defaultChoice), shoppers: evaluated, candidates: [], skipped: 'too few shoppers with 2 or more items' };
-  }
+  const recentLife = popularHalfLife(graph);
+  const popularOf = (group: Group, life: number | null) => {
+    const key = `${life}`;
+    let list = group.popular.get(key);
+    if (!list) group.popular.set(key, (list = popularByShoppers(group.train!, POPULAR_LIMIT, life)));
+    return list;
+  };
   const tables = new Map<string, CompactRows[]>();
   function* rowsOf(similarity: SimilarityModel): Steps<CompactRows[]> {
     const key = JSON.stringify(similarity);
-    let perFold = tables.get(key);
-    if (!perFold) {
-      perFold = [];
-      for (const { train, needed } of folds) {
-        const index = new Map<string, number>();
-        train.itemIds.forEach((id, at) => index.set(id, at));
+    let perGroup = tables.get(key);
+    if (!perGroup) {
+      perGroup = [];
+      for (const { train, index, needed } of groups) {
         const rows: CompactRows = new Map();
-        for (const row of similarityRowSteps(train, similarity, k, (i) => needed.has(i))) {
+        for (const row of similarityRowSteps(train!, similarity, k, (i) => needed.has(i))) {
           yield;
           if (!row) continue;
           const [item, list] = row;
-          rows.set(item, { ids: Int32Array.from(list, ([id]) => index.get(id)!), weights: Float64Array.from(list, ([, w]) => w) });
+          rows.set(item, { ids: Int32Array.from(list, ([id]) => index!.get(id)!), weights: Float64Array.from(list, ([, w]) => w) });
         }
-        perFold.push(rows);
+        perGroup.push(rows);
       }
-      tables.set(key, perFold);
+      tables.set(key, perGroup);
     }
-    return perFold;
+    return perGroup;
   }
+  const contentRows = new Map<string, NeighbourList | undefined>();
+  const contentRow = (item: string) => {
+    if (!contentRows.has(item)) contentRows.set(item, options.content?.row(item, CONTENT_K));
+    return contentRows.get(item);
+  };
   const candidates: CandidateFigures[] = [];
   function* score(choice: ModelChoice): Steps<CandidateFigures> {
-    const perFold = yield* rowsOf(choice.similarity);
+    const perGroup = yield* rowsOf(choice.similarity);
     let hits = 0;
     let gain = 0;
-    for (const [f, fold] of folds.entries()) {
-      const rows = perFold[f]!;
-      const ids = fold.train.itemIds;
+    for (const [g, group] of groups.entries()) {
+      const rows = perGroup[g]!;
+      const ids = group.train!.itemIds;
       const cache = rows.size <= CACHED_ROWS ? new Map<string, NeighbourList>() : undefined;
+      const train = group.train!;
       const neighbours = (item: string): NeighbourList | undefined => {
         const cached = cache?.get(item);
         if (cached) return cached;
         const row = rows.get(item);
-        if (!row) return undefined;
-        const list: NeighbourList = new Array(row.ids.length);
-        for (let n = 0; n < row.ids.length; n++) list[n] = [ids[row.ids[n]!]!, row.weights[n]!];
-        cache?.set(item, list);
+        let list: NeighbourList | undefined;
+        if (row) {
+          list = new Array(row.ids.length);
+          for (let n = 0; n < row.ids.length; n++) list[n] = [ids[row.ids[n]!]!, row.weights[n]!];
+        }
+        if (choice.content) {
+          const at = group.index!.get(item);
+          const shoppers = at === undefined ? 0 : train.itemStart[at + 1]! - train.itemStart[at]!;
+          list = blendByInteractions(list, contentRow(item), shoppers, choice.content, k);
+        }
+        if (list) cache?.set(item, list);
         return list;
       };
-      for (const [, item, history] of fold.shoppers) {
+      const popular = popularOf(group, choice.popularHalfLifeMs ?? null);
+      for (const [item, history] of group.targets) {
         yield;
-        const rank = rankWithChoice(choice, { neighbours, popular: fold.popular }, history, 10).indexOf(item);
+        const rank = rankWithChoice(choice, { neighbours, popular }, history, 10).indexOf(item);
         if (rank >= 0) {
           hits++;
           gain += 1 / Math.log2(rank + 2);
         }
       }
     }
-    const figures = { name: choiceName(choice), choice, ndcg10: gain / evaluated, hr10: hits / evaluated };
+    const figures = { name: choiceName(choice), choice, ndcg10: gain / total, hr10: hits / total };
     candidates.push(figures);
     return figures;
   }
@@ -203,12 +270,15 @@ export function* selectionSteps(graph: InteractionGraph, samples: readonly Holdo
 
   const first: CandidateFigures[] = [];
   for (const similarity of similarityGrid(graph.itemIds.length, options.easeMaxItems ?? 1500)) first.push(yield* score({ ...defaultChoice, similarity }));
-  const leaders = [...first].sort((a, b) => b.ndcg10 - a.ndcg10).slice(0, 1);
+  const leaders = [...first].sort((a, b) => b.ndcg10 - a.ndcg10).slice(0, 2);
   for (const key of [...tables.keys()]) if (!leaders.some((l) => JSON.stringify(l.choice.similarity) === key)) tables.delete(key);
   const second: CandidateFigures[] = [];
   for (const leader of leaders) for (const scoring of SCORING_GRID) second.push(yield* score({ ...leader.choice, ...scoring }));
   const neighbourBest = best([...first, ...second]);
-  for (const popularWeight of POPULAR_GRID) yield* score({ ...neighbourBest.choice, popular: popularWeight });
+  for (const life of recentLife ? [null, recentLife] : [null])
+    for (const popularWeight of POPULAR_GRID) yield* score({ ...neighbourBest.choice, popular: popularWeight, ...(life ? { popularHalfLifeMs: life } : {}) });
+  const sofar = best(candidates);
+  if (options.content && sofar.choice.popular !== 'only') for (const weight of CONTENT_GRID) yield* score({ ...sofar.choice, content: weight });
   const winner = best(candidates);
-  return { winner: winner.choice, name: winner.name, shoppers: evaluated, candidates };
+  return { winner: winner.choice, name: winner.name, shoppers: total, candidates };
 }

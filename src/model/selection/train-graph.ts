@@ -9,7 +9,7 @@ import { packInteractionGraph, type InteractionGraph, type UserRow } from '../in
  * const train = graphWithout(graph, new Map([['u1', ['sku-9']]]));
  */
 export function graphWithout(graph: InteractionGraph, removed: ReadonlyMap<string, readonly string[]>): InteractionGraph {
-  const { userKeys, userStart, userItems, userWeights, itemIds } = graph;
+  const { userKeys, userStart, userItems, userWeights, userAges, itemIds } = graph;
   if (!userKeys) throw new Error('graphWithout needs a graph with userKeys');
   const itemIndex = new Map<string, number>();
   const wanted = new Set([...removed.values()].flat());
@@ -31,18 +31,21 @@ export function graphWithout(graph: InteractionGraph, removed: ReadonlyMap<strin
       const to = userStart[u + 1]!;
       const out = drop.get(u);
       if (!out) {
-        yield { items: userItems.subarray(from, to), weights: userWeights.subarray(from, to) };
+        yield { items: userItems.subarray(from, to), weights: userWeights.subarray(from, to), ...(userAges ? { ages: userAges.subarray(from, to) } : {}) };
         continue;
       }
       const items: number[] = [];
       const weights: number[] = [];
+      const ages: number[] = [];
       for (let q = from; q < to; q++) {
         if (out.has(userItems[q]!)) continue;
         items.push(userItems[q]!);
         weights.push(userWeights[q]!);
+        ages.push(userAges?.[q] ?? 0);
       }
-      yield { items, weights };
+      yield { items, weights, ...(userAges ? { ages } : {}) };
     }
   }
-  return packInteractionGraph(itemIds, rows(), userItems.length - dropped, graph.userCount, userKeys);
+  const train = packInteractionGraph(itemIds, rows(), userItems.length - dropped, graph.userCount, userKeys);
+  return graph.agedAt === undefined ? train : { ...train, agedAt: graph.agedAt };
 }
