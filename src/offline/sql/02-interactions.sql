@@ -34,11 +34,27 @@ SELECT user_key, (row_number() OVER (ORDER BY ts, seq) - 1)::INTEGER AS uidx
 FROM (SELECT user_key, ts, seq, row_number() OVER (PARTITION BY user_key ORDER BY ts, seq) AS n FROM valid_events) first_events
 WHERE n = 1;
 
--- [DuckDB] the fold (pairs of one event need none: most pairs)
+-- Most pairs need no fold: when every event weighs > 0 and no two share a time (no exact
+-- repeat), the fold is a decayed sum, w = sum of weight x 2^(-(last ts - ts) / half-life), and a
+-- GROUP BY with fixed-size states computes it (it spills). The rest (a removal, a rating of 0 or
+-- less, events at the same time) is folded event by event.
+CREATE OR REPLACE TABLE pair_sums AS
+SELECT user_key, item, min(weight) AS min_w,
+  sum(weight * pow(2, -({{now}} - ts) / {{half_life_ms}})) AS w_now,
+  max(ts) AS last_ts, arg_max(seq, ts) AS last_seq, min(ts) AS born_ts, arg_min(seq, ts) AS born_seq
+FROM valid_events
+GROUP BY user_key, item;
+
+CREATE OR REPLACE TABLE folded_pairs AS
+SELECT user_key, item FROM pair_sums WHERE min_w <= 0
+UNION
+SELECT user_key, item FROM valid_events GROUP BY user_key, item, ts HAVING count(*) > 1;
+
+-- [DuckDB] the fold of the few pairs that need it
 CREATE OR REPLACE TABLE pairs_folded AS
-SELECT user_key, item, weight > 0 AS alive, greatest(weight, 0)::DOUBLE AS w, ts AS last_ts, seq AS last_seq, ts AS born_ts, seq AS born_seq
-FROM (SELECT *, count(*) OVER (PARTITION BY user_key, item) AS events FROM valid_events) single
-WHERE events = 1
+SELECT user_key, item, true AS alive, w_now * pow(2, ({{now}} - last_ts) / {{half_life_ms}}) AS w, last_ts, last_seq, born_ts, born_seq
+FROM pair_sums p
+WHERE NOT EXISTS (SELECT 1 FROM folded_pairs f WHERE f.user_key = p.user_key AND f.item = p.item)
 UNION ALL
 SELECT user_key, item, s.alive, s.w, s.ts AS last_ts, s.lseq AS last_seq, s.bts AS born_ts, s.bseq AS born_seq
 FROM (
@@ -53,11 +69,12 @@ FROM (
     END,
     {'alive': false, 'w': 0::DOUBLE, 'ts': 0::BIGINT, 'code': 0, 'lseq': 0::BIGINT, 'bts': 0::BIGINT, 'bseq': 0::BIGINT}
   ) AS s
-  FROM valid_events
+  FROM valid_events v SEMI JOIN folded_pairs f USING (user_key, item)
   GROUP BY user_key, item
-  HAVING count(*) > 1
 ) folded;
 -- [/DuckDB]
+
+DROP TABLE pair_sums;
 
 -- Users who touched more than max_items_per_user items: the Worker drops their least recently
 -- touched item whenever a new one comes (and forgets its weight), a sequential rule that the job
