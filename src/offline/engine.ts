@@ -29,6 +29,8 @@ export interface Engine {
    * converted a column at a time: strings, numbers, bigints, null), the bulk way out of the engine.
    */
   columns(sql: string, on?: DuckDBConnection): AsyncIterable<unknown[][]>;
+  /** DuckDB's memory limit in bytes (what the job sizes its parts by). */
+  memoryLimitBytes(): Promise<number>;
   /** The most bytes seen in the temp directory (sampled every 200 ms): what DuckDB spilled. */
   spilledBytes(): number;
   close(): void;
@@ -67,6 +69,12 @@ export async function openEngine(settings: EngineSettings = {}): Promise<Engine>
         yield chunk.getColumns() as unknown[][];
       }
     },
+    async memoryLimitBytes() {
+      const [{ limit } = { limit: '' }] = (await connection.runAndReadAll("SELECT current_setting('memory_limit') AS limit")).getRowObjectsJS() as {
+        limit: string;
+      }[];
+      return parseBytes(limit);
+    },
     spilledBytes: () => spilled,
     close() {
       clearInterval(sampler);
@@ -86,4 +94,13 @@ function directoryBytes(dir: string): number {
     return 0;
   }
   return total;
+}
+
+const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
+
+/** Bytes of a size as DuckDB prints settings (`953.6 MiB`, `2.0 GB`); 1 GiB when unreadable. */
+export function parseBytes(text: string): number {
+  const match = /^\s*([\d.]+)\s*([A-Za-z]*)\s*$/.exec(text);
+  const unit = UNITS[(match?.[2] || 'B').toUpperCase()];
+  return match && unit ? Number(match[1]) * unit : 2 ** 30;
 }

@@ -24,10 +24,14 @@ export interface ProfileShard {
   value: string;
 }
 
+/** Source rows (shoppers x their up to 5 scored items) per for-you query: each joins up to K neighbours per row, so this bounds the query's groups. */
+const SOURCES_PER_QUERY = 40_000;
+
 /**
- * Builds every profile of the window into the engine (`profile_rows`, `fy_sources`, `fy_bought`)
- * and yields the packed `pf` shards, in shard order, batch by batch: `usersPerBatch` shoppers (whole
- * shards) at a time bound the builder's memory and each for-you query's.
+ * Builds every profile of the window into the engine (`profile_rows`, `fy_sources`, `fy_bought`),
+ * then yields the packed `pf` shards in shard order, query by query. The profile builder holds
+ * `usersPerBatch` shoppers (whole shards) at a time; each for-you query takes whole shards with
+ * about {@link SOURCES_PER_QUERY} source rows, so neither grows with the shoppers.
  */
 export async function* profileShards(
   engine: Engine,
@@ -49,7 +53,8 @@ export async function* profileShards(
   });
   await connection.run(`CREATE OR REPLACE TABLE profile_rows (shard INTEGER, pkey VARCHAR, uno INTEGER, json VARCHAR);
     CREATE OR REPLACE TABLE fy_sources (uno INTEGER, src INTEGER, iidx INTEGER, w DOUBLE, hist INTEGER);
-    CREATE OR REPLACE TABLE fy_bought (uno INTEGER, iidx INTEGER)`);
+    CREATE OR REPLACE TABLE fy_bought (uno INTEGER, iidx INTEGER);
+    DROP TABLE profile_key`);
   const itemIndex = new Map<string, number>();
   for await (const [items, indexes] of engine.columns('SELECT item, iidx FROM item_ids'))
     for (let r = 0; r < items!.length; r++) itemIndex.set(items![r] as string, indexes![r] as number);
@@ -58,20 +63,31 @@ export async function* profileShards(
   let builder = createUserProfilesBuilder({ catalog: maps });
   let inBatch = 0;
   let batchShard = -1;
-  /** Finishes the builder's profiles into the engine, scores their for-you and packs their shards (sql/05). */
-  async function* finishBatch(): AsyncGenerator<ProfileShard> {
-    const from = uno;
+  /** The uno ranges of the for-you queries: whole shards, about SOURCES_PER_QUERY source rows each. */
+  const queries: Array<[number, number]> = [];
+  let queryFrom = 0;
+  let querySources = 0;
+  /** Finishes the builder's profiles (whole shards) into the engine. */
+  async function finishBatch(): Promise<void> {
     const { side } = engine;
     const rows = await side.createAppender('profile_rows');
     const sources = await side.createAppender('fy_sources');
     const bought = await side.createAppender('fy_bought');
+    let shard = -1;
     for (const [key, profile] of builder.finish(now)) {
-      rows.appendInteger(shardOf(key, count));
+      const at = shardOf(key, count);
+      if (at !== shard && querySources >= SOURCES_PER_QUERY) {
+        queries.push([queryFrom, uno - 1]);
+        queryFrom = uno;
+        querySources = 0;
+      }
+      shard = at;
+      rows.appendInteger(at);
       rows.appendVarchar(key);
       rows.appendInteger(uno);
       rows.appendVarchar(JSON.stringify(profile));
       rows.endRow();
-      appendForYouInputs(profile, uno, now, itemIndex, sources, bought);
+      querySources += appendForYouInputs(profile, uno, now, itemIndex, sources, bought);
       uno++;
     }
     rows.closeSync();
@@ -79,13 +95,6 @@ export async function* profileShards(
     bought.closeSync();
     builder = createUserProfilesBuilder({ catalog: maps });
     inBatch = 0;
-    if (uno === from) return;
-    phase('profiles');
-    await side.run(sqlFile('05-profile-shards.sql', { limit: FOR_YOU_LIMIT, from_uno: from, to_uno: uno - 1 }));
-    phase('for-you');
-    for await (const [shards, values] of engine.columns('SELECT shard, value FROM profile_shards ORDER BY shard', side))
-      for (let r = 0; r < shards!.length; r++) yield { shard: shards![r] as number, value: values![r] as string };
-    await side.run('DELETE FROM profile_rows; DELETE FROM fy_sources; DELETE FROM fy_bought');
   }
   const sql = `SELECT s.shard, s.pkey, e.user_id, e.item_id, e.type, e.value, e.ts::DOUBLE, e.session
     FROM window_events e JOIN profile_shard s ON s.pkey = coalesce(nullif(e.user_id, ''), 'session:' || e.session)
@@ -99,7 +108,7 @@ export async function* profileShards(
       if (shard !== batchShard) {
         if (inBatch >= usersPerBatch) {
           builder.add(page.splice(0));
-          yield* finishBatch();
+          await finishBatch();
         }
         batchShard = shard;
       }
@@ -118,7 +127,18 @@ export async function* profileShards(
     }
     builder.add(page);
   }
-  yield* finishBatch();
+  await finishBatch();
+  if (uno > queryFrom) queries.push([queryFrom, uno - 1]);
+  phase('profiles');
+  for (const [from, to] of queries) {
+    await connection.run(sqlFile('05-profile-shards.sql', { limit: FOR_YOU_LIMIT, from_uno: from, to_uno: to }));
+    phase('for-you');
+    for await (const [shards, values] of engine.columns('SELECT shard, value FROM profile_shards ORDER BY shard'))
+      for (let r = 0; r < shards!.length; r++) yield { shard: shards![r] as number, value: values![r] as string };
+  }
+  await connection.run(
+    'DROP TABLE profile_rows; DROP TABLE fy_sources; DROP TABLE fy_bought; DROP TABLE IF EXISTS for_you; DROP TABLE IF EXISTS profile_shards',
+  );
 }
 
 /**
@@ -133,7 +153,7 @@ function appendForYouInputs(
   itemIndex: ReadonlyMap<string, number>,
   sources: DuckDBAppender,
   bought: DuckDBAppender,
-) {
+): number {
   const history = profileHistory(profile);
   const weights = new Map<string, { weight: number; ts: number; hist: number }>();
   const boughtItems = new Set<string>();
@@ -147,9 +167,11 @@ function appendForYouInputs(
     } else weights.set(entry.item, { weight, ts: entry.ts, hist });
   });
   const recent = [...weights].filter(([, s]) => s.weight > 0).sort((a, b) => b[1].ts - a[1].ts);
+  let appended = 0;
   recent.slice(0, defaultScoring.maxHistory).forEach(([item, s], src) => {
     const iidx = itemIndex.get(item);
     if (iidx === undefined) return;
+    appended++;
     sources.appendInteger(uno);
     sources.appendInteger(src);
     sources.appendInteger(iidx);
@@ -164,6 +186,7 @@ function appendForYouInputs(
     bought.appendInteger(iidx);
     bought.endRow();
   }
+  return appended;
 }
 
 /** Appends to `table` one row per row of `sql`, as `append` writes it (bulk: chunks in, appender out). */

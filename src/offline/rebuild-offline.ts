@@ -61,6 +61,8 @@ const WRITE_KEYS = 10_000;
 const WRITE_BYTES = 8 * 2 ** 20;
 /** Neighbour shards packed per query (16 items each: 8,000 items, ~800,000 neighbour rows). */
 const NB_SHARDS_PER_QUERY = 500;
+/** Memory per walk (pair of items of one user) in a neighbours part: its GROUP BY row and window row, with room to spare (a part is 1/200 of the memory limit in walks). */
+const BYTES_PER_WALK = 200;
 const LEASE_MS = 6 * 3600_000;
 const INTERACTION_HALF_LIFE = 30 * DAY;
 
@@ -127,12 +129,16 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   });
   await replayHeavyUsers(engine, options.maxItemsPerUser ?? 200, now);
   phase('interactions');
+  const cap = usersPerItemCap(options.maxUsersPerItem ?? 0);
   await engine.runFile('03-neighbours-rp3beta.sql', {
     alpha: similarity.alpha ?? 1,
     beta: similarity.beta ?? 0.5,
-    k: deps.config.k,
-    ...usersPerItemCap(options.maxUsersPerItem ?? 0),
+    user_rank: cap.user_rank,
+    pairs_per_part: Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_WALK)),
   });
+  for (const { from, to } of await engine.all<{ from: number; to: number }>('SELECT from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part'))
+    await engine.runFile('03-neighbours-part.sql', { k: deps.config.k, user_cap: cap.user_cap, from_iidx: from, to_iidx: to });
+  await engine.connection.run('DROP TABLE edges; DROP TABLE pairs_folded');
   phase('neighbours');
 
   const [counts] = await engine.all<{ events: number; windowUsers: number; maxSeq: number }>(
@@ -357,7 +363,7 @@ function usersPerItemCap(cap: number): { user_rank: { sql: string }; user_cap: {
   if (!(cap > 0)) return { user_rank: { sql: '' }, user_cap: { sql: '' } };
   return {
     user_rank: { sql: ', row_number() OVER (PARTITION BY x.item ORDER BY x.last_ts DESC, x.uidx) AS user_rank' },
-    user_cap: { sql: `WHERE a.user_rank <= ${Math.floor(cap)}` },
+    user_cap: { sql: `AND a.user_rank <= ${Math.floor(cap)}` },
   };
 }
 

@@ -1,0 +1,27 @@
+-- The RP3beta neighbours of the items {{from_iidx}} to {{to_iidx}} (one part of
+-- 03-neighbours-rp3beta.sql's neighbour_parts), appended to `neighbours`. Parameters: {{k}},
+-- {{user_cap}} (the cap of users per item, empty without one). Standard SQL.
+--
+-- The walks i -> u -> j summed per pair. P(i -> u) is the same for every u of i, so it multiplies
+-- the sum (after the GROUP BY) instead of every term, and the popularity penalty of j joins after.
+-- Items with more than max_users_per_item users take part only through their most recent ones
+-- (Schelter and Celebi, SSDBM 2019: constant work per interaction). Off by default: the Worker
+-- does not cap, and the tables must be equal. Top K per item, ties to the neighbour met first
+-- (the lowest user index, then history position): a window over the part's pairs.
+INSERT INTO neighbours
+SELECT i, j, score, rank::INTEGER
+FROM (
+  SELECT w.i, w.j, w.total * fi.p_from / fj.penalty AS score,
+    row_number() OVER (PARTITION BY w.i ORDER BY w.total * fi.p_from / fj.penalty DESC, w.met) AS rank
+  FROM (
+    SELECT a.iidx AS i, b.iidx AS j, sum(b.p_to) AS total, min(CAST(a.uidx AS BIGINT) * 1000000 + b.pos) AS met
+    FROM edges a
+    JOIN edges b ON a.uidx = b.uidx AND a.iidx <> b.iidx
+    WHERE a.iidx BETWEEN {{from_iidx}} AND {{to_iidx}} {{user_cap}}
+    GROUP BY a.iidx, b.iidx
+  ) w
+  JOIN item_factors fi ON fi.iidx = w.i
+  JOIN item_factors fj ON fj.iidx = w.j
+  WHERE w.total > 0
+) ranked
+WHERE rank <= {{k}}
