@@ -65,3 +65,19 @@ export async function sha256Hex(text: string): Promise<string> {
 function pad(n: number): string {
   return String(n).padStart(15, '0');
 }
+
+export const CATALOG_PREFIX = 'catalog/';
+
+/**
+ * The key of one object of a catalog snapshot taken at `at`: `catalog/<at>/part-<n>.jsonl.gz`,
+ * gzip JSON lines, one D1 `items` row per line with D1's column names (categories and attributes
+ * as their JSON text, available 1/0, updated_at).
+ */
+export function catalogObjectKey(at: number, part: number): string {
+  return `${CATALOG_PREFIX}${pad(at)}/part-${String(part).padStart(6, '0')}.jsonl.gz`;
+}
+
+/** The marker written after every object of the snapshot taken at `at`: readers take the newest snapshot that has one. */
+export function catalogDoneKey(at: number): string {
+  return `${CATALOG_PREFIX}${pad(at)}/done.json`;
+}

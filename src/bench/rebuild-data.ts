@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { converters } from '../eval/convert/formats.ts';
 import { splitQuoted } from '../eval/convert/online-retail.ts';
-import { syntheticEventPages } from '../eval/synthetic-events.ts';
+import { syntheticCatalogSize, syntheticEventPages } from '../eval/synthetic-events.ts';
 
 /** Where the shared data sets live (../shared/data from the project root). */
 export const DATA = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
@@ -179,8 +179,8 @@ export function* syntheticApiPages(options: SyntheticSet, now: number, newest: n
   }
 }
 
-/** The synthetic catalog: items `i0..i<items-1>` as the generator names them (title = id, no categories). */
+/** The synthetic catalog: items `i0..i<items-1>` as the generator names them (title = id, no categories; size: syntheticCatalogSize). */
 export function syntheticItems(events: number): ApiItem[] {
-  const items = Math.max(1, Math.floor(events / 20));
+  const items = syntheticCatalogSize(events);
   return Array.from({ length: items }, (_, i) => ({ id: `i${i}`, title: `i${i}`, categories: [] }));
 }

@@ -7,7 +7,11 @@
  *
  * The archive is written straight to a scratch directory under the OS temp dir in its R2 layout
  * (gzip JSON lines by hour, as src/archive writes it), streamed page by page (gzip on libuv's
- * threads while the next page is generated); the catalog goes to a local D1. Both rebuilds
+ * threads while the next page is generated), with a catalog snapshot (src/archive/catalog-snapshot.ts)
+ * that the offline job reads instead of D1 (`catalogFrom: 'archive'`); BENCH_ARCHIVE_DIR keeps the
+ * archives there and reuses a finished one (the row then reports the time it first took). The
+ * Worker row's events and catalog go straight into the SQLite file of miniflare's local D1
+ * (node:sqlite, while miniflare is closed), which the Worker rebuild then reads through D1. Both rebuilds
  * publish to the same store, BENCH_STORE: `redis` (default: a real redis-server behind the
  * Upstash REST proxy of src/dev, port BENCH_PORT, default 8861) or `kv` (miniflare's local KV,
  * which takes ~30 ms per put on the shared machine: a KV row measures miniflare).
@@ -18,21 +22,24 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { snapshotRow, writeCatalogSnapshot } from '../archive/catalog-snapshot.ts';
 import { type ArchivedEvent, eventObjectKey, partitionOf } from '../archive/layout.ts';
+import type { Item } from '../catalog/item-schema.ts';
 import { openDatabase } from '../db/client.ts';
 import { syntheticEventPages } from '../eval/synthetic-events.ts';
 import { startRedisServer } from '../dev/redis-server.ts';
 import { startUpstashProxy } from '../dev/upstash-proxy.ts';
-import { archiveGlobs } from '../offline/dir-bucket.ts';
+import { archiveGlobs, dirArchiveBucket } from '../offline/dir-bucket.ts';
 import { openEngine } from '../offline/engine.ts';
-import { applyMigrations, openLocalBindings } from '../offline/local-bindings.ts';
+import { applyMigrations, type LocalBindings, openLocalBindings } from '../offline/local-bindings.ts';
 import { rebuildOffline } from '../offline/rebuild-offline.ts';
+import type { CatalogPages } from '../rebuild/catalog-snapshot.ts';
 import { runRebuild } from '../rebuild/run-rebuild.ts';
 import { rebuildConfig } from '../rebuild/settings.ts';
 import { searchIndexTables } from '../search/index-tables.ts';
@@ -40,7 +47,7 @@ import { kvTableStore } from '../tables/kv-store.ts';
 import { redisTableStore } from '../tables/redis-store.ts';
 import type { TableStore } from '../tables/table-store.ts';
 import { fmt, benchNumber } from './measure.ts';
-import { syntheticItems, syntheticSpan } from './rebuild-data.ts';
+import { syntheticItems } from './rebuild-data.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const env = process.env;
@@ -56,6 +63,7 @@ if (storeKind !== 'redis' && storeKind !== 'kv') {
 interface Figures {
   kind: 'offline' | 'worker';
   events: number;
+  items: number;
   loadSeconds: number;
   seconds: number;
   peakRssMB: number;
@@ -63,6 +71,17 @@ interface Figures {
   spilledMB: number;
   keysWritten: number;
   phases: Record<string, number>;
+}
+
+if (process.argv[2] === 'archive') {
+  // Writes (or finds) the archives of BENCH_ARCHIVE_DIR ahead of the runs: `node src/bench/rebuild-offline.ts archive 10000000 50000000`.
+  if (!env.BENCH_ARCHIVE_DIR) throw new Error('set BENCH_ARCHIVE_DIR');
+  for (const events of process.argv.slice(3).map(Number)) {
+    const started = performance.now();
+    const input = await cachedArchive(path.join(env.BENCH_ARCHIVE_DIR, `syn-seed${SEED}-${events}`), events);
+    console.log(`archive of ${events} events, ${input.items} items: ${fmt(input.cachedSeconds ?? (performance.now() - started) / 1000)} s`);
+  }
+  process.exit(0);
 }
 
 if (process.argv[2] === 'child') {
@@ -75,7 +94,7 @@ const sizes = (env.BENCH_OFFLINE_EVENTS ?? '1000000,10000000').split(',').map(Nu
 const workerEvents = benchNumber('BENCH_WORKER_EVENTS', 1_000_000, { min: 0 });
 const timeoutSeconds = benchNumber('BENCH_TIMEOUT_S', 7200);
 console.log(
-  `bench:rebuild-offline  syntheticEventPages(seed ${SEED}), users = events/10, items = events/20; DuckDB memory_limit ${env.BENCH_MEMORY_LIMIT ?? '1GB'}, threads ${env.BENCH_THREADS ?? 2}; both publish to ${storeKind}; one fresh child per row\n`,
+  `bench:rebuild-offline  syntheticEventPages(seed ${SEED}), users = events/10, items = syntheticCatalogSize (events/20 to 1M events, then 50,000 x sqrt(events/1M)); DuckDB memory_limit ${env.BENCH_MEMORY_LIMIT ?? '1GB'}, threads ${env.BENCH_THREADS ?? 2}; both publish to ${storeKind}; one fresh child per row\n`,
 );
 const rows: Figures[] = [];
 if (workerEvents) {
@@ -87,13 +106,13 @@ for (const size of sizes) {
   if (row) rows.push(row);
 }
 const baseline = rows.find((r) => r.kind === 'worker');
-console.log('\nrebuild                      events   load s  rebuild s      events/s   x Worker   peak RSS MB   maxRSS MB   spilled MB   keys');
+console.log('\nrebuild                      events     items   load s  rebuild s      events/s   x Worker   peak RSS MB   maxRSS MB   spilled MB   keys');
 for (const r of rows) {
   const rate = r.events / r.seconds;
   const ratio = baseline ? fmt(rate / (baseline.events / baseline.seconds), 1) : '-';
   const label = r.kind === 'worker' ? 'Worker (runRebuild, D1 pages)' : 'offline (DuckDB, archive)';
   console.log(
-    `${label.padEnd(28)} ${String(r.events).padStart(9)} ${fmt(r.loadSeconds).padStart(8)} ${fmt(r.seconds).padStart(10)} ${Math.round(rate).toLocaleString('en-US').padStart(13)} ${ratio.padStart(10)} ${fmt(r.peakRssMB, 0).padStart(13)} ${fmt(r.maxRssMB, 0).padStart(11)} ${fmt(r.spilledMB, 0).padStart(12)} ${String(r.keysWritten).padStart(6)}`,
+    `${label.padEnd(28)} ${String(r.events).padStart(9)} ${String(r.items).padStart(9)} ${fmt(r.loadSeconds).padStart(8)} ${fmt(r.seconds).padStart(10)} ${Math.round(rate).toLocaleString('en-US').padStart(13)} ${ratio.padStart(10)} ${fmt(r.peakRssMB, 0).padStart(13)} ${fmt(r.maxRssMB, 0).padStart(11)} ${fmt(r.spilledMB, 0).padStart(12)} ${String(r.keysWritten).padStart(6)}`,
   );
 }
 for (const r of rows) if (Object.keys(r.phases).length) console.log(`phases ${r.kind} ${r.events}: ${JSON.stringify(r.phases)}`);
@@ -124,24 +143,31 @@ function run(kind: 'offline' | 'worker', events: number): Figures | undefined {
 
 async function child(kind: 'offline' | 'worker', events: number): Promise<Figures> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'bench-offline-'));
-  const local = await openLocalBindings();
+  const persistTo = path.join(scratch, 'state');
   const redis = storeKind === 'redis' ? await startRedisServer() : undefined;
   const proxy = redis ? await startUpstashProxy({ redisPort: redis.port, token: randomUUID(), port: benchNumber('BENCH_PORT', 8861) }) : undefined;
+  let local: LocalBindings | undefined;
   try {
+    local = await openLocalBindings(persistTo);
     await applyMigrations(local.d1, path.join(ROOT, 'migrations'));
-    const span = syntheticSpan({ events, seed: SEED, pageSize: CHUNK });
-    const now = span.newest + 60_000;
-    const config = { ...rebuildConfig({ REBUILD_SELECTION: 'off' }), windowDays: Math.ceil((span.newest - span.oldest) / DAY) + 2 };
-    await loadCatalog(local.d1, events, now);
+    const archive =
+      kind === 'offline' ? (env.BENCH_ARCHIVE_DIR ? path.join(env.BENCH_ARCHIVE_DIR, `syn-seed${SEED}-${events}`) : path.join(scratch, 'archive')) : '';
+    const loadStart = performance.now();
+    let input: SyntheticInput;
+    if (kind === 'worker') {
+      await local.dispose();
+      local = undefined;
+      input = await loadD1File(persistTo, events);
+    } else input = await cachedArchive(archive, events);
+    const loadSeconds = input.cachedSeconds ?? (performance.now() - loadStart) / 1000;
+    local ??= await openLocalBindings(persistTo);
+    console.error(
+      `    ${kind === 'worker' ? "D1's SQLite file loaded" : input.cachedSeconds ? 'archive reused' : 'archive written'}: ${events} events, ${input.items} items in ${fmt(loadSeconds)} s${kind === 'worker' ? '' : ` (${fmt(directoryMB(archive), 0)} MB)`}`,
+    );
+    const now = input.newest + 60_000;
+    const config = { ...rebuildConfig({ REBUILD_SELECTION: 'off' }), windowDays: Math.ceil((input.newest - input.oldest) / DAY) + 2 };
     const db = openDatabase(local.d1);
     const store: TableStore = proxy ? redisTableStore({ url: proxy.url, token: proxy.token }) : kvTableStore(local.kv);
-    const loadStart = performance.now();
-    if (kind === 'worker') await loadD1(local.d1, events);
-    else await writeArchive(path.join(scratch, 'archive'), events);
-    const loadSeconds = (performance.now() - loadStart) / 1000;
-    console.error(
-      `    ${kind === 'worker' ? 'D1 loaded' : 'archive written'}: ${events} events in ${fmt(loadSeconds)} s${kind === 'worker' ? '' : ` (${fmt(directoryMB(path.join(scratch, 'archive')), 0)} MB)`}`,
-    );
     resetPeak();
     const start = performance.now();
     let keysWritten = 0;
@@ -157,8 +183,9 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
         threads: benchNumber('BENCH_THREADS', 2),
         tempDirectory: path.join(scratch, 'spill'),
       });
-      const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(path.join(scratch, 'archive')), {
+      const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(archive), {
         now,
+        catalogFrom: 'archive',
         onPhase: (name, ms) => {
           phases[name] = Math.round((phases[name] ?? 0) * 10 + ms / 100) / 10;
           console.error(
@@ -175,6 +202,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     return {
       kind,
       events,
+      items: input.items,
       loadSeconds,
       seconds,
       peakRssMB: statusKB('VmHWM') / 1024,
@@ -186,9 +214,42 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
   } finally {
     await proxy?.close();
     await redis?.close();
-    await local.dispose();
+    await local?.dispose();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** What the inputs of a row hold: the log's time span, the catalog size, and (for a reused archive) how long it took to write. */
+interface SyntheticInput {
+  oldest: number;
+  newest: number;
+  items: number;
+  cachedSeconds?: number;
+}
+
+/**
+ * The archive of the synthetic log at `dir` with its catalog snapshot: reused when a previous
+ * run finished it (BENCH_ARCHIVE_DIR; `input.json` is written last), else written.
+ */
+async function cachedArchive(dir: string, events: number): Promise<SyntheticInput> {
+  const marker = path.join(dir, 'input.json');
+  if (existsSync(marker)) return JSON.parse(readFileSync(marker, 'utf8')) as SyntheticInput;
+  rmSync(dir, { recursive: true, force: true });
+  const started = performance.now();
+  const span = await writeArchive(dir, events);
+  const at = span.newest + 60_000;
+  const { items } = await writeCatalogSnapshot(dirArchiveBucket(dir), syntheticCatalogPages(events, at), at);
+  writeFileSync(marker, JSON.stringify({ ...span, items, cachedSeconds: (performance.now() - started) / 1000 }));
+  return { ...span, items };
+}
+
+/** The synthetic catalog (syntheticItems) as catalog pages of 10,000 items, written at `at`. */
+function syntheticCatalogPages(events: number, at: number): CatalogPages {
+  return async function* () {
+    const all = syntheticItems(events);
+    for (let i = 0; i < all.length; i += 10_000)
+      yield all.slice(i, i + 10_000).map((item): Item => ({ ...item, price: null, available: true, url: null, image: null, attributes: {}, updatedAt: at }));
+  };
 }
 
 function directoryMB(dir: string): number {
@@ -242,12 +303,16 @@ function* archivedPages(events: number): Generator<ArchivedEvent[]> {
  * Writes the archive page by page, one gzip object per hour partition of a page (the archiver's
  * layout); gzip runs on libuv's threads, up to 8 objects in flight, while the next page is made.
  */
-async function writeArchive(dir: string, events: number): Promise<void> {
+async function writeArchive(dir: string, events: number): Promise<{ oldest: number; newest: number }> {
   const gzipAsync = promisify(gzip);
+  let oldest = Infinity;
+  let newest = -Infinity;
   const inFlight = new Set<Promise<void>>();
   for (const page of archivedPages(events)) {
     const partitions = new Map<string, string[]>();
     const bounds = new Map<string, [number, number]>();
+    oldest = Math.min(oldest, page[0]!.ts);
+    newest = Math.max(newest, page[page.length - 1]!.ts);
     for (const e of page) {
       const key = partitionOf(e.ts);
       const lines = partitions.get(key);
@@ -269,43 +334,46 @@ async function writeArchive(dir: string, events: number): Promise<void> {
     }
   }
   await Promise.all(inFlight);
+  return { oldest, newest };
 }
 
-async function loadD1(d1: D1Database, events: number): Promise<void> {
-  const insert =
-    "INSERT OR IGNORE INTO events (seq, id, type, user_id, item_id, ts, received_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[5]') FROM json_each(?1)";
-  for (const page of archivedPages(events))
-    for (let i = 0; i < page.length; i += 10_000)
-      await retried(() =>
-        d1
-          .prepare(insert)
-          .bind(JSON.stringify(page.slice(i, i + 10_000).map((e) => [e.seq, e.id, e.type, e.user_id, e.item_id, e.ts])))
-          .run(),
-      );
-}
-
-async function loadCatalog(d1: D1Database, events: number, now: number): Promise<void> {
-  const items = syntheticItems(events).map((i) => [i.id, i.title, JSON.stringify(i.categories), now]);
-  for (let i = 0; i < items.length; i += 2000)
-    await retried(() =>
-      d1
-        .prepare(
-          "INSERT OR REPLACE INTO items (id, title, categories, updated_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?1)",
-        )
-        .bind(JSON.stringify(items.slice(i, i + 2000)))
-        .run(),
-    );
-}
-
-/** Miniflare's local D1 drops connections under load ('fetch failed'); the statements are idempotent, so they are sent again (3 tries). */
-async function retried<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (attempt === 3) throw error;
-      console.error(`    D1 write failed (${(error as Error).message}), again`);
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+/**
+ * Loads the synthetic log and its catalog straight into the SQLite file of miniflare's local D1
+ * under `persistTo` (migrated, and closed by miniflare meanwhile) with node:sqlite, one
+ * transaction per page: the same rows and indexes the Worker rebuild then reads through the D1
+ * binding, without a million statements over miniflare's loopback (which dropped connections).
+ */
+async function loadD1File(persistTo: string, events: number): Promise<SyntheticInput> {
+  const dir = path.join(persistTo, 'd1');
+  const file = readdirSync(dir, { recursive: true, withFileTypes: true }).find((f) => f.isFile() && f.name.endsWith('.sqlite') && f.name !== 'metadata.sqlite');
+  if (!file) throw new Error(`no local D1 database under ${dir}`);
+  const emitWarning = process.emitWarning;
+  process.emitWarning = (() => undefined) as typeof process.emitWarning;
+  const { DatabaseSync } = await import('node:sqlite').finally(() => (process.emitWarning = emitWarning));
+  const sqlite = new DatabaseSync(path.join(file.parentPath, file.name));
+  let oldest = Infinity;
+  let newest = -Infinity;
+  try {
+    const insertEvent = sqlite.prepare('INSERT INTO events (seq, id, type, user_id, item_id, ts, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const page of archivedPages(events)) {
+      sqlite.exec('BEGIN');
+      for (const e of page) insertEvent.run(e.seq, e.id, e.type, e.user_id, e.item_id, e.ts, e.received_at);
+      sqlite.exec('COMMIT');
+      oldest = Math.min(oldest, page[0]!.ts);
+      newest = Math.max(newest, page[page.length - 1]!.ts);
     }
+    const insertItem = sqlite.prepare(
+      'INSERT INTO items (id, title, categories, price, available, url, image, attributes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    let items = 0;
+    for await (const page of syntheticCatalogPages(events, newest + 60_000)()) {
+      sqlite.exec('BEGIN');
+      for (const r of page.map(snapshotRow)) insertItem.run(r.id, r.title, r.categories, r.price, r.available, r.url, r.image, r.attributes, r.updated_at);
+      sqlite.exec('COMMIT');
+      items += page.length;
+    }
+    return { oldest, newest, items };
+  } finally {
+    sqlite.close();
   }
 }

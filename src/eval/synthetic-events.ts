@@ -6,12 +6,27 @@ export interface SyntheticOptions {
   events: number;
   /** Default events / 10. */
   users?: number;
-  /** Default events / 20. */
+  /** Default {@link syntheticCatalogSize}: events / 20 up to 1M events, then growing as the square root. */
   items?: number;
   /** Zipf exponent of item popularity and user activity. Default 1. */
   skew?: number;
   seed?: number;
   pageSize?: number;
+}
+
+/** Catalog size at 1M events, where the two laws of {@link syntheticCatalogSize} meet. */
+const ITEMS_AT_1M = 50_000;
+
+/**
+ * Items of a synthetic shop with `events` events: one item per 20 events up to 1M events (50,000
+ * items), then Heaps' law with exponent 1/2 (distinct items seen grow as the square root of the
+ * events: 158,114 at 10M, 353,553 at 50M) rather than linearly. A shop with ten times the traffic
+ * mostly has more shoppers, not ten times the catalog; a linear rule would give a 2.5M-item
+ * catalog at 50M events, whose tail items are each seen about 20 times.
+ */
+export function syntheticCatalogSize(events: number): number {
+  if (events <= 1_000_000) return Math.max(1, Math.floor(events / 20));
+  return Math.floor(ITEMS_AT_1M * Math.sqrt(events / 1_000_000));
 }
 
 const TYPES: Array<[EventType, number]> = [
@@ -33,7 +48,7 @@ const TYPES: Array<[EventType, number]> = [
 export function* syntheticEventPages(options: SyntheticOptions): Generator<ShopEvent[]> {
   const { events, skew = 1, seed = 1, pageSize = 1000 } = options;
   const users = options.users ?? Math.max(1, Math.floor(events / 10));
-  const items = options.items ?? Math.max(1, Math.floor(events / 20));
+  const items = options.items ?? syntheticCatalogSize(events);
   const random = seededRandom(seed);
   const next = random.next;
   const zipfUser = zipfPicker(users, skew);

@@ -12,8 +12,9 @@
  * UPSTASH_REDIS_REST_TOKEN).
  *
  * Options: --memory-limit 2GB (DuckDB's memory_limit, or REBUILD_MEMORY_LIMIT), --threads N,
- * --temp DIR (where DuckDB spills, or REBUILD_TEMP_DIR), --window-days N, --k N (else the
- * wrangler.toml values' defaults).
+ * --temp DIR (where DuckDB spills, or REBUILD_TEMP_DIR), --catalog d1|archive (the catalog from
+ * D1, the default, or from the archive's newest catalog snapshot, src/archive/catalog-snapshot.ts),
+ * --window-days N, --k N (else the wrangler.toml values' defaults).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     'memory-limit': { type: 'string', default: process.env.REBUILD_MEMORY_LIMIT || '2GB' },
     threads: { type: 'string' },
     temp: { type: 'string', default: process.env.REBUILD_TEMP_DIR || undefined },
+    catalog: { type: 'string', default: 'd1' },
     'window-days': { type: 'string' },
     k: { type: 'string' },
     help: { type: 'boolean' },
@@ -49,13 +51,14 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    'npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|kv|redis [--persist-to DIR] [--memory-limit 2GB] [--threads N] [--temp DIR] [--window-days N] [--k N]\n(src/offline/README.md)',
+    'npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|kv|redis [--persist-to DIR] [--memory-limit 2GB] [--threads N] [--temp DIR] [--catalog d1|archive] [--window-days N] [--k N]\n(src/offline/README.md)',
   );
   process.exit(0);
 }
 
 if (!values.archive) fail('--archive DIR|local|r2://bucket/prefix is required');
 if (!['local', 'kv', 'redis'].includes(values.publish!)) fail(`--publish must be local, kv or redis, not ${values.publish}`);
+if (values.catalog !== 'd1' && values.catalog !== 'archive') fail(`--catalog must be d1 or archive, not ${values.catalog}`);
 const env = process.env;
 const kvSettings =
   values.publish === 'kv'
@@ -96,6 +99,7 @@ try {
       : kvTableStore(local.kv);
   const config = rebuildConfig({ REBUILD_WINDOW_DAYS: values['window-days'], REBUILD_K: values.k });
   const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(location), {
+    catalogFrom: values.catalog as 'd1' | 'archive',
     onPhase: (phase, ms) => console.log(`${phase.padEnd(16)} ${(ms / 1000).toFixed(1)} s`),
   });
   engine.close();

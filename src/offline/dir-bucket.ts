@@ -35,7 +35,7 @@ export function dirArchiveBucket(root: string): ArchiveBucket {
 }
 
 /** The globs the engine reads an archive directory (or `s3://bucket/prefix`) through. */
-export function archiveGlobs(location: string): { events: string; tombstones: string } {
+export function archiveGlobs(location: string): { events: string; tombstones: string; catalog: string } {
   const base = location.replace(/\/+$/, '');
-  return { events: `${base}/events/**/*.jsonl.gz`, tombstones: `${base}/tombstones/*.json` };
+  return { events: `${base}/events/**/*.jsonl.gz`, tombstones: `${base}/tombstones/*.json`, catalog: `${base}/catalog/*/done.json` };
 }

@@ -22,6 +22,7 @@ import type { RebuildConfig } from '../rebuild/settings.ts';
 import { publicError } from '../security/public-error.ts';
 import { type Manifest, type ShardedTable, packShard, shardCount, shardOf, tableKey } from '../tables/layout.ts';
 import { countingStore, type TableEntry, type TableStore } from '../tables/table-store.ts';
+import { archiveCatalogPages } from './catalog-source.ts';
 import type { Engine } from './engine.ts';
 import { fill, profileShards } from './profiles.ts';
 import { literal, sqlFile } from './sql-files.ts';
@@ -30,6 +31,8 @@ import { literal, sqlFile } from './sql-files.ts';
 export interface ArchiveFiles {
   events: string;
   tombstones: string;
+  /** The catalog snapshots' `done.json` markers (read with `catalogFrom: 'archive'`). */
+  catalog?: string;
 }
 
 /** What the offline rebuild needs: D1 (catalog, run records), the table store, the settings. */
@@ -50,6 +53,8 @@ export interface OfflineOptions {
   maxUsersPerItem?: number;
   /** Shoppers whose profiles and for-you are built at once (bounds the profile builder and each for-you GROUP BY). Default 25,000. */
   usersPerBucket?: number;
+  /** Where the catalog comes from: D1 (default) or the archive's newest catalog snapshot (`files.catalog`). */
+  catalogFrom?: 'd1' | 'archive';
   trigger?: string;
   now?: number;
   /** Called with each phase's name and milliseconds (for the bench). */
@@ -109,6 +114,8 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   });
   const ttl = deps.config.ttlSeconds;
   const w = defaultEventWeights;
+  if (options.catalogFrom === 'archive' && !files.catalog) throw new Error('catalogFrom "archive" needs the archive\'s catalog glob (files.catalog)');
+  const catalogPages = options.catalogFrom === 'archive' ? await archiveCatalogPages(engine, files.catalog!) : undefined;
   const [{ n: tombstoneFiles } = { n: 0 }] = await engine.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM glob(${literal(files.tombstones)})`);
   const tombstones = tombstoneFiles
     ? `read_json(${literal(files.tombstones)}, format = 'newline_delimited', columns = {user_sha256: 'VARCHAR', up_to_seq: 'BIGINT', at: 'BIGINT'})`
@@ -147,7 +154,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const [graph] = await engine.all<{ users: number; items: number }>(
     'SELECT count(DISTINCT user_key)::DOUBLE AS users, count(DISTINCT item)::DOUBLE AS items FROM valid_events',
   );
-  const catalog = await readCatalog(deps.db);
+  const catalog = await readCatalog(deps.db, undefined, catalogPages);
   const maps = catalogMaps(catalog);
   const shards: Manifest['shards'] = {
     nb: shardCount('nb', graph!.items),
@@ -158,7 +165,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const writer = shardWriter(store, version, ttl);
 
   // Bought together, trending, popular, extensions: the model's builders over the log in order.
-  const builds = await Promise.all((deps.extensions ?? []).map((e) => e.start(deps.db, now)));
+  const builds = await Promise.all((deps.extensions ?? []).map((e) => e.start(deps.db, now, undefined, catalogPages)));
   const together = createBoughtTogetherBuilder();
   const trending = createTrendingBuilder({ catalog: maps });
   const popular = createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity });

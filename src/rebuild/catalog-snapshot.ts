@@ -3,6 +3,7 @@ import type { Database } from '../db/client.ts';
 import { items } from '../db/schema.ts';
 import { catalogEntry } from '../catalog/catalog-entry.ts';
 import { toItem } from '../catalog/catalog-store.ts';
+import type { Item } from '../catalog/item-schema.ts';
 import type { CatalogMaps } from '../model/catalog.ts';
 
 /**
@@ -12,16 +13,30 @@ import type { CatalogMaps } from '../model/catalog.ts';
  */
 export type CatalogEntry = [string, number | null, string[], 0 | 1, string | null, string | null, string | null, (string | null)[]?];
 
-/** Reads the whole catalog in id order, a page per query (keyset pagination). */
-export async function readCatalog(db: Database, pageSize = 1000): Promise<Map<string, CatalogEntry>> {
+/**
+ * The catalog in id order, a page of items at a time: D1's (keyset pages), or the catalog
+ * snapshot of the event archive that the offline job reads (src/offline/catalog-source.ts).
+ */
+export type CatalogPages = () => AsyncIterable<Item[]>;
+
+/** The catalog of D1 in id order, a page per query (keyset pagination). */
+export function d1CatalogPages(db: Database, pageSize = 1000): CatalogPages {
+  return async function* () {
+    let after = '';
+    for (;;) {
+      const rows = await db.select().from(items).where(gt(items.id, after)).orderBy(asc(items.id)).limit(pageSize);
+      yield rows.map(toItem);
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  };
+}
+
+/** Reads the whole catalog (from D1 unless `pages` says where else) into its compact entries. */
+export async function readCatalog(db: Database, pageSize = 1000, pages: CatalogPages = d1CatalogPages(db, pageSize)): Promise<Map<string, CatalogEntry>> {
   const catalog = new Map<string, CatalogEntry>();
-  let after = '';
-  for (;;) {
-    const rows = await db.select().from(items).where(gt(items.id, after)).orderBy(asc(items.id)).limit(pageSize);
-    for (const row of rows) catalog.set(row.id, catalogEntry(toItem(row)));
-    if (rows.length < pageSize) return catalog;
-    after = rows[rows.length - 1]!.id;
-  }
+  for await (const page of pages()) for (const item of page) catalog.set(item.id, catalogEntry(item));
+  return catalog;
 }
 
 /** The catalog maps the model builders take (categories and prices). */

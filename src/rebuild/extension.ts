@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.ts';
 import type { ShopEvent } from '../model/events.ts';
 import type { TableStore } from '../tables/table-store.ts';
+import type { CatalogPages } from './catalog-snapshot.ts';
 
 /**
  * A table the rebuild builds beside the recommendation tables (the search index is one). It
@@ -10,8 +11,11 @@ import type { TableStore } from '../tables/table-store.ts';
  */
 export interface RebuildExtension {
   readonly name: string;
-  /** Starts a build (reads what it needs from D1, e.g. the catalog) for part `job.part` of `job.parts` (default 0 of 1). */
-  start(db: Database, now: number, job?: { part: number; parts: number }): Promise<ExtensionBuild>;
+  /**
+   * Starts a build (reads what it needs from D1, e.g. the catalog) for part `job.part` of `job.parts` (default 0 of 1);
+   * `catalog` reads the catalog elsewhere (the offline job's archive snapshot) instead of D1.
+   */
+  start(db: Database, now: number, job?: { part: number; parts: number }, catalog?: CatalogPages): Promise<ExtensionBuild>;
   /** Store writes a build adds to its part (for planning parts). */
   plannedWrites(catalogSize: number): number;
   /** Runs after the pointer flipped to a version whose snapshot was read at `startedAt`. */

@@ -4,10 +4,8 @@
  * events, then writes the head, the postings shards and the clicks-per-query shards under the
  * run's version.
  */
-import { asc, gt } from 'drizzle-orm';
-import { toItem } from '../catalog/catalog-store.ts';
 import type { Database } from '../db/client.ts';
-import { items } from '../db/schema.ts';
+import { type CatalogPages, d1CatalogPages } from '../rebuild/catalog-snapshot.ts';
 import type { ExtensionBuild, RebuildExtension } from '../rebuild/extension.ts';
 import { tableKey } from '../tables/layout.ts';
 import type { IndexableItem } from './analyzed-item.ts';
@@ -18,15 +16,13 @@ import { searchSynonyms } from './search-synonyms.ts';
 
 const PAGE = 1000;
 
-/** Reads the catalog for indexing in keyset pages of 1,000, handing each page on (never the whole catalog at once). */
-export async function forEachIndexablePage(db: Database, visit: (items: IndexableItem[]) => void): Promise<void> {
-  let after = '';
-  for (;;) {
-    const rows = await db.select().from(items).where(gt(items.id, after)).orderBy(asc(items.id)).limit(PAGE);
-    visit(rows.map(toItem));
-    if (rows.length < PAGE) return;
-    after = rows[rows.length - 1]!.id;
-  }
+/** Reads the catalog for indexing in pages (D1's keyset pages of 1,000 unless `pages` is given), handing each page on (never the whole catalog at once). */
+export async function forEachIndexablePage(
+  db: Database,
+  visit: (items: IndexableItem[]) => void,
+  pages: CatalogPages = d1CatalogPages(db, PAGE),
+): Promise<void> {
+  for await (const page of pages()) visit(page);
 }
 
 /** The rebuild extension that builds and publishes the search index: part `p` of a split run builds segment `p` (if any). */
@@ -34,14 +30,18 @@ export const searchIndexTables: RebuildExtension = {
   name: 'search',
   // Postings take about 200 bytes per item (bench:search), in shards of POSTING_SHARD_BYTES.
   plannedWrites: (catalogSize) => 2 + Math.ceil((catalogSize * 256) / POSTING_SHARD_BYTES) + 4,
-  async start(db: Database, now: number, job = { part: 0, parts: 1 }): Promise<ExtensionBuild> {
+  async start(db: Database, now: number, job = { part: 0, parts: 1 }, catalog?: CatalogPages): Promise<ExtensionBuild> {
     const segments = searchSegments(job.parts);
     const segment = job.part;
     if (segment >= segments) return { add: () => undefined, finish: async () => ({}) };
     const builder = createSearchIndexBuilder({ synonyms: await searchSynonyms(db), builtAt: now, segment, segments });
-    await forEachIndexablePage(db, (page) => {
-      for (const item of page) if (segmentOf(item.id, segments) === segment) builder.add(item);
-    });
+    await forEachIndexablePage(
+      db,
+      (page) => {
+        for (const item of page) if (segmentOf(item.id, segments) === segment) builder.add(item);
+      },
+      catalog,
+    );
     const signals = createSearchSignalsBuilder();
     return {
       add: (page) => signals.add(page),
