@@ -51,7 +51,7 @@ export interface OfflineOptions {
   maxItemsPerUser?: number;
   /** Users per item in the co-occurrence (0: all, as the Worker). */
   maxUsersPerItem?: number;
-  /** Shoppers whose profiles and for-you are built at once (bounds the profile builder and each for-you GROUP BY). Default 25,000. */
+  /** Shoppers whose profiles and for-you are built at once (bounds the profile builder and the neighbour lists Node holds). Default 10,000. */
   usersPerBucket?: number;
   /** Where the catalog comes from: D1 (default) or the archive's newest catalog snapshot (`files.catalog`). */
   catalogFrom?: 'd1' | 'archive';
@@ -145,7 +145,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   });
   for (const { from, to } of await engine.all<{ from: number; to: number }>('SELECT from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part'))
     await engine.runFile('03-neighbours-part.sql', { k: deps.config.k, user_cap: cap.user_cap, from_iidx: from, to_iidx: to });
-  await engine.connection.run('DROP TABLE edges; DROP TABLE pairs_folded');
+  await engine.connection.run(
+    'DROP TABLE edges; DROP TABLE pairs_folded; DROP TABLE folded_pairs; DROP TABLE interactions; DROP TABLE heavy_users; DROP TABLE user_index',
+  );
   phase('neighbours');
 
   const [counts] = await engine.all<{ events: number; windowUsers: number; maxSeq: number }>(
@@ -186,8 +188,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     togetherPairs += list.length;
   }
   await writer.table('bt', shards.bt, bt);
-  for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? 25_000, phase))
+  for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? 10_000, phase))
     await writer.packed('pf', shard, value);
+  await engine.connection.run('DROP TABLE nb_lists');
   phase('pf shards');
   await writer.table('ct', shards.ct, [...catalog]);
   const { global, byCategory } = trending.finish(now);

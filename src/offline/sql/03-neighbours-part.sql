@@ -1,5 +1,6 @@
 -- The RP3beta neighbours of the items {{from_iidx}} to {{to_iidx}} (one part of
--- 03-neighbours-rp3beta.sql's neighbour_parts), appended to `neighbours`. Parameters: {{k}},
+-- 03-neighbours-rp3beta.sql's neighbour_parts), appended to `nb_lists` as the published JSON
+-- lists (string_agg over at most K rows per item, one part at a time). Parameters: {{k}},
 -- {{user_cap}} (the cap of users per item, empty without one). Standard SQL.
 --
 -- The walks i -> u -> j summed per pair. P(i -> u) is the same for every u of i, so it multiplies
@@ -8,8 +9,8 @@
 -- (Schelter and Celebi, SSDBM 2019: constant work per interaction). Off by default: the Worker
 -- does not cap, and the tables must be equal. Top K per item, ties to the neighbour met first
 -- (the lowest user index, then history position): a window over the part's pairs.
-INSERT INTO neighbours
-SELECT i, j, score, rank::INTEGER
+INSERT INTO nb_lists
+SELECT r.i, '[' || string_agg(nj.json || ',' || round4(r.score)::VARCHAR, ',' ORDER BY r.rank) || ']', count(*)::INTEGER
 FROM (
   SELECT w.i, w.j, w.total * fi.p_from / fj.penalty AS score,
     row_number() OVER (PARTITION BY w.i ORDER BY w.total * fi.p_from / fj.penalty DESC, w.met) AS rank
@@ -23,5 +24,7 @@ FROM (
   JOIN item_factors fi ON fi.iidx = w.i
   JOIN item_factors fj ON fj.iidx = w.j
   WHERE w.total > 0
-) ranked
-WHERE rank <= {{k}}
+) r
+JOIN item_ids nj ON nj.iidx = r.j
+WHERE r.rank <= {{k}}
+GROUP BY r.i

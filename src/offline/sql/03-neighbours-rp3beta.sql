@@ -10,7 +10,8 @@
 
 CREATE OR REPLACE TABLE item_degree AS SELECT item, count(*) AS degree FROM interactions GROUP BY item;
 CREATE OR REPLACE TABLE user_degree AS SELECT uidx, count(*) AS degree FROM interactions GROUP BY uidx;
-CREATE OR REPLACE TABLE item_ids AS SELECT item, (row_number() OVER (ORDER BY item) - 1)::INTEGER AS iidx FROM item_degree;
+-- [DuckDB] to_json: each id as a JSON string once (Spark to_json, Trino json_format).
+CREATE OR REPLACE TABLE item_ids AS SELECT item, (row_number() OVER (ORDER BY item) - 1)::INTEGER AS iidx, to_json(item)::VARCHAR AS json FROM item_degree;
 CREATE OR REPLACE TABLE item_factors AS
 SELECT ids.iidx, CAST(CAST(pow(1.0 / d.degree, {{alpha}}) AS FLOAT) AS DOUBLE) AS p_from, pow(greatest(1, d.degree), {{beta}}) AS penalty
 FROM item_ids ids JOIN item_degree d USING (item);
@@ -35,4 +36,5 @@ FROM (
 ) parts
 GROUP BY part;
 
-CREATE OR REPLACE TABLE neighbours (i INTEGER, j INTEGER, score DOUBLE, rank INTEGER);
+-- Each item's list as published: [neighbour, weight, ...] best first, weights to 4 significant digits.
+CREATE OR REPLACE TABLE nb_lists (i INTEGER, list VARCHAR, pairs INTEGER);
