@@ -7,8 +7,10 @@
 import { confidenceFeatures, probability, type Calibration } from '../confidence.ts';
 import { thresholdForPrecision, type PrecisionRow } from '../precision.ts';
 import type { EvalSet } from './convert.ts';
-import { fitLogistic } from './logistic.ts';
-import { indexOf, searchAll } from './run.ts';
+import { fitNonNegative } from './logistic.ts';
+import type { SearchTuning } from '../index/search.ts';
+import { DEFAULT_THRESHOLDS } from '../decide.ts';
+import { engineMetrics, indexOf, searchAll } from './run.ts';
 import { buildTfidf } from './tfidf.ts';
 
 interface Scored {
@@ -53,9 +55,9 @@ function round(x: number): number {
 }
 
 /** Scores every query of a set: the model's features and whether the best entry is the expected one. */
-export function labelledFeatures(set: EvalSet): { x: number[]; right: boolean; outOfScope: boolean }[] {
+export function labelledFeatures(set: EvalSet, tuning?: Partial<SearchTuning>): { x: number[]; right: boolean; outOfScope: boolean }[] {
   const index = indexOf(set);
-  return searchAll(index, set).map((result, i) => {
+  return searchAll(index, set, tuning).map((result, i) => {
     const expected = set.queries[i]!.expected;
     const top = result.candidates[0];
     const right = expected !== null && top !== undefined && index.entries[top.entry]!.id === expected;
@@ -63,10 +65,13 @@ export function labelledFeatures(set: EvalSet): { x: number[]; right: boolean; o
   });
 }
 
-/** Fits calibration, the precision table and the handoff thresholds (engine and baseline) on the given sets. */
-export function calibrate(sets: readonly EvalSet[]) {
-  const samples = sets.flatMap(labelledFeatures);
-  const [bias, ...weights] = fitLogistic(samples.map((s) => ({ x: s.x, y: s.right }))).map(round) as [number, ...number[]];
+/**
+ * Fits calibration, the precision table and the handoff thresholds (engine and baseline) on the given sets,
+ * for the shipped search or another `tuning` (experiments: the weights it prints are then for that tuning).
+ */
+export function calibrate(sets: readonly EvalSet[], tuning?: Partial<SearchTuning>) {
+  const samples = sets.flatMap((set) => labelledFeatures(set, tuning));
+  const [bias, ...weights] = fitNonNegative(samples.map((s) => ({ x: s.x, y: s.right }))).map(round) as [number, ...number[]];
   const calibration: Calibration = { bias, weights };
   const scored: Scored[] = samples.map((s) => ({ p: probability(s.x, calibration), right: s.right, outOfScope: s.outOfScope }));
   const inScope = scored.filter((s) => !s.outOfScope).map((s) => ({ confidence: s.p, right: s.right }));
@@ -80,4 +85,16 @@ export function calibrate(sets: readonly EvalSet[]) {
     }
   }
   return { samples: samples.length, calibration, precisionTable, handoff: oosHandoffThreshold(scored), tfidfHandoff: handoffThreshold(baseline) };
+}
+
+/**
+ * Measures sets with a calibration and thresholds as `calibrate` returns
+ * them (answer threshold at 90% from its table), so a tuning tried in an
+ * experiment is measured with its own refitted model, never the shipped one.
+ */
+export function measureCalibrated(set: EvalSet, fitted: ReturnType<typeof calibrate>, tuning?: Partial<SearchTuning>) {
+  const answer = fitted.precisionTable.find((row) => row.precision === 0.9)!.threshold;
+  const thresholds = { ...DEFAULT_THRESHOLDS, answer, handoff: fitted.handoff };
+  const index = indexOf(set);
+  return engineMetrics(index, set, searchAll(index, set, tuning), thresholds, fitted.calibration);
 }

@@ -3,15 +3,16 @@
  *
  *   npm run -s eval:faq -- --faqs FAQS.jsonl --queries QUERIES.jsonl [--json] [--no-synonyms] [--tuning JSON]
  *     [--target PRECISION (0.9)] [--calib DIR (the same shop's labelled calibration/dev split)]
- *   npm run -s eval:faq -- convert --from bitext|atec|clinc150 --in PATH --out-dir DIR [--split test|calib|dev|all]
- *     (bitext: test|dev|all; atec, clinc150: test|calib)
- *   npm run -s eval:faq -- calibrate --set DIR [--set DIR ...]
+ *   npm run -s eval:faq -- convert --from bitext|atec|clinc150 --in PATH --out-dir DIR [--split test|calib|dev|all|oos-train]
+ *     (bitext: test|dev|all; atec: test|calib; clinc150: test|calib|oos-train)
+ *   npm run -s eval:faq -- calibrate --set DIR [--set DIR ...] [--tuning JSON] [--measure DIR ...]
+ *     (--measure: the sets measured with the refitted model and thresholds, e.g. for a tuning tried)
  *   npm run -s eval:faq -- replay --set DIR [--shares 0,0.1,0.25,0.5,1]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { calibrate } from './calibrate.ts';
+import { calibrate, measureCalibrated } from './calibrate.ts';
 import { replayCurve } from './replay.ts';
 import { convertAtec, convertBitext, convertClinc, type EvalSet } from './convert.ts';
 import { engineMetrics, indexOf, searchAll, tfidfMetrics, thresholdsForTarget } from './run.ts';
@@ -27,6 +28,7 @@ const { values, positionals } = parseArgs({
     'out-dir': { type: 'string' },
     split: { type: 'string', default: 'test' },
     set: { type: 'string', multiple: true },
+    measure: { type: 'string', multiple: true },
     tuning: { type: 'string' },
     'no-synonyms': { type: 'boolean', default: false },
     target: { type: 'string', default: '0.9' },
@@ -60,13 +62,13 @@ if (command === 'convert') {
   const input = values.in ?? fail('--in PATH is required');
   const outDir = values['out-dir'] ?? fail('--out-dir DIR is required');
   const split = values.split ?? 'test';
-  const known: Record<string, string[]> = { bitext: ['test', 'dev', 'all'], atec: ['test', 'calib'], clinc150: ['test', 'calib'] };
+  const known: Record<string, string[]> = { bitext: ['test', 'dev', 'all'], atec: ['test', 'calib'], clinc150: ['test', 'calib', 'oos-train'] };
   if (!(known[values.from ?? '']?.includes(split) ?? true)) fail(`--split ${split} is not available for ${values.from} (${known[values.from!]!.join('|')})`);
   const text = readFileSync(input, 'utf8');
   const converters: Record<string, () => EvalSet> = {
     bitext: () => convertBitext(text, split as 'test' | 'dev' | 'all'),
     atec: () => convertAtec(text, split as 'test' | 'calib'),
-    clinc150: () => convertClinc(text, split as 'test' | 'calib'),
+    clinc150: () => convertClinc(text, split as 'test' | 'calib' | 'oos-train'),
   };
   const convert = converters[values.from ?? ''];
   if (!convert) fail('--from bitext|atec|clinc150 is required');
@@ -78,7 +80,10 @@ if (command === 'convert') {
   console.log(`${set.faqs.length} FAQ entries, ${set.queries.length} queries -> ${outDir}`);
 } else if (command === 'calibrate') {
   const dirs = values.set ?? fail('--set DIR (one or more) is required');
-  console.log(JSON.stringify(calibrate(dirs.map(readDir))));
+  const tuning = values.tuning ? JSON.parse(values.tuning) : undefined;
+  const fitted = calibrate(dirs.map(readDir), tuning);
+  console.log(JSON.stringify(fitted));
+  for (const dir of values.measure ?? []) console.log(JSON.stringify({ set: dir, ...measureCalibrated(readDir(dir), fitted, tuning) }));
 } else if (command === 'replay') {
   const [dir] = values.set ?? fail('--set DIR is required');
   const curve = replayCurve(readDir(dir!), values.shares!.split(',').map(Number));

@@ -93,8 +93,12 @@ export function convertAtec(tsv: string, split: 'test' | 'calib'): EvalSet {
 
 type ClincData = Record<string, [string, string][]>;
 
-/** CLINC150: 5 seeded training queries per intent form the entry; test (or val) queries are in scope, oos_test (or oos_val) out of scope. */
-export function convertClinc(json: string, split: 'test' | 'calib'): EvalSet {
+/**
+ * CLINC150: 5 seeded training queries per intent form the entry; test (or val) queries are in scope, oos_test (or oos_val)
+ * out of scope. `oos-train` is only the 100 oos_train queries (a second out-of-scope sample, to see how much the handoff
+ * threshold fitted on oos_val's 100 depends on which 100 they are).
+ */
+export function convertClinc(json: string, split: 'test' | 'calib' | 'oos-train'): EvalSet {
   const data = JSON.parse(json) as ClincData;
   const byIntent = new Map<string, string[]>();
   for (const [text, intent] of data.train ?? []) byIntent.set(intent, [...(byIntent.get(intent) ?? []), text]);
@@ -104,8 +108,8 @@ export function convertClinc(json: string, split: 'test' | 'calib'): EvalSet {
     const [question, ...alternatives] = shuffled(texts, random).slice(0, PHRASINGS_PER_ENTRY);
     set.faqs.push({ id: intent, question: question!, alternatives, answer: '', lang: 'en' });
   }
-  const inScope = split === 'test' ? data.test : data.val;
-  const outOfScope = split === 'test' ? data.oos_test : data.oos_val;
+  const inScope = split === 'test' ? data.test : split === 'calib' ? data.val : [];
+  const outOfScope = split === 'test' ? data.oos_test : split === 'calib' ? data.oos_val : data.oos_train;
   for (const [text, intent] of inScope ?? []) set.queries.push({ text, expected: intent });
   for (const [text] of outOfScope ?? []) set.queries.push({ text, expected: null });
   return set;

@@ -41,6 +41,29 @@ export function fitLogistic(samples: readonly LogisticSample[], options: { l2?: 
   return w;
 }
 
+/**
+ * {@link fitLogistic} with every weight at or above zero (the bias is free):
+ * a feature whose weight comes out negative is fixed at zero and the rest is
+ * refitted, so more evidence is never trusted less.
+ */
+export function fitNonNegative(samples: readonly LogisticSample[], options: { l2?: number; iterations?: number } = {}): number[] {
+  const d = samples[0]?.x.length ?? 0;
+  const free = Array.from({ length: d }, (_, i) => i);
+  for (;;) {
+    const [bias, ...w] = fitLogistic(
+      samples.map((s) => ({ x: free.map((i) => s.x[i]!), y: s.y })),
+      options,
+    ) as [number, ...number[]];
+    const negative = w.findIndex((v) => v < 0);
+    if (negative < 0) {
+      const weights = new Array<number>(d).fill(0);
+      free.forEach((i, k) => (weights[i] = w[k]!));
+      return [bias, ...weights];
+    }
+    free.splice(negative, 1);
+  }
+}
+
 /** Solves `a x = b` by Gauss-Jordan elimination with partial pivoting. */
 function solve(a: number[][], b: number[]): number[] {
   const n = b.length;

@@ -3,7 +3,7 @@
  * the worker) and through the TF-IDF baseline.
  */
 import { DEFAULT_SYNONYMS } from '../default-synonyms.ts';
-import { confidenceOf, PRECISION_TABLE } from '../confidence.ts';
+import { confidenceOf, PRECISION_TABLE, type Calibration } from '../confidence.ts';
 import { decide, DEFAULT_THRESHOLDS, type Thresholds } from '../decide.ts';
 import { thresholdForPrecision, thresholdFromTable, type PrecisionThreshold } from '../precision.ts';
 import { buildFaqIndex, type FaqIndex } from '../index/faq-index.ts';
@@ -26,11 +26,17 @@ export function searchAll(index: FaqIndex, set: EvalSet, tuning?: Partial<Search
 }
 
 /** Engine metrics from search results. */
-export function engineMetrics(index: FaqIndex, set: EvalSet, results: SearchResult[], thresholds: Thresholds = DEFAULT_THRESHOLDS): Metrics {
+export function engineMetrics(
+  index: FaqIndex,
+  set: EvalSet,
+  results: SearchResult[],
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+  calibration?: Calibration,
+): Metrics {
   const outcomes: Outcome[] = results.map((result, i) => ({
     expected: set.queries[i]!.expected,
     ranking: result.candidates.map((c) => index.entries[c.entry]!.id),
-    kind: decide(result, thresholds).kind,
+    kind: decide(result, thresholds, calibration).kind,
   }));
   return measure(outcomes);
 }

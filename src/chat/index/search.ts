@@ -10,6 +10,7 @@ import { applySynonyms } from '../../text/synonyms.ts';
 import { correctWord, MIN_CORRECTED_LENGTH } from '../text/spelling.ts';
 import { stemWord } from '../../text/stem.ts';
 import { tokenize, type Tokens } from '../../text/tokenize.ts';
+import { addEntryTerms, entryTermsOf } from './entry-terms.ts';
 import { accumulateTerm, type Bm25, type Field } from './field.ts';
 import type { FaqIndex } from './faq-index.ts';
 
@@ -25,6 +26,8 @@ export interface SearchTuning {
   gramWeight: number;
   voteWeight: number;
   entryWeight: number;
+  /** Weight of the per-entry word weights learned from the entry's phrasings (`entry-terms.ts`), added to the entry document; 0 (off) as shipped. */
+  centroidWeight: number;
   wordBm25: Bm25;
   gramBm25: Bm25;
   spelling: boolean;
@@ -40,6 +43,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   gramWeight: 0.5,
   voteWeight: 1,
   entryWeight: 1.5,
+  centroidWeight: 0,
   wordBm25: { k1: 3, b: 1 },
   gramBm25: { k1: 1.2, b: 0.75 },
   spelling: true,
@@ -96,6 +100,7 @@ export function searchFaq(
   for (let doc = 0; doc < phrasingCount; doc++) phrasing[doc] = phrasingWord[doc]! + phrasingGram[doc]!;
   const whole = new Float64Array(entryCount);
   for (let entry = 0; entry < entryCount; entry++) whole[entry] = wholeWord[entry]! + wholeGram[entry]!;
+  if (tuning.centroidWeight > 0) addEntryTerms(entryTermsOf(index), words, tuning.centroidWeight, whole);
 
   const lang = options.lang ?? null;
   const allowed = (entry: number) => {
