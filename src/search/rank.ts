@@ -6,6 +6,7 @@
  * the facet counts of the filtered results are computed alongside.
  */
 import type { Rule } from '../serve/rank.ts';
+import { type DocColumns, ROW, ROW_CATEGORIES } from './columns.ts';
 import type { TextMatches } from './match.ts';
 
 /** What ranking needs to know of a document (base or fresh). */
@@ -23,6 +24,12 @@ export interface DocView {
   popularity(doc: number): number;
   /** The document that stands for an item id now (its fresh row when changed since the build). */
   docOfId(id: string): number | undefined;
+  /** Base documents (>= 0) as rows, as built (see {@link DocView.overridden}). */
+  columns: DocColumns;
+  /** Fresh documents, availability overrides applied: document `-(i + 1)` is row `i`. */
+  freshColumns: DocColumns;
+  /** Base documents whose availability changed since the build: doc -> available. */
+  overridden: ReadonlyMap<number, 0 | 1>;
 }
 
 /** The shopper and the query's history. */
@@ -91,6 +98,8 @@ export interface Ranked {
   hits: Hit[];
   total: number;
   facets: Facets;
+  /** The lowest score among the `offset + k` (plus pinned) best kept, -Infinity when fewer were kept. */
+  floor: number;
 }
 
 const FACET_CATEGORIES = 20;
@@ -101,8 +110,9 @@ interface Resolved {
   maxClicks: number;
   affinity: Float64Array;
   recent: Set<number>;
-  itemRules: Map<number, Rule[]>;
-  categoryRules: Map<number, Rule[]>;
+  /** Boost, bury and hide as one factor per category (-1: hidden) and per item, for the hot loop. */
+  categoryFactor: Float64Array | undefined;
+  itemFactor: Map<number, number>;
 }
 
 function resolve(docs: DocView, signals: RankSignals, rules: readonly Rule[]): Resolved {
@@ -131,12 +141,29 @@ function resolve(docs: DocView, signals: RankSignals, rules: readonly Rule[]): R
     const into = rule.targetType === 'item' ? itemRules : categoryRules;
     if (key !== undefined) into.set(key, [...(into.get(key) ?? []), rule]);
   }
-  return { clicks, maxClicks, affinity, recent, itemRules, categoryRules };
+  const factorOf = (list: readonly Rule[]) => list.reduce((f, rule) => (rule.action === 'hide' || f < 0 ? -1 : f * ruleAmount(rule)), 1);
+  let categoryFactor: Float64Array | undefined;
+  if (categoryRules.size) {
+    categoryFactor = new Float64Array(docs.categoryCount).fill(1);
+    for (const [c, list] of categoryRules) categoryFactor[c] = factorOf(list);
+  }
+  const itemFactor = new Map([...itemRules].map(([doc, list]): [number, number] => [doc, factorOf(list)]));
+  return { clicks, maxClicks, affinity, recent, categoryFactor, itemFactor };
 }
 
+const ruleAmount = (rule: Rule) => (rule.action === 'boost' ? (rule.amount ?? 2) : (rule.amount ?? 0.25));
+
+/** Flags of base documents for the hot loop (set for a request's few clicked, recent and pinned documents, cleared after). */
+const CLICKED = 1;
+const RECENT = 2;
+const PINNED = 4;
+const OVERRIDDEN = 8;
+let flags = new Uint8Array(0);
+
 /**
- * Ranks matches: filters, facets, signals, rules, paging. Every match is scored with numbers
- * only; the page alone is sorted fully and given its reasons.
+ * Ranks matches: filters, facets, signals, rules, paging. Every match is scored from typed
+ * columns (no object, closure or map per match); the best `offset + k` are kept in a heap and
+ * the page alone is sorted and given its reasons.
  *
  * @example rankMatches(matches, docs, {}, { available: 'true' }, [], [20, 50], { k: 10 })
  */
@@ -154,57 +181,102 @@ export function rankMatches(
   let best = 0;
   for (let i = 0; i < matches.count; i++) best = Math.max(best, matches.coverage[i]!);
   const availability = filters.available ?? 'true';
-  const wanted = availability === 'true';
+  const checkAvailable = availability !== 'any';
+  const wanted = availability === 'true' ? 1 : 0;
   const priced = filters.priceMin !== undefined || filters.priceMax !== undefined;
   const [low, high] = [filters.priceMin ?? 0, filters.priceMax ?? Infinity];
   const category = filters.category === undefined ? undefined : (docs.categoryOf(filters.category) ?? -1);
   const categoryCounts = new Int32Array(docs.categoryCount);
   const priceCounts = new Array<number>(priceBands.length + 1).fill(0);
-  const keptDocs = new Int32Array(matches.count);
-  const keptScores = new Float64Array(matches.count);
-  const keptAt = new Int32Array(matches.count);
-  let kept = 0;
-  let total = 0;
-  for (let i = 0; i < matches.count; i++) {
-    const doc = matches.docs[i]!;
-    if (availability !== 'any' && docs.available(doc) !== wanted) continue;
-    const full = matches.coverage[i]! >= best - 1e-9;
-    const price = docs.price(doc);
-    const inPrice = !priced || (price !== null && price >= low && price <= high);
-    const cats = docs.cats(doc);
-    const inCategory = category === undefined || cats.includes(category);
-    if (full && inPrice) for (const c of cats) categoryCounts[c]!++;
-    if (full && inCategory && price !== null) priceCounts[bandOf(price, priceBands)]!++;
-    if (!inPrice || !inCategory) continue;
-    if (full) total++;
-    let score = matches.text[i]! * matches.coverage[i]! * matches.coverage[i]! * (1 + bonusSum(doc, cats, docs, r, weights));
-    if (!full) score *= 1e-3;
-    score = applyRules(score, doc, cats, r);
-    if (score < 0) continue;
-    keptDocs[kept] = doc;
-    keptScores[kept] = score;
-    keptAt[kept++] = i;
-  }
   const offset = page.offset ?? 0;
   const pins = rules.filter((rule) => rule.action === 'pin' && rule.targetType === 'item');
-  const top = topOf(keptScores, keptDocs, kept, offset + page.k + pins.length, docs);
+  const pinnedDocs = new Set<number>();
   for (const rule of pins) {
     const doc = docs.docOfId(rule.target);
-    if (doc === undefined || top.some((t) => keptDocs[t] === doc)) continue;
-    const at = keptDocs.subarray(0, kept).indexOf(doc);
-    if (at >= 0) top.push(at);
+    if (doc !== undefined) pinnedDocs.add(doc);
   }
-  const hits = top.map((t): Hit => {
-    const doc = keptDocs[t]!;
-    const i = keptAt[t]!;
-    return { doc, score: keptScores[t]!, reason: reasonOf(doc, docs, r, weights, matches.exact[i] === 1) };
-  });
+  const pinned = new Map<number, [number, number]>();
+  const top = new TopHits(offset + page.k + pins.length, docs);
+  const base = docs.columns;
+  const fresh = docs.freshColumns;
+  const docCount = base.catStart.length - 1;
+  if (flags.length < docCount) flags = new Uint8Array(docCount);
+  const marked: number[] = [];
+  const mark = (doc: number, flag: number) => {
+    if (doc < 0) return;
+    if (flags[doc] === 0) marked.push(doc);
+    flags[doc]! |= flag;
+  };
+  if (r.maxClicks > 0) for (const doc of r.clicks.keys()) mark(doc, CLICKED);
+  for (const doc of r.recent) mark(doc, RECENT);
+  for (const doc of pinnedDocs) mark(doc, PINNED);
+  for (const doc of docs.overridden.keys()) mark(doc, OVERRIDDEN);
+  const clickScale = r.maxClicks > 0 ? Math.log1p(r.maxClicks) : 1;
+  const ruled = r.categoryFactor !== undefined || r.itemFactor.size > 0;
+  let total = 0;
+  try {
+    for (let i = 0; i < matches.count; i++) {
+      const doc = matches.docs[i]!;
+      const c = doc < 0 ? fresh : base;
+      const d = doc < 0 ? -doc - 1 : doc;
+      const flag = doc < 0 ? CLICKED | RECENT | PINNED : flags[doc]!;
+      const meta = c.ints[2 * ROW * d + 4]!;
+      if (checkAvailable && (flag & OVERRIDDEN ? docs.overridden.get(doc)! : meta & 1) !== wanted) continue;
+      const coverage = matches.coverage[i]!;
+      const full = coverage >= best - 1e-9;
+      const price = c.rows[ROW * d]!;
+      const hasPrice = price === price;
+      const inPrice = !priced || (hasPrice && price >= low && price <= high);
+      // The document's categories: in its row, or all in catList.
+      const inRow = meta >>> 1 <= ROW_CATEGORIES;
+      const list = inRow ? c.ints : c.catList;
+      const from = inRow ? 2 * ROW * d + 5 : c.catStart[d]!;
+      const to = inRow ? from + (meta >>> 1) : c.catStart[d + 1]!;
+      let inCategory = category === undefined;
+      for (let k = from; k < to && !inCategory; k++) inCategory = list[k] === category;
+      if (full && inPrice) for (let k = from; k < to; k++) categoryCounts[list[k]!]!++;
+      if (full && inCategory && hasPrice) priceCounts[bandOf(price, priceBands)]!++;
+      if (!inPrice || !inCategory) continue;
+      if (full) total++;
+      let sum = weights.popularity * c.rows[ROW * d + 1]!;
+      if (flag & CLICKED && r.maxClicks > 0) {
+        const clicks = r.clicks.get(doc);
+        if (clicks) sum += (weights.clicks * Math.log1p(clicks)) / clickScale;
+      }
+      let affinity = 0;
+      for (let k = from; k < to; k++) affinity = Math.max(affinity, r.affinity[list[k]!]!);
+      sum += weights.affinity * affinity;
+      if (flag & RECENT && r.recent.has(doc)) sum += weights.recent;
+      let score = matches.text[i]! * coverage * coverage * (1 + sum);
+      if (!full) score *= 1e-3;
+      if (ruled) {
+        let factor = r.itemFactor.get(doc) ?? 1;
+        for (let k = from; r.categoryFactor && k < to && factor >= 0; k++) factor = r.categoryFactor[list[k]!]! < 0 ? -1 : factor * r.categoryFactor[list[k]!]!;
+        if (factor < 0) continue;
+        score *= factor;
+      }
+      if (score < 0) continue;
+      top.offer(doc, score, matches.exact[i]!);
+      if (flag & PINNED && pinnedDocs.has(doc)) pinned.set(doc, [score, matches.exact[i]!]);
+    }
+  } finally {
+    for (const doc of marked) flags[doc] = 0;
+  }
+  const floor = top.full() ? top.worst() : -Infinity;
+  const hits = top.sorted().map(([doc, score, exact]): Hit => ({ doc, score, reason: reasonOf(doc, docs, r, weights, exact === 1) }));
+  for (const rule of pins) {
+    const doc = docs.docOfId(rule.target);
+    const seen = doc === undefined ? undefined : pinned.get(doc);
+    if (doc === undefined || !seen || hits.some((h) => h.doc === doc)) continue;
+    hits.push({ doc, score: seen[0], reason: reasonOf(doc, docs, r, weights, seen[1] === 1) });
+  }
   pin(hits, docs, pins);
   const categories: [string, number][] = [];
   categoryCounts.forEach((count, c) => count > 0 && categories.push([docs.categoryName(c), count]));
   return {
     hits: hits.slice(offset, offset + page.k),
     total,
+    floor,
     facets: {
       categories: categories.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, FACET_CATEGORIES),
       prices: priceCounts.map((count, i) => ({ min: i === 0 ? 0 : priceBands[i - 1]!, max: priceBands[i] ?? null, count })).filter((band) => band.count > 0),
@@ -212,51 +284,94 @@ export function rankMatches(
   };
 }
 
-/** The positions of the `m` best scores, best first (ties by id), without sorting everything. */
-function topOf(scores: Float64Array, ids: Int32Array, count: number, m: number, docs: DocView): number[] {
-  const better = (a: number, b: number) => scores[a]! > scores[b]! || (scores[a] === scores[b] && docs.id(ids[a]!) < docs.id(ids[b]!));
-  const heap: number[] = [];
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let worst = i;
-      if (l < heap.length && better(heap[worst]!, heap[l]!)) worst = l;
-      if (r < heap.length && better(heap[worst]!, heap[r]!)) worst = r;
-      if (worst === i) return;
-      [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
-      i = worst;
-    }
-  };
-  for (let t = 0; t < count; t++) {
-    if (heap.length < m) {
-      heap.push(t);
-      for (let i = heap.length - 1; i > 0;) {
-        const parent = (i - 1) >> 1;
-        if (!better(heap[parent]!, heap[i]!)) break;
-        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-        i = parent;
-      }
-    } else if (m > 0 && better(t, heap[0]!)) {
-      heap[0] = t;
-      down(0);
-    }
-  }
-  return heap.sort((a, b) => (better(a, b) ? -1 : 1));
+/**
+ * An upper bound of the score {@link rankMatches} gives a document that matches only part of
+ * the query (`text` bounds its text relevance): coverage at most 1, the largest bonus the
+ * signals allow, the partial-match factor, the largest product of boosts. Infinity when a
+ * weight is negative (no bound).
+ */
+export function partialScoreBound(text: number, signals: RankSignals, rules: readonly Rule[], weights: RankWeights = RANK_WEIGHTS): number {
+  if (weights.clicks < 0 || weights.affinity < 0 || weights.recent < 0 || weights.popularity < 0) return Infinity;
+  let affinity = 0;
+  for (const a of signals.affinity?.values() ?? []) affinity = Math.max(affinity, a);
+  const clicked = [...(signals.queryClicks?.values() ?? [])].some(([c, p]) => c + 3 * p > 0);
+  const bonus = weights.popularity + (clicked ? weights.clicks : 0) + weights.affinity * affinity + (signals.recent?.size ? weights.recent : 0);
+  const boost = rules.reduce((f, rule) => (rule.action === 'boost' || rule.action === 'bury' ? f * Math.max(1, ruleAmount(rule)) : f), 1);
+  return text * (1 + bonus) * 1e-3 * boost * (1 + 1e-9);
 }
 
-/** {@link bonus} without its parts (the hot loop allocates nothing). */
-function bonusSum(doc: number, cats: readonly number[], docs: DocView, r: Resolved, weights: RankWeights): number {
-  let sum = weights.popularity * docs.popularity(doc);
-  if (r.maxClicks > 0) {
-    const c = r.clicks.get(doc);
-    if (c) sum += (weights.clicks * Math.log1p(c)) / Math.log1p(r.maxClicks);
+/** The best `m` of the offered documents (ties by id), in typed arrays: a heap whose root is the worst kept. */
+class TopHits {
+  private readonly docs: Int32Array;
+  private readonly scores: Float64Array;
+  private readonly exact: Uint8Array;
+  private size = 0;
+  private readonly m: number;
+  private readonly view: DocView;
+  constructor(m: number, view: DocView) {
+    this.m = m;
+    this.view = view;
+    this.docs = new Int32Array(m);
+    this.scores = new Float64Array(m);
+    this.exact = new Uint8Array(m);
   }
-  let affinity = 0;
-  for (const cat of cats) affinity = Math.max(affinity, r.affinity[cat]!);
-  sum += weights.affinity * affinity;
-  if (r.recent.size && r.recent.has(doc)) sum += weights.recent;
-  return sum;
+  /** True when `a` (score, doc) ranks before `b`. */
+  private better(sa: number, da: number, sb: number, db: number): boolean {
+    return sa > sb || (sa === sb && this.view.id(da) < this.view.id(db));
+  }
+  offer(doc: number, score: number, exact: number): void {
+    if (this.m === 0) return;
+    if (this.size < this.m) {
+      let i = this.size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.better(this.scores[parent]!, this.docs[parent]!, score, doc)) break;
+        this.move(parent, i);
+        i = parent;
+      }
+      this.put(i, doc, score, exact);
+      return;
+    }
+    if (score < this.scores[0]! || !this.better(score, doc, this.scores[0]!, this.docs[0]!)) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const rr = l + 1;
+      let worst = i;
+      let ws = score;
+      let wd = doc;
+      if (l < this.size && this.better(ws, wd, this.scores[l]!, this.docs[l]!)) [worst, ws, wd] = [l, this.scores[l]!, this.docs[l]!];
+      if (rr < this.size && this.better(ws, wd, this.scores[rr]!, this.docs[rr]!)) worst = rr;
+      if (worst === i) break;
+      this.move(worst, i);
+      i = worst;
+    }
+    this.put(i, doc, score, exact);
+  }
+  /** True when `m` documents are kept. */
+  full(): boolean {
+    return this.size === this.m;
+  }
+  /** The lowest kept score. */
+  worst(): number {
+    return this.size ? this.scores[0]! : -Infinity;
+  }
+  /** The kept documents, best first: `[doc, score, exact]`. */
+  sorted(): [number, number, number][] {
+    const out: [number, number, number][] = [];
+    for (let i = 0; i < this.size; i++) out.push([this.docs[i]!, this.scores[i]!, this.exact[i]!]);
+    return out.sort((a, b) => (this.better(a[1], a[0], b[1], b[0]) ? -1 : 1));
+  }
+  private move(from: number, to: number): void {
+    this.docs[to] = this.docs[from]!;
+    this.scores[to] = this.scores[from]!;
+    this.exact[to] = this.exact[from]!;
+  }
+  private put(i: number, doc: number, score: number, exact: number): void {
+    this.docs[i] = doc;
+    this.scores[i] = score;
+    this.exact[i] = exact;
+  }
 }
 
 function bonus(doc: number, cats: readonly number[], docs: DocView, r: Resolved, weights: RankWeights) {
@@ -281,17 +396,6 @@ function reasonOf(doc: number, docs: DocView, r: Resolved, weights: RankWeights,
   if (value === b.clicked) return { kind: 'clicked' };
   if (value === b.affine) return { kind: 'affinity', category: docs.categoryName(b.liked) };
   return { kind: 'recent' };
-}
-
-/** Applies boost, bury and hide: the new score, or -1 when hidden. */
-function applyRules(score: number, doc: number, cats: readonly number[], r: Resolved): number {
-  if (r.itemRules.size === 0 && r.categoryRules.size === 0) return score;
-  const rules = [...(r.itemRules.get(doc) ?? []), ...cats.flatMap((c) => r.categoryRules.get(c) ?? [])];
-  for (const rule of rules) {
-    if (rule.action === 'hide') return -1;
-    score *= rule.action === 'boost' ? (rule.amount ?? 2) : (rule.amount ?? 0.25);
-  }
-  return score;
 }
 
 /** Moves pinned items that are among the results to their position (search never shows an item the query did not find). */

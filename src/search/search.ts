@@ -8,11 +8,22 @@ import { tokenize } from '../text/tokenize.ts';
 import { ownValue } from '../security/own-key.ts';
 import type { Rule } from '../serve/rank.ts';
 import type { AnalyzedItem } from './analyzed-item.ts';
+import { availableAt, columnsOf, docColumns, ROW, setAvailable } from './columns.ts';
 import type { SearchHead } from './build-index.ts';
 import { vocabulary } from './expand.ts';
-import { type IndexView, matchQuery, planQuery, type PlannedSlot, plannedTerms } from './match.ts';
+import { type IndexView, matchQuery, planQuery, type PlannedSlot, plannedTerms, type TextMatches, textBound } from './match.ts';
 import { closestPlan, guessCategory, trendingIn } from './no-result.ts';
-import { type DocView, type Facets, type Hit, rankMatches, type RankSignals, type RankWeights, type SearchFilters } from './rank.ts';
+import {
+  type DocView,
+  type Facets,
+  type Hit,
+  partialScoreBound,
+  type Ranked,
+  rankMatches,
+  type RankSignals,
+  type RankWeights,
+  type SearchFilters,
+} from './rank.ts';
 
 /** An index ready to answer queries (decoded once per isolate and version). */
 export interface LoadedIndex extends IndexView {
@@ -47,6 +58,8 @@ export interface SearchQuery {
   /** Availability changes since the build: id -> available. */
   overrides?: Readonly<Record<string, readonly [0 | 1, number]>>;
   weights?: RankWeights;
+  /** Rank every document matching any word, never only those matching every word (the same answer, slower; for tests). */
+  exhaustive?: boolean;
 }
 
 /** A ranked hit with its item id. */
@@ -85,8 +98,8 @@ export function runSearch(index: LoadedIndex, plan: readonly PlannedSlot[], quer
   const rules = query.rules ?? [];
   const page = { k: query.k, offset: query.offset, weights: query.weights };
   const signals = query.signals ?? {};
-  const ranked = rankMatches(matchQuery(plan, index), docs, signals, query.filters, rules, index.head.priceBands, page);
-  if (ranked.total > 0 || plan.length === 0) return { ...ranked, hits: ranked.hits.map((h) => withId(h, docs, index)) };
+  const ranked = rankedMatches(index, plan, docs, query);
+  if (ranked.total > 0 || plan.length === 0) return { hits: ranked.hits.map((h) => withId(h, docs, index)), total: ranked.total, facets: ranked.facets };
   const closest = rankMatches(matchQuery(closestPlan(plan, index.vocab), index), docs, signals, query.filters, rules, index.head.priceBands, {
     ...page,
     k: query.k + (query.offset ?? 0),
@@ -113,6 +126,31 @@ export function runSearch(index: LoadedIndex, plan: readonly PlannedSlot[], quer
   };
 }
 
+/**
+ * The ranked matches of a plan. A query of several words first ranks only the documents that
+ * match every word (the results, the total and the facets count those alone; the others only
+ * fill a page they leave short): when the page fills and its lowest score is above what any
+ * partial match could score, that is the answer, and the documents matching some words only
+ * (a common word matches tens of thousands in a large catalog) are never visited. Otherwise,
+ * and with pinning rules, every document matching any word is ranked. Both give the same page.
+ */
+function rankedMatches(index: LoadedIndex, plan: readonly PlannedSlot[], docs: DocView, query: SearchQuery): Ranked {
+  const rules = query.rules ?? [];
+  const signals = query.signals ?? {};
+  const page = { k: query.k, offset: query.offset, weights: query.weights };
+  const rank = (matches: TextMatches) => rankMatches(matches, docs, signals, query.filters, rules, index.head.priceBands, page);
+  if (plan.length > 1 && !query.exhaustive && !rules.some((rule) => rule.action === 'pin')) {
+    const every = matchQuery(plan, index, 'every');
+    let full = false;
+    for (let i = 0; i < every.count && !full; i++) full = every.coverage[i] === 1;
+    if (full) {
+      const ranked = rank(every);
+      if (ranked.floor > partialScoreBound(textBound(plan, index), signals, rules, query.weights)) return ranked;
+    }
+  }
+  return rank(matchQuery(plan, index));
+}
+
 function priceOk(price: number | null, filters: SearchFilters): boolean {
   if (filters.priceMin === undefined && filters.priceMax === undefined) return true;
   return price !== null && price >= (filters.priceMin ?? 0) && price <= (filters.priceMax ?? Infinity);
@@ -130,10 +168,22 @@ export function docView(index: LoadedIndex, overrides: Readonly<Record<string, r
   const freshCats = fresh.map((item) => item.categories.map((name) => numbers.get(name) ?? (numbers.set(name, names.push(name) - 1), names.length - 1)));
   const replaced = new Map<string, number>();
   fresh.forEach((item, i) => replaced.set(item.id, -(i + 1)));
-  const overridden = new Map<number, boolean>();
+  const freshColumns = docColumns({
+    cats: freshCats,
+    price: fresh.map((item) => item.price),
+    avail: fresh.map((item) => item.available),
+    pop: fresh.map((item) => {
+      const doc = index.docOf.get(item.id);
+      return doc === undefined ? 0 : head.pop[doc]!;
+    }),
+  });
+  const overridden = new Map<number, 0 | 1>();
   for (const id of Object.keys(overrides)) {
     const doc = replaced.get(id) ?? index.docOf.get(id);
-    if (doc !== undefined) overridden.set(doc, ownValue(overrides, id)![0] === 1);
+    if (doc === undefined) continue;
+    const value = ownValue(overrides, id)![0] === 1 ? 1 : 0;
+    if (doc < 0) setAvailable(freshColumns, -doc - 1, value);
+    else overridden.set(doc, value);
   }
   const f = (doc: number) => fresh[-doc - 1]!;
   const id = (doc: number) => (doc < 0 ? f(doc).id : head.ids[doc]!);
@@ -146,13 +196,12 @@ export function docView(index: LoadedIndex, overrides: Readonly<Record<string, r
     categoryCount: names.length,
     categories: (doc) => cats(doc).map((c) => names[c]!),
     price: (doc) => (doc < 0 ? f(doc).price : head.price[doc]!),
-    available: (doc) => overridden.get(doc) ?? (doc < 0 ? f(doc).available : head.avail[doc]) === 1,
-    popularity: (doc) => {
-      if (doc >= 0) return head.pop[doc]!;
-      const base = index.docOf.get(f(doc).id);
-      return base === undefined ? 0 : head.pop[base]!;
-    },
+    available: (doc) => (doc < 0 ? availableAt(freshColumns, -doc - 1) : (overridden.get(doc) ?? head.avail[doc]) === 1),
+    popularity: (doc) => (doc < 0 ? freshColumns.rows[ROW * (-doc - 1) + 1]! : head.pop[doc]!),
     docOfId: (itemId) => replaced.get(itemId) ?? index.docOf.get(itemId),
+    columns: columnsOf(head),
+    freshColumns,
+    overridden,
   };
 }
 
