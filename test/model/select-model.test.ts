@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ShopEvent } from '../../src/model/events.ts';
 import { createHoldoutSample } from '../../src/model/selection/holdout-sample.ts';
-import { SELECTION_FOLDS, selectionSteps, selectModel } from '../../src/model/selection/select-model.ts';
+import { pairedGap, SELECTION_FOLDS, selectionSteps, selectModel } from '../../src/model/selection/select-model.ts';
 import { runStepsYielding } from '../../src/model/steps.ts';
 import { createSimilarItemsBuilder } from '../../src/model/similar-items/similar-items.ts';
 import { seededRandom } from '../../src/random.ts';
@@ -77,7 +77,43 @@ function shiftingBestSellerLog(shoppers: number, seed: number): ShopEvent[] {
   return events.sort((a, b) => a.ts - b.ts);
 }
 
+/** Each shopper views a_x, then its partner b_x (60%) or a random b: x and the random b are uniform, so popularity carries no signal. */
+function uniformPairLog(shoppers: number, seed: number): ShopEvent[] {
+  const random = seededRandom(seed);
+  const events: ShopEvent[] = [];
+  for (let u = 0; u < shoppers; u++) {
+    let ts = u * 1000 * MINUTE;
+    for (let round = 0; round < 3; round++) {
+      const x = Math.floor(random.next() * 80);
+      events.push({ user: `u${u}`, item: `a${x}`, type: 'view', ts: (ts += MINUTE) });
+      if (random.next() < 0.5) events.push({ user: `u${u}`, item: `n${Math.floor(random.next() * 500)}`, type: 'view', ts: (ts += MINUTE) });
+      events.push({ user: `u${u}`, item: random.next() < 0.6 ? `b${x}` : `b${Math.floor(random.next() * 80)}`, type: 'view', ts: (ts += MINUTE) });
+    }
+  }
+  return events.sort((a, b) => a.ts - b.ts);
+}
+
+describe('paired gap', () => {
+  it('is the mean difference in standard errors', () => {
+    expect(pairedGap([1, 0, 1, 0], [1, 0, 1, 0])).toBe(0);
+    expect(pairedGap([1, 1, 1], [0, 0, 0])).toBe(Infinity);
+    expect(pairedGap([1, 0, 0, 0], [0, 0, 0, 0])).toBeCloseTo(1, 10);
+    expect(pairedGap([0, 0, 1, 1], [1, 0, 0, 0])).toBeCloseTo(0.25 / Math.sqrt(2.75 / 3 / 4), 10);
+  });
+});
+
 describe('model selection', { timeout: 180_000 }, () => {
+  it('blends no popularity when popularity carries no signal, even where a blend scores a little higher on the held-out items', () => {
+    let within = 0;
+    for (const seed of [1, 2]) {
+      const selection = selectModel(...prepare(uniformPairLog(300, seed)), { easeMaxItems: 0 });
+      expect(selection.winner.popular).toBe(0);
+      const winner = selection.candidates.find((c) => c.name === selection.name)!;
+      if (selection.candidates.some((c) => c.choice.popular !== 0 && c.ndcg10 > winner.ndcg10)) within++;
+    }
+    expect(within).toBeGreaterThan(0);
+  });
+
   it('blends recent popularity, not all-time popularity, when the best sellers changed', () => {
     const selection = select(shiftingBestSellerLog(400, 5));
     expect(selection.winner.popularHalfLifeMs).toBeGreaterThan(0);

@@ -136,10 +136,12 @@ export const SELECTION_GROUPS = 2;
  * whole log as the test's (one item per shopper of a group, not of everyone). Each sample
  * (fold f: each shopper's (f+1)-th newest item, rolling origin) gives a target per shopper.
  * Candidates are scored by NDCG@10 over all targets with the serving composition
- * ({@link rankWithChoice}), in three rounds: every neighbour model with the default scoring;
- * history length and half-life for the two best; popularity blends (all-time and recent
- * popularity) for the best so far; with `options.content`, content blends by interaction count
- * for the best so far. Ties keep the earlier candidate (the default first). Memory:
+ * ({@link rankWithChoice}), in rounds that each may replace the incumbent: every neighbour model
+ * with the default scoring (another model replaces the default only when its paired gain over it
+ * exceeds one standard error, {@link pairedGap}); history length and half-life for the incumbent
+ * and the best other model (the best by NDCG); popularity blends (all-time and recent popularity)
+ * of the incumbent, and with `options.content` content blends by interaction count, each taken
+ * only when beyond one standard error better than the incumbent. Ties keep the incumbent. Memory:
  * one copy of the graph per group and the compact rows of its shoppers' history items.
  *
  * @example
@@ -226,10 +228,13 @@ export function* selectionSteps(graph: InteractionGraph, samples: readonly Holdo
     return contentRows.get(item);
   };
   const candidates: CandidateFigures[] = [];
+  const gainsOf = new Map<CandidateFigures, Float64Array>();
   function* score(choice: ModelChoice): Steps<CandidateFigures> {
     const perGroup = yield* rowsOf(choice.similarity);
     let hits = 0;
     let gain = 0;
+    const gains = new Float64Array(total);
+    let at = 0;
     for (const [g, group] of groups.entries()) {
       const rows = perGroup[g]!;
       const ids = group.train!.itemIds;
@@ -258,27 +263,58 @@ export function* selectionSteps(graph: InteractionGraph, samples: readonly Holdo
         const rank = rankWithChoice(choice, { neighbours, popular }, history, 10).indexOf(item);
         if (rank >= 0) {
           hits++;
-          gain += 1 / Math.log2(rank + 2);
+          gain += gains[at] = 1 / Math.log2(rank + 2);
         }
+        at++;
       }
     }
     const figures = { name: choiceName(choice), choice, ndcg10: gain / total, hr10: hits / total };
     candidates.push(figures);
+    gainsOf.set(figures, gains);
     return figures;
   }
   const best = (list: readonly CandidateFigures[]) => list.reduce((a, b) => (b.ndcg10 > a.ndcg10 ? b : a));
+  /** The challenger replaces the incumbent only when its paired gain is beyond `z` standard errors. */
+  const beats = (challenger: CandidateFigures, incumbent: CandidateFigures, z = CHANGE_Z) =>
+    challenger !== incumbent && pairedGap(gainsOf.get(challenger)!, gainsOf.get(incumbent)!) > z;
 
   const first: CandidateFigures[] = [];
   for (const similarity of similarityGrid(graph.itemIds.length, options.easeMaxItems ?? 1500)) first.push(yield* score({ ...defaultChoice, similarity }));
-  const leaders = [...first].sort((a, b) => b.ndcg10 - a.ndcg10).slice(0, 2);
+  let incumbent = beats(best(first), first[0]!) ? best(first) : first[0]!;
+  const leaders = [incumbent, best(first.filter((c) => c !== incumbent))];
   for (const key of [...tables.keys()]) if (!leaders.some((l) => JSON.stringify(l.choice.similarity) === key)) tables.delete(key);
-  const second: CandidateFigures[] = [];
+  const second: CandidateFigures[] = [...leaders];
   for (const leader of leaders) for (const scoring of SCORING_GRID) second.push(yield* score({ ...leader.choice, ...scoring }));
-  const neighbourBest = best([...first, ...second]);
+  incumbent = best(second);
+  const third: CandidateFigures[] = [];
   for (const life of recentLife ? [null, recentLife] : [null])
-    for (const popularWeight of POPULAR_GRID) yield* score({ ...neighbourBest.choice, popular: popularWeight, ...(life ? { popularHalfLifeMs: life } : {}) });
-  const sofar = best(candidates);
-  if (options.content && sofar.choice.popular !== 'only') for (const weight of CONTENT_GRID) yield* score({ ...sofar.choice, content: weight });
-  const winner = best(candidates);
+    for (const popularWeight of POPULAR_GRID)
+      third.push(yield* score({ ...incumbent.choice, popular: popularWeight, ...(life ? { popularHalfLifeMs: life } : {}) }));
+  if (beats(best(third), incumbent)) incumbent = best(third);
+  if (options.content && incumbent.choice.popular !== 'only') {
+    const fourth: CandidateFigures[] = [];
+    for (const weight of CONTENT_GRID) fourth.push(yield* score({ ...incumbent.choice, content: weight }));
+    if (beats(best(fourth), incumbent)) incumbent = best(fourth);
+  }
+  const winner = incumbent;
   return { winner: winner.choice, name: winner.name, shoppers: total, candidates };
+}
+
+/** A change of the incumbent needs a paired gain above this many standard errors. */
+const CHANGE_Z = 1;
+
+/**
+ * The paired gain of `a` over `b` in standard errors: the mean per-item difference divided by
+ * its standard error (0 when they never differ, +/-Infinity when they always differ the same way).
+ */
+export function pairedGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  if (n < 2) return 0;
+  let sum = 0;
+  for (let t = 0; t < n; t++) sum += a[t]! - b[t]!;
+  const mean = sum / n;
+  let squares = 0;
+  for (let t = 0; t < n; t++) squares += (a[t]! - b[t]! - mean) ** 2;
+  const se = Math.sqrt(squares / (n - 1) / n);
+  return se > 0 ? mean / se : mean === 0 ? 0 : mean * Infinity;
 }
