@@ -29,6 +29,8 @@ export interface Engine {
    * converted a column at a time: strings, numbers, bigints, null), the bulk way out of the engine.
    */
   columns(sql: string, on?: DuckDBConnection): AsyncIterable<unknown[][]>;
+  /** Another engine on the same database (its own two connections), for work that runs beside this one's; closed with it. */
+  fork(): Promise<Engine>;
   /** DuckDB's memory limit in bytes (what the job sizes its parts by). */
   memoryLimitBytes(): Promise<number>;
   /** The most bytes seen in the temp directory (sampled every 200 ms): what DuckDB spilled. */
@@ -43,11 +45,27 @@ export async function openEngine(settings: EngineSettings = {}): Promise<Engine>
   if (settings.threads) options.threads = String(settings.threads);
   if (settings.tempDirectory) options.temp_directory = settings.tempDirectory;
   const instance = await DuckDBInstance.create(':memory:', options);
-  const connection = await instance.connect();
-  const side = await instance.connect();
   let spilled = 0;
   const sampler = settings.tempDirectory ? setInterval(() => (spilled = Math.max(spilled, directoryBytes(settings.tempDirectory!))), 200) : undefined;
   sampler?.unref();
+  const forks: Engine[] = [];
+  return connectEngine(
+    instance,
+    forks,
+    () => spilled,
+    () => {
+      clearInterval(sampler);
+      for (const fork of forks) fork.close();
+      instance.closeSync();
+    },
+  );
+}
+
+/** An engine over two new connections of `instance`; `closed` runs after they close. */
+async function connectEngine(instance: DuckDBInstance, forks: Engine[], spilled: () => number, closed: () => void): Promise<Engine> {
+  const connection = await instance.connect();
+  const side = await instance.connect();
+  let isClosed = false;
   const engine: Engine = {
     connection,
     side,
@@ -63,10 +81,17 @@ export async function openEngine(settings: EngineSettings = {}): Promise<Engine>
     },
     async *columns(sql, on = connection) {
       const result = await on.stream(sql);
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) return;
-        yield chunk.getColumns() as unknown[][];
+      // The next chunk is fetched (on DuckDB's threads) while the caller works on this one.
+      let next = result.fetchChunk();
+      try {
+        for (;;) {
+          const chunk = await next;
+          if (!chunk || chunk.rowCount === 0) return;
+          next = result.fetchChunk();
+          yield chunk.getColumns() as unknown[][];
+        }
+      } finally {
+        await next.catch(() => undefined);
       }
     },
     async memoryLimitBytes() {
@@ -75,12 +100,18 @@ export async function openEngine(settings: EngineSettings = {}): Promise<Engine>
       }[];
       return parseBytes(limit);
     },
-    spilledBytes: () => spilled,
+    async fork() {
+      const fork = await connectEngine(instance, [], spilled, () => undefined);
+      forks.push(fork);
+      return fork;
+    },
+    spilledBytes: spilled,
     close() {
-      clearInterval(sampler);
+      if (isClosed) return;
+      isClosed = true;
       side.closeSync();
       connection.closeSync();
-      instance.closeSync();
+      closed();
     },
   };
   return engine;

@@ -13,7 +13,7 @@ import { createInteractionLog } from '../model/interaction-log.ts';
 import { defaultEventWeights } from '../model/interaction-weights.ts';
 import { defaultSimilarity, type SimilarityModel } from '../model/similar-items/similar-items.ts';
 import { createTrendingBuilder } from '../model/trending.ts';
-import { readCatalog, catalogMaps } from '../rebuild/catalog-snapshot.ts';
+import { type CatalogPages, readCatalog, catalogMaps } from '../rebuild/catalog-snapshot.ts';
 import type { RebuildExtension } from '../rebuild/extension.ts';
 import { acquireLease, releaseLease } from '../rebuild/lease.ts';
 import { REBUILD_LEASE, type RebuildOutcome, newVersion, publish } from '../rebuild/run-rebuild.ts';
@@ -115,7 +115,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const ttl = deps.config.ttlSeconds;
   const w = defaultEventWeights;
   if (options.catalogFrom === 'archive' && !files.catalog) throw new Error('catalogFrom "archive" needs the archive\'s catalog glob (files.catalog)');
-  const catalogPages = options.catalogFrom === 'archive' ? await archiveCatalogPages(engine, files.catalog!) : undefined;
+  // The catalog and the log-order builders work on their own connections, beside the graph's SQL.
+  const background = await engine.fork();
+  const catalogPages = options.catalogFrom === 'archive' ? await archiveCatalogPages(background, files.catalog!) : undefined;
   const [{ n: tombstoneFiles } = { n: 0 }] = await engine.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM glob(${literal(files.tombstones)})`);
   const tombstones = tombstoneFiles
     ? `read_json(${literal(files.tombstones)}, format = 'newline_delimited', columns = {user_sha256: 'VARCHAR', up_to_seq: 'BIGINT', at: 'BIGINT'})`
@@ -134,21 +136,31 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     w_purchase: w.purchase,
     w_rating: w.rating,
   });
-  await replayHeavyUsers(engine, options.maxItemsPerUser ?? 200, now);
-  phase('interactions');
-  const cap = usersPerItemCap(options.maxUsersPerItem ?? 0);
-  await engine.runFile('03-neighbours-rp3beta.sql', {
-    alpha: similarity.alpha ?? 1,
-    beta: similarity.beta ?? 0.5,
-    user_rank: cap.user_rank,
-    pairs_per_part: Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_WALK)),
-  });
-  for (const { from, to } of await engine.all<{ from: number; to: number }>('SELECT from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part'))
-    await engine.runFile('03-neighbours-part.sql', { k: deps.config.k, user_cap: cap.user_cap, from_iidx: from, to_iidx: to });
-  await engine.connection.run(
-    'DROP TABLE edges; DROP TABLE pairs_folded; DROP TABLE folded_pairs; DROP TABLE interactions; DROP TABLE heavy_users; DROP TABLE user_index',
-  );
-  phase('neighbours');
+  // Bought together, trending, popular, extensions: the model's builders over the log in order,
+  // in Node while DuckDB works out the neighbours (its threads; Node's would wait otherwise).
+  const logBuilt = logBuilders(deps, background, now, catalogPages);
+  try {
+    await replayHeavyUsers(engine, options.maxItemsPerUser ?? 200, now);
+    phase('interactions');
+    const cap = usersPerItemCap(options.maxUsersPerItem ?? 0);
+    await engine.runFile('03-neighbours-rp3beta.sql', {
+      alpha: similarity.alpha ?? 1,
+      beta: similarity.beta ?? 0.5,
+      user_rank: cap.user_rank,
+      pairs_per_part: Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_WALK)),
+    });
+    for (const { from, to } of await engine.all<{ from: number; to: number }>('SELECT from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part'))
+      await engine.runFile('03-neighbours-part.sql', { k: deps.config.k, user_cap: cap.user_cap, from_iidx: from, to_iidx: to });
+    await engine.connection.run(
+      'DROP TABLE edges; DROP TABLE pairs_folded; DROP TABLE folded_pairs; DROP TABLE interactions; DROP TABLE heavy_users; DROP TABLE user_index',
+    );
+    phase('neighbours');
+  } catch (err) {
+    await logBuilt.catch(() => undefined);
+    throw err;
+  }
+  const { catalog, maps, together, trending, popular, builds } = await logBuilt;
+  phase('stream builders');
 
   const [counts] = await engine.all<{ events: number; windowUsers: number; maxSeq: number }>(
     'SELECT count(*)::DOUBLE AS events, count(DISTINCT user_id)::DOUBLE AS windowUsers, (SELECT coalesce(max(seq), 0) FROM archive_raw)::DOUBLE AS maxSeq FROM window_events',
@@ -156,8 +168,6 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const [graph] = await engine.all<{ users: number; items: number }>(
     'SELECT count(DISTINCT user_key)::DOUBLE AS users, count(DISTINCT item)::DOUBLE AS items FROM valid_events',
   );
-  const catalog = await readCatalog(deps.db, undefined, catalogPages);
-  const maps = catalogMaps(catalog);
   const shards: Manifest['shards'] = {
     nb: shardCount('nb', graph!.items),
     bt: shardCount('bt', graph!.items),
@@ -165,19 +175,6 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     ct: shardCount('ct', catalog.size),
   };
   const writer = shardWriter(store, version, ttl);
-
-  // Bought together, trending, popular, extensions: the model's builders over the log in order.
-  const builds = await Promise.all((deps.extensions ?? []).map((e) => e.start(deps.db, now, undefined, catalogPages)));
-  const together = createBoughtTogetherBuilder();
-  const trending = createTrendingBuilder({ catalog: maps });
-  const popular = createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity });
-  for await (const page of eventPages(engine)) {
-    together.add(page);
-    trending.add(page);
-    popular.add(page);
-    for (const build of builds) build.add(page);
-  }
-  phase('stream builders');
 
   const neighbourPairs = await writeNeighbours(engine, writer, shards.nb);
   phase('nb shards');
@@ -212,6 +209,26 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     shards,
     phasesMs,
   };
+}
+
+/**
+ * The catalog, then the builders that take the log in `(ts, seq)` order (bought together,
+ * trending, popular, the extensions'), fed on `engine`'s connections.
+ */
+async function logBuilders(deps: OfflineDeps, engine: Engine, now: number, catalogPages: CatalogPages | undefined) {
+  const catalog = await readCatalog(deps.db, undefined, catalogPages);
+  const maps = catalogMaps(catalog);
+  const builds = await Promise.all((deps.extensions ?? []).map((e) => e.start(deps.db, now, undefined, catalogPages)));
+  const together = createBoughtTogetherBuilder();
+  const trending = createTrendingBuilder({ catalog: maps });
+  const popular = createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity });
+  for await (const page of eventPages(engine)) {
+    together.add(page);
+    trending.add(page);
+    popular.add(page);
+    for (const build of builds) build.add(page);
+  }
+  return { catalog, maps, together, trending, popular, builds };
 }
 
 /** The window's events in `(ts, seq)` order as the builders take them, a page per DuckDB chunk (read column by column). */
