@@ -55,6 +55,10 @@ rebuild.openapi(
           .enum(['on', 'off'])
           .optional()
           .openapi({ description: '`off`: this run publishes the default model without the model selection (to compare its cost).' }),
+        content: z
+          .enum(['on', 'off'])
+          .optional()
+          .openapi({ description: '`off`: the model selection leaves the content blends (similar lists from catalog titles) out (to compare their cost).' }),
         parts: z.coerce.number().int().min(1).max(64).optional().openapi({
           description: 'Parts this run is split into on the queue (1: one invocation), instead of `REBUILD_PARTS` (to compare a split run with a single one).',
         }),
@@ -63,8 +67,8 @@ rebuild.openapi(
     responses: { 202: jsonContent(OutcomeSchema, 'The run, queued'), ...errorResponses },
   }),
   async (c) => {
-    const { selection, parts } = c.req.valid('query');
-    const options = { ...(selection === 'off' ? { selection: false } : {}), ...(parts ? { parts } : {}) };
+    const { selection, content, parts } = c.req.valid('query');
+    const options = { ...(selection === 'off' ? { selection: false } : {}), ...(content === 'off' ? { content: false } : {}), ...(parts ? { parts } : {}) };
     return c.json(await startRebuild(c.env, 'admin', (work) => c.executionCtx.waitUntil(work), options), 202);
   },
 );

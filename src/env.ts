@@ -27,6 +27,8 @@ export interface Env extends RateLimitBindings {
   REBUILD_PARTS?: string;
   /** `off` skips the model selection (the default model is published). */
   REBUILD_SELECTION?: string;
+  /** `off` leaves content blends (similar lists from catalog titles) out of the model selection. */
+  REBUILD_CONTENT?: string;
   /** The cron expression (of `[triggers]`) that refreshes trending instead of rebuilding. */
   TRENDING_CRON?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;

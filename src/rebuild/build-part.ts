@@ -1,5 +1,6 @@
 import type { Database } from '../db/client.ts';
 import { createBoughtTogetherBuilder } from '../model/bought-together.ts';
+import { shoppersOf, withContent } from '../model/content/content-blend.ts';
 import { createHoldoutSample } from '../model/selection/holdout-sample.ts';
 import { scoringOf, type ModelChoice } from '../model/selection/model-choice.ts';
 import { popularByShoppers } from '../model/selection/select-model.ts';
@@ -11,6 +12,7 @@ import { createUserProfilesBuilder } from '../model/user-profile.ts';
 import type { RebuildExtension } from './extension.ts';
 import { type Manifest, type ShardedTable, packShard, shardCount, shardOf, tableKey } from '../tables/layout.ts';
 import type { TableEntry, TableStore } from '../tables/table-store.ts';
+import { catalogContent, type ContentFigures } from './catalog-content.ts';
 import { type CatalogEntry, catalogMaps } from './catalog-snapshot.ts';
 import { type EventWindow, readEventPages } from './event-pages.ts';
 import type { RebuildObserver } from './observer.ts';
@@ -28,6 +30,8 @@ export interface RebuildSettings {
   ttlSeconds: number;
   /** Choose the model on the shop's own log (src/model/selection); false publishes the default. Default true. */
   selection?: boolean;
+  /** Content blends (src/model/content) are selection candidates; false: behaviour only. Default true. */
+  content?: boolean;
 }
 
 /**
@@ -58,6 +62,10 @@ export interface PartStats {
   model?: ModelChoice;
   /** The selection's figures, when this part ran it (a single run): winner, every candidate's NDCG@10 and HR@10, cost. */
   selection?: SelectionFigures;
+  /** The content index of the catalog snapshot, when this part built one (for the selection, or to publish the winner's content blend). */
+  content?: ContentFigures;
+  /** Similar lists from content alone this part wrote (catalog items without a behaviour list). */
+  contentRows?: number;
 }
 
 /** What a part is built with besides the job and settings. */
@@ -122,10 +130,15 @@ export async function buildPart(
   }
   const logStats = similar.stats();
   const model = similar.finish(job.now);
-  const { choice, figures }: RunModel = context.model ? { choice: context.model.choice } : await chooseModel(model.graph, sampler, settings.k);
+  let content = sampler && settings.content !== false ? catalogContent(catalog) : undefined;
+  const { choice, figures }: RunModel = context.model ? { choice: context.model.choice } : await chooseModel(model.graph, sampler, settings.k, content?.index);
+  if (!choice.content) content = undefined;
+  else content ??= catalogContent(catalog);
   const scoring = scoringOf(choice);
+  const inGraph = content ? new Set(model.graph.itemIds) : undefined;
+  const contentOnly = content ? content.index.ids.reduce((n, id) => n + (inGraph!.has(id) ? 0 : 1), 0) : 0;
   const shards: Manifest['shards'] = {
-    nb: shardCount('nb', model.graph.itemIds.length),
+    nb: shardCount('nb', model.graph.itemIds.length + contentOnly),
     bt: shardCount('bt', model.graph.itemIds.length),
     pf: pfShards,
     ct: shardCount('ct', catalog.size),
@@ -137,17 +150,16 @@ export async function buildPart(
   let neighbourPairs = 0;
   const nb = writer.table('nb', shards.nb);
   const pause = breather();
-  for (const [item, list] of similarityRows(
-    model.graph,
-    choice.similarity,
-    settings.k,
-    job.parts === 1 ? undefined : (item) => nb.owns(item) || sources.has(item),
-  )) {
+  const needed = job.parts === 1 ? undefined : (item: string) => nb.owns(item) || sources.has(item);
+  const behaviourRows = similarityRows(model.graph, choice.similarity, settings.k, needed);
+  let contentRows = 0;
+  for (const [item, list] of withContent(behaviourRows, content?.index, choice.content, shoppersOf(model.graph), settings.k, needed)) {
     await pause();
     if (sources.has(item)) kept.set(item, list);
     if (!nb.owns(item)) continue;
     nb.add(item, list.flat());
     neighbourPairs += list.length;
+    if (inGraph && !inGraph.has(item)) contentRows++;
   }
   await nb.flush();
   let togetherPairs = 0;
@@ -195,6 +207,7 @@ export async function buildPart(
     shards,
     model: choice,
     ...(figures ? { selection: figures } : {}),
+    ...(content ? { content: content.figures, contentRows } : {}),
   };
 }
 

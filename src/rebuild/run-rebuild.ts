@@ -39,6 +39,8 @@ export interface RebuildOutcome {
 export interface RunOptions {
   /** False: publish the default model without the selection. */
   selection?: boolean;
+  /** False: the selection leaves content blends out (to compare their cost). */
+  content?: boolean;
   /** Parts to split the run into (1: one invocation) instead of the configured `parts`. */
   parts?: number;
 }
@@ -102,8 +104,8 @@ export async function runRebuild(deps: RebuildDeps, trigger: string, now = Date.
     const extraWrites = (deps.extensions ?? []).reduce((sum, e) => sum + e.plannedWrites(catalog.size), 0);
     const parts = deps.sendParts ? planParts(catalog.size, window.users, config.k, config.parts, extraWrites) : 1;
     if (parts > 1 && deps.sendParts) {
-      const model = config.selection === false ? undefined : await selectForRun(db, window, config, now);
-      const stats = { window, parts, ...(model?.figures ? { selection: model.figures } : {}) };
+      const model = config.selection === false ? undefined : await selectForRun(db, window, config, now, catalog);
+      const stats = { window, parts, ...(model?.figures ? { selection: model.figures } : {}), ...(model?.content ? { content: model.content } : {}) };
       await recordRunStatus(db, version, 'split', stats);
       await deps.sendParts(Array.from({ length: parts }, (_, part) => ({ version, window, part, parts, now })));
       return { version, status: 'split', stats };
@@ -132,8 +134,17 @@ export async function queueRebuild(
   const version = newVersion(now);
   await recordRunStart(db, version, trigger, 'queued', now);
   try {
-    const { selection, parts } = options;
-    await send({ start: { version, trigger, requestedAt: now, ...(selection === false ? { selection } : {}), ...(parts ? { parts } : {}) } });
+    const { selection, content, parts } = options;
+    await send({
+      start: {
+        version,
+        trigger,
+        requestedAt: now,
+        ...(selection === false ? { selection } : {}),
+        ...(content === false ? { content } : {}),
+        ...(parts ? { parts } : {}),
+      },
+    });
   } catch (err) {
     const error = publicError(err);
     await recordRunStatus(db, version, 'failed', {}, `not queued: ${error}`);
@@ -150,8 +161,8 @@ export async function queueRebuild(
 export async function runQueuedRebuild(deps: RebuildDeps, job: StartJob, now = Date.now()): Promise<RebuildOutcome | 'stale'> {
   const { version, trigger } = job.start;
   if (!(await claimRun(deps.db, version, 'queued', 'starting'))) return 'stale';
-  const { selection, parts } = job.start;
-  const config = { ...deps.config, ...(selection === false ? { selection } : {}), ...(parts ? { parts } : {}) };
+  const { selection, content, parts } = job.start;
+  const config = { ...deps.config, ...(selection === false ? { selection } : {}), ...(content === false ? { content } : {}), ...(parts ? { parts } : {}) };
   return runRebuild({ ...deps, config }, trigger, now, version);
 }
 
@@ -209,6 +220,7 @@ export async function publish(
     parts: parts.length,
     shards: mergeShards(parts.map((p) => p.shards)),
     ...(selection ? { selection } : {}),
+    ...(first.content ? { content: first.content, contentRows: parts.reduce((n, p) => n + (p.contentRows ?? 0), 0) } : {}),
   };
   const manifest: Manifest = {
     version,

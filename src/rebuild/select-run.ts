@@ -6,6 +6,8 @@ import { defaultChoice, type ModelChoice } from '../model/selection/model-choice
 import { SELECTION_FOLDS, selectionSteps } from '../model/selection/select-model.ts';
 import { createSimilarItemsBuilder } from '../model/similar-items/similar-items.ts';
 import { runStepsYielding } from '../model/steps.ts';
+import { catalogContent, type ContentFigures } from './catalog-content.ts';
+import type { CatalogEntry } from './catalog-snapshot.ts';
 import { type EventWindow, readEventPages } from './event-pages.ts';
 
 /** What a run records of its model selection (GET /v1/admin/rebuilds). */
@@ -23,6 +25,8 @@ export interface SelectionFigures {
 export interface RunModel {
   choice: ModelChoice;
   figures?: SelectionFigures;
+  /** The content index the selection read (its content blends are candidates), when one was built. */
+  content?: ContentFigures;
 }
 
 /**
@@ -49,16 +53,25 @@ export async function chooseModel(graph: InteractionGraph, sampler: HoldoutSampl
 
 /**
  * The selection of a split run, once, in its planning step: reads the window, builds the same
- * graph as every part does, and chooses. The parts read the outcome from the run record.
+ * graph and the same content index (from the run's catalog snapshot) as every part does, and
+ * chooses. The parts read the outcome from the run record.
  */
-export async function selectForRun(db: Database, window: EventWindow, settings: { k: number; pageSize: number }, now: number): Promise<RunModel> {
+export async function selectForRun(
+  db: Database,
+  window: EventWindow,
+  settings: { k: number; pageSize: number; content?: boolean },
+  now: number,
+  catalog: ReadonlyMap<string, CatalogEntry>,
+): Promise<RunModel> {
   const similar = createSimilarItemsBuilder({ k: settings.k });
   const sampler = createHoldoutSample();
   for await (const page of readEventPages(db, window, settings.pageSize)) {
     similar.add(page);
     sampler.add(page);
   }
-  return chooseModel(similar.finish(now).graph, sampler, settings.k);
+  const content = settings.content === false ? undefined : catalogContent(catalog);
+  const model = await chooseModel(similar.finish(now).graph, sampler, settings.k, content?.index);
+  return content ? { ...model, content: content.figures } : model;
 }
 
 /** The model of a split run as its planning step recorded it (absent: the default). */

@@ -17,5 +17,6 @@ export function rebuildConfig(env: Partial<Env>): RebuildConfig {
     ttlSeconds: num(env.REBUILD_TTL_DAYS, 7) * 86_400,
     parts: env.REBUILD_PARTS && env.REBUILD_PARTS !== 'auto' ? num(env.REBUILD_PARTS, 1) : 'auto',
     selection: env.REBUILD_SELECTION !== 'off',
+    content: env.REBUILD_CONTENT !== 'off',
   };
 }
