@@ -1,5 +1,5 @@
 import { cosine } from '../model/content/content-neighbours.ts';
-import { itemVectors, type ContentItem } from '../model/content/item-vectors.ts';
+import { itemVectors, vectorAt, type ContentItem } from '../model/content/item-vectors.ts';
 import { eventItem, historyKey, type ShopEvent } from '../model/events.ts';
 import { scoredHistoryItems } from '../model/recommend.ts';
 import { unitHash } from '../model/selection/holdout-sample.ts';
@@ -65,7 +65,7 @@ export function coldStart(events: readonly ShopEvent[], catalog: readonly Conten
     for (const c of known.get(item)!.categories ?? []) categoryCount.set(c, (categoryCount.get(c) ?? 0) + 1);
   }
   const vectors = itemVectors(catalog);
-  const vectorOf = new Map(vectors.ids.map((id, n) => [id, vectors.vectors[n]!]));
+  const vectorOf = new Map(vectors.ids.map((id, n) => [id, vectorAt(vectors, n)]));
   const content = createMetrics(fresh.length, k);
   const byCategory = createMetrics(fresh.length, k);
   let evaluated = 0;

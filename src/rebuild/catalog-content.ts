@@ -32,7 +32,7 @@ export function catalogContent(catalog: ReadonlyMap<string, CatalogEntry>): { in
     figures: {
       items: vectors.ids.length,
       features: vectors.features.length,
-      postings: vectors.vectors.reduce((sum, v) => sum + v.features.length, 0),
+      postings: vectors.featureIds.length,
       ms: Math.round(performance.now() - started),
     },
   };

@@ -91,6 +91,16 @@ describe('content blend by interaction count', { timeout: 180_000 }, () => {
     ).toBe(true);
   });
 
+  it("reads a row's rarest features first and stops before the postings budget", () => {
+    const vectors = itemVectors(catalog(true, 1));
+    const lamp = (id: string) => Number(id.slice(1)) % 16 === 0;
+    const exact = contentIndex(vectors).row('i0', 20)!;
+    expect(exact.some(([id]) => !lamp(id))).toBe(true);
+    // The family word (10 items) is rarer than the colour (16) and the material (about 40): with a budget of one posting only it is read.
+    const bounded = contentIndex(vectors, 1).row('i0', 20)!;
+    expect(bounded.map(([id]) => id).sort()).toEqual(['i16', 'i32', 'i48', 'i64', 'i80', 'i96', 'i112', 'i128', 'i144'].sort());
+  });
+
   it('selection chooses a content weight when titles follow what shoppers browse together, and none when they do not', () => {
     const log = familyLog(300, 3);
     const helps = select(log, catalog(true, 4));

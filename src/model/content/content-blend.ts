@@ -15,50 +15,67 @@ export interface ContentIndex {
 export const CONTENT_K = 20;
 
 /**
- * An index over item vectors: memory is one posting (8 bytes) per item feature plus three
- * arrays of the item count, never items x items; a row costs the postings of its features.
+ * Postings one row reads at most. A row reads its item's features rarest first (the highest
+ * weights) and stops before a feature whose postings would pass this budget, so a row costs a
+ * bounded CPU on any catalog (on a large one, the common features carried by thousands of items
+ * are left out of the sum); a catalog whose features stay under it gets the exact cosine.
+ */
+export const ROW_POSTINGS = 5_000;
+
+/**
+ * An index over item vectors: memory is one posting (8 bytes) per item feature plus four
+ * arrays of the item count, never items x items; a row costs the postings of its features,
+ * at most {@link ROW_POSTINGS}.
  *
  * @example
  * const content = contentIndex(itemVectors(catalogItems));
  * content.row('sku-1', 20); // [['sku-7', 0.61], ...]
  */
-export function contentIndex(vectors: ItemVectors): ContentIndex {
-  const { ids } = vectors;
+export function contentIndex(vectors: ItemVectors, rowPostings = ROW_POSTINGS): ContentIndex {
+  const { ids, offsets, featureIds, weights } = vectors;
   const at = new Map(ids.map((id, n) => [id, n]));
-  const counts = new Int32Array(vectors.features.length);
-  for (const v of vectors.vectors) for (const f of v.features) counts[f]!++;
-  const postings = Array.from(counts, (n) => ({ items: new Int32Array(n), weights: new Float32Array(n) }));
-  const fill = new Int32Array(vectors.features.length);
-  vectors.vectors.forEach((v, i) => {
-    for (let f = 0; f < v.features.length; f++) {
-      const p = v.features[f]!;
-      postings[p]!.items[fill[p]!] = i;
-      postings[p]!.weights[fill[p]!++] = v.weights[f]!;
+  const start = new Int32Array(vectors.features.length + 1);
+  for (const f of featureIds) start[f + 1]!++;
+  for (let f = 0; f < vectors.features.length; f++) start[f + 1]! += start[f]!;
+  const items = new Int32Array(featureIds.length);
+  const postingWeights = new Float32Array(featureIds.length);
+  const fill = start.slice(0, -1);
+  for (let i = 0; i < ids.length; i++)
+    for (let p = offsets[i]!; p < offsets[i + 1]!; p++) {
+      const f = featureIds[p]!;
+      items[fill[f]!] = i;
+      postingWeights[fill[f]!++] = weights[p]!;
     }
-  });
   const sums = new Float64Array(ids.length);
   const stamp = new Int32Array(ids.length);
   const touched = new Int32Array(ids.length);
+  const order: number[] = [];
   let calls = 0;
   return {
     ids,
     row(item, k) {
       const i = at.get(item);
       if (i === undefined) return undefined;
-      const v = vectors.vectors[i]!;
       const mark = ++calls;
       let count = 0;
-      for (let f = 0; f < v.features.length; f++) {
-        const list = postings[v.features[f]!]!;
-        const w = v.weights[f]!;
-        for (let p = 0; p < list.items.length; p++) {
-          const j = list.items[p]!;
+      order.length = 0;
+      for (let p = offsets[i]!; p < offsets[i + 1]!; p++) order.push(p);
+      order.sort((a, b) => start[featureIds[a]! + 1]! - start[featureIds[a]!]! - (start[featureIds[b]! + 1]! - start[featureIds[b]!]!) || a - b);
+      let read = 0;
+      for (const p of order) {
+        const f = featureIds[p]!;
+        const w = weights[p]!;
+        const to = start[f + 1]!;
+        if (read > 0 && read + to - start[f]! > rowPostings) break;
+        read += to - start[f]!;
+        for (let q = start[f]!; q < to; q++) {
+          const j = items[q]!;
           if (stamp[j] !== mark) {
             stamp[j] = mark;
             sums[j] = 0;
             touched[count++] = j;
           }
-          sums[j]! += w * list.weights[p]!;
+          sums[j]! += w * postingWeights[q]!;
         }
       }
       const top = createTopK<number>(k);

@@ -16,12 +16,25 @@ export interface SparseVector {
   weights: Float32Array;
 }
 
-/** Item vectors over one feature vocabulary. */
+/**
+ * Item vectors over one feature vocabulary, packed row after row (CSR): item `i`'s features are
+ * `featureIds[offsets[i] .. offsets[i + 1])`, ascending, with their `weights`. About 8 bytes per
+ * item feature, never an object per item.
+ */
 export interface ItemVectors {
   ids: string[];
-  vectors: SparseVector[];
+  offsets: Int32Array;
+  featureIds: Int32Array;
+  weights: Float32Array;
   /** Feature names by index (`w:` title word, `c:` category, `p:` price band, `a:` attribute). */
   features: string[];
+}
+
+/** Item `i`'s vector (views into the packed arrays, no copy). */
+export function vectorAt(vectors: ItemVectors, i: number): SparseVector {
+  const from = vectors.offsets[i]!;
+  const to = vectors.offsets[i + 1]!;
+  return { features: vectors.featureIds.subarray(from, to), weights: vectors.weights.subarray(from, to) };
 }
 
 const SKIPPED = /^(url|image|images|link|sku|gtin|ean|id|description)$/i;
@@ -56,39 +69,72 @@ export function itemFeatures(item: ContentItem): Map<string, number> {
 /**
  * TF-IDF vectors of a catalog: weight = field weight x (1 + log tf) x log(N / df), L2-normalised.
  * Features carried by more than `maxShare` of the items (default 0.2) are dropped: they say
- * little and would make the neighbour search quadratic.
+ * little and would make the neighbour search quadratic. One pass over the items; what is held
+ * is the packed vectors (8 bytes per item feature) and the vocabulary, one item's features at a time.
  *
  * @example
  * const vectors = itemVectors(catalogItems);
  */
 export function itemVectors(items: Iterable<ContentItem>, maxShare = 0.2): ItemVectors {
   const ids: string[] = [];
-  const raw: Array<Map<string, number>> = [];
-  const df = new Map<string, number>();
+  const vocabulary = new Map<string, number>();
+  let df = new Int32Array(1024);
+  let featureIds = new Int32Array(4096);
+  let weights = new Float32Array(4096);
+  const ends: number[] = [];
+  let nnz = 0;
   for (const item of items) {
     const features = itemFeatures(item);
+    if (nnz + features.size > featureIds.length) {
+      const size = Math.max(2 * featureIds.length, nnz + features.size);
+      featureIds = grown(featureIds, size, Int32Array);
+      weights = grown(weights, size, Float32Array);
+    }
+    for (const [name, tf] of features) {
+      let f = vocabulary.get(name);
+      if (f === undefined) {
+        vocabulary.set(name, (f = vocabulary.size));
+        if (f >= df.length) df = grown(df, 2 * df.length, Int32Array);
+      }
+      df[f]!++;
+      featureIds[nnz] = f;
+      weights[nnz++] = tf;
+    }
     ids.push(item.id);
-    raw.push(features);
-    for (const name of features.keys()) df.set(name, (df.get(name) ?? 0) + 1);
+    ends.push(nnz);
   }
   const n = ids.length;
-  const index = new Map<string, number>();
+  const kept = new Int32Array(vocabulary.size).fill(-1);
   const features: string[] = [];
-  for (const [name, count] of df) {
-    if (count > Math.max(1, maxShare * n) || n < 2) continue;
-    index.set(name, features.length);
+  for (const [name, f] of vocabulary) {
+    if (df[f]! > Math.max(1, maxShare * n) || n < 2) continue;
+    kept[f] = features.length;
     features.push(name);
   }
-  const vectors = raw.map((map) => {
-    const entries: Array<[number, number]> = [];
-    for (const [name, tf] of map) {
-      const at = index.get(name);
-      if (at === undefined) continue;
-      entries.push([at, (1 + Math.log(tf)) * Math.log(n / df.get(name)!)]);
+  const offsets = new Int32Array(n + 1);
+  let out = 0;
+  let from = 0;
+  const entries: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) {
+    entries.length = 0;
+    for (let at = from; at < ends[i]!; at++) {
+      const f = featureIds[at]!;
+      if (kept[f]! >= 0) entries.push([kept[f]!, (1 + Math.log(weights[at]!)) * Math.log(n / df[f]!)]);
     }
+    from = ends[i]!;
     entries.sort((a, b) => a[0] - b[0]);
     const norm = Math.sqrt(entries.reduce((sum, [, w]) => sum + w * w, 0)) || 1;
-    return { features: Int32Array.from(entries, ([f]) => f), weights: Float32Array.from(entries, ([, w]) => w / norm) };
-  });
-  return { ids, vectors, features };
+    for (const [f, w] of entries) {
+      featureIds[out] = f;
+      weights[out++] = w / norm;
+    }
+    offsets[i + 1] = out;
+  }
+  return { ids, offsets, featureIds: featureIds.slice(0, out), weights: weights.slice(0, out), features };
+}
+
+function grown<T extends Int32Array | Float32Array>(array: T, size: number, Type: { new (size: number): T }): T {
+  const next = new Type(size);
+  next.set(array);
+  return next;
 }
