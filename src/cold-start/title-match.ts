@@ -7,19 +7,24 @@
  * each term's postings are kept per isolate.
  */
 import type { SearchHead } from '../search/build-index.ts';
+import { SEARCH_FORMAT } from '../search/build-index.ts';
 import { indexTerms } from '../search/analyze.ts';
-import { decodePostings } from '../search/postings.ts';
+import { joinedPostings, joinSegments, type SegmentLayout, termKeys } from '../search/segments.ts';
 import type { TableRead } from '../serve/table-reader.ts';
-import { type Manifest, shardOf, tableKey, unpackEntry } from '../tables/layout.ts';
+import { type Manifest, tableKey, unpackEntry } from '../tables/layout.ts';
 import { compileSynonyms, NO_SYNONYMS, type SynonymMap } from '../text/synonyms.ts';
 
-/** The part of the search head a title match reads, decoded once per isolate and version. */
+/**
+ * The part of the search index a title match reads, decoded once per isolate and version: the
+ * heads of every segment (a split rebuild indexes in segments, src/search/segments.ts) joined.
+ */
 export interface TitleIndex {
   version: string;
   ids: readonly string[];
   terms: readonly string[];
   synonyms: SynonymMap;
-  postingShards: number;
+  /** Where each segment's documents start and how many postings shards it has. */
+  layout: SegmentLayout;
   /** Category -> a document mask, built on first use. */
   members: Map<string, Uint8Array>;
   head: SearchHead;
@@ -32,51 +37,51 @@ export type TitleHit = [id: string, score: number];
 const CACHED_NUMBERS = 1_000_000;
 let postings = new Map<string, Int32Array | null>();
 let cachedNumbers = 0;
-let synonymsOf: { version: string; synonyms: SynonymMap } | undefined;
+let current: TitleIndex | undefined;
 
-/** The keys a title match needs: the head and the postings shards of the title's terms (synonyms as last known for the version). */
+/**
+ * The keys a title match needs, for one bulk read: every segment's head and the postings shards
+ * of the title's terms in every segment (synonyms as last known for the version). Before the
+ * heads are known, a segment's shard count is taken as the manifest's share (segments of a run
+ * are about equal); {@link missingTermKeys} reads what that guess missed.
+ */
 export function titleKeys(manifest: Manifest, title: string): string[] {
+  const segments = manifest.shards.sh;
   const shards = manifest.shards.sp;
-  if (manifest.shards.sh !== 1 || !shards) return [];
-  const synonyms = synonymsOf?.version === manifest.version ? synonymsOf.synonyms : NO_SYNONYMS;
-  const keys = new Set([tableKey(manifest.version, 'sh')]);
-  for (const term of indexTerms(title, synonyms))
-    if (!postings.has(`${manifest.version}\n${term}`)) keys.add(tableKey(manifest.version, 'sp', shardOf(term, shards)));
+  if (!segments || !shards) return [];
+  const known = current?.version === manifest.version ? current : undefined;
+  const layout = known?.layout ?? { offsets: [], shards: Array.from({ length: segments }, () => Math.max(1, Math.round(shards / segments))) };
+  const keys = new Set(Array.from({ length: segments }, (_, s) => tableKey(manifest.version, 'sh', s)));
+  for (const term of indexTerms(title, known?.synonyms ?? NO_SYNONYMS))
+    if (!postings.has(`${manifest.version}\n${term}`)) for (const key of termKeys(manifest.version, layout, term)) keys.add(key);
   return [...keys];
 }
 
-/** The title index of a read's version, or undefined when the version has no search index. */
+/** The title index of a read's version (its segments joined), or undefined when the version has no search index. */
 export function titleIndex(read: TableRead, manifest: Manifest): TitleIndex | undefined {
-  // An index in segments (a split rebuild, src/search/segments.ts) is not read here yet: as if the version had none.
-  if (manifest.shards.sh !== 1 || !manifest.shards.sp) return undefined;
-  const index = read.decoded(tableKey(manifest.version, 'sh'), (value): TitleIndex | null => {
-    const head = JSON.parse(value) as SearchHead;
-    const synonyms = compileSynonyms(head.synonyms);
-    return {
-      version: manifest.version,
-      ids: head.ids,
-      terms: head.terms,
-      synonyms,
-      postingShards: manifest.shards.sp ?? head.postingShards,
-      members: new Map(),
-      head,
-    };
-  });
-  if (!index) return undefined;
-  if (synonymsOf?.version !== index.version) {
-    synonymsOf = { version: index.version, synonyms: index.synonyms };
-    postings = new Map();
-    cachedNumbers = 0;
+  const segments = manifest.shards.sh;
+  if (!segments || !manifest.shards.sp) return undefined;
+  if (current?.version === manifest.version) return current;
+  const heads: SearchHead[] = [];
+  for (let s = 0; s < segments; s++) {
+    const value = read.value(tableKey(manifest.version, 'sh', s));
+    const head = value ? (JSON.parse(value) as SearchHead) : undefined;
+    if (!head || head.format !== SEARCH_FORMAT) return undefined;
+    heads.push(head);
   }
-  return index;
+  const { head, layout } = joinSegments(heads);
+  current = { version: manifest.version, ids: head.ids, terms: head.terms, synonyms: compileSynonyms(head.synonyms), layout, members: new Map(), head };
+  postings = new Map();
+  cachedNumbers = 0;
+  return current;
 }
 
-/** The postings shard keys of the title's terms not read yet (after {@link titleIndex}: synonyms applied). */
+/** The postings shard keys of the title's terms not read yet (after {@link titleIndex}: synonyms applied, each segment's own shard count). */
 export function missingTermKeys(index: TitleIndex, read: TableRead, title: string): string[] {
   const keys = new Set<string>();
   for (const term of indexTerms(title, index.synonyms)) {
-    const key = tableKey(index.version, 'sp', shardOf(term, index.postingShards));
-    if (!postings.has(`${index.version}\n${term}`) && read.value(key) === undefined) keys.add(key);
+    if (postings.has(`${index.version}\n${term}`)) continue;
+    for (const key of termKeys(index.version, index.layout, term)) if (read.value(key) === undefined) keys.add(key);
   }
   return [...keys];
 }
@@ -126,10 +131,12 @@ function termPostings(index: TitleIndex, read: TableRead, term: string): Int32Ar
   const known = postings.get(key);
   if (known !== undefined) return known;
   if (!inVocabulary(index.terms, term)) return remember(key, null);
-  const value = read.value(tableKey(index.version, 'sp', shardOf(term, index.postingShards)));
-  if (value === undefined) return null;
-  const text = value === null ? undefined : unpackEntry<string>(value, term);
-  return remember(key, text ? decodePostings(text) : null);
+  if (termKeys(index.version, index.layout, term).some((k) => read.value(k) === undefined)) return null;
+  const list = joinedPostings(index.version, index.layout, term, (k) => {
+    const value = read.value(k);
+    return value ? unpackEntry<string>(value, term) : undefined;
+  });
+  return remember(key, list ?? null);
 }
 
 function remember(key: string, list: Int32Array | null): Int32Array | null {
