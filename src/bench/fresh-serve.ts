@@ -8,7 +8,8 @@
  * the search index, kept per isolate once computed), the same with an `offset` drawn from 1-40
  * so that most requests compute it again (`uncached`), and "for you" of a session whose
  * newest item is new; (A2) after a rebuild
- * that drops the fresh entries, the phase A requests again (the run's noise).
+ * that drops the fresh entries, the phase A requests again (the run's noise). `BENCH_PARTS=8`
+ * splits the rebuilds (the search index in 2 segments, as on a large shop).
  */
 import { rmSync } from 'node:fs';
 import { loadDemoShop } from '../cli/demo-shop.ts';
@@ -24,7 +25,13 @@ const BATCH = 25;
 const { keys } = ensureDevVars();
 const scratch = scratchState('bench-fresh-');
 migrateLocal(scratch);
-const stack = await startLocalStack({ port: benchNumber('PORT', 8793), persistTo: scratch, vars: { RATE_LIMITS: 'off' } });
+/** `BENCH_PARTS=8`: the rebuilds split into 8 parts, so the search index (what a new item's title match reads) is in 2 segments. */
+const PARTS = process.env.BENCH_PARTS;
+const stack = await startLocalStack({
+  port: benchNumber('PORT', 8793),
+  persistTo: scratch,
+  vars: { RATE_LIMITS: 'off', ...(PARTS ? { REBUILD_PARTS: PARTS } : {}) },
+});
 const engine = engineClient(stack.url);
 const random = seededRandom(23);
 const catalog = demoCatalog().map((p) => p.item);
@@ -58,7 +65,7 @@ const known = { 'for-you': () => forYouPath(), 'similar (known item)': () => sim
 try {
   const loaded = await loadDemoShop(engine, keys);
   await engine.rebuild(keys.admin);
-  console.log(`demo shop: ${loaded.events} events, ${catalog.length} items`);
+  console.log(`demo shop: ${loaded.events} events, ${catalog.length} items${PARTS ? `, REBUILD_PARTS=${PARTS}` : ''}`);
   await phase('A', known);
   const repriced = catalog.slice(0, 280).map((item) => ({ ...item, price: (item.price ?? 10) + 1 }));
   await engine.putItems([...repriced, ...fresh], keys.admin);

@@ -19,7 +19,9 @@
  * are read against a baseline of the same run (BENCH_SELECTION_OFF=0 skips the baseline).
  * BENCH_SPLIT_PARTS=N adds, to each repeat, the same two rebuilds split into N parts on the queue
  * (`?parts=N`), and the set's usual rebuilds run in one invocation (`?parts=1`): split vs single
- * and selection on vs off, alternated on the same loaded data.
+ * and selection on vs off, alternated on the same loaded data. BENCH_CONTENT_OFF=1 adds, to each
+ * repeat, a rebuild whose selection leaves the content blends out (`?content=off`): content on vs
+ * off in the same run (the content index of the catalog, its candidates, the blended rows).
  *
  *   BENCH_SETS=movielens BENCH_SYNTHETIC=0 BENCH_SPLIT_PARTS=4 npm run bench:rebuild
  */
@@ -52,6 +54,8 @@ const SEED = 7;
 const SELECTION_BASELINE = env.BENCH_SELECTION_OFF !== '0';
 /** Parts of the split rebuilds compared with single ones in the same run; 0: no comparison. */
 const SPLIT_PARTS = benchNumber('BENCH_SPLIT_PARTS', 0, { min: 0 });
+/** Each repeat also rebuilds with the selection but without its content candidates (`?content=off`). */
+const CONTENT_BASELINE = env.BENCH_CONTENT_OFF === '1';
 const BATCH = 1000;
 const IN_FLIGHT = 2;
 const CHUNK = 50_000;
@@ -71,6 +75,8 @@ interface RebuildStats {
   parts: number;
   shards: Record<string, number>;
   selection?: { winner: string; shoppers: number; ms: number; candidates: unknown[] };
+  content?: { items: number; features: number; postings: number; ms: number };
+  contentRows?: number;
 }
 
 interface Run {
@@ -94,8 +100,8 @@ interface RebuildResult {
   sampledPeakMB: number;
   /** workerd restarted during the run (wrangler dev reloads on file changes): its figures do not count. */
   restarted: boolean;
-  /** Whether the run selected the model (`off`: the baseline without selection). */
-  selection: 'on' | 'off';
+  /** Whether the run selected the model (`off`: the baseline without selection; `no-content`: selected without the content candidates). */
+  selection: Selection;
   /** Parts asked for with `?parts=` (BENCH_SPLIT_PARTS); absent: the configured REBUILD_PARTS. */
   parts?: number;
   error?: string;
@@ -236,9 +242,10 @@ function workerdTracker(root: number, port: number) {
 }
 
 type Tracker = ReturnType<typeof workerdTracker>;
+type Selection = 'on' | 'off' | 'no-content';
 
 /** One rebuild through the admin API, followed until its version is final; memory of workerd around it. */
-async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker, selection: 'on' | 'off', parts?: number): Promise<RebuildResult> {
+async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker, selection: Selection, parts?: number): Promise<RebuildResult> {
   workerd.check();
   const pid = workerd.pid;
   resetPeak(pid);
@@ -246,7 +253,11 @@ async function rebuildOnce(engine: EngineClient, keys: Keys, workerd: Tracker, s
   const started = performance.now();
   const deadline = Date.now() + REBUILD_MAX_S * 1000;
   try {
-    const query = new URLSearchParams({ ...(selection === 'off' ? { selection } : {}), ...(parts ? { parts: String(parts) } : {}) }).toString();
+    const query = new URLSearchParams({
+      ...(selection === 'off' ? { selection } : {}),
+      ...(selection === 'no-content' ? { content: 'off' } : {}),
+      ...(parts ? { parts: String(parts) } : {}),
+    }).toString();
     const outcome = await engine.request<{ version: string; status: string; error?: string }>(
       'POST',
       `/v1/admin/rebuild${query ? `?${query}` : ''}`,
@@ -332,8 +343,9 @@ async function benchSet(
       if (result.restarted && extra-- > 0) r--;
       else if (result.status !== 'published') break;
       else {
-        const more: Array<['on' | 'off', number | undefined]> = [
+        const more: Array<[Selection, number | undefined]> = [
           ...(SELECTION_BASELINE ? [['off', single] as ['off', number | undefined]] : []),
+          ...(CONTENT_BASELINE ? [['no-content', single] as ['no-content', number | undefined]] : []),
           ...(SPLIT_PARTS > 0 ? [['on', SPLIT_PARTS] as ['on', number]] : []),
           ...(SPLIT_PARTS > 0 && SELECTION_BASELINE ? [['off', SPLIT_PARTS] as ['off', number]] : []),
         ];
@@ -415,7 +427,7 @@ function printReport(r: SetReport): string[] {
     out.push(
       `  WARNING    workerd restarted ${r.restarts}x (wrangler dev reloads when a source file changes)${r.restartedWhileLoading ? ', once while loading: the idle/loading memory figures are of the new process' : ''}`,
     );
-  const counted = (selection: 'on' | 'off', split: boolean) =>
+  const counted = (selection: Selection, split: boolean) =>
     r.rebuilds.filter((b) => b.status === 'published' && !b.restarted && b.selection === selection && (b.parts !== undefined && b.parts > 1) === split);
   const ok = counted('on', false);
   const baseline = counted('off', false);
@@ -474,6 +486,22 @@ function printReport(r: SetReport): string[] {
     out.push(
       `  vs off     rebuild ${fmt(on / 1000, 2)} s with selection, ${fmt(off / 1000, 2)} s without (?selection=off, medians of ${ok.length}/${baseline.length}, alternated) = ${fmt(on / off, 2)}x; ` +
         `workerd peak ${fmt(peakOn)} MB with, ${fmt(peakOff)} MB without (+${fmt(peakOn - peakOff)} MB)`,
+    );
+  }
+  const noContent = counted('no-content', false);
+  if (ok.length && noContent.length) {
+    const on = median(ok.map((b) => b.durationMs));
+    const off = median(noContent.map((b) => b.durationMs));
+    const c = ok[ok.length - 1]!.stats;
+    const winnerOff = noContent[noContent.length - 1]!.stats.selection?.winner;
+    out.push(
+      `  content    rebuild ${fmt(on / 1000, 2)} s with the content candidates, ${fmt(off / 1000, 2)} s without (?content=off, medians of ${ok.length}/${noContent.length}, alternated) = ${fmt(on / off, 2)}x; ` +
+        `selection ${fmt(median(ok.map((b) => b.stats.selection?.ms ?? NaN)) / 1000, 2)} s with, ${fmt(median(noContent.map((b) => b.stats.selection?.ms ?? NaN)) / 1000, 2)} s without; ` +
+        `workerd peak ${fmt(median(ok.map((b) => b.peakMB)))} MB with, ${fmt(median(noContent.map((b) => b.peakMB)))} MB without`,
+    );
+    out.push(
+      `             content index ${c.content ? `${num(c.content.items)} items, ${num(c.content.features)} features, ${num(c.content.postings)} postings, built in ${fmt(c.content.ms / 1000, 2)} s` : 'not built'}; ` +
+        `winner with ${c.selection?.winner ?? '-'}, without ${winnerOff ?? '-'}; ${num(c.contentRows ?? 0)} similar lists from content alone`,
     );
   }
   const splitOn = counted('on', true);
