@@ -45,7 +45,11 @@ export async function* profileShards(
     append.appendVarchar(key as string);
     append.appendInteger(shardOf(key as string, count));
   });
-  await connection.run('DROP TABLE profile_key; CREATE OR REPLACE TABLE fy_need (item VARCHAR)');
+  // The shoppers numbered in (shard, id) order: the event stream sorts on integers.
+  await connection.run(`DROP TABLE profile_key;
+    CREATE OR REPLACE TABLE profile_order AS SELECT pkey, shard, row_number() OVER (ORDER BY shard, pkey)::INTEGER AS pno FROM profile_shard;
+    DROP TABLE profile_shard;
+    CREATE OR REPLACE TABLE fy_need (item VARCHAR)`);
 
   let lists = new Map<string, NeighbourEntries>();
   /** The neighbour lists of `items`: those of the last batch still needed, the rest read from the engine. */
@@ -97,11 +101,11 @@ export async function* profileShards(
     for (const [shard, entries] of [...byShard].sort((a, b) => a[0] - b[0]))
       yield { shard, value: packShard(entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) };
   }
-  const sql = `SELECT s.shard, s.pkey, e.user_id, e.item_id, e.type, e.value, e.ts::DOUBLE, e.session
-    FROM window_events e JOIN profile_shard s ON s.pkey = coalesce(nullif(e.user_id, ''), 'session:' || e.session)
+  const sql = `SELECT s.shard, s.pno, e.user_id, e.item_id, e.type, e.value, e.ts::DOUBLE, e.session
+    FROM window_events e JOIN profile_order s ON s.pkey = coalesce(nullif(e.user_id, ''), 'session:' || e.session)
     WHERE e.type <> 'impression' AND coalesce(e.item_id, '') <> '' AND NOT starts_with(e.item_id, 'campaign:')
-    ORDER BY s.shard, s.pkey, e.ts, e.seq`;
-  let lastKey: string | undefined;
+    ORDER BY s.pno, e.ts, e.seq`;
+  let lastKey = -1;
   for await (const [shards, keys, users, items, types, values, times, sessions] of engine.columns(sql)) {
     const page: ShopEvent[] = [];
     for (let r = 0; r < shards!.length; r++) {
@@ -114,7 +118,7 @@ export async function* profileShards(
         batchShard = shard;
       }
       if (keys![r] !== lastKey) {
-        lastKey = keys![r] as string;
+        lastKey = keys![r] as number;
         inBatch++;
       }
       page.push({
@@ -129,7 +133,7 @@ export async function* profileShards(
     builder.add(page);
   }
   yield* finishBatch();
-  await connection.run('DROP TABLE fy_need; DROP TABLE profile_shard');
+  await connection.run('DROP TABLE fy_need; DROP TABLE profile_order');
 }
 
 /** Appends to `table` one row per row of `sql`, as `append` writes it (bulk: chunks in, appender out). */

@@ -262,13 +262,12 @@ async function* eventPages(engine: Engine): AsyncGenerator<ShopEvent[]> {
  */
 async function replayHeavyUsers(engine: Engine, maxItemsPerUser: number, now: number): Promise<void> {
   const appender = await engine.connection.createAppender('interactions');
-  const sql = `SELECT v.user_key, u.uidx, v.item, v.type, v.value, v.ts::DOUBLE FROM valid_events v
-    JOIN heavy_users h USING (user_key) JOIN user_index u USING (user_key) ORDER BY v.user_key, v.ts, v.seq`;
-  let user: string | undefined;
-  let uidx = 0;
+  const sql = `SELECT u.uidx, v.item, v.type, v.value, v.ts::DOUBLE FROM valid_events v
+    JOIN heavy_users h USING (user_key) JOIN user_index u USING (user_key) ORDER BY u.uidx, v.ts, v.seq`;
+  let uidx = -1;
   let log = createInteractionLog({ halfLifeMs: INTERACTION_HALF_LIFE, maxItemsPerUser });
   const flush = () => {
-    if (user === undefined) return;
+    if (uidx < 0) return;
     const graph = log.finish(now);
     for (let p = graph.userStart[0]!; p < (graph.userStart[1] ?? 0); p++) {
       appender.appendInteger(uidx);
@@ -280,18 +279,17 @@ async function replayHeavyUsers(engine: Engine, maxItemsPerUser: number, now: nu
     }
     log = createInteractionLog({ halfLifeMs: INTERACTION_HALF_LIFE, maxItemsPerUser });
   };
-  for await (const [keys, indexes, items, types, values, times] of engine.columns(sql)) {
+  // One log per user, so the events need no user id of their own.
+  for await (const [indexes, items, types, values, times] of engine.columns(sql)) {
     let page: ShopEvent[] = [];
-    for (let r = 0; r < keys!.length; r++) {
-      const key = keys![r] as string;
-      if (key !== user) {
+    for (let r = 0; r < indexes!.length; r++) {
+      if (indexes![r] !== uidx) {
         log.add(page);
         page = [];
         flush();
-        user = key;
         uidx = indexes![r] as number;
       }
-      page.push({ user: key, item: items![r] as string, type: types![r] as ShopEvent['type'], value: values![r] as number | null, ts: times![r] as number });
+      page.push({ user: 'u', item: items![r] as string, type: types![r] as ShopEvent['type'], value: values![r] as number | null, ts: times![r] as number });
     }
     log.add(page);
   }
