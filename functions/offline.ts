@@ -65,7 +65,18 @@ export class RebuildJobContainer extends DurableObject<Env & Record<string, stri
       'REBUILD_K',
     ];
     container.start({
-      entrypoint: ['node', 'src/offline/cli.ts', '--temp', '/tmp/spill', '--archive', this.env.ARCHIVE_R2_URL ?? '', '--publish', this.env.TABLE_STORE ?? 'kv'],
+      entrypoint: [
+        'node',
+        'src/offline/cli.ts',
+        '--temp',
+        '/tmp/spill',
+        '--archive',
+        this.env.ARCHIVE_R2_URL ?? '',
+        '--catalog',
+        'archive',
+        '--publish',
+        this.env.TABLE_STORE ?? 'kv',
+      ],
       env: Object.fromEntries(pass.filter((k) => this.env[k]).map((k) => [k, this.env[k]!])),
       enableInternet: true,
     });

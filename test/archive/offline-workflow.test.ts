@@ -3,13 +3,15 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../functions/index.ts';
 import { r2ArchiveBucket } from '../../src/archive/bucket.ts';
+import type { SnapshotItemRow } from '../../src/archive/catalog-snapshot.ts';
+import { gunzipLines } from '../../src/archive/jsonl.ts';
 import { readArchive } from '../../src/archive/read-archive.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import type { Env } from '../../src/env.ts';
 import { chooseRunner } from '../../src/offline/runner.ts';
 import { type OfflineJob, type Steps, offlineRebuildSteps } from '../../src/offline/workflow-steps.ts';
 import { recordRunStart, recordRunStatus } from '../../src/rebuild/runs.ts';
-import { rows, send, uniq } from '../support/api.ts';
+import { ADMIN, rows, send, uniq } from '../support/api.ts';
 
 const db = openDatabase(env.DB);
 
@@ -81,21 +83,41 @@ describe('the rebuild cron picks the Worker or the offline job', () => {
     expect((await rows('SELECT version FROM rebuild_runs')).length).toBeGreaterThan(before);
   });
 
-  it('runs the Workflow steps: archive, start the job, wait for it, read the run it recorded', async () => {
+  it('runs the Workflow steps: archive, snapshot the catalog, start the job, wait for it, read the run it recorded', async () => {
     const user = uniq('wf');
     await send('POST', '/v1/events', { events: [{ id: `${user}-1`, type: 'view', user, item: 'sku-1' }] });
+    await send('PUT', '/v1/items', { items: [{ id: `${user}-item`, title: 'Snapshot <b>me</b>', categories: ['c'], price: 3 }] }, ADMIN);
     const job = standInContainerJob();
     const steps = standInSteps();
     const startedAt = Date.now() - 1000;
     const bucket = r2ArchiveBucket(env.ARCHIVE!);
     const result = await offlineRebuildSteps(db, bucket, job, steps, { runId: 'run-1', startedAt, maxPolls: 10 });
     expect(job.started).toEqual(['run-1']);
-    expect(steps.names).toEqual(['archive the latest events', 'start the job', 'wait 1', 'look 1', 'wait 2', 'look 2', 'wait 3', 'look 3', 'read the run']);
+    expect(steps.names).toEqual([
+      'archive the latest events',
+      'snapshot the catalog',
+      'start the job',
+      'wait 1',
+      'look 1',
+      'wait 2',
+      'look 2',
+      'wait 3',
+      'look 3',
+      'read the run',
+    ]);
     expect(result).toMatchObject({ job: 'exited', run: { status: 'published' } });
     expect((await readArchive(bucket)).some((e) => e.user_id === user)).toBe(true);
+    const catalogItems = (await rows('SELECT count(*) AS n FROM items'))[0]!.n;
+    expect(result.catalogItems).toBe(catalogItems);
+    const snapshot = await bucket.list(`catalog/${String(startedAt).padStart(15, '0')}/`);
+    expect(snapshot).toContain(`catalog/${String(startedAt).padStart(15, '0')}/done.json`);
+    const lines = (
+      await Promise.all(snapshot.filter((k) => k.endsWith('.jsonl.gz')).map(async (k) => gunzipLines<SnapshotItemRow>((await bucket.get(k))!)))
+    ).flat();
+    expect(lines.find((r) => r.id === `${user}-item`)).toMatchObject({ title: 'Snapshot <b>me</b>', categories: '["c"]', price: 3, available: 1 });
 
     const stuck: OfflineJob = { start: async () => undefined, status: async () => 'running' };
     const timedOut = await offlineRebuildSteps(db, bucket, stuck, standInSteps(), { runId: 'run-2', startedAt: Date.now() + 60_000, maxPolls: 2 });
-    expect(timedOut).toEqual({ archived: 0, job: 'timed-out' });
+    expect(timedOut).toEqual({ archived: 0, catalogItems, job: 'timed-out' });
   });
 });
