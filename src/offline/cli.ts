@@ -5,8 +5,10 @@
  * src/archive/README.md). `--archive local` reads the archive `npm start` keeps (the local R2 of
  * wrangler dev); a directory is an archive copied out of R2 (`rclone`, `aws s3 sync`); `r2://`
  * reads R2 directly through DuckDB's httpfs with R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY and
- * CLOUDFLARE_ACCOUNT_ID. The catalog and the run record are in the local D1 (`--persist-to`,
- * default .wrangler/state/v3); `--publish local` writes the local KV, `--publish kv` Workers KV
+ * CLOUDFLARE_ACCOUNT_ID. The catalog and the run record are in D1: the local one (`--d1 local`, the
+ * default: `--persist-to`, default .wrangler/state/v3), or the shop's through D1's REST API (`--d1 rest`:
+ * CLOUDFLARE_ACCOUNT_ID, D1_DATABASE_ID, CLOUDFLARE_API_TOKEN; D1_API_BASE_URL to point it
+ * elsewhere), as in a Container, where nothing local is opened; `--publish local` writes the local KV, `--publish kv` Workers KV
  * through the REST API's bulk write (CLOUDFLARE_ACCOUNT_ID, KV_NAMESPACE_ID, CLOUDFLARE_API_TOKEN;
  * KV_API_BASE_URL to point it elsewhere), `--publish redis` Upstash (UPSTASH_REDIS_REST_URL,
  * UPSTASH_REDIS_REST_TOKEN).
@@ -28,8 +30,9 @@ import { kvTableStore } from '../tables/kv-store.ts';
 import { redisTableStore } from '../tables/redis-store.ts';
 import { archiveGlobs, dirArchiveBucket } from './dir-bucket.ts';
 import { openEngine } from './engine.ts';
+import { d1RestDatabase } from './d1-rest.ts';
 import { kvRestTableStore } from './kv-rest-store.ts';
-import { openLocalBindings } from './local-bindings.ts';
+import type { LocalBindings } from './local-bindings.ts';
 import { rebuildOffline } from './rebuild-offline.ts';
 import { literal } from './sql-files.ts';
 
@@ -38,6 +41,7 @@ const { values } = parseArgs({
   options: {
     archive: { type: 'string' },
     publish: { type: 'string', default: 'local' },
+    d1: { type: 'string', default: 'local' },
     'persist-to': { type: 'string', default: path.join(ROOT, '.wrangler', 'state', 'v3') },
     'memory-limit': { type: 'string', default: process.env.REBUILD_MEMORY_LIMIT || '2GB' },
     threads: { type: 'string' },
@@ -51,13 +55,14 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    'npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|kv|redis [--persist-to DIR] [--memory-limit 2GB] [--threads N] [--temp DIR] [--catalog d1|archive] [--window-days N] [--k N]\n(src/offline/README.md)',
+    'npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|kv|redis [--d1 local|rest] [--persist-to DIR] [--memory-limit 2GB] [--threads N] [--temp DIR] [--catalog d1|archive] [--window-days N] [--k N]\n(src/offline/README.md)',
   );
   process.exit(0);
 }
 
 if (!values.archive) fail('--archive DIR|local|r2://bucket/prefix is required');
 if (!['local', 'kv', 'redis'].includes(values.publish!)) fail(`--publish must be local, kv or redis, not ${values.publish}`);
+if (values.d1 !== 'local' && values.d1 !== 'rest') fail(`--d1 must be local or rest, not ${values.d1}`);
 if (values.catalog !== 'd1' && values.catalog !== 'archive') fail(`--catalog must be d1 or archive, not ${values.catalog}`);
 const env = process.env;
 const kvSettings =
@@ -70,14 +75,28 @@ const kvSettings =
       }
     : undefined;
 
-const local = await openLocalBindings(values['persist-to']);
+const d1Settings =
+  values.d1 === 'rest'
+    ? {
+        accountId: env.CLOUDFLARE_ACCOUNT_ID || fail('--d1 rest needs CLOUDFLARE_ACCOUNT_ID'),
+        databaseId: env.D1_DATABASE_ID || fail('--d1 rest needs D1_DATABASE_ID (the DB database_id of wrangler.toml)'),
+        apiToken: env.CLOUDFLARE_API_TOKEN || fail('--d1 rest needs CLOUDFLARE_API_TOKEN (D1 Edit)'),
+        baseUrl: env.D1_API_BASE_URL || undefined,
+      }
+    : undefined;
+
+// The local stack (miniflare) only when something local is asked for: a Container has none.
+const local: LocalBindings | undefined =
+  !d1Settings || values.publish === 'local' || values.archive === 'local'
+    ? await (await import('./local-bindings.ts')).openLocalBindings(values['persist-to'])
+    : undefined;
 const scratch = mkdtempSync(path.join(tmpdir(), 'rebuild-offline-'));
 try {
-  const db = openDatabase(local.d1);
+  const db = openDatabase(d1Settings ? d1RestDatabase(d1Settings) : local!.d1);
   let location = values.archive!;
   if (location === 'local') {
     location = path.join(scratch, 'archive');
-    const from = r2ArchiveBucket(local.r2);
+    const from = r2ArchiveBucket(local!.r2);
     const to = dirArchiveBucket(location);
     for (const key of await from.list('')) await to.put(key, (await from.get(key))!);
   }
@@ -96,7 +115,7 @@ try {
     ? kvRestTableStore(kvSettings)
     : values.publish === 'redis'
       ? redisTableStore({ url: env.UPSTASH_REDIS_REST_URL ?? fail('UPSTASH_REDIS_REST_URL is not set'), token: env.UPSTASH_REDIS_REST_TOKEN ?? '' })
-      : kvTableStore(local.kv);
+      : kvTableStore(local!.kv);
   const config = rebuildConfig({ REBUILD_WINDOW_DAYS: values['window-days'], REBUILD_K: values.k });
   const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(location), {
     catalogFrom: values.catalog as 'd1' | 'archive',
@@ -106,7 +125,7 @@ try {
   console.log(JSON.stringify(outcome, null, 2));
   process.exitCode = outcome.status === 'published' ? 0 : 1;
 } finally {
-  await local.dispose();
+  await local?.dispose();
   rmSync(scratch, { recursive: true, force: true });
 }
 

@@ -4,78 +4,17 @@
  * implements the documented shapes: PUT .../bulk (an array of at most 10,000
  * `{ key, value, expiration_ttl? }`, 100 MB at most, TTL >= 60), POST .../bulk/get
  * (`{ keys: <= 100, type }`), POST .../bulk/delete (an array of keys), Bearer token, and
- * Cloudflare's envelope `{ success, errors, messages, result }`.
+ * Cloudflare's envelope `{ success, errors, messages, result }` (test/cli/stand-ins.ts).
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kvRestTableStore } from '../../src/offline/kv-rest-store.ts';
-
-const ACCOUNT = '0123456789abcdef0123456789abcdef';
-const NAMESPACE = 'fedcba9876543210fedcba9876543210';
-const TOKEN = 'stand-in-token';
-
-/** The KV REST API stand-in: one namespace in a Map, requests recorded. */
-function kvRestStandIn() {
-  const values = new Map<string, { value: string; ttl?: number }>();
-  const requests: Array<{ method: string; path: string; items: number; bytes: number }> = [];
-  let failOnce = new Set<string>();
-  const prefix = `/client/v4/accounts/${ACCOUNT}/storage/kv/namespaces/${NAMESPACE}`;
-  const envelope = (result: unknown) => ({ success: true, errors: [], messages: [], result });
-  const failure = (code: number, message: string) => ({ success: false, errors: [{ code, message }], messages: [], result: null });
-  const read = async (req: IncomingMessage) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  };
-  const server: Server = createServer(async (req, res) => {
-    const body = await read(req);
-    const answer = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
-    if (req.headers.authorization !== `Bearer ${TOKEN}`) return answer(403, failure(10000, 'Authentication error'));
-    if (!req.url?.startsWith(prefix)) return answer(404, failure(10013, 'namespace not found'));
-    const path = req.url.slice(prefix.length);
-    const json = JSON.parse(body.toString('utf8')) as unknown;
-    requests.push({
-      method: req.method!,
-      path,
-      items: Array.isArray(json) ? json.length : ((json as { keys?: unknown[] }).keys?.length ?? 0),
-      bytes: body.length,
-    });
-    if (req.method === 'PUT' && path === '/bulk') {
-      if (!Array.isArray(json) || json.length > 10_000) return answer(400, failure(10026, 'body must be an array of at most 10000 pairs'));
-      if (body.length > 100 * 2 ** 20) return answer(413, failure(10027, 'request larger than 100 MB'));
-      const unsuccessful: string[] = [];
-      for (const pair of json as Array<{ key: unknown; value: unknown; expiration_ttl?: unknown }>) {
-        if (typeof pair.key !== 'string' || typeof pair.value !== 'string' || Buffer.byteLength(pair.key) > 512)
-          return answer(400, failure(10026, 'each pair needs a string key (<= 512 bytes) and a string value'));
-        if (pair.expiration_ttl !== undefined && (typeof pair.expiration_ttl !== 'number' || pair.expiration_ttl < 60))
-          return answer(400, failure(10026, 'expiration_ttl must be at least 60'));
-        if (failOnce.delete(pair.key)) unsuccessful.push(pair.key);
-        else values.set(pair.key, { value: pair.value, ttl: pair.expiration_ttl as number | undefined });
-      }
-      return answer(200, envelope({ successful_key_count: json.length - unsuccessful.length, unsuccessful_keys: unsuccessful }));
-    }
-    if (req.method === 'POST' && path === '/bulk/get') {
-      const { keys, type } = json as { keys: string[]; type?: string };
-      if (!Array.isArray(keys) || keys.length > 100 || (type !== undefined && type !== 'text')) return answer(400, failure(10026, 'keys: at most 100'));
-      return answer(200, envelope({ values: Object.fromEntries(keys.map((k) => [k, values.get(k)?.value ?? null])) }));
-    }
-    if (req.method === 'POST' && path === '/bulk/delete') {
-      if (!Array.isArray(json) || json.length > 10_000) return answer(400, failure(10026, 'at most 10000 keys'));
-      for (const key of json as string[]) values.delete(key);
-      return answer(200, envelope({ successful_key_count: json.length, unsuccessful_keys: [] }));
-    }
-    return answer(405, failure(10000, 'method not allowed'));
-  });
-  return { server, values, requests, failNextWriteOf: (keys: string[]) => (failOnce = new Set(keys)) };
-}
+import { ACCOUNT, NAMESPACE, TOKEN, kvRestStandIn, listen } from './stand-ins.ts';
 
 describe('KV REST bulk store (--publish kv), against a local stand-in of the API', () => {
   const standIn = kvRestStandIn();
   let baseUrl = '';
   beforeAll(async () => {
-    await new Promise<void>((resolve) => standIn.server.listen(Number(process.env.KV_STAND_IN_PORT ?? 8862), '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(standIn.server.address() as AddressInfo).port}/client/v4`;
+    baseUrl = await listen(standIn.server, Number(process.env.KV_STAND_IN_PORT ?? 8862));
   });
   afterAll(() => new Promise<void>((resolve) => standIn.server.close(() => resolve())));
 
