@@ -51,6 +51,8 @@ export interface OfflineOptions {
   maxItemsPerUser?: number;
   /** Users per item in the co-occurrence (0: all, as the Worker). */
   maxUsersPerItem?: number;
+  /** Walks (pairs of items of one user) per neighbours part (default: DuckDB's memory limit / 200 bytes, at least 100,000). */
+  walksPerPart?: number;
   /** Shoppers whose profiles and for-you are built at once (bounds the profile builder and the neighbour lists Node holds). Default 10,000. */
   usersPerBucket?: number;
   /** Where the catalog comes from: D1 (default) or the archive's newest catalog snapshot (`files.catalog`). */
@@ -92,7 +94,7 @@ export async function rebuildOffline(deps: OfflineDeps, engine: Engine, files: A
     const store = countingStore(deps.store);
     const part = await buildTables(deps, engine, files, store, version, now, options);
     const published = await publish({ ...deps, observers: [] }, store, version, [{ ...part, ...store.counts }], now);
-    const stats = { ...published, engine: 'duckdb', spilledBytes: engine.spilledBytes(), phasesMs: part.phasesMs };
+    const stats = { ...published, engine: 'duckdb', spilledBytes: engine.spilledBytes(), phasesMs: part.phasesMs, phaseRuns: part.phaseRuns };
     await recordRunStatus(db, version, 'published', stats, null, now + Math.round(performance.now() - started));
     return { version, status: 'published', stats };
   } catch (err) {
@@ -108,8 +110,10 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const similarity = options.similarity ?? defaultSimilarity;
   if (similarity.model !== 'rp3beta') throw new Error(`the offline rebuild computes rp3beta neighbours; ${similarity.model} is not in SQL yet`);
   const phasesMs: Record<string, number> = {};
+  const phaseRuns: Record<string, number> = {};
   const phase = phaseTimer((name, ms) => {
     phasesMs[name] = (phasesMs[name] ?? 0) + Math.round(ms);
+    phaseRuns[name] = (phaseRuns[name] ?? 0) + 1;
     options.onPhase?.(name, ms);
   });
   const ttl = deps.config.ttlSeconds;
@@ -147,14 +151,17 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
       alpha: similarity.alpha ?? 1,
       beta: similarity.beta ?? 0.5,
       user_rank: cap.user_rank,
-      pairs_per_part: Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_WALK)),
+      pairs_per_part: options.walksPerPart ?? Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_WALK)),
     });
-    for (const { from, to } of await engine.all<{ from: number; to: number }>('SELECT from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part'))
+    for (const { from, to } of await engine.all<{ from: number; to: number }>(
+      'SELECT from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part',
+    )) {
       await engine.runFile('03-neighbours-part.sql', { k: deps.config.k, user_cap: cap.user_cap, from_iidx: from, to_iidx: to });
+      phase('neighbours');
+    }
     await engine.connection.run(
       'DROP TABLE edges; DROP TABLE pairs_folded; DROP TABLE folded_pairs; DROP TABLE interactions; DROP TABLE heavy_users; DROP TABLE user_index',
     );
-    phase('neighbours');
   } catch (err) {
     await logBuilt.catch(() => undefined);
     throw err;
@@ -208,6 +215,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     keysWritten: writer.written(),
     shards,
     phasesMs,
+    phaseRuns,
   };
 }
 

@@ -17,7 +17,7 @@ import { syntheticEventPages } from '../../src/eval/synthetic-events.ts';
 import { archiveGlobs, dirArchiveBucket } from '../../src/offline/dir-bucket.ts';
 import { openEngine } from '../../src/offline/engine.ts';
 import { applyMigrations, type LocalBindings, openLocalBindings } from '../../src/offline/local-bindings.ts';
-import { rebuildOffline } from '../../src/offline/rebuild-offline.ts';
+import { type OfflineOptions, rebuildOffline } from '../../src/offline/rebuild-offline.ts';
 import { d1CatalogPages } from '../../src/rebuild/catalog-snapshot.ts';
 import { readManifest } from '../../src/rebuild/publish.ts';
 import { runRebuild } from '../../src/rebuild/run-rebuild.ts';
@@ -104,7 +104,7 @@ function compareLists(worker: (string | number)[], offline: (string | number)[],
  * from a snapshot in the archive (plus a newer one never finished, which it must skip) while D1's
  * items are deleted, so its `ct` and search tables can only equal the Worker's through the snapshot.
  */
-async function bothRebuilds(loaded: Loaded, catalogFrom: 'd1' | 'archive' = 'd1') {
+async function bothRebuilds(loaded: Loaded, catalogFrom: 'd1' | 'archive' = 'd1', sizes: Pick<OfflineOptions, 'walksPerPart' | 'usersPerBucket'> = {}) {
   const db = openDatabase(loaded.local.d1);
   const store = kvTableStore(loaded.local.kv);
   // The default model: the Worker's model selection is off here (the offline job computes the default, RP3beta).
@@ -129,6 +129,7 @@ async function bothRebuilds(loaded: Loaded, catalogFrom: 'd1' | 'archive' = 'd1'
     const offline = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(loaded.dir), {
       now: loaded.now,
       catalogFrom,
+      ...sizes,
     });
     expect(offline.error).toBeUndefined();
     expect(offline.status).toBe('published');
@@ -201,7 +202,8 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
     const items = Array.from({ length: 800 }, (_, i): ApiItem => ({ id: `i${i}`, title: `Item ${i}`, categories: [`c${i % 9}`], price: 5 + (i % 40) }));
     const loaded = await load(events, items, now, 60);
     opened.push(loaded);
-    const both = await bothRebuilds(loaded, 'archive');
+    // Small neighbour parts and profile batches, so that parts and batches (and the neighbour lists one batch keeps for the next) are exercised.
+    const both = await bothRebuilds(loaded, 'archive', { walksPerPart: 50_000, usersPerBucket: 300 });
     const figures = expectEqualTables(both, both.config.k);
     console.log(
       `synthetic (catalog from the archive's snapshot): ${figures.exact} of ${figures.lists} neighbour lists and ${figures.forYouExact} of ${figures.profiles} for-you lists identical to the digit, the rest equal up to ties`,
@@ -211,6 +213,9 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
     const run = (await listRuns(both.db, 5)).find((r) => r.version === both.offline.manifest.version);
     expect(run).toMatchObject({ trigger: 'offline', status: 'published' });
     expect(run!.stats).toMatchObject({ engine: 'duckdb', events: 30_000 });
+    const runs = (run!.stats as { phaseRuns: Record<string, number> }).phaseRuns;
+    expect(runs.neighbours).toBeGreaterThan(3);
+    expect(runs['for-you']).toBeGreaterThan(3);
   }, 240_000);
 
   // About 4 minutes on the 2-core machine (the Worker rebuild's D1 pages through miniflare from Node): defined only with EQUALITY_MOVIELENS=1, so a normal run neither runs nor counts it.
