@@ -2,7 +2,7 @@ import { DurableObject, WorkflowEntrypoint, type WorkflowEvent, type WorkflowSte
 import { r2ArchiveBucket } from '../src/archive/bucket.ts';
 import { openDatabase } from '../src/db/client.ts';
 import type { Env } from '../src/env.ts';
-import { chooseRunner } from '../src/offline/runner.ts';
+import { chooseRunner, jobCommand } from '../src/offline/runner.ts';
 import { type OfflineJob, type Steps, offlineRebuildSteps } from '../src/offline/workflow-steps.ts';
 import { scheduledRebuild } from './rebuild.ts';
 
@@ -47,39 +47,15 @@ function jobIn(namespace: DurableObjectNamespace): OfflineJob {
 
 /**
  * The Durable Object of the job's Container (wrangler.toml `[[containers]]`, image ./Dockerfile):
- * starts the job (src/offline/cli.ts, image src/offline/Dockerfile) with the archive's R2 location and the store settings, and
- * tells whether it still runs.
+ * starts the job (src/offline/cli.ts, image src/offline/Dockerfile) as `jobCommand` says (the archive
+ * in R2, D1 and the table store through their REST APIs), and tells whether it still runs.
  */
 export class RebuildJobContainer extends DurableObject<Env & Record<string, string | undefined>> implements OfflineJob {
   async start(runId: string): Promise<void> {
     const container = this.ctx.container;
     if (!container) throw new Error('this Durable Object has no Container (wrangler.toml [[containers]])');
     if (container.running && (await this.ctx.storage.get('run')) === runId) return;
-    const pass = [
-      'R2_ACCESS_KEY_ID',
-      'R2_SECRET_ACCESS_KEY',
-      'CLOUDFLARE_ACCOUNT_ID',
-      'UPSTASH_REDIS_REST_URL',
-      'UPSTASH_REDIS_REST_TOKEN',
-      'REBUILD_WINDOW_DAYS',
-      'REBUILD_K',
-    ];
-    container.start({
-      entrypoint: [
-        'node',
-        'src/offline/cli.ts',
-        '--temp',
-        '/tmp/spill',
-        '--archive',
-        this.env.ARCHIVE_R2_URL ?? '',
-        '--catalog',
-        'archive',
-        '--publish',
-        this.env.TABLE_STORE ?? 'kv',
-      ],
-      env: Object.fromEntries(pass.filter((k) => this.env[k]).map((k) => [k, this.env[k]!])),
-      enableInternet: true,
-    });
+    container.start({ ...jobCommand(this.env), enableInternet: true });
     await this.ctx.storage.put({ run: runId, ended: null });
     this.ctx.waitUntil(
       container.monitor().then(

@@ -17,3 +17,53 @@ export function chooseRunner(env: Pick<Env, 'REBUILD_RUNNER' | 'REBUILD_WORKFLOW
   if (missing.length) return { runner: 'worker', reason: `REBUILD_RUNNER=container but ${missing.join(', ')} not bound: the Worker rebuilds` };
   return { runner: 'container', reason: 'REBUILD_RUNNER=container: the Workflow runs the offline job in a Container' };
 }
+
+/** The offline job's process in its Container: the command line and the environment it gets. */
+export interface JobCommand {
+  entrypoint: string[];
+  env: Record<string, string>;
+}
+
+/** Settings and secrets the job reads from its environment (R2's S3 API, D1's and KV's REST APIs, Upstash, the rebuild's knobs). */
+const JOB_ENV = [
+  'R2_ACCESS_KEY_ID',
+  'R2_SECRET_ACCESS_KEY',
+  'CLOUDFLARE_ACCOUNT_ID',
+  'CLOUDFLARE_API_TOKEN',
+  'D1_DATABASE_ID',
+  'D1_API_BASE_URL',
+  'KV_NAMESPACE_ID',
+  'KV_API_BASE_URL',
+  'UPSTASH_REDIS_REST_URL',
+  'UPSTASH_REDIS_REST_TOKEN',
+  'REBUILD_WINDOW_DAYS',
+  'REBUILD_K',
+  'REBUILD_MEMORY_LIMIT',
+] as const;
+
+/**
+ * The job as the Workflow's Container starts it (the image's `node src/offline/cli.ts`): the archive
+ * in R2 (`ARCHIVE_R2_URL`), the catalog from the snapshot the Workflow wrote there, the run record
+ * and lease in the shop's D1 through its REST API (`--d1 rest`), the tables to `TABLE_STORE`
+ * (`kv` through the KV REST API, or `redis`); the settings in `JOB_ENV` passed when set.
+ */
+export function jobCommand(env: Readonly<Record<string, unknown>>): JobCommand {
+  const text = (key: string) => (typeof env[key] === 'string' ? (env[key] as string) : '');
+  return {
+    entrypoint: [
+      'node',
+      'src/offline/cli.ts',
+      '--temp',
+      '/tmp/spill',
+      '--archive',
+      text('ARCHIVE_R2_URL'),
+      '--catalog',
+      'archive',
+      '--d1',
+      'rest',
+      '--publish',
+      text('TABLE_STORE') || 'kv',
+    ],
+    env: Object.fromEntries(JOB_ENV.filter((k) => text(k)).map((k) => [k, text(k)])),
+  };
+}

@@ -3,8 +3,9 @@
  * a local HTTP STAND-IN of the API (test/cli/stand-ins.ts; the real api.cloudflare.com cannot be
  * reached from here) backed by a real D1 (miniflare's SQLite). Drizzle's calls go through it
  * (selects with fields through /raw, batches, returning), errors are bounded and carry no token, and
- * the actual job (`node src/offline/cli.ts --d1 rest --publish kv`, with miniflare blocked in the child
- * as in a Container) records its run and publishes its tables through the two stand-ins.
+ * the actual job, started with the Container's command line and environment (`jobCommand`: `--d1 rest
+ * --publish kv --catalog archive`, miniflare blocked in the child as a Container has none), records its
+ * run and publishes its tables through the two stand-ins.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCatalogSnapshot } from '../../src/archive/catalog-snapshot.ts';
 import { archivePending } from '../../src/archive/write-archive.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { leases } from '../../src/db/schema.ts';
@@ -21,7 +23,9 @@ import { d1RestDatabase } from '../../src/offline/d1-rest.ts';
 import { dirArchiveBucket } from '../../src/offline/dir-bucket.ts';
 import { kvRestTableStore } from '../../src/offline/kv-rest-store.ts';
 import { applyMigrations, type LocalBindings, openLocalBindings } from '../../src/offline/local-bindings.ts';
+import { jobCommand } from '../../src/offline/runner.ts';
 import { acquireLease } from '../../src/rebuild/lease.ts';
+import { d1CatalogPages } from '../../src/rebuild/catalog-snapshot.ts';
 import { readManifest } from '../../src/rebuild/publish.ts';
 import { claimRun, getRun, listRuns, recordPartDone, recordRunStart, recordRunStatus } from '../../src/rebuild/runs.ts';
 import { tableKey } from '../../src/tables/layout.ts';
@@ -126,8 +130,11 @@ describe('D1 over the REST API (--d1 rest), against a local stand-in of the API'
       )
       .bind(JSON.stringify(events))
       .run();
+    // The archive as the Workflow leaves it: the events, and a catalog snapshot next to them.
     const archive = path.join(scratch, 'archive');
-    await archivePending(openDatabase(local.d1), dirArchiveBucket(archive), { pageSize: 5000, maxRows: Infinity });
+    const bucket = dirArchiveBucket(archive);
+    await archivePending(openDatabase(local.d1), bucket, { pageSize: 5000, maxRows: Infinity });
+    await writeCatalogSnapshot(bucket, d1CatalogPages(openDatabase(local.d1), 50), now - 1000, 50);
 
     // A Container has no miniflare: the child fails if the job so much as resolves it.
     const hooks = path.join(scratch, 'no-miniflare.mjs');
@@ -137,36 +144,23 @@ describe('D1 over the REST API (--d1 rest), against a local stand-in of the API'
     );
     const register = path.join(scratch, 'register.mjs');
     writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        pathToFileURL(register).href,
-        'src/offline/cli.ts',
-        '--archive',
-        archive,
-        '--d1',
-        'rest',
-        '--publish',
-        'kv',
-        '--memory-limit',
-        '512MB',
-        '--threads',
-        '1',
-      ],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH,
-          CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
-          CLOUDFLARE_API_TOKEN: TOKEN,
-          D1_DATABASE_ID: DATABASE,
-          D1_API_BASE_URL: d1Url,
-          KV_NAMESPACE_ID: NAMESPACE,
-          KV_API_BASE_URL: kvUrl,
-        },
-      },
-    );
+    // The command line and environment the Workflow's Container gets (jobCommand), with the archive here and the APIs' stand-ins.
+    const command = jobCommand({
+      ARCHIVE_R2_URL: archive,
+      TABLE_STORE: 'kv',
+      CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+      CLOUDFLARE_API_TOKEN: TOKEN,
+      D1_DATABASE_ID: DATABASE,
+      D1_API_BASE_URL: d1Url,
+      KV_NAMESPACE_ID: NAMESPACE,
+      KV_API_BASE_URL: kvUrl,
+      REBUILD_MEMORY_LIMIT: '512MB',
+      DB: local.d1,
+    });
+    expect(command.entrypoint).toEqual(expect.arrayContaining(['--d1', 'rest', '--publish', 'kv', '--catalog', 'archive']));
+    expect(Object.keys(command.env)).not.toContain('DB');
+    const args = command.entrypoint.slice(1).map((arg, n, all) => (all[n - 1] === '--temp' ? path.join(scratch, 'spill') : arg));
+    const child = spawn(process.execPath, ['--import', pathToFileURL(register).href, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...command.env } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -191,7 +185,7 @@ describe('D1 over the REST API (--d1 rest), against a local stand-in of the API'
       const keys = Array.from({ length: manifest.shards[table] }, (_, s) => tableKey(manifest.version, table, s));
       expect(keys.every((k) => kvStandIn.values.has(k))).toBe(true);
     }
-    // The catalog came through D1's REST API: every item is in the published catalog.
+    // The catalog, from the archive's snapshot: every item is in the published catalog.
     const catalog = Array.from({ length: manifest.shards.ct }, (_, s) => kvStandIn.values.get(tableKey(manifest.version, 'ct', s))!.value).join('');
     for (const id of ['i0', 'i57', 'i119']) expect(catalog).toContain(`\n${id}\t`);
   }, 180_000);
