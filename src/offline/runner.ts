@@ -6,15 +6,26 @@ export interface RunnerChoice {
   reason: string;
 }
 
+/** The job's own settings the Worker must hold for the Container (variables and secrets), beside the bindings. */
+export type JobSettings = Partial<
+  Record<'ARCHIVE_R2_URL' | 'CLOUDFLARE_ACCOUNT_ID' | 'CLOUDFLARE_API_TOKEN' | 'D1_DATABASE_ID' | 'KV_NAMESPACE_ID' | 'TABLE_STORE', unknown>
+>;
+
 /**
  * The cron's choice: the Worker rebuild (the default), or the offline job in a Container through
- * the Workflow when the shop asks for it (`REBUILD_RUNNER = "container"`) and every binding it needs
- * is there (the archive, the Workflow, the Container); otherwise the Worker rebuilds and says why.
+ * the Workflow when the shop asks for it (`REBUILD_RUNNER = "container"`), every binding it needs
+ * is there (the archive, the Workflow, the Container) and the job's settings are set (the archive's
+ * R2 URL, D1's and KV's REST API ids and token; KV's only when publishing to KV); otherwise the
+ * Worker rebuilds and says why.
  */
-export function chooseRunner(env: Pick<Env, 'REBUILD_RUNNER' | 'REBUILD_WORKFLOW' | 'REBUILD_JOB' | 'ARCHIVE'>): RunnerChoice {
+export function chooseRunner(env: Pick<Env, 'REBUILD_RUNNER' | 'REBUILD_WORKFLOW' | 'REBUILD_JOB' | 'ARCHIVE'> & JobSettings): RunnerChoice {
   if ((env.REBUILD_RUNNER ?? 'worker') !== 'container') return { runner: 'worker', reason: 'REBUILD_RUNNER is worker (the default)' };
   const missing = [!env.ARCHIVE && 'ARCHIVE (R2)', !env.REBUILD_WORKFLOW && 'REBUILD_WORKFLOW', !env.REBUILD_JOB && 'REBUILD_JOB (Container)'].filter(Boolean);
   if (missing.length) return { runner: 'worker', reason: `REBUILD_RUNNER=container but ${missing.join(', ')} not bound: the Worker rebuilds` };
+  const needed: (keyof JobSettings)[] = ['ARCHIVE_R2_URL', 'CLOUDFLARE_ACCOUNT_ID', 'CLOUDFLARE_API_TOKEN', 'D1_DATABASE_ID'];
+  if (env.TABLE_STORE !== 'redis') needed.push('KV_NAMESPACE_ID');
+  const unset = needed.filter((k) => typeof env[k] !== 'string' || !env[k]);
+  if (unset.length) return { runner: 'worker', reason: `REBUILD_RUNNER=container but ${unset.join(', ')} not set for the job: the Worker rebuilds` };
   return { runner: 'container', reason: 'REBUILD_RUNNER=container: the Workflow runs the offline job in a Container' };
 }
 

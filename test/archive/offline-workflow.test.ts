@@ -15,6 +15,15 @@ import { ADMIN, rows, send, uniq } from '../support/api.ts';
 
 const db = openDatabase(env.DB);
 
+/** The job's settings a Worker configured for the Container holds (stand-in values: nothing is called with them here). */
+const JOB_SETTINGS = {
+  ARCHIVE_R2_URL: 'r2://edge-personalize-archive',
+  CLOUDFLARE_ACCOUNT_ID: '0123456789abcdef0123456789abcdef',
+  CLOUDFLARE_API_TOKEN: 'stand-in-token',
+  D1_DATABASE_ID: '00000000-0000-0000-0000-000000000000',
+  KV_NAMESPACE_ID: '00000000000000000000000000000000',
+};
+
 /** Stand-in for the Workflow binding (Workflows with Containers cannot run here): records the instances created. */
 function standInWorkflow() {
   const created: { id?: string; params?: unknown }[] = [];
@@ -58,12 +67,15 @@ async function cron(vars: Partial<Env> & Record<string, unknown>) {
 
 describe('the rebuild cron picks the Worker or the offline job', () => {
   it('keeps the Worker rebuild unless the shop asks for the container and every binding is there', () => {
-    const bound = { ARCHIVE: env.ARCHIVE, REBUILD_WORKFLOW: {} as Env['REBUILD_WORKFLOW'], REBUILD_JOB: {} as DurableObjectNamespace };
+    const bound = { ARCHIVE: env.ARCHIVE, REBUILD_WORKFLOW: {} as Env['REBUILD_WORKFLOW'], REBUILD_JOB: {} as DurableObjectNamespace, ...JOB_SETTINGS };
     expect(chooseRunner({}).runner).toBe('worker');
     expect(chooseRunner(bound).runner).toBe('worker');
     expect(chooseRunner({ ...bound, REBUILD_RUNNER: 'container' }).runner).toBe('container');
     const missing = chooseRunner({ ...bound, REBUILD_JOB: undefined, REBUILD_RUNNER: 'container' });
     expect(missing).toEqual({ runner: 'worker', reason: expect.stringContaining('REBUILD_JOB (Container) not bound') });
+    const unset = chooseRunner({ ...bound, D1_DATABASE_ID: undefined, KV_NAMESPACE_ID: '', REBUILD_RUNNER: 'container' });
+    expect(unset).toEqual({ runner: 'worker', reason: expect.stringContaining('D1_DATABASE_ID, KV_NAMESPACE_ID not set for the job') });
+    expect(chooseRunner({ ...bound, KV_NAMESPACE_ID: undefined, TABLE_STORE: 'redis', REBUILD_RUNNER: 'container' }).runner).toBe('container');
   });
 
   it('starts a Workflow instance instead of rebuilding in the Worker when configured', async () => {
@@ -73,6 +85,7 @@ describe('the rebuild cron picks the Worker or the offline job', () => {
       REBUILD_RUNNER: 'container',
       REBUILD_WORKFLOW: workflow.binding as unknown as Env['REBUILD_WORKFLOW'],
       REBUILD_JOB: {} as DurableObjectNamespace,
+      ...JOB_SETTINGS,
     });
     expect(workflow.created).toHaveLength(1);
     expect(workflow.created[0]!.params).toMatchObject({ runId: workflow.created[0]!.id, at: expect.any(Number) });
