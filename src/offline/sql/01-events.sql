@@ -18,12 +18,12 @@ FROM {{tombstones}}
 GROUP BY user_sha256;
 -- [/DuckDB]
 
+-- Each id once: every copy of an event is the same D1 row written again (ids are unique in D1,
+-- events are never updated, the archive writes rows read back from D1), so the copies are equal
+-- rows and DISTINCT keeps one. A hash aggregate that spills; a window partitioned by id did not
+-- fit a 1 GB limit at 10M events. Copies share user and seq, so the tombstone drops all or none.
 CREATE OR REPLACE TABLE window_events AS
 SELECT e.*
-FROM (
-  SELECT *, row_number() OVER (PARTITION BY id ORDER BY seq) AS copy
-  FROM archive_raw
-  WHERE ts >= {{since_ts}}
-) e
+FROM (SELECT DISTINCT * FROM archive_raw WHERE ts >= {{since_ts}}) e
 LEFT JOIN tombstones t ON t.user_sha256 = sha256(e.user_id) -- [DuckDB] sha256()
-WHERE e.copy = 1 AND (t.up_to_seq IS NULL OR e.seq > t.up_to_seq);
+WHERE t.up_to_seq IS NULL OR e.seq > t.up_to_seq;
