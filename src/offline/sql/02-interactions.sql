@@ -29,10 +29,11 @@ WHERE type IN ('view', 'click', 'add_to_cart', 'remove_from_cart', 'purchase', '
 DELETE FROM valid_events WHERE weight = 0;
 
 -- Users in the order of their first event (the graph's user index; it orders ties like the Worker).
+-- The first (ts, seq) as one fixed-size key (seq < 2^40), so a GROUP BY that spills finds it
+-- rather than a window over every event partitioned by user.
 CREATE OR REPLACE TABLE user_index AS
-SELECT user_key, (row_number() OVER (ORDER BY ts, seq) - 1)::INTEGER AS uidx
-FROM (SELECT user_key, ts, seq, row_number() OVER (PARTITION BY user_key ORDER BY ts, seq) AS n FROM valid_events) first_events
-WHERE n = 1;
+SELECT user_key, (row_number() OVER (ORDER BY first_key) - 1)::INTEGER AS uidx
+FROM (SELECT user_key, min(ts::HUGEINT * 1099511627776 + seq) AS first_key FROM valid_events GROUP BY user_key) first_events;
 
 -- Most pairs need no fold: when every event weighs > 0 and no two share a time (no exact
 -- repeat), the fold is a decayed sum, w = sum of weight x 2^(-(last ts - ts) / half-life), and a
