@@ -70,6 +70,11 @@ const WRITE_BYTES = 8 * 2 ** 20;
 const NB_SHARDS_PER_QUERY = 500;
 /** Memory per walk (pair of items of one user) in a neighbours part: its GROUP BY row and window row, with room to spare (a part is 1/200 of the memory limit in walks). */
 const BYTES_PER_WALK = 200;
+/**
+ * Memory per event of the pairs folded event by event (their ordered lists do not spill): at a
+ * 1 GB limit 420,000 such events fit one query and 1.7M did not (10M events, 2026-12-03).
+ */
+const BYTES_PER_FOLDED_EVENT = 2_500;
 const LEASE_MS = 6 * 3600_000;
 const INTERACTION_HALF_LIFE = 30 * DAY;
 
@@ -131,7 +136,6 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   phase('events');
   await engine.runFile('02-interactions.sql', {
     half_life_ms: INTERACTION_HALF_LIFE,
-    max_items_per_user: options.maxItemsPerUser ?? 200,
     now,
     w_view: w.view,
     w_click: w.click,
@@ -140,6 +144,8 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     w_purchase: w.purchase,
     w_rating: w.rating,
   });
+  await foldInParts(engine);
+  await engine.runFile('02-interactions-end.sql', { half_life_ms: INTERACTION_HALF_LIFE, max_items_per_user: options.maxItemsPerUser ?? 200, now });
   // Bought together, trending, popular, extensions: the model's builders over the log in order,
   // in Node while DuckDB works out the neighbours (its threads; Node's would wait otherwise).
   const logBuilt = logBuilders(deps, background, now, catalogPages);
@@ -160,7 +166,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
       phase('neighbours');
     }
     await engine.connection.run(
-      'DROP TABLE edges; DROP TABLE pairs_folded; DROP TABLE folded_pairs; DROP TABLE interactions; DROP TABLE heavy_users; DROP TABLE user_index',
+      'DROP TABLE edges; DROP TABLE pairs_folded; DROP TABLE folded_pairs; DROP TABLE fold_events; DROP TABLE interactions; DROP TABLE heavy_users; DROP TABLE user_index',
     );
   } catch (err) {
     await logBuilt.catch(() => undefined);
@@ -217,6 +223,14 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     phasesMs,
     phaseRuns,
   };
+}
+
+/** The event-by-event fold (`sql/02-fold-part.sql`) in parts of the pairs sized from the memory limit. */
+async function foldInParts(engine: Engine): Promise<number> {
+  const [{ n } = { n: 0 }] = await engine.all<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM fold_events');
+  const parts = Math.max(1, Math.ceil(n / Math.max(1, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_FOLDED_EVENT))));
+  for (let part = 0; part < parts; part++) await engine.runFile('02-fold-part.sql', { half_life_ms: INTERACTION_HALF_LIFE, parts, part });
+  return parts;
 }
 
 /**

@@ -1,5 +1,5 @@
 -- Weighted, de-duplicated, capped user x item interactions: the rules of
--- src/model/interaction-log.ts. Parameters: {{half_life_ms}}, {{max_items_per_user}}, {{now}},
+-- src/model/interaction-log.ts. Parameters: {{half_life_ms}}, {{now}},
 -- {{w_view}}, {{w_click}}, {{w_add_to_cart}}, {{w_remove_from_cart}}, {{w_purchase}}, {{w_rating}}.
 --
 -- Per (user, item) the events are folded in (ts, seq) order: the first event must weigh > 0 to
@@ -51,44 +51,16 @@ SELECT user_key, item FROM pair_sums WHERE min_w <= 0
 UNION
 SELECT user_key, item FROM valid_events GROUP BY user_key, item, ts HAVING count(*) > 1;
 
--- [DuckDB] the fold of the few pairs that need it
+-- Their events, folded in parts (02-fold-part.sql): the fold collects each pair's events in a
+-- list ordered by (ts, seq), an aggregate state that does not spill (1.7M such events at 10M
+-- events ran out of a 1 GB limit in one query).
+CREATE OR REPLACE TABLE fold_events AS
+SELECT v.user_key, v.item, v.ts, v.seq, v.code, v.weight
+FROM valid_events v SEMI JOIN folded_pairs f USING (user_key, item);
+
 CREATE OR REPLACE TABLE pairs_folded AS
 SELECT user_key, item, true AS alive, w_now * pow(2, ({{now}} - last_ts) / {{half_life_ms}}) AS w, last_ts, last_seq, born_ts, born_seq
 FROM pair_sums p
-WHERE NOT EXISTS (SELECT 1 FROM folded_pairs f WHERE f.user_key = p.user_key AND f.item = p.item)
-UNION ALL
-SELECT user_key, item, s.alive, s.w, s.ts AS last_ts, s.lseq AS last_seq, s.bts AS born_ts, s.bseq AS born_seq
-FROM (
-  SELECT user_key, item, list_reduce(
-    list({'w': weight::DOUBLE, 'ts': ts, 'code': code, 'seq': seq} ORDER BY ts, seq),
-    lambda acc, x: CASE
-      WHEN NOT acc.alive AND x.w <= 0 THEN acc
-      WHEN NOT acc.alive THEN {'alive': true, 'w': x.w, 'ts': x.ts, 'code': x.code, 'lseq': x.seq, 'bts': x.ts, 'bseq': x.seq}
-      WHEN x.ts = acc.ts AND x.code = acc.code THEN acc
-      ELSE {'alive': true, 'w': greatest(0, acc.w * pow(2, -(x.ts - acc.ts) / {{half_life_ms}}) + x.w), 'ts': x.ts, 'code': x.code,
-            'lseq': x.seq, 'bts': acc.bts, 'bseq': acc.bseq}
-    END,
-    {'alive': false, 'w': 0::DOUBLE, 'ts': 0::BIGINT, 'code': 0, 'lseq': 0::BIGINT, 'bts': 0::BIGINT, 'bseq': 0::BIGINT}
-  ) AS s
-  FROM valid_events v SEMI JOIN folded_pairs f USING (user_key, item)
-  GROUP BY user_key, item
-) folded;
--- [/DuckDB]
+WHERE NOT EXISTS (SELECT 1 FROM folded_pairs f WHERE f.user_key = p.user_key AND f.item = p.item);
 
 DROP TABLE pair_sums;
-
--- Users who touched more than max_items_per_user items: the Worker drops their least recently
--- touched item whenever a new one comes (and forgets its weight), a sequential rule that the job
--- replays with the Worker's own code for these users only (src/offline/rebuild-offline.ts). For
--- everyone else no item is ever dropped and the fold above is the Worker's result.
-CREATE OR REPLACE TABLE heavy_users AS
-SELECT user_key FROM pairs_folded WHERE alive GROUP BY user_key HAVING count(*) > {{max_items_per_user}};
-
--- The pairs whose decayed weight is above zero, with their position in the user's history.
-CREATE OR REPLACE TABLE interactions AS
-SELECT u.uidx, p.item, p.w, p.last_ts,
-  (row_number() OVER (PARTITION BY p.user_key ORDER BY p.born_ts, p.born_seq) - 1)::INTEGER AS pos
-FROM pairs_folded p
-JOIN user_index u USING (user_key)
-WHERE p.alive AND p.user_key NOT IN (SELECT user_key FROM heavy_users)
-  AND p.w * pow(2, -greatest(0, {{now}} - p.last_ts) / {{half_life_ms}}) > 1e-9;
