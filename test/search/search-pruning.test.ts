@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '../../src/serve/rank.ts';
-import { shardOf, unpackEntry } from '../../src/tables/layout.ts';
 import { analyzeItem, type IndexableItem } from '../../src/search/analyzed-item.ts';
 import { buildSearchIndex } from '../../src/search/build-index.ts';
 import { compileSynonyms } from '../../src/text/synonyms.ts';
 import { emptySignals } from '../../src/search/learn.ts';
-import { decodePostings } from '../../src/search/postings.ts';
+import { builtPostings } from '../../src/search/eval/engine.ts';
 import { loadIndex, queryPlan, runSearch, type SearchQuery } from '../../src/search/search.ts';
 import { syntheticCatalog, syntheticQueries } from '../../src/search/bench/synthetic-catalog.ts';
 import { seededRandom } from '../../src/random.ts';
@@ -21,14 +20,7 @@ const items: IndexableItem[] = catalog.items.map((item) => ({
 const signals = emptySignals();
 items.forEach((item, i) => i % 7 === 0 && signals.popularity.set(item.id, 1 + (i % 13)));
 const built = buildSearchIndex(items, signals, { synonyms: [], builtAt: 0 });
-const lists = new Map<string, Int32Array | undefined>();
-const postings = (term: string) => {
-  if (!lists.has(term)) {
-    const text = unpackEntry<string>(built.postings[shardOf(term, built.head.postingShards)]!, term);
-    lists.set(term, text ? decodePostings(text) : undefined);
-  }
-  return lists.get(term);
-};
+const postings = builtPostings(built);
 // Fresh rows: renamed items (replacing indexed ones) and new items, as catalog writes leave them.
 const fresh = [
   ...items

@@ -6,7 +6,7 @@
 import { DEFAULT_SYNONYMS } from '../../chat/default-synonyms.ts';
 import { shardOf, unpackEntry } from '../../tables/layout.ts';
 import type { IndexableItem } from '../analyzed-item.ts';
-import { buildSearchIndex } from '../build-index.ts';
+import { type BuiltSearchIndex, buildSearchIndex } from '../build-index.ts';
 import type { SearchSignals } from '../learn.ts';
 import { decodePostings } from '../postings.ts';
 import { PRODUCT_SYNONYMS } from '../product-synonyms.ts';
@@ -22,18 +22,22 @@ export function shopperSignals(history: readonly string[], categoryOf: ReadonlyM
   return { affinity, recent: new Set(history.slice(-10)) };
 }
 
-/** An offline engine over a catalog; `search` returns the ids of the best `k`. */
-export function offlineEngine(items: readonly IndexableItem[], signals: SearchSignals) {
-  const built = buildSearchIndex(items, signals, { synonyms: [...DEFAULT_SYNONYMS, ...PRODUCT_SYNONYMS], builtAt: 0 });
+/** A term's decoded postings read from a built index's shards (decoded once per term), as the request path reads them. */
+export function builtPostings(built: BuiltSearchIndex): (term: string) => Int32Array | undefined {
   const lists = new Map<string, Int32Array | undefined>();
-  const postings = (term: string) => {
+  return (term) => {
     if (!lists.has(term)) {
       const text = unpackEntry<string>(built.postings[shardOf(term, built.head.postingShards)]!, term);
       lists.set(term, text ? decodePostings(text) : undefined);
     }
     return lists.get(term);
   };
-  const index = loadIndex(built.head, postings);
+}
+
+/** An offline engine over a catalog; `search` returns the ids of the best `k`. */
+export function offlineEngine(items: readonly IndexableItem[], signals: SearchSignals) {
+  const built = buildSearchIndex(items, signals, { synonyms: [...DEFAULT_SYNONYMS, ...PRODUCT_SYNONYMS], builtAt: 0 });
+  const index = loadIndex(built.head, builtPostings(built));
   const clicksShard = (q: string) => signals.clicks.get(q);
   return {
     stats: built.stats,
