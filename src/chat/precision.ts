@@ -34,15 +34,20 @@ export const MIN_UNLABELLED = 200;
 
 /**
  * The lowest confidence threshold whose answers reach `target` precision on
- * these messages (labelled ones counted when there are enough of them).
+ * these messages (labelled ones counted when there are enough of them:
+ * `minLabelled`, default {@link MIN_LABELLED}).
  * Returns null with too few messages (`minMessages`, default
  * {@link MIN_UNLABELLED}, when none are labelled).
  *
  * @example thresholdForPrecision(shopMessages, 0.9) // { threshold: 0.71, coverage: 0.62, ... }
  */
-export function thresholdForPrecision(messages: readonly ScoredMessage[], target: number, options: { minMessages?: number } = {}): PrecisionThreshold | null {
+export function thresholdForPrecision(
+  messages: readonly ScoredMessage[],
+  target: number,
+  options: { minMessages?: number; minLabelled?: number } = {},
+): PrecisionThreshold | null {
   const labelled = messages.filter((m) => m.right !== undefined);
-  const counted = labelled.length >= MIN_LABELLED;
+  const counted = labelled.length > 0 && labelled.length >= (options.minLabelled ?? MIN_LABELLED);
   const pool = counted ? labelled : messages;
   if (pool.length === 0 || (!counted && pool.length < Math.min(MIN_UNLABELLED, options.minMessages ?? MIN_UNLABELLED))) return null;
   const sorted = [...pool].sort((a, b) => b.confidence - a.confidence);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PRECISION_TABLE } from '../../src/chat/confidence.ts';
+import { PRECISION_TABLE, type Calibration } from '../../src/chat/confidence.ts';
+import { coverageCeiling } from '../../src/chat/eval/calibrate.ts';
+import { buildFaqIndex } from '../../src/chat/index/faq-index.ts';
+import type { SearchResult } from '../../src/chat/index/search.ts';
 import { MIN_LABELLED, thresholdForPrecision, thresholdFromTable } from '../../src/chat/precision.ts';
 import { seededRandom } from '../../src/random.ts';
 
@@ -41,5 +44,32 @@ describe('answer threshold from a target precision', () => {
     const between = thresholdFromTable(PRECISION_TABLE, 0.925);
     expect(between).toBeGreaterThan(row.threshold);
     expect(between).toBeLessThan(PRECISION_TABLE.find((r) => r.precision === 0.95)!.threshold);
+  });
+});
+
+describe('coverage ceiling (eval diagnostic)', () => {
+  const index = buildFaqIndex(
+    [
+      { id: 'a', question: 'refund', answer: '' },
+      { id: 'b', question: 'parcel', answer: '' },
+    ],
+    { version: 't', synonymGroups: [] },
+  );
+  // Confidence rises with the top score only, so the queries are ordered by score.
+  const byScore: Calibration = { bias: 0, weights: [1, 0, 0, 0, 0, 0, 0] };
+  const result = (score: number): SearchResult => ({ candidates: [{ entry: 0, score }], known: 1 });
+  // Best first: right, right, wrong, then six right, then wrong; the out-of-scope query scores highest and must not count.
+  const expected = ['a', 'a', 'b', 'a', 'a', 'a', 'a', 'a', 'a', 'b', null];
+  const set = { faqs: [], queries: expected.map((e) => ({ text: '', expected: e })) };
+  const results = expected.map((e, i) => result(e === null ? 20 : 10 - i));
+
+  it('is the most in-scope queries any threshold answers at the target precision on the set itself', () => {
+    expect(coverageCeiling(index, set, results, byScore, 0.85)).toBe(0.9); // 8 of the best 9 are right: 0.889
+    expect(coverageCeiling(index, set, results, byScore, 0.9)).toBe(0.2); // only the best two reach 90%
+  });
+
+  it('is 0 when no threshold reaches the target', () => {
+    const wrong = { faqs: [], queries: expected.map(() => ({ text: '', expected: 'b' })) };
+    expect(coverageCeiling(index, wrong, results, byScore, 0.5)).toBe(0);
   });
 });

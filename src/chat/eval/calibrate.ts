@@ -8,9 +8,10 @@ import { confidenceFeatures, probability, type Calibration } from '../confidence
 import { thresholdForPrecision, type PrecisionRow } from '../precision.ts';
 import type { EvalSet } from './convert.ts';
 import { fitNonNegative } from './logistic.ts';
-import type { SearchTuning } from '../index/search.ts';
+import type { SearchResult, SearchTuning } from '../index/search.ts';
+import type { FaqIndex } from '../index/faq-index.ts';
 import { DEFAULT_THRESHOLDS } from '../decide.ts';
-import { engineMetrics, indexOf, searchAll } from './run.ts';
+import { engineMetrics, indexOf, scoredInScope, searchAll } from './run.ts';
 import { buildTfidf } from './tfidf.ts';
 
 interface Scored {
@@ -91,10 +92,24 @@ export function calibrate(sets: readonly EvalSet[], tuning?: Partial<SearchTunin
  * Measures sets with a calibration and thresholds as `calibrate` returns
  * them (answer threshold at 90% from its table), so a tuning tried in an
  * experiment is measured with its own refitted model, never the shipped one.
+ * `ceiling` is a diagnostic, never a setting: the most in-scope queries the
+ * same confidence could answer at 90% precision with the best threshold for
+ * this very set (chosen on its labels). A threshold transferred from the
+ * calibration splits cannot do better, so a goal above the ceiling needs a
+ * better ranking or other evidence, not another threshold.
  */
 export function measureCalibrated(set: EvalSet, fitted: ReturnType<typeof calibrate>, tuning?: Partial<SearchTuning>) {
   const answer = fitted.precisionTable.find((row) => row.precision === 0.9)!.threshold;
   const thresholds = { ...DEFAULT_THRESHOLDS, answer, handoff: fitted.handoff };
   const index = indexOf(set);
-  return engineMetrics(index, set, searchAll(index, set, tuning), thresholds, fitted.calibration);
+  const results = searchAll(index, set, tuning);
+  return { ...engineMetrics(index, set, results, thresholds, fitted.calibration), ceiling: coverageCeiling(index, set, results, fitted.calibration, 0.9) };
+}
+
+/**
+ * Share of a set's in-scope queries answered at `target` precision by the best
+ * threshold on that set's own labels (0 when no threshold reaches it).
+ */
+export function coverageCeiling(index: FaqIndex, set: EvalSet, results: readonly SearchResult[], calibration: Calibration, target: number): number {
+  return thresholdForPrecision(scoredInScope(index, set, results, calibration), target, { minLabelled: 1 })?.coverage ?? 0;
 }

@@ -5,7 +5,7 @@
 import { DEFAULT_SYNONYMS } from '../default-synonyms.ts';
 import { confidenceOf, PRECISION_TABLE, type Calibration } from '../confidence.ts';
 import { decide, DEFAULT_THRESHOLDS, type Thresholds } from '../decide.ts';
-import { thresholdForPrecision, thresholdFromTable, type PrecisionThreshold } from '../precision.ts';
+import { thresholdForPrecision, thresholdFromTable, type PrecisionThreshold, type ScoredMessage } from '../precision.ts';
 import { buildFaqIndex, type FaqIndex } from '../index/faq-index.ts';
 import { searchFaq, type SearchResult, type SearchTuning } from '../index/search.ts';
 import type { EvalSet } from './convert.ts';
@@ -64,12 +64,16 @@ export function tfidfMetrics(set: EvalSet): Metrics {
 export function thresholdsForTarget(target: number, calib?: EvalSet): { thresholds: Thresholds; fit: PrecisionThreshold | null } {
   if (!calib) return { thresholds: { ...DEFAULT_THRESHOLDS, answer: thresholdFromTable(PRECISION_TABLE, target) }, fit: null };
   const index = indexOf(calib);
-  const scored = searchAll(index, calib).flatMap((result, i) => {
-    const expected = calib.queries[i]!.expected;
+  const fit = thresholdForPrecision(scoredInScope(index, calib, searchAll(index, calib)), target);
+  return { thresholds: { ...DEFAULT_THRESHOLDS, answer: fit?.threshold ?? thresholdFromTable(PRECISION_TABLE, target) }, fit };
+}
+
+/** The confidence of each in-scope query's search and whether its best entry is the expected one. */
+export function scoredInScope(index: FaqIndex, set: EvalSet, results: readonly SearchResult[], calibration?: Calibration): ScoredMessage[] {
+  return results.flatMap((result, i) => {
+    const expected = set.queries[i]!.expected;
     if (expected === null) return [];
     const top = result.candidates[0];
-    return [{ confidence: confidenceOf(result), right: top !== undefined && index.entries[top.entry]!.id === expected }];
+    return [{ confidence: confidenceOf(result, calibration), right: top !== undefined && index.entries[top.entry]!.id === expected }];
   });
-  const fit = thresholdForPrecision(scored, target);
-  return { thresholds: { ...DEFAULT_THRESHOLDS, answer: fit?.threshold ?? thresholdFromTable(PRECISION_TABLE, target) }, fit };
 }
