@@ -6,7 +6,8 @@
  *   npm run -s eval:faq -- convert --from bitext|atec|clinc150 --in PATH --out-dir DIR [--split test|calib|dev|all|oos-train]
  *     (bitext: test|dev|all; atec: test|calib; clinc150: test|calib|oos-train)
  *   npm run -s eval:faq -- calibrate --set DIR [--set DIR ...] [--tuning JSON] [--measure DIR ...]
- *     (--measure: the sets measured with the refitted model and thresholds, e.g. for a tuning tried)
+ *     (--measure: the sets measured with the refitted model and thresholds, e.g. for a tuning tried, and each set's
+ *     `ceiling`: the most in-scope queries any threshold would answer there at 90% precision, a diagnostic)
  *   npm run -s eval:faq -- replay --set DIR [--shares 0,0.1,0.25,0.5,1]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
