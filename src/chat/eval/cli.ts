@@ -3,6 +3,7 @@
  *
  *   npm run -s eval:faq -- --faqs FAQS.jsonl --queries QUERIES.jsonl [--json] [--no-synonyms] [--tuning JSON]
  *     [--target PRECISION (0.9)] [--calib DIR (the same shop's labelled calibration/dev split)]
+ *     (the row at the target also prints `ceiling`: the most in-scope queries any threshold answers there at that precision)
  *   npm run -s eval:faq -- convert --from bitext|atec|clinc150 --in PATH --out-dir DIR [--split test|calib|dev|all|oos-train]
  *     (bitext: test|dev|all; atec: test|calib; clinc150: test|calib|oos-train)
  *   npm run -s eval:faq -- calibrate --set DIR [--set DIR ...] [--tuning JSON] [--measure DIR ...]
@@ -13,7 +14,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { calibrate, measureCalibrated } from './calibrate.ts';
+import { CALIBRATION } from '../confidence.ts';
+import { calibrate, coverageCeiling, measureCalibrated } from './calibrate.ts';
 import { replayCurve } from './replay.ts';
 import { convertAtec, convertBitext, convertClinc, type EvalSet } from './convert.ts';
 import { engineMetrics, indexOf, searchAll, tfidfMetrics, thresholdsForTarget } from './run.ts';
@@ -99,7 +101,8 @@ if (command === 'convert') {
   const target = Number(values.target);
   if (!(target > 0 && target < 1)) fail('--target must be a precision between 0 and 1');
   const { thresholds, fit } = thresholdsForTarget(target, values.calib ? readDir(values.calib) : undefined);
-  const atTarget = { ...engineMetrics(index, set, results, thresholds), threshold: thresholds.answer, calibCoverage: fit?.coverage ?? null };
+  const ceiling = coverageCeiling(index, set, results, CALIBRATION, target);
+  const atTarget = { ...engineMetrics(index, set, results, thresholds), threshold: thresholds.answer, calibCoverage: fit?.coverage ?? null, ceiling };
   const report = {
     faqs: set.faqs.length,
     queries: set.queries.length,
