@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CALIBRATION, CONFIDENCE_FEATURES, confidenceFeatures, confidenceOf } from '../../src/chat/confidence.ts';
 import { DEFAULT_THRESHOLDS } from '../../src/chat/decide.ts';
-import { oosHandoffThreshold } from '../../src/chat/eval/calibrate.ts';
+import { handoffRange, oosHandoffThreshold } from '../../src/chat/eval/calibrate.ts';
 import { buildFaqIndex } from '../../src/chat/index/faq-index.ts';
 import { searchFaq, VOTE_PHRASINGS, type SearchResult } from '../../src/chat/index/search.ts';
 
@@ -71,5 +71,15 @@ describe('thresholds', () => {
     expect(threshold).toBe(0.9);
     expect(oos.filter((s) => s.p < threshold).length).toBeGreaterThanOrEqual(90);
     expect(oos.filter((s) => s.p < threshold - 0.01).length).toBeLessThan(90);
+  });
+
+  it('reports how much the handoff threshold depends on which out-of-scope queries calibrate it', () => {
+    const oos = Array.from({ length: 100 }, (_, i) => ({ p: i / 100, outOfScope: true }));
+    const range = handoffRange([...oos, { p: 0.99, outOfScope: false }]);
+    expect(range.low).toBeLessThan(oosHandoffThreshold(oos));
+    expect(range.high).toBeGreaterThan(oosHandoffThreshold(oos));
+    expect(range.high - range.low).toBeLessThan(0.2);
+    expect(handoffRange(oos)).toEqual(range); // seeded, in-scope queries ignored
+    expect(handoffRange(oos.map((s) => ({ ...s, p: 0.5 })))).toEqual({ low: 0.51, high: 0.51 }); // no spread without spread
   });
 });

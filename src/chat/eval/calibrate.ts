@@ -13,6 +13,7 @@ import type { FaqIndex } from '../index/faq-index.ts';
 import { DEFAULT_THRESHOLDS } from '../decide.ts';
 import { engineMetrics, indexOf, scoredInScope, searchAll } from './run.ts';
 import { buildTfidf } from './tfidf.ts';
+import { seededRandom } from '../../random.ts';
 
 interface Scored {
   p: number;
@@ -37,6 +38,26 @@ export function oosHandoffThreshold(scored: readonly { p: number; outOfScope: bo
   const oos = scored.filter((s) => s.outOfScope);
   for (let step = 0; step <= 100; step++) if (oos.filter((s) => s.p < step / 100).length >= OOS_HANDOFF_TARGET * oos.length) return step / 100;
   return 1;
+}
+
+/** Resamples of the calibration out-of-scope queries for {@link handoffRange}. */
+export const HANDOFF_RESAMPLES = 1000;
+
+/**
+ * How much the handoff threshold depends on which out-of-scope queries
+ * calibrate it: the 5% and 95% quantiles of {@link oosHandoffThreshold} over
+ * seeded bootstrap resamples of those queries (with only 100 of them, a
+ * handed-over share measured at the fitted threshold can be a coin flip
+ * around a fixed bar).
+ */
+export function handoffRange(scored: readonly { p: number; outOfScope: boolean }[], resamples = HANDOFF_RESAMPLES, seed = 15): { low: number; high: number } {
+  const oos = scored.filter((s) => s.outOfScope);
+  if (oos.length === 0) return { low: 1, high: 1 };
+  const random = seededRandom(seed);
+  const thresholds = Array.from({ length: resamples }, () => oosHandoffThreshold(oos.map(() => oos[Math.floor(random.next() * oos.length)]!))).sort(
+    (a, b) => a - b,
+  );
+  return { low: thresholds[Math.floor(0.05 * (resamples - 1))]!, high: thresholds[Math.ceil(0.95 * (resamples - 1))]! };
 }
 
 /** The baseline's handoff threshold: best separation of out-of-scope queries from in-scope ones answered right (balanced accuracy). */
@@ -85,7 +106,14 @@ export function calibrate(sets: readonly EvalSet[], tuning?: Partial<SearchTunin
       baseline.push({ p: top?.score ?? 0, right: top !== undefined && set.faqs[top.entry]!.id === q.expected, outOfScope: q.expected === null });
     }
   }
-  return { samples: samples.length, calibration, precisionTable, handoff: oosHandoffThreshold(scored), tfidfHandoff: handoffThreshold(baseline) };
+  return {
+    samples: samples.length,
+    calibration,
+    precisionTable,
+    handoff: oosHandoffThreshold(scored),
+    handoffRange: handoffRange(scored),
+    tfidfHandoff: handoffThreshold(baseline),
+  };
 }
 
 /**
@@ -96,14 +124,18 @@ export function calibrate(sets: readonly EvalSet[], tuning?: Partial<SearchTunin
  * same confidence could answer at 90% precision with the best threshold for
  * this very set (chosen on its labels). A threshold transferred from the
  * calibration splits cannot do better, so a goal above the ceiling needs a
- * better ranking or other evidence, not another threshold.
+ * better ranking or other evidence, not another threshold. `oosHandoffRange`
+ * is the out-of-scope handoff at the two ends of the fitted `handoffRange`.
  */
 export function measureCalibrated(set: EvalSet, fitted: ReturnType<typeof calibrate>, tuning?: Partial<SearchTuning>) {
   const answer = fitted.precisionTable.find((row) => row.precision === 0.9)!.threshold;
   const thresholds = { ...DEFAULT_THRESHOLDS, answer, handoff: fitted.handoff };
   const index = indexOf(set);
   const results = searchAll(index, set, tuning);
-  return { ...engineMetrics(index, set, results, thresholds, fitted.calibration), ceiling: coverageCeiling(index, set, results, fitted.calibration, 0.9) };
+  const metrics = engineMetrics(index, set, results, thresholds, fitted.calibration);
+  const handedOver = (handoff: number) => engineMetrics(index, set, results, { ...thresholds, handoff }, fitted.calibration).oosHandoff;
+  const oosHandoffRange = metrics.oosHandoff === null ? null : [handedOver(fitted.handoffRange.low), handedOver(fitted.handoffRange.high)];
+  return { ...metrics, oosHandoffRange, ceiling: coverageCeiling(index, set, results, fitted.calibration, 0.9) };
 }
 
 /**
