@@ -1,7 +1,8 @@
 /**
  * Ranking of matched items: text relevance first (documents matching every slot before
  * partial ones), then multiplied by the shopper's and the shop's signals: clicks and purchases
- * after this very query, the shopper's category affinity and recent items, popularity.
+ * after this very query, the shopper's category affinity, recent items and personal candidates
+ * (the neighbours of their history), popularity.
  * Merchandising rules (boost, bury, hide, pin among the results) and filters apply here, and
  * the facet counts of the filtered results are computed alongside.
  */
@@ -40,6 +41,8 @@ export interface RankSignals {
   affinity?: ReadonlyMap<string, number>;
   /** Items the shopper touched recently. */
   recent?: ReadonlySet<string>;
+  /** Item -> in [0, 1]: the shopper's personal candidates ("for you": the neighbours of their history), the best 1. */
+  suggested?: ReadonlyMap<string, number>;
 }
 
 /** Filters of a search request. */
@@ -57,10 +60,11 @@ export interface RankWeights {
   affinity: number;
   recent: number;
   popularity: number;
+  suggested: number;
 }
 
 /** The shipped weights. */
-export const RANK_WEIGHTS: RankWeights = { clicks: 1, affinity: 0.5, recent: 0.3, popularity: 0.3 };
+export const RANK_WEIGHTS: RankWeights = { clicks: 1, affinity: 0.5, recent: 0.3, popularity: 0.3, suggested: 1 };
 
 /** Why an item is in the results. */
 export type SearchReason =
@@ -68,6 +72,7 @@ export type SearchReason =
   | { kind: 'clicked' }
   | { kind: 'affinity'; category: string }
   | { kind: 'recent' }
+  | { kind: 'suggested' }
   | { kind: 'popular' }
   | { kind: 'closest' }
   | { kind: 'trending'; category?: string }
@@ -110,6 +115,7 @@ interface Resolved {
   maxClicks: number;
   affinity: Float64Array;
   recent: Set<number>;
+  suggested: Map<number, number>;
   /** Boost, bury and hide as one factor per category (-1: hidden) and per item, for the hot loop. */
   categoryFactor: Float64Array | undefined;
   itemFactor: Map<number, number>;
@@ -133,6 +139,11 @@ function resolve(docs: DocView, signals: RankSignals, rules: readonly Rule[]): R
     const doc = docs.docOfId(id);
     if (doc !== undefined) recent.add(doc);
   }
+  const suggested = new Map<number, number>();
+  for (const [id, score] of signals.suggested ?? []) {
+    const doc = docs.docOfId(id);
+    if (doc !== undefined && score > 0) suggested.set(doc, Math.min(1, score));
+  }
   const itemRules = new Map<number, Rule[]>();
   const categoryRules = new Map<number, Rule[]>();
   for (const rule of rules) {
@@ -148,7 +159,7 @@ function resolve(docs: DocView, signals: RankSignals, rules: readonly Rule[]): R
     for (const [c, list] of categoryRules) categoryFactor[c] = factorOf(list);
   }
   const itemFactor = new Map([...itemRules].map(([doc, list]): [number, number] => [doc, factorOf(list)]));
-  return { clicks, maxClicks, affinity, recent, categoryFactor, itemFactor };
+  return { clicks, maxClicks, affinity, recent, suggested, categoryFactor, itemFactor };
 }
 
 const ruleAmount = (rule: Rule) => (rule.action === 'boost' ? (rule.amount ?? 2) : (rule.amount ?? 0.25));
@@ -158,6 +169,7 @@ const CLICKED = 1;
 const RECENT = 2;
 const PINNED = 4;
 const OVERRIDDEN = 8;
+const SUGGESTED = 16;
 let flags = new Uint8Array(0);
 /** Per match: its score, NaN when filtered out or hidden (reused between requests). */
 let kept = new Float64Array(0);
@@ -215,6 +227,7 @@ export function rankMatches(
   };
   if (r.maxClicks > 0) for (const doc of r.clicks.keys()) mark(doc, CLICKED);
   for (const doc of r.recent) mark(doc, RECENT);
+  for (const doc of r.suggested.keys()) mark(doc, SUGGESTED);
   for (const doc of pinnedDocs) mark(doc, PINNED);
   for (const doc of docs.overridden.keys()) mark(doc, OVERRIDDEN);
   const clickScale = r.maxClicks > 0 ? Math.log1p(r.maxClicks) : 1;
@@ -233,7 +246,7 @@ export function rankMatches(
       const doc = matches.docs[i]!;
       const c = doc < 0 ? fresh : base;
       const d = doc < 0 ? -doc - 1 : doc;
-      const flag = doc < 0 ? CLICKED | RECENT | PINNED : flags[doc]!;
+      const flag = doc < 0 ? CLICKED | RECENT | PINNED | SUGGESTED : flags[doc]!;
       const meta = c.ints[2 * ROW * d + 4]!;
       if (checkAvailable && (flag & OVERRIDDEN ? docs.overridden.get(doc)! : meta & 1) !== wanted) continue;
       const coverage = matches.coverage[i]!;
@@ -261,6 +274,7 @@ export function rankMatches(
       for (let k = from; k < to; k++) affinity = Math.max(affinity, r.affinity[list[k]!]!);
       sum += weights.affinity * affinity;
       if (flag & RECENT && r.recent.has(doc)) sum += weights.recent;
+      if (flag & SUGGESTED) sum += weights.suggested * (r.suggested.get(doc) ?? 0);
       let score = matches.text[i]! * coverage * coverage * (1 + sum);
       if (!full) score *= 1e-3;
       if (ruled) {
@@ -309,11 +323,18 @@ export function rankMatches(
  * weight is negative (no bound).
  */
 export function partialScoreBound(text: number, signals: RankSignals, rules: readonly Rule[], weights: RankWeights = RANK_WEIGHTS): number {
-  if (weights.clicks < 0 || weights.affinity < 0 || weights.recent < 0 || weights.popularity < 0) return Infinity;
+  if (weights.clicks < 0 || weights.affinity < 0 || weights.recent < 0 || weights.popularity < 0 || weights.suggested < 0) return Infinity;
   let affinity = 0;
   for (const a of signals.affinity?.values() ?? []) affinity = Math.max(affinity, a);
   const clicked = [...(signals.queryClicks?.values() ?? [])].some(([c, p]) => c + 3 * p > 0);
-  const bonus = weights.popularity + (clicked ? weights.clicks : 0) + weights.affinity * affinity + (signals.recent?.size ? weights.recent : 0);
+  let suggested = 0;
+  for (const score of signals.suggested?.values() ?? []) suggested = Math.max(suggested, Math.min(1, score));
+  const bonus =
+    weights.popularity +
+    (clicked ? weights.clicks : 0) +
+    weights.affinity * affinity +
+    (signals.recent?.size ? weights.recent : 0) +
+    weights.suggested * suggested;
   const boost = rules.reduce((f, rule) => (rule.action === 'boost' || rule.action === 'bury' ? f * Math.max(1, ruleAmount(rule)) : f), 1);
   return text * (1 + bonus) * 1e-3 * boost * (1 + 1e-9);
 }
@@ -387,15 +408,17 @@ function bonus(doc: number, cats: readonly number[], docs: DocView, r: Resolved,
   const affine = weights.affinity * affinity;
   const recent = r.recent.has(doc) ? weights.recent : 0;
   const popular = weights.popularity * docs.popularity(doc);
-  return { sum: clicked + affine + recent + popular, clicked, affine, recent, popular, liked };
+  const suggested = weights.suggested * (r.suggested.get(doc) ?? 0);
+  return { sum: clicked + affine + recent + popular + suggested, clicked, affine, recent, popular, suggested, liked };
 }
 
 function reasonOf(doc: number, docs: DocView, r: Resolved, weights: RankWeights, exact: boolean): SearchReason {
   const b = bonus(doc, docs.cats(doc), docs, r, weights);
-  const value = Math.max(b.clicked, b.affine, b.recent, b.popular);
+  const value = Math.max(b.clicked, b.affine, b.recent, b.popular, b.suggested);
   if (value < 0.1 || value === b.popular) return { kind: 'match', exact };
   if (value === b.clicked) return { kind: 'clicked' };
   if (value === b.affine) return { kind: 'affinity', category: docs.categoryName(b.liked) };
+  if (value === b.suggested) return { kind: 'suggested' };
   return { kind: 'recent' };
 }
 

@@ -13,6 +13,9 @@ import { activeRules } from '../rules/rules-store.ts';
 import type { Rule } from '../serve/rank.ts';
 import { popularFallback } from '../serve/fallback.ts';
 import { freshHistory } from '../serve/fresh-history.ts';
+import { type FlatList, pairsOf } from '../serve/candidates.ts';
+import { scoredHistoryItems } from '../model/recommend.ts';
+import { defaultChoice } from '../model/selection/model-choice.ts';
 import { ioClock, timedStore } from '../serve/io-clock.ts';
 import { type ServeDeps, type ServeTiming, serveDeps } from '../serve/recommend.ts';
 import { StoreUnavailableError, withTimeout } from '../tables/circuit-breaker.ts';
@@ -22,12 +25,13 @@ import { type Manifest, shardOf, tableKey, unpackEntry } from '../tables/layout.
 import { joinedPostings, joinSegments, type SegmentLayout, termKeys } from './segments.ts';
 import type { Env } from '../env.ts';
 import { normalizeQuery } from './analyze.ts';
+import { personalSignals } from './personal.ts';
 import type { AnalyzedItem } from './analyzed-item.ts';
 import { SEARCH_FORMAT, type SearchHead } from './build-index.ts';
 import { FRESH_KEY, parseFresh } from './fresh.ts';
 import { fallbackTerms, type LoadedIndex, loadIndex, queryPlan, runSearch, type SearchHit, type SearchQuery, type SearchResult } from './search.ts';
 import { type PlannedSlot, plannedTerms } from './match.ts';
-import type { RankSignals, SearchFilters } from './rank.ts';
+import type { SearchFilters } from './rank.ts';
 import { reasonText } from './reasons.ts';
 
 /** A search request (validated). */
@@ -144,7 +148,6 @@ export async function searchIndex(
     options.rules ?? wait(activeRules(deps.db, 'search', now)),
     request.user ? wait(freshHistory(deps.db, request.user, now)) : Promise.resolve([]),
   ]);
-  const recentItems = (history ?? []).map((h) => h.item);
   const shopper = request.user ?? (request.session ? `session:${request.session}` : undefined);
   const query = normalizeQuery(request.q);
   let plan: PlannedSlot[] | undefined;
@@ -159,6 +162,7 @@ export async function searchIndex(
     const current = loaded?.version === m.version ? loaded : undefined;
     if (!current) for (let s = 0; s < (m.shards.sh ?? 0); s++) keys.push(tableKey(m.version, 'sh', s));
     if (shopper) keys.push(tableKey(m.version, 'pf', shardOf(shopper, m.shards.pf)));
+    for (const id of scoredHistoryItems(history ?? [], (m.model ?? defaultChoice).maxHistory)) keys.push(neighboursKey(m, id));
     if (m.shards.sq && query) keys.push(tableKey(m.version, 'sq', shardOf(encodeURIComponent(query), m.shards.sq)));
     if (current) keys.push(...shardKeys(current.index, current.layout, m));
     return keys;
@@ -198,7 +202,12 @@ export async function searchIndex(
   const clicksValue =
     manifest.shards.sq && query ? read.value(tableKey(manifest.version, 'sq', shardOf(encodeURIComponent(query), manifest.shards.sq))) : undefined;
   const view: LoadedIndex = { ...index, fresh };
-  const signals = personalSignals(view, profile, recentItems);
+  const neighbours = (id: string) => {
+    const value = read.value(neighboursKey(manifest, id));
+    const list = value ? unpackEntry<FlatList>(value, id) : undefined;
+    return list ? pairsOf(list) : undefined;
+  };
+  const signals = personalSignals(view, profile, history ?? [], { neighbours, now, builtAt: manifest.builtAt, model: manifest.model ?? defaultChoice });
   signals.queryClicks = clicksOf(clicksValue, query);
   const asked: SearchQuery = {
     q: request.q,
@@ -247,7 +256,11 @@ export function shownHits(
       title,
       price: f ? f.price : (e?.[1] ?? null),
       score: Number(hit.score.toPrecision(4)),
-      reason: reasonText(historyInReasons || hit.reason.kind !== 'recent' ? hit.reason : { kind: 'match', exact: true }, q, lang),
+      reason: reasonText(
+        historyInReasons || (hit.reason.kind !== 'recent' && hit.reason.kind !== 'suggested') ? hit.reason : { kind: 'match', exact: true },
+        q,
+        lang,
+      ),
       url: f ? f.url : (e?.[4] ?? null),
       image: f ? f.image : (e?.[5] ?? null),
     };
@@ -342,22 +355,7 @@ function freshItems(value: string | null | undefined): AnalyzedItem[] {
   return items;
 }
 
-/** Category affinity from the profile (normalized to the strongest) and the categories of the session's items; recent items. */
-function personalSignals(index: LoadedIndex, profile: UserProfile | undefined, sessionItems: readonly string[]): RankSignals {
-  const affinity = new Map<string, number>();
-  const top = profile?.categories[0]?.[1] ?? 0;
-  for (const [category, share] of profile?.categories ?? []) affinity.set(category, top > 0 ? share / top : 0);
-  const recent = new Set([...sessionItems, ...(profile?.recent ?? []).slice(0, 10).map(([id]) => id)]);
-  for (const id of sessionItems.slice(0, 10)) {
-    const doc = index.docOf.get(id);
-    if (doc === undefined) continue;
-    for (const c of index.head.cats[doc]!) {
-      const category = index.head.categories[c]!;
-      affinity.set(category, Math.max(affinity.get(category) ?? 0, 0.8));
-    }
-  }
-  return { affinity, recent };
-}
+const neighboursKey = (m: Manifest, id: string) => tableKey(m.version, 'nb', shardOf(id, m.shards.nb));
 
 function clicksOf(value: string | null | undefined, query: string): Map<string, [number, number]> | undefined {
   const flat = value ? unpackEntry<(string | number)[]>(value, encodeURIComponent(query)) : undefined;

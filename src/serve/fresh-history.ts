@@ -6,8 +6,9 @@ import type { EventType } from '../model/events.ts';
 import type { HistoryEntry } from '../model/recommend.ts';
 
 /** How far back serving looks in the log for what a user did since the last rebuild. */
-const FRESH_WINDOW_MS = 2 * 86_400_000;
-const FRESH_LIMIT = 30;
+export const FRESH_WINDOW_MS = 2 * 86_400_000;
+/** At most this many of the user's newest events are read. */
+export const FRESH_LIMIT = 30;
 
 /**
  * The user's latest events straight from the log (one indexed query, newest first), so that a

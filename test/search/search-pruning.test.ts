@@ -68,6 +68,11 @@ function asked(q: string, i: number): SearchQuery {
         [random.pick(categories), 0.4],
       ]),
       recent: new Set([random.pick(items).id, random.pick(items).id]),
+      suggested: new Map([
+        [random.pick(items).id, 1],
+        [random.pick(items).id, 0.5],
+        ['new-3', 0.8],
+      ]),
       ...(i % 3 === 0 ? { queryClicks: new Map([[clicked, [3, 1] as const]]) } : {}),
     },
   };

@@ -3,15 +3,24 @@
  * `--json`): the engine's product search against plain BM25 on the UCI Online Retail set
  * (protocol in `retail-set.ts`), NDCG@10, top-1 and recall@10 with paired bootstrap intervals of
  * the differences, for queries as drawn, as typed (last word cut to four letters) and with a
- * typo; then the personalised re-ranking's gain for shoppers with a known history.
+ * typo; then the personalised re-ranking's gain for shoppers with a known history. Second
+ * protocol (`--movielens DIR`, `--ml-test-share 0.2`, `--ml-min-history 5`, `--skip-interests`):
+ * MovieLens 100K, shoppers with known interests, known-item queries of which half are ambiguous
+ * (`interest-set.ts`), the engine without and with the shopper, next to BM25.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '../../random.ts';
 import { bm25Index } from './bm25.ts';
-import { offlineEngine, shopperSignals } from './engine.ts';
+import { offlineEngine } from './engine.ts';
 import { retailSet, type RetailQuery } from './retail-set.ts';
+import { interestSet, type InterestQuery } from './interest-set.ts';
+import { movielensCatalog } from '../../eval/convert/catalog.ts';
+import { fromMovielens } from '../../eval/convert/movielens.ts';
+import { EVENTS_CSV_HEADER, parseEventsCsv } from '../../eval/events-csv.ts';
+import { rebuiltShoppers } from './rebuilt-shoppers.ts';
+import type { IndexableItem } from '../analyzed-item.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,12 +29,16 @@ const { values } = parseArgs({
     terms: { type: 'string', default: '2' },
     seed: { type: 'string', default: '13' },
     json: { type: 'boolean', default: false },
+    movielens: { type: 'string', default: path.resolve(import.meta.dirname, '../../../../shared/data/movielens-100k') },
+    'ml-test-share': { type: 'string', default: '0.2' },
+    'ml-min-history': { type: 'string', default: '5' },
+    'skip-interests': { type: 'boolean', default: false },
   },
 });
 
 const K = 10;
 const set = retailSet(readFileSync(values.data!, 'utf8'), { testDays: Number(values['test-days']), terms: Number(values.terms), seed: Number(values.seed) });
-const categoryOf = new Map(set.items.map((i) => [i.id, i.categories]));
+const retailShoppers = rebuiltShoppers(set.items, set.events, set.cut);
 const clicks = new Map(
   [...set.historyQueries].map(([q, perItem]) => [q, new Map([...perItem].map(([item, n]): [string, [number, number]] => [item, [0, n]]))]),
 );
@@ -54,19 +67,21 @@ const withTypo = (q: string) => {
   return `${words.join(' ')} `;
 };
 
-type Method = (query: RetailQuery, q: string) => string[];
-const methods: Record<string, Method> = {
+/** A query of either set: the words, the shopper, the one relevant item. */
+interface Query {
+  q: string;
+  user: string;
+  item: string;
+}
+type Method<Q extends Query> = (query: Q, q: string) => string[];
+const retailMethods: Record<string, Method<RetailQuery>> = {
   'BM25 (baseline)': (_, q) => bm25.search(q, K),
   'engine, text only': (_, q) => engine.search(q, K, { learned: false }),
   'engine, + popularity and query stats': (_, q) => engine.search(q, K),
-  'engine, + the shopper': (query, q) => engine.search(q, K, { shopper: shopperSignals(set.history.get(query.user) ?? [], categoryOf) }),
+  'engine, + affinity and recent items': (query, q) => engine.search(q, K, { shopper: engine.shopper(retailShoppers.profiles.get(query.user), []) }),
+  'engine, + the shopper, with personal candidates': (query, q) =>
+    engine.search(q, K, { shopper: engine.shopper(retailShoppers.profiles.get(query.user), [], retailShoppers.suggesting(set.cut)) }),
 };
-
-function evaluate(queries: readonly RetailQuery[], variant: (q: string) => string, names: readonly string[]) {
-  const per: Record<string, [number, number, number][]> = {};
-  for (const name of names) per[name] = queries.map((query) => gains(methods[name]!(query, variant(query.q)), query.item));
-  return per;
-}
 
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
 
@@ -87,41 +102,89 @@ function bootstrap(a: readonly number[], b: readonly number[], rounds = 1000): [
 const report: Record<string, unknown> = {};
 const f3 = (n: number) => n.toFixed(3);
 const lines: string[] = [];
-const table = (title: string, queries: readonly RetailQuery[], variant: (q: string) => string, names: readonly string[], base: string) => {
-  const per = evaluate(queries, variant, names);
-  lines.push(`\n${title} (${queries.length} queries)`, `  ${'method'.padEnd(40)} NDCG@10  top-1  recall@10   NDCG@10 vs ${base} (95% CI)`);
+function table<Q extends Query>(title: string, queries: readonly Q[], variant: (q: string) => string, methods: Record<string, Method<Q>>, base: string) {
+  const per: Record<string, [number, number, number][]> = {};
+  for (const [name, method] of Object.entries(methods)) per[name] = queries.map((query) => gains(method(query, variant(query.q)), query.item));
+  const baseNdcg = per[base]!.map((x) => x[0]);
+  lines.push(`\n${title} (${queries.length} queries)`, `  ${'method'.padEnd(48)} NDCG@10  top-1  recall@10   NDCG@10 vs ${base} (95% CI)`);
   const rows: Record<string, unknown> = {};
-  for (const name of names) {
+  for (const name of Object.keys(methods)) {
     const g = per[name]!;
     const ndcg = g.map((x) => x[0]);
-    const [lo, hi] = bootstrap(
-      ndcg,
-      per[base]!.map((x) => x[0]),
-    );
+    const [lo, hi] = bootstrap(ndcg, baseNdcg);
     const m = { ndcg: mean(ndcg), top1: mean(g.map((x) => x[1])), recall: mean(g.map((x) => x[2])), diff: [lo, hi] };
     rows[name] = m;
-    const diff =
-      name === base
-        ? ''
-        : `${mean(ndcg) - mean(per[base]!.map((x) => x[0])) >= 0 ? '+' : ''}${f3(mean(ndcg) - mean(per[base]!.map((x) => x[0])))} [${f3(lo)}, ${f3(hi)}]`;
-    lines.push(`  ${name.padEnd(40)} ${f3(m.ndcg)}    ${f3(m.top1)}  ${f3(m.recall)}      ${diff}`);
+    const d = mean(ndcg) - mean(baseNdcg);
+    const diff = name === base ? '' : `${d >= 0 ? '+' : ''}${f3(d)} [${f3(lo)}, ${f3(hi)}]`;
+    lines.push(`  ${name.padEnd(48)} ${f3(m.ndcg)}    ${f3(m.top1)}  ${f3(m.recall)}      ${diff}`);
   }
   report[title] = rows;
-};
+}
 
-const all = Object.keys(methods).filter((m) => m !== 'engine, + the shopper');
-table('queries as drawn', set.queries, (q) => q, all, 'BM25 (baseline)');
-table('as typed (last word cut to 4 letters)', set.queries, asTyped, all, 'BM25 (baseline)');
-table('with one typo (adjacent letters swapped in the longest word)', set.queries, withTypo, all, 'BM25 (baseline)');
+const only = <Q extends Query>(methods: Record<string, Method<Q>>, from: number, to?: number) => Object.fromEntries(Object.entries(methods).slice(from, to));
+const unpersonal = only(retailMethods, 0, 3);
+const header = `search evaluation: UCI Online Retail sample, ${set.items.length} items, ${set.queries.length} test purchases (last ${values['test-days']} days), queries of ${values.terms} words drawn from the purchased item's description (seed ${values.seed}); index ${engine.stats.terms} terms, ${engine.stats.postings} postings`;
+lines.push(header);
+table('queries as drawn', set.queries, (q) => q, unpersonal, 'BM25 (baseline)');
+table('as typed (last word cut to 4 letters)', set.queries, asTyped, unpersonal, 'BM25 (baseline)');
+table('with one typo (adjacent letters swapped in the longest word)', set.queries, withTypo, unpersonal, 'BM25 (baseline)');
 const known = set.queries.filter((query) => (set.history.get(query.user)?.length ?? 0) >= 3);
 table(
-  'personalised re-ranking: shoppers with >= 3 purchases in the history',
+  'personalised re-ranking: shoppers with >= 3 purchases in the history (profile at the cut, no session)',
   known,
   (q) => q,
-  ['engine, + popularity and query stats', 'engine, + the shopper'],
+  only(retailMethods, 2),
   'engine, + popularity and query stats',
 );
 
-const header = `search evaluation: UCI Online Retail sample, ${set.items.length} items, ${set.queries.length} test purchases (last ${values['test-days']} days), queries of ${values.terms} words drawn from the purchased item's description (seed ${values.seed}); index ${engine.stats.terms} terms, ${engine.stats.postings} postings`;
+if (!values['skip-interests']) interestProtocol();
+
+/** The second protocol: MovieLens 100K, shoppers with known interests (see `interest-set.ts`). */
+function interestProtocol() {
+  const dir = values.movielens!;
+  const catalog = movielensCatalog(readFileSync(path.join(dir, 'u.item'), 'latin1')).map((item): IndexableItem => ({
+    ...item,
+    categories: (item.categories ?? []).filter((c) => c !== 'unknown'),
+    price: null,
+    available: true,
+    attributes: {},
+  }));
+  const log = parseEventsCsv([EVENTS_CSV_HEADER, ...fromMovielens(readFileSync(path.join(dir, 'u.data'), 'utf8'))].join('\n'));
+  const ml = interestSet(catalog, log, { testShare: Number(values['ml-test-share']), minHistory: Number(values['ml-min-history']), seed: Number(values.seed) });
+  const mlClicks = new Map(
+    [...ml.historyQueries].map(([q, perItem]) => [q, new Map([...perItem].map(([item, n]): [string, [number, number]] => [item, [n, 0]]))]),
+  );
+  const mlEngine = offlineEngine(ml.items, { popularity: ml.popularity, clicks: mlClicks, queries: [] });
+  const mlBm25 = bm25Index(ml.items);
+  const rebuilt = rebuiltShoppers(ml.items, ml.history, ml.cut);
+  const shopper = (query: InterestQuery, suggest: boolean) =>
+    mlEngine.shopper(rebuilt.profiles.get(query.user), query.session, suggest ? rebuilt.suggesting(query.ts) : undefined);
+  const methods: Record<string, Method<InterestQuery>> = {
+    'BM25 (baseline)': (_, q) => mlBm25.search(q, K),
+    'engine, text only': (_, q) => mlEngine.search(q, K, { learned: false }),
+    'engine, + popularity and query stats': (_, q) => mlEngine.search(q, K),
+    'engine, + affinity and recent items': (query, q) => mlEngine.search(q, K, { shopper: shopper(query, false) }),
+    'engine, + the shopper, with personal candidates': (query, q) => mlEngine.search(q, K, { shopper: shopper(query, true) }),
+  };
+  const counts = { title: 0, word: 0, category: 0 };
+  for (const query of ml.queries) counts[query.kind]++;
+  const share = (n: number) => `${Math.round((100 * n) / ml.queries.length)}%`;
+  lines.push(
+    '',
+    `personalised search: MovieLens 100K, ${ml.items.length} movies (title; genres as categories), ${log.length} ratings; test period the last ${Number(values['ml-test-share']) * 100}% by time (from ${new Date(ml.cut).toISOString().slice(0, 10)}), shoppers with >= ${values['ml-min-history']} ratings before it; one known-item query per test rating (seed ${values.seed}): two title words ${share(counts.title)}, one title word ${share(counts.word)}, a genre ${share(counts.category)}; profiles by the rebuild's builder at the cut, sessions as serving reads them`,
+  );
+  table('all queries', ml.queries, (q) => q, methods, 'engine, + popularity and query stats');
+  for (const kind of ['title', 'word', 'category'] as const) {
+    const label = { title: 'two title words (specific)', word: 'one title word (ambiguous)', category: 'a genre word (ambiguous)' }[kind];
+    table(
+      `  ${label}`,
+      ml.queries.filter((query) => query.kind === kind),
+      (q) => q,
+      methods,
+      'engine, + popularity and query stats',
+    );
+  }
+}
+
 if (values.json) console.log(JSON.stringify({ header, report }, null, 2));
-else console.log([header, ...lines].join('\n'));
+else console.log(lines.join('\n'));

@@ -9,18 +9,12 @@ import type { IndexableItem } from '../analyzed-item.ts';
 import { type BuiltSearchIndex, buildSearchIndex } from '../build-index.ts';
 import type { SearchSignals } from '../learn.ts';
 import { decodePostings } from '../postings.ts';
+import type { UserProfile } from '../../model/user-profile.ts';
+import type { HistoryEntry } from '../../model/recommend.ts';
+import { personalSignals, type Suggesting } from '../personal.ts';
 import { PRODUCT_SYNONYMS } from '../product-synonyms.ts';
-import type { RankSignals, RankWeights } from '../rank.ts';
+import { RANK_WEIGHTS, type RankSignals, type RankWeights } from '../rank.ts';
 import { loadIndex, queryPlan, runSearch } from '../search.ts';
-
-/** The shopper as the request path sees them: categories of their history (normalized to the strongest) and their last items. */
-export function shopperSignals(history: readonly string[], categoryOf: ReadonlyMap<string, readonly string[]>): RankSignals {
-  const counts = new Map<string, number>();
-  for (const item of history) for (const c of categoryOf.get(item) ?? []) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const top = Math.max(0, ...counts.values());
-  const affinity = new Map([...counts.entries()].map(([c, n]): [string, number] => [c, top > 0 ? n / top : 0]));
-  return { affinity, recent: new Set(history.slice(-10)) };
-}
 
 /** A term's decoded postings read from a built index's shards (decoded once per term), as the request path reads them. */
 export function builtPostings(built: BuiltSearchIndex): (term: string) => Int32Array | undefined {
@@ -41,6 +35,9 @@ export function offlineEngine(items: readonly IndexableItem[], signals: SearchSi
   const clicksShard = (q: string) => signals.clicks.get(q);
   return {
     stats: built.stats,
+    /** The shopper's signals as the request path builds them from the profile and the session's items (newest first). */
+    shopper: (profile: UserProfile | undefined, session: readonly HistoryEntry[], suggesting?: Suggesting): RankSignals =>
+      personalSignals(index, profile, session, suggesting),
     search(q: string, k: number, options: { shopper?: RankSignals; learned?: boolean; weights?: RankWeights } = {}): string[] {
       const learned = options.learned ?? true;
       const queryClicks = learned ? clicksShard(q.toLowerCase().trim()) : undefined;
@@ -49,7 +46,7 @@ export function offlineEngine(items: readonly IndexableItem[], signals: SearchSi
         filters: { available: 'any' },
         k,
         signals: { ...(options.shopper ?? {}), ...(queryClicks ? { queryClicks } : {}) },
-        weights: learned ? options.weights : { clicks: 0, affinity: options.weights?.affinity ?? 0.5, recent: options.weights?.recent ?? 0.3, popularity: 0 },
+        weights: learned ? options.weights : { ...RANK_WEIGHTS, ...options.weights, clicks: 0, popularity: 0 },
       });
       return result.hits.map((h) => h.id);
     },

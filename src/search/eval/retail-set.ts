@@ -18,6 +18,7 @@
  */
 import { splitQuoted } from '../../eval/convert/online-retail.ts';
 import type { IndexableItem } from '../analyzed-item.ts';
+import type { ShopEvent } from '../../model/events.ts';
 import { seededRandom } from '../../random.ts';
 
 /** One test query: the words, the shopper, the purchased item. */
@@ -32,6 +33,10 @@ export interface RetailSet {
   items: IndexableItem[];
   /** Customer -> items bought in the history, oldest first. */
   history: Map<string, string[]>;
+  /** The history's purchases as the log's events, in time order. */
+  events: ShopEvent[];
+  /** Start of the test period (ms). */
+  cut: number;
   /** Item -> purchase lines in the history. */
   popularity: Map<string, number>;
   /** Simulated history queries -> item -> purchases. */
@@ -99,6 +104,7 @@ export function retailSet(csv: string, options: { testDays?: number; terms?: num
   const popularity = new Map<string, number>();
   const historyQueries = new Map<string, Map<string, number>>();
   const queries: RetailQuery[] = [];
+  const events: ShopEvent[] = [];
   const seen = new Set<string>();
   for (const line of [...lines].sort((a, b) => a.ts - b.ts)) {
     const description = descriptionOf.get(line.item)!;
@@ -108,6 +114,7 @@ export function retailSet(csv: string, options: { testDays?: number; terms?: num
       popularity.set(line.item, (popularity.get(line.item) ?? 0) + 1);
       if (!line.customer) continue;
       history.set(line.customer, [...(history.get(line.customer) ?? []), line.item]);
+      events.push({ user: line.customer, item: line.item, type: 'purchase', value: 1, ts: line.ts });
       const perItem = historyQueries.get(q) ?? new Map<string, number>();
       perItem.set(line.item, (perItem.get(line.item) ?? 0) + 1);
       historyQueries.set(q, perItem);
@@ -116,5 +123,5 @@ export function retailSet(csv: string, options: { testDays?: number; terms?: num
       queries.push({ q, user: line.customer, item: line.item });
     }
   }
-  return { items, history, popularity, historyQueries, queries };
+  return { items, history, events, cut, popularity, historyQueries, queries };
 }
