@@ -16,7 +16,8 @@
  * Options: --memory-limit 2GB (DuckDB's memory_limit, or REBUILD_MEMORY_LIMIT), --threads N,
  * --temp DIR (where DuckDB spills, or REBUILD_TEMP_DIR), --catalog d1|archive (the catalog from
  * D1, the default, or from the archive's newest catalog snapshot, src/archive/catalog-snapshot.ts),
- * --window-days N, --k N (else the wrangler.toml values' defaults).
+ * --window-days N, --k N (or REBUILD_WINDOW_DAYS, REBUILD_K, as the Workflow passes them; else the
+ * wrangler.toml values' defaults). Prints the outcome and the process's peak resident memory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,8 +48,8 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     temp: { type: 'string', default: process.env.REBUILD_TEMP_DIR || undefined },
     catalog: { type: 'string', default: 'd1' },
-    'window-days': { type: 'string' },
-    k: { type: 'string' },
+    'window-days': { type: 'string', default: process.env.REBUILD_WINDOW_DAYS || undefined },
+    k: { type: 'string', default: process.env.REBUILD_K || undefined },
     help: { type: 'boolean' },
   },
 });
@@ -123,6 +124,7 @@ try {
   });
   engine.close();
   console.log(JSON.stringify(outcome, null, 2));
+  console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   process.exitCode = outcome.status === 'published' ? 0 : 1;
 } finally {
   await local?.dispose();
