@@ -4,7 +4,7 @@ import type { InteractionGraph } from '../model/interaction-graph.ts';
 import type { NeighbourList } from '../model/neighbour-list.ts';
 import { createHoldoutSample } from '../model/selection/holdout-sample.ts';
 import { rankWithChoice, type ModelChoice } from '../model/selection/model-choice.ts';
-import { popularByShoppers, SELECTION_FOLDS, selectModel, type Selection, type SelectionOptions } from '../model/selection/select-model.ts';
+import { popularByShoppers, SELECTION_FOLDS, SELECTION_TIMED, selectModel, type Selection, type SelectionOptions } from '../model/selection/select-model.ts';
 import { createSimilarItemsBuilder, type SimilarityModel } from '../model/similar-items/similar-items.ts';
 import { PAGE_SIZE, popularity, type Recommender } from './recommenders.ts';
 
@@ -31,7 +31,7 @@ export function selectOnTraining(train: readonly ShopEvent[], options: Candidate
     builder.add(page);
     sampler.add(page);
   }
-  return selectModel(builder.finish().graph, sampler.finish(options.folds ?? SELECTION_FOLDS), options);
+  return selectModel(builder.finish().graph, sampler.finish(options.folds ?? SELECTION_FOLDS, SELECTION_TIMED), options);
 }
 
 /**

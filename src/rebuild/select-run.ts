@@ -3,7 +3,7 @@ import type { Database } from '../db/client.ts';
 import type { InteractionGraph } from '../model/interaction-graph.ts';
 import { createHoldoutSample, type HoldoutSampler } from '../model/selection/holdout-sample.ts';
 import { defaultChoice, type ModelChoice } from '../model/selection/model-choice.ts';
-import { SELECTION_FOLDS, selectionSteps } from '../model/selection/select-model.ts';
+import { SELECTION_FOLDS, SELECTION_TIMED, selectionSteps } from '../model/selection/select-model.ts';
 import { createSimilarItemsBuilder } from '../model/similar-items/similar-items.ts';
 import { runStepsYielding } from '../model/steps.ts';
 import { catalogContent, type ContentFigures } from './catalog-content.ts';
@@ -36,7 +36,7 @@ export interface RunModel {
 export async function chooseModel(graph: InteractionGraph, sampler: HoldoutSampler | undefined, k: number, content?: ContentIndex): Promise<RunModel> {
   if (!sampler) return { choice: defaultChoice };
   const started = performance.now();
-  const selection = await runStepsYielding(selectionSteps(graph, sampler.finish(SELECTION_FOLDS), { k, ...(content ? { content } : {}) }));
+  const selection = await runStepsYielding(selectionSteps(graph, sampler.finish(SELECTION_FOLDS, SELECTION_TIMED), { k, ...(content ? { content } : {}) }));
   const round = (x: number) => Math.round(x * 10000) / 10000;
   return {
     choice: selection.winner,

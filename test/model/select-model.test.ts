@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ShopEvent } from '../../src/model/events.ts';
 import { createHoldoutSample } from '../../src/model/selection/holdout-sample.ts';
-import { pairedGap, SELECTION_FOLDS, selectionSteps, selectModel } from '../../src/model/selection/select-model.ts';
+import { pairedGap, popularByShoppers, SELECTION_FOLDS, selectionSteps, selectModel } from '../../src/model/selection/select-model.ts';
+import { graphAsOf } from '../../src/model/selection/train-graph.ts';
 import { runStepsYielding } from '../../src/model/steps.ts';
 import { createSimilarItemsBuilder } from '../../src/model/similar-items/similar-items.ts';
 import { seededRandom } from '../../src/random.ts';
@@ -161,5 +162,88 @@ describe('model selection', { timeout: 180_000 }, () => {
       clearInterval(other);
     }
     expect(turns).toBeGreaterThan(10);
+  });
+});
+
+/** The best sellers drift: at day d the hot items are h[d/3] .. h[d/3 + 19] (skewed to the first); every shopper buys on a few random days. */
+function driftingBestSellerLog(shoppers: number, seed: number): ShopEvent[] {
+  const random = seededRandom(seed);
+  const events: ShopEvent[] = [];
+  for (let u = 0; u < shoppers; u++) {
+    for (let n = 0; n < 6; n++) {
+      const day = random.next() * 120;
+      const item = random.next() < 0.6 ? `h${Math.floor(day / 3) + Math.floor(Math.pow(random.next(), 2) * 20)}` : `r${Math.floor(random.next() * 3000)}`;
+      events.push({ user: `u${u}`, item, type: 'purchase', ts: Math.round(day * DAY) });
+    }
+  }
+  return events.sort((a, b) => a.ts - b.ts);
+}
+
+const DAY = 24 * 60 * MINUTE;
+
+describe('time-ordered split', { timeout: 180_000 }, () => {
+  it('holds out the first new item after a cut that half the shoppers passed, with the history up to it', () => {
+    const sampler = createHoldoutSample();
+    sampler.add([
+      { user: 'a', item: 'x', type: 'view', ts: 1 * DAY },
+      { user: 'a', item: 'y', type: 'view', ts: 2 * DAY },
+      { user: 'a', item: 'x', type: 'view', ts: 5 * DAY },
+      { user: 'a', item: 'z', type: 'view', ts: 6 * DAY },
+      { user: 'a', item: 'w', type: 'view', ts: 7 * DAY },
+      { user: 'b', item: 'x', type: 'view', ts: 1 * DAY },
+      { user: 'b', item: 'y', type: 'view', ts: 3 * DAY },
+      { user: 'c', item: 'y', type: 'view', ts: 4 * DAY },
+      { user: 'c', item: 'z', type: 'view', ts: 8 * DAY },
+      { user: 'd', item: 'z', type: 'view', ts: 9 * DAY },
+      { user: 'd', item: 'w', type: 'view', ts: 10 * DAY },
+    ]);
+    const samples = sampler.finish(1, true);
+    expect(samples).toHaveLength(2);
+    const timed = samples[1]!;
+    // newest items first touched at days 7 (a), 3 (b), 8 (c), 10 (d): half of them come after day 7
+    expect(timed.cut).toBe(7 * DAY);
+    expect(Object.fromEntries(timed.heldOut)).toEqual({ c: 'z' });
+    expect(timed.histories.get('c')!.map((h) => h.item)).toEqual(['y']);
+    expect(timed.removed.size).toBe(0);
+    expect(samples[0]!.cut).toBeUndefined();
+  });
+
+  it('scores on the graph as of the cut: later interactions left out, ages counted from the cut', () => {
+    const builder = createSimilarItemsBuilder({});
+    builder.add([
+      { user: 'a', item: 'x', type: 'view', ts: 1 * DAY },
+      { user: 'a', item: 'y', type: 'view', ts: 4 * DAY },
+      { user: 'b', item: 'x', type: 'view', ts: 2 * DAY },
+      { user: 'b', item: 'z', type: 'view', ts: 6 * DAY },
+    ]);
+    const graph = builder.finish().graph;
+    const then = graphAsOf(graph, 4 * DAY);
+    expect(then.agedAt).toBe(4 * DAY);
+    const edges = [...then.userItems].map((i, q) => [then.itemIds[i], then.userAges![q]]);
+    expect(edges.sort()).toEqual([
+      ['x', 48],
+      ['x', 72],
+      ['y', 0],
+    ]);
+    expect(popularByShoppers(then).map(([item]) => item)).toEqual(['x', 'y']);
+  });
+
+  it('picks the recent best sellers when they drift, from the time-ordered split alone, and the selection with it does too', () => {
+    for (const seed of [1, 2]) {
+      const [graph] = prepare(driftingBestSellerLog(300, seed));
+      const sampler = createHoldoutSample();
+      const events = driftingBestSellerLog(300, seed);
+      sampler.add(events);
+      const [timed] = sampler.finish(0, true);
+      expect(timed!.heldOut.size).toBeGreaterThan(100);
+      const alone = selectModel(graph, [timed!], { easeMaxItems: 0 });
+      expect(alone.winner.popular).not.toBe(0);
+      expect(alone.winner.popularHalfLifeMs).toBeGreaterThan(0);
+      const winner = alone.candidates.find((c) => c.name === alone.name)!;
+      for (const c of alone.candidates.filter((c) => c.choice.popular !== 0 && !c.choice.popularHalfLifeMs)) expect(winner.ndcg10).toBeGreaterThan(c.ndcg10);
+      const sampler2 = createHoldoutSample();
+      sampler2.add(events);
+      expect(selectModel(graph, sampler2.finish(SELECTION_FOLDS, true), { easeMaxItems: 0 }).winner.popularHalfLifeMs).toBeGreaterThan(0);
+    }
   });
 });

@@ -21,6 +21,12 @@ export interface HoldoutSample {
   histories: Map<string, HistoryEntry[]>;
   /** Shopper -> every item taken out of the training part: the held-out one and, in later folds, the newer ones. */
   removed: Map<string, string[]>;
+  /**
+   * A time-ordered sample: the cut time (ms). Each history holds the shopper's events up to the
+   * cut, the held-out item is their first new item after it, and the training part is the graph
+   * as of the cut (nothing after it), so `removed` is empty.
+   */
+  cut?: number;
 }
 
 /** Streams event pages and keeps a bounded, deterministic sample of shoppers. */
@@ -28,9 +34,10 @@ export interface HoldoutSampler {
   add(events: Iterable<ShopEvent>): void;
   /**
    * The sample, one split per fold: fold 0 holds out each shopper's newest item; fold f first
-   * removes the f newest items, then holds out the newest of the rest (rolling origin).
+   * removes the f newest items, then holds out the newest of the rest (rolling origin). With
+   * `timed`, one more sample cut in time ({@link timedSample}) follows the folds.
    */
-  finish(folds?: number): HoldoutSample[];
+  finish(folds?: number, timed?: boolean): HoldoutSample[];
 }
 
 const TYPES: EventType[] = ['view', 'click', 'add_to_cart', 'remove_from_cart', 'purchase', 'rating'];
@@ -84,7 +91,7 @@ export function createHoldoutSample(options: HoldoutSampleOptions = {}): Holdout
         }
       }
     },
-    finish(folds = 1) {
+    finish(folds = 1, timed = false) {
       const eligible: Array<[string, number, Array<[string, number, number]>]> = [];
       for (const [key, { hash, events }] of tracked) {
         if (events.length > maxEvents) dropOldest(events, maxEvents);
@@ -119,10 +126,49 @@ export function createHoldoutSample(options: HoldoutSampleOptions = {}): Holdout
         }
         out.push({ heldOut, histories, removed });
       }
+      if (timed) out.push(timedSample(eligible, maxShoppers));
       tracked.clear();
       return out;
     },
   };
+}
+
+/** Share of the sampled shoppers whose newest item comes after the cut of {@link timedSample}. */
+const TIMED_SHARE = 1 / 2;
+
+/**
+ * The time-ordered split, as serving sees a shop: a cut T such that {@link TIMED_SHARE} of the
+ * sampled shoppers (those with 2 distinct items) first touched their newest item after T; each
+ * shopper with an item up to T and a new one after it is held out: history = their events up to
+ * T, target = the first item after T they had not touched before (ties: the earlier in input
+ * order). Shoppers are admitted lowest hash first (the order of `eligible`).
+ */
+function timedSample(eligible: ReadonlyArray<[string, number, Array<[string, number, number]>]>, maxShoppers: number): HoldoutSample {
+  const newest: number[] = [];
+  for (const [, , events] of eligible) {
+    const first = new Map<string, number>();
+    for (const [item, ts] of events) if (!(ts >= (first.get(item) ?? Infinity))) first.set(item, ts);
+    newest.push(Math.max(...first.values()));
+  }
+  newest.sort((a, b) => a - b);
+  const cut = newest[Math.max(0, Math.ceil(newest.length * (1 - TIMED_SHARE)) - 1)] ?? 0;
+  const heldOut = new Map<string, string>();
+  const histories = new Map<string, HistoryEntry[]>();
+  for (const [key, , events] of eligible) {
+    if (heldOut.size === maxShoppers) break;
+    const before = events.filter((e) => e[1] <= cut).sort((a, b) => a[1] - b[1]);
+    if (before.length === 0) continue;
+    const seen = new Set(before.map((e) => e[0]));
+    let target: [string, number, number] | undefined;
+    for (const e of events) if (e[1] > cut && !seen.has(e[0]) && (!target || e[1] < target[1])) target = e;
+    if (!target) continue;
+    heldOut.set(key, target[0]);
+    histories.set(
+      key,
+      before.map(([item, ts, type]) => ({ item, ts, type: TYPES[type]! })),
+    );
+  }
+  return { heldOut, histories, removed: new Map(), cut };
 }
 
 function latestItem(events: ReadonlyArray<[string, number, number]>): string {

@@ -6,7 +6,7 @@ import { similarityRowSteps, type SimilarityModel } from '../similar-items/simil
 import { runSteps, type Steps } from '../steps.ts';
 import type { HoldoutSample } from './holdout-sample.ts';
 import { choiceName, defaultChoice, rankWithChoice, type ModelChoice } from './model-choice.ts';
-import { graphWithout } from './train-graph.ts';
+import { graphAsOf, graphWithout } from './train-graph.ts';
 
 /** Bounds and grid of {@link selectModel}. */
 export interface SelectionOptions {
@@ -47,6 +47,8 @@ export interface Selection {
 const HOUR = 3_600_000;
 /** Rolling-origin folds the rebuild and the evaluation use. */
 export const SELECTION_FOLDS = 2;
+/** The rebuild and the evaluation add a time-ordered sample (holdout-sample.ts) to the folds. */
+export const SELECTION_TIMED = true;
 /** Longest history the grid scores (and the sample's history items that need rows). */
 const MAX_HISTORY = 20;
 const POPULAR_LIMIT = 100;
@@ -123,6 +125,8 @@ interface Group {
   train?: InteractionGraph;
   index?: Map<string, number>;
   popular: Map<string, Array<[string, number]>>;
+  /** A time-ordered group: the graph as of this time (ms) instead of without `removed`. */
+  cut?: number;
 }
 
 /** Shopper groups: each is held out of its own copy of the graph, so a copy loses only a share of the shoppers' items. */
@@ -134,7 +138,11 @@ export const SELECTION_GROUPS = 2;
  * {@link SELECTION_GROUPS} groups; each group is scored on the graph (the whole window's, with
  * user keys) minus its own shoppers' held-out items, so the training graph is as close to the
  * whole log as the test's (one item per shopper of a group, not of everyone). Each sample
- * (fold f: each shopper's (f+1)-th newest item, rolling origin) gives a target per shopper.
+ * (fold f: each shopper's (f+1)-th newest item, rolling origin) gives a target per shopper. A
+ * time-ordered sample (`cut` set) is a group of its own, scored on the graph as of its cut
+ * ({@link graphAsOf}: no interaction after it, popular lists aged from it), its targets the
+ * shoppers' first new items after the cut, as serving meets them after a rebuild; it counts
+ * when it has at least `minShoppers` targets.
  * Candidates are scored by NDCG@10 over all targets with the serving composition
  * ({@link rankWithChoice}), in rounds that each may replace the incumbent: every neighbour model
  * with the default scoring (another model replaces the default only when its paired gain over it
@@ -142,7 +150,8 @@ export const SELECTION_GROUPS = 2;
  * and the best other model (the best by NDCG); popularity blends (all-time and recent popularity)
  * of the incumbent, and with `options.content` content blends by interaction count, each taken
  * only when beyond one standard error better than the incumbent. Ties keep the incumbent. Memory:
- * one copy of the graph per group and the compact rows of its shoppers' history items.
+ * one copy of the graph per group (the time-ordered one: what precedes the cut) and the
+ * compact rows of its shoppers' history items.
  *
  * @example
  * const selection = selectModel(model.graph, sampler.finish(1));
@@ -162,16 +171,23 @@ export function selectModel(graph: InteractionGraph, samples: readonly HoldoutSa
 export function* selectionSteps(graph: InteractionGraph, samples: readonly HoldoutSample[], options: SelectionOptions = {}): Steps<Selection> {
   const k = options.k ?? 100;
   const maxRows = options.maxRows ?? 4000;
-  const maxEntries = (options.maxHistoryEntries ?? 100_000) * Math.max(1, samples.length);
-  const groups: Group[] = Array.from({ length: SELECTION_GROUPS }, () => ({ removed: new Map(), targets: [], needed: new Set<string>(), popular: new Map() }));
+  const perSample = options.maxHistoryEntries ?? 100_000;
+  const folds = samples.filter((sample) => sample.cut === undefined);
+  const maxEntries = perSample * Math.max(1, folds.length);
+  const groups: Group[] = Array.from({ length: folds.length > 0 ? SELECTION_GROUPS : 0 }, () => ({
+    removed: new Map(),
+    targets: [],
+    needed: new Set<string>(),
+    popular: new Map(),
+  }));
   let entries = 0;
   let admitted = 0;
-  for (const user of samples[0]?.heldOut.keys() ?? []) {
+  for (const user of folds[0]?.heldOut.keys() ?? []) {
     const group = groups[admitted % groups.length]!;
     const own: Target[] = [];
     const items = new Set<string>();
     let size = 0;
-    for (const sample of samples) {
+    for (const sample of folds) {
       const item = sample.heldOut.get(user);
       const history = sample.histories.get(user);
       if (item === undefined || !history) continue;
@@ -184,7 +200,21 @@ export function* selectionSteps(graph: InteractionGraph, samples: readonly Holdo
     entries += size;
     for (const i of items) group.needed.add(i);
     group.targets.push(...own);
-    group.removed.set(user, [...new Set(samples.flatMap((sample) => sample.removed.get(user) ?? []))]);
+    group.removed.set(user, [...new Set(folds.flatMap((sample) => sample.removed.get(user) ?? []))]);
+  }
+  for (const sample of samples) {
+    if (sample.cut === undefined) continue;
+    const group: Group = { removed: new Map(), targets: [], needed: new Set<string>(), popular: new Map(), cut: sample.cut };
+    let size = 0;
+    for (const [user, item] of sample.heldOut) {
+      const history = sample.histories.get(user)!;
+      const items = scoredHistoryItems(history, MAX_HISTORY).filter((i) => !group.needed.has(i));
+      if (group.needed.size + items.length > maxRows || size + history.length > perSample) break;
+      size += history.length;
+      for (const i of items) group.needed.add(i);
+      group.targets.push([item, history]);
+    }
+    if (group.targets.length >= (options.minShoppers ?? 20)) groups.push(group);
   }
   const total = groups.reduce((n, g) => n + g.targets.length, 0);
   if (total < (options.minShoppers ?? 20)) {
@@ -192,7 +222,7 @@ export function* selectionSteps(graph: InteractionGraph, samples: readonly Holdo
   }
   for (const group of groups) {
     yield;
-    group.train = graphWithout(graph, group.removed);
+    group.train = group.cut === undefined ? graphWithout(graph, group.removed) : graphAsOf(graph, group.cut);
     group.index = new Map(group.train.itemIds.map((id, at) => [id, at]));
   }
   const recentLife = popularHalfLife(graph);

@@ -49,3 +49,36 @@ export function graphWithout(graph: InteractionGraph, removed: ReadonlyMap<strin
   const train = packInteractionGraph(itemIds, rows(), userItems.length - dropped, graph.userCount, userKeys);
   return graph.agedAt === undefined ? train : { ...train, agedAt: graph.agedAt };
 }
+
+const HOUR = 3_600_000;
+
+/**
+ * The graph as it stood at `cut` (ms): only the interactions whose latest event is at or before
+ * it, aged from it. Needs ages (`userAges`, `agedAt`); an interaction touched both before and
+ * after the cut is left out with the later events. Memory: one more copy of what is kept.
+ *
+ * @example
+ * const then = graphAsOf(graph, graph.agedAt! - 30 * 86_400_000);
+ */
+export function graphAsOf(graph: InteractionGraph, cut: number): InteractionGraph {
+  const { userKeys, userStart, userItems, userWeights, userAges, itemIds, agedAt } = graph;
+  if (!userAges || agedAt === undefined) throw new Error('graphAsOf needs a graph with ages');
+  const back = Math.fround(Math.max(0, agedAt - cut) / HOUR);
+  let kept = 0;
+  for (let q = 0; q < userAges.length; q++) if (userAges[q]! >= back) kept++;
+  function* rows(): Generator<UserRow> {
+    for (let u = 0; u < graph.userCount; u++) {
+      const items: number[] = [];
+      const weights: number[] = [];
+      const ages: number[] = [];
+      for (let q = userStart[u]!; q < userStart[u + 1]!; q++) {
+        if (userAges![q]! < back) continue;
+        items.push(userItems[q]!);
+        weights.push(userWeights[q]!);
+        ages.push(userAges![q]! - back);
+      }
+      yield { items, weights, ages };
+    }
+  }
+  return { ...packInteractionGraph(itemIds, rows(), kept, graph.userCount, userKeys), agedAt: cut };
+}
