@@ -24,6 +24,7 @@ import { readMore, readTables, type TableRead } from '../serve/table-reader.ts';
 import { type Manifest, shardOf, tableKey, unpackEntry } from '../tables/layout.ts';
 import { joinedPostings, joinSegments, type SegmentLayout, termKeys } from './segments.ts';
 import type { Env } from '../env.ts';
+import type { TableStore } from '../tables/table-store.ts';
 import { normalizeQuery } from './analyze.ts';
 import { personalSignals } from './personal.ts';
 import type { AnalyzedItem } from './analyzed-item.ts';
@@ -85,8 +86,8 @@ export async function search(env: Env, request: SearchRequest, onTiming?: (timin
   const clock = ioClock();
   const deps = serveDeps(env);
   const tables = { reads: 0, keys: 0, chars: 0 };
-  const store = timedStore(deps.store, clock, tables);
   const steps = searchSteps();
+  const store = timedStore(tallyByTable(deps.store, steps.counts), clock, tables);
   const answer = await searchWith({ ...deps, store, clock }, request, steps);
   const totalMs = performance.now() - started;
   onTiming?.({ totalMs, ioMs: clock.ioMs(), cpuMs: Math.max(0, totalMs - clock.ioMs()), tables, steps: steps.ms, counts: steps.counts });
@@ -114,6 +115,24 @@ export function searchSteps(): SearchSteps {
       } finally {
         ms[name] = (ms[name] ?? 0) + performance.now() - start;
       }
+    },
+  };
+}
+
+/** A store that adds the keys and characters it returns per table to `counts` (`keys_sp`, `chars_sp`, ...). */
+function tallyByTable(store: TableStore, counts: Record<string, number>): TableStore {
+  return {
+    kind: store.kind,
+    putMany: (entries) => store.putMany(entries),
+    deleteMany: (keys) => store.deleteMany(keys),
+    getMany: async (keys) => {
+      const values = await store.getMany(keys);
+      keys.forEach((key, i) => {
+        const table = key.startsWith('t:') ? (key.split(':')[2] ?? '') : 'other';
+        counts[`keys_${table}`] = (counts[`keys_${table}`] ?? 0) + 1;
+        counts[`chars_${table}`] = (counts[`chars_${table}`] ?? 0) + (values[i]?.length ?? 0);
+      });
+      return values;
     },
   };
 }
@@ -194,6 +213,8 @@ export async function searchIndex(
     }
   };
   const used = plannedTerms(plan);
+  steps.counts.terms = used.length;
+  steps.counts.terms_cached = used.filter((t) => terms.has(t)).length;
   terms.trim(used);
   steps.time('decode', () => decodeTerms(used));
   const fresh = steps.time('fresh', () => freshItems(read.value(FRESH_KEY)));
