@@ -29,6 +29,7 @@ import { normalizeQuery } from './analyze.ts';
 import { personalSignals } from './personal.ts';
 import type { AnalyzedItem } from './analyzed-item.ts';
 import { SEARCH_FORMAT, type SearchHead } from './build-index.ts';
+import { DisplayCache } from './display-cache.ts';
 import { FRESH_KEY, parseFresh } from './fresh.ts';
 import { fallbackTerms, type LoadedIndex, loadIndex, queryPlan, runSearch, type SearchHit, type SearchQuery, type SearchResult } from './search.ts';
 import { type PlannedSlot, plannedTerms } from './match.ts';
@@ -75,6 +76,12 @@ export interface SearchResponse {
 const STORE_TIMEOUT_MS = 1500;
 /** Postings numbers an isolate keeps decoded (4 bytes each: 16 MB of the isolate's 128 MB). */
 const TERM_CACHE_NUMBERS = 4_000_000;
+
+/** Catalog entries of shown items an isolate keeps (2 MB of the isolate's 128 MB: about 6,000 items). */
+const DISPLAY_CACHE_BYTES = 2 * 1024 * 1024;
+const shown = new DisplayCache(DISPLAY_CACHE_BYTES);
+
+const catalogKey = (m: Manifest, id: string) => tableKey(m.version, 'ct', shardOf(id, m.shards.ct));
 
 /** No published version holds a search index yet (before the first rebuild that builds it). */
 export class NoSearchIndexError extends Error {}
@@ -249,8 +256,13 @@ export async function searchIndex(
       result = steps.time('rank', () => runSearch(view, plan!, asked));
     }
   }
-  const ctKeys = result.hits.filter((h) => !h.fresh).map((h) => tableKey(manifest.version, 'ct', shardOf(h.id, manifest.shards.ct)));
-  read = await readMore(deps.store, deps.cacheName, read, [...new Set(ctKeys)]);
+  const unseen = result.hits.filter((h) => !h.fresh && shown.get(manifest.version, h.id) === undefined).map((h) => h.id);
+  read = await readMore(deps.store, deps.cacheName, read, [...new Set(unseen.map((id) => catalogKey(manifest, id)))]);
+  steps.counts.page_cached = result.hits.length - unseen.length;
+  for (const id of unseen) {
+    const value = read.value(catalogKey(manifest, id));
+    if (value !== undefined) shown.set(manifest.version, id, (value && unpackEntry<CatalogEntry>(value, id)) || null);
+  }
   return { result, read, manifest, index: view };
 }
 
@@ -265,7 +277,9 @@ export function shownHits(
 ): SearchItem[] {
   // One line of the catalog shard per hit: decoding whole shards costs milliseconds per shard on a large catalog.
   const entry = (id: string) => {
-    const value = read.value(tableKey(manifest.version, 'ct', shardOf(id, manifest.shards.ct)));
+    const cached = shown.get(manifest.version, id);
+    if (cached !== undefined) return cached ?? undefined;
+    const value = read.value(catalogKey(manifest, id));
     return value ? unpackEntry<CatalogEntry>(value, id) : undefined;
   };
   return hits.map((hit) => {

@@ -11,8 +11,13 @@ const MANIFEST_TTL_MS = 15_000;
 const SHARD_CACHE_BYTES = 24 * 1024 * 1024;
 /** A decoded value is budgeted as its text plus its decoded form (about three times the text). */
 const DECODED_FACTOR = 4;
-/** Profile shards are kept as text only (one line is parsed per request): two bytes a character at most. */
+/**
+ * Shards only ever read a line at a time are kept as text only: two bytes a character at most.
+ * Profiles (one shopper's line per request), and the search index's postings and clicks per
+ * query (one term's or query's line: `src/search/serve-search.ts`, the cold-start title match).
+ */
 const TEXT_FACTOR = 2;
+const LINE_TABLES = /:(pf|sp|sq):/;
 
 /** Values of the keys a request asked for (versioned and unversioned), after one read. */
 export interface TableRead {
@@ -146,7 +151,7 @@ export async function readMore(store: TableStore, cacheName: string, read: Table
 }
 
 function cost(key: string, value: string): number {
-  return value.length * (isProfileKey(key) ? TEXT_FACTOR : DECODED_FACTOR);
+  return value.length * (key.startsWith('t:') && LINE_TABLES.test(key) ? TEXT_FACTOR : DECODED_FACTOR);
 }
 
 function touch(cache: IsolateCache, key: string, value: string): void {

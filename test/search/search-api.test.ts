@@ -158,6 +158,25 @@ describe('search matching (demo shop, KV)', () => {
     expect((await q('matcha powder', '&k=20')).items.map((i) => i.id)).not.toContain('sku-tea-matcha-1');
   });
 
+  it('reads catalog shards only for hits it has not shown yet; a renamed shown item shows its new title', async () => {
+    const timed = async (text: string) => {
+      const res = await call(`/v1/search?q=${encodeURIComponent(text)}&k=5`, { headers: INGEST });
+      expect(res.status).toBe(200);
+      const timing = res.headers.get('server-timing') ?? '';
+      const count = (name: string) => Number(timing.match(new RegExp(`${name};desc=(\\d+)`))?.[1] ?? 0);
+      const { qid: _, ...answer } = (await res.json()) as SearchResponse;
+      return { answer, catalogKeys: count('keys_ct'), cached: count('page_cached') };
+    };
+    const first = await timed('kettle');
+    const again = await timed('kettle');
+    expect(first.answer.items.length).toBeGreaterThan(1);
+    expect(again.answer).toEqual(first.answer);
+    expect(again).toMatchObject({ catalogKeys: 0, cached: first.answer.items.length });
+    const shown = first.answer.items[0]!;
+    expect((await send('PATCH', `/v1/items/${shown.id}`, { title: 'Gooseneck kettle renamed' }, ADMIN)).status).toBe(200);
+    expect((await q('kettle')).items.find((i) => i.id === shown.id)?.title).toBe('Gooseneck kettle renamed');
+  });
+
   it('suggests popular past queries and titles', async () => {
     const res = await call('/v1/search/suggest?q=gre', { headers: INGEST });
     expect(res.status).toBe(200);
