@@ -9,63 +9,19 @@
  * `BENCH_DUMP` (a file to write every answer to: ids, scores, total, facets, for comparing two
  * versions of the code answer for answer).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { benchNumber, fmt, median } from '../../bench/measure.ts';
 import { seededRandom } from '../../random.ts';
 import { unpackEntry } from '../../tables/layout.ts';
-import { createSearchIndexBuilder, type SearchHead, searchSegments, segmentOf } from '../build-index.ts';
-import { searchIndexTables } from '../index-tables.ts';
-import { emptySignals } from '../learn.ts';
 import type { RankSignals } from '../rank.ts';
 import { loadIndex, queryPlan, runSearch } from '../search.ts';
 import { joinedPostings, joinSegments } from '../segments.ts';
-import { planParts } from '../../rebuild/run-rebuild.ts';
+import { segmentedIndex } from './segmented-index.ts';
 import { syntheticCatalog, syntheticQueries } from './synthetic-catalog.ts';
 
 const SIZE = benchNumber('BENCH_SIZE', 100_000);
 const QUERIES = benchNumber('BENCH_QUERIES', 1000);
-const cache = process.env.BENCH_CACHE;
-
-interface Stored {
-  heads: SearchHead[];
-  /** Per segment, its postings shards. */
-  postings: string[][];
-}
-
-function build(): Stored {
-  const catalog = syntheticCatalog(SIZE);
-  const segments = searchSegments(planParts(SIZE, 2000, 100, 'auto', searchIndexTables.plannedWrites(SIZE)));
-  const out: Stored = { heads: [], postings: [] };
-  for (let s = 0; s < segments; s++) {
-    const builder = createSearchIndexBuilder({ synonyms: [], builtAt: 0, segment: s, segments });
-    for (const item of catalog.items) {
-      if (segmentOf(item.id, segments) !== s) continue;
-      builder.add({
-        ...item,
-        categories: item.categories ?? [],
-        price: item.price ?? null,
-        available: item.available ?? true,
-        attributes: item.attributes ?? {},
-      });
-    }
-    const built = builder.finish(emptySignals());
-    out.heads.push(built.head);
-    out.postings.push(built.postings);
-  }
-  return out;
-}
-
-const file = cache ? join(cache, `search-index-${SIZE}.json`) : undefined;
-let stored: Stored;
-if (file && existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
-else {
-  stored = build();
-  if (file) {
-    mkdirSync(cache!, { recursive: true });
-    writeFileSync(file, JSON.stringify(stored));
-  }
-}
+const stored = segmentedIndex(SIZE, process.env.BENCH_CACHE);
 const { head, layout } = joinSegments(stored.heads);
 const lists = new Map<string, Int32Array | undefined>();
 const index = loadIndex(head, (term) => lists.get(term));
