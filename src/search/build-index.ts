@@ -42,6 +42,8 @@ export interface SearchHead {
   /** Popular past queries, most searched first: `[query, distinct searches]`. */
   queries: [string, number][];
   synonyms: string[][];
+  /** How much the shopper's recent items lift a result, in [0, 1], learned from the log (`returningFactor`); absent: fully. */
+  returning?: number;
   /**
    * This head's segment and the number of segments (absent: the only one). A split rebuild
    * indexes the catalog in segments (items by id hash), one per rebuild part, each with its own
@@ -247,6 +249,7 @@ function finishIndex(
     queryShards,
     priceBands: priceBands(price),
     queries: signals.queries,
+    ...(signals.returning === undefined ? {} : { returning: signals.returning }),
     synonyms: options.synonyms,
     ...(segments > 1 ? { segment, segments } : {}),
   };

@@ -25,7 +25,8 @@ export interface Suggesting {
 
 /**
  * Category affinity from the profile (normalized to the strongest) and 0.8 for the categories
- * of the session's 10 newest items; recent items: the session's and the profile's 10 newest;
+ * of the session's 10 newest items; recent items: the session's and the profile's 10 newest,
+ * lifted as much as the shop's shoppers come back to what they touched (the head's `returning`);
  * personal candidates: "for you"'s own (the profile's, scored at rebuild, and the session's
  * neighbours), best 1, without the popularity blend (search ranks by popularity on its own),
  * none when the published model found popularity alone better than neighbours.
@@ -51,7 +52,8 @@ export function personalSignals(
       affinity.set(category, Math.max(affinity.get(category) ?? 0, 0.8));
     }
   }
-  if (!suggesting || suggesting.model.popular === 'only') return { affinity, recent };
+  const returning = index.head.returning === undefined ? {} : { returning: index.head.returning };
+  if (!suggesting || suggesting.model.popular === 'only') return { affinity, recent, ...returning };
   const candidates = forYouCandidates(profile, session, suggesting.neighbours, {
     now: suggesting.now,
     builtAt: suggesting.builtAt,
@@ -59,5 +61,5 @@ export function personalSignals(
     model: { ...suggesting.model, popular: 0 },
     popular: [],
   });
-  return { affinity, recent, suggested: new Map(candidates.map((c) => [c.id, c.score])) };
+  return { affinity, recent, ...returning, suggested: new Map(candidates.map((c) => [c.id, c.score])) };
 }

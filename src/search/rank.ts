@@ -41,6 +41,8 @@ export interface RankSignals {
   affinity?: ReadonlyMap<string, number>;
   /** Items the shopper touched recently. */
   recent?: ReadonlySet<string>;
+  /** How much recent items lift a result, in [0, 1]: the shop's log's return factor (`SearchHead.returning`); absent: 1. */
+  returning?: number;
   /** Item -> in [0, 1]: the shopper's personal candidates ("for you": the neighbours of their history), the best 1. */
   suggested?: ReadonlyMap<string, number>;
 }
@@ -115,13 +117,15 @@ interface Resolved {
   maxClicks: number;
   affinity: Float64Array;
   recent: Set<number>;
+  /** The recent items' bonus (weight x the log's return factor). */
+  recentBonus: number;
   suggested: Map<number, number>;
   /** Boost, bury and hide as one factor per category (-1: hidden) and per item, for the hot loop. */
   categoryFactor: Float64Array | undefined;
   itemFactor: Map<number, number>;
 }
 
-function resolve(docs: DocView, signals: RankSignals, rules: readonly Rule[]): Resolved {
+function resolve(docs: DocView, signals: RankSignals, rules: readonly Rule[], weights: RankWeights): Resolved {
   const clicks = new Map<number, number>();
   let maxClicks = 0;
   for (const [id, [c, p]] of signals.queryClicks ?? []) {
@@ -159,7 +163,8 @@ function resolve(docs: DocView, signals: RankSignals, rules: readonly Rule[]): R
     for (const [c, list] of categoryRules) categoryFactor[c] = factorOf(list);
   }
   const itemFactor = new Map([...itemRules].map(([doc, list]): [number, number] => [doc, factorOf(list)]));
-  return { clicks, maxClicks, affinity, recent, suggested, categoryFactor, itemFactor };
+  const recentBonus = weights.recent * Math.min(1, Math.max(0, signals.returning ?? 1));
+  return { clicks, maxClicks, affinity, recent, recentBonus, suggested, categoryFactor, itemFactor };
 }
 
 const ruleAmount = (rule: Rule) => (rule.action === 'boost' ? (rule.amount ?? 2) : (rule.amount ?? 0.25));
@@ -193,7 +198,7 @@ export function rankMatches(
   page: { k: number; offset?: number; weights?: RankWeights },
 ): Ranked {
   const weights = page.weights ?? RANK_WEIGHTS;
-  const r = resolve(docs, signals, rules);
+  const r = resolve(docs, signals, rules, weights);
   let best = 0;
   for (let i = 0; i < matches.count; i++) best = Math.max(best, matches.coverage[i]!);
   const availability = filters.available ?? 'true';
@@ -273,7 +278,7 @@ export function rankMatches(
       let affinity = 0;
       for (let k = from; k < to; k++) affinity = Math.max(affinity, r.affinity[list[k]!]!);
       sum += weights.affinity * affinity;
-      if (flag & RECENT && r.recent.has(doc)) sum += weights.recent;
+      if (flag & RECENT && r.recent.has(doc)) sum += r.recentBonus;
       if (flag & SUGGESTED) sum += weights.suggested * (r.suggested.get(doc) ?? 0);
       let score = matches.text[i]! * coverage * coverage * (1 + sum);
       if (!full) score *= 1e-3;
@@ -406,7 +411,7 @@ function bonus(doc: number, cats: readonly number[], docs: DocView, r: Resolved,
   }
   const clicked = weights.clicks * clicks;
   const affine = weights.affinity * affinity;
-  const recent = r.recent.has(doc) ? weights.recent : 0;
+  const recent = r.recent.has(doc) ? r.recentBonus : 0;
   const popular = weights.popularity * docs.popularity(doc);
   const suggested = weights.suggested * (r.suggested.get(doc) ?? 0);
   return { sum: clicked + affine + recent + popular + suggested, clicked, affine, recent, popular, suggested, liked };

@@ -3,7 +3,8 @@ import type { IndexableItem } from '../../src/search/analyzed-item.ts';
 import { buildSearchIndex } from '../../src/search/build-index.ts';
 import { builtPostings } from '../../src/search/eval/engine.ts';
 import { interestSet } from '../../src/search/eval/interest-set.ts';
-import { emptySignals } from '../../src/search/learn.ts';
+import { createSearchSignalsBuilder, emptySignals, returningFactor } from '../../src/search/learn.ts';
+import type { ShopEvent } from '../../src/model/events.ts';
 import { personalSignals } from '../../src/search/personal.ts';
 import { loadIndex, queryPlan, runSearch } from '../../src/search/search.ts';
 import { defaultChoice } from '../../src/model/selection/model-choice.ts';
@@ -72,6 +73,38 @@ describe('personalised search', () => {
       ]),
     );
     expect(signals.recent).toEqual(new Set(['m2', 'm5']));
+  });
+});
+
+describe('recent items, lifted as much as the log says shoppers come back', () => {
+  const day = 86_400_000;
+  /** 30 shoppers, 10 events each over 40 items: each a new item, or (`back`) every other one an item they touched before. */
+  const logOf = (back: boolean): ShopEvent[] =>
+    Array.from({ length: 300 }, (_, n) => {
+      const [user, i] = [`u${n % 30}`, Math.floor(n / 30)];
+      const item = back && i % 2 === 1 ? `i${(n % 30) + i - 1}` : `i${((n % 30) + i) % 40}`;
+      return { user, item, type: 'view', ts: n * day };
+    });
+  const factorOf = (log: ShopEvent[]) => {
+    const builder = createSearchSignalsBuilder();
+    builder.add(log);
+    return builder.finish().returning;
+  };
+
+  it('learns 0 from a log where nobody comes back to an item, full lift where they often do, nothing from a short log', () => {
+    expect(factorOf(logOf(false))).toBe(0);
+    expect(factorOf(logOf(true))).toBe(1);
+    expect(factorOf(logOf(true).slice(0, 60))).toBeUndefined();
+    expect(returningFactor(10, 8, 500)).toBeCloseTo(0.25, 5);
+  });
+
+  it('a recent item gets no lift when the factor is 0, and its lift otherwise', () => {
+    const plain = search('comedy');
+    const last = plain.at(-1)!;
+    expect(search('comedy', { recent: new Set([last]) })[0]).toBe(last);
+    expect(search('comedy', { recent: new Set([last]), returning: 0 })).toEqual(plain);
+    const withHead = personalSignals({ ...index, head: { ...index.head, returning: 0 } }, profile, []);
+    expect(withHead.returning).toBe(0);
   });
 });
 

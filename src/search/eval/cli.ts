@@ -20,6 +20,8 @@ import { movielensCatalog } from '../../eval/convert/catalog.ts';
 import { fromMovielens } from '../../eval/convert/movielens.ts';
 import { EVENTS_CSV_HEADER, parseEventsCsv } from '../../eval/events-csv.ts';
 import { rebuiltShoppers } from './rebuilt-shoppers.ts';
+import { createSearchSignalsBuilder } from '../learn.ts';
+import type { ShopEvent } from '../../model/events.ts';
 import type { IndexableItem } from '../analyzed-item.ts';
 
 const { values } = parseArgs({
@@ -42,7 +44,14 @@ const retailShoppers = rebuiltShoppers(set.items, set.events, set.cut);
 const clicks = new Map(
   [...set.historyQueries].map(([q, perItem]) => [q, new Map([...perItem].map(([item, n]): [string, [number, number]] => [item, [0, n]]))]),
 );
-const engine = offlineEngine(set.items, { popularity: set.popularity, clicks, queries: [] });
+/** The log's return factor as the rebuild learns it (`learn.ts`) from the history's events. */
+const returningOf = (history: readonly ShopEvent[]) => {
+  const learned = createSearchSignalsBuilder();
+  learned.add(history);
+  const { returning } = learned.finish();
+  return returning === undefined ? {} : { returning };
+};
+const engine = offlineEngine(set.items, { popularity: set.popularity, clicks, queries: [], ...returningOf(set.events) });
 const bm25 = bm25Index(set.items);
 
 /** Per-query gains: NDCG@10 (one relevant item), top-1, recall@10. */
@@ -123,7 +132,7 @@ function table<Q extends Query>(title: string, queries: readonly Q[], variant: (
 
 const only = <Q extends Query>(methods: Record<string, Method<Q>>, from: number, to?: number) => Object.fromEntries(Object.entries(methods).slice(from, to));
 const unpersonal = only(retailMethods, 0, 3);
-const header = `search evaluation: UCI Online Retail sample, ${set.items.length} items, ${set.queries.length} test purchases (last ${values['test-days']} days), queries of ${values.terms} words drawn from the purchased item's description (seed ${values.seed}); index ${engine.stats.terms} terms, ${engine.stats.postings} postings`;
+const header = `search evaluation: UCI Online Retail sample, ${set.items.length} items, ${set.queries.length} test purchases (last ${values['test-days']} days), queries of ${values.terms} words drawn from the purchased item's description (seed ${values.seed}); index ${engine.stats.terms} terms, ${engine.stats.postings} postings; return factor of recent items ${returningOf(set.events).returning ?? 'none'}`;
 lines.push(header);
 table('queries as drawn', set.queries, (q) => q, unpersonal, 'BM25 (baseline)');
 table('as typed (last word cut to 4 letters)', set.queries, asTyped, unpersonal, 'BM25 (baseline)');
@@ -154,7 +163,7 @@ function interestProtocol() {
   const mlClicks = new Map(
     [...ml.historyQueries].map(([q, perItem]) => [q, new Map([...perItem].map(([item, n]): [string, [number, number]] => [item, [n, 0]]))]),
   );
-  const mlEngine = offlineEngine(ml.items, { popularity: ml.popularity, clicks: mlClicks, queries: [] });
+  const mlEngine = offlineEngine(ml.items, { popularity: ml.popularity, clicks: mlClicks, queries: [], ...returningOf(ml.history) });
   const mlBm25 = bm25Index(ml.items);
   const rebuilt = rebuiltShoppers(ml.items, ml.history, ml.cut);
   const shopper = (query: InterestQuery, suggest: boolean) =>
@@ -171,7 +180,7 @@ function interestProtocol() {
   const share = (n: number) => `${Math.round((100 * n) / ml.queries.length)}%`;
   lines.push(
     '',
-    `personalised search: MovieLens 100K, ${ml.items.length} movies (title; genres as categories), ${log.length} ratings; test period the last ${Number(values['ml-test-share']) * 100}% by time (from ${new Date(ml.cut).toISOString().slice(0, 10)}), shoppers with >= ${values['ml-min-history']} ratings before it; one known-item query per test rating (seed ${values.seed}): two title words ${share(counts.title)}, one title word ${share(counts.word)}, a genre ${share(counts.category)}; profiles by the rebuild's builder at the cut, sessions as serving reads them`,
+    `personalised search: MovieLens 100K, ${ml.items.length} movies (title; genres as categories), ${log.length} ratings; test period the last ${Number(values['ml-test-share']) * 100}% by time (from ${new Date(ml.cut).toISOString().slice(0, 10)}), shoppers with >= ${values['ml-min-history']} ratings before it; one known-item query per test rating (seed ${values.seed}): two title words ${share(counts.title)}, one title word ${share(counts.word)}, a genre ${share(counts.category)}; profiles by the rebuild's builder at the cut, sessions as serving reads them; return factor of recent items ${returningOf(ml.history).returning ?? 'none'}`,
   );
   table('all queries', ml.queries, (q) => q, methods, 'engine, + popularity and query stats');
   for (const kind of ['title', 'word', 'category'] as const) {
