@@ -182,7 +182,7 @@ function driftingBestSellerLog(shoppers: number, seed: number): ShopEvent[] {
 const DAY = 24 * 60 * MINUTE;
 
 describe('time-ordered split', { timeout: 180_000 }, () => {
-  it('holds out the first new item after a cut that half the shoppers passed, with the history up to it', () => {
+  it('holds out the first new item after the cut the most shoppers straddle, with the history up to it', () => {
     const sampler = createHoldoutSample();
     sampler.add([
       { user: 'a', item: 'x', type: 'view', ts: 1 * DAY },
@@ -200,9 +200,10 @@ describe('time-ordered split', { timeout: 180_000 }, () => {
     const samples = sampler.finish(1, true);
     expect(samples).toHaveLength(2);
     const timed = samples[1]!;
-    // newest items first touched at days 7 (a), 3 (b), 8 (c), 10 (d): half of them come after day 7
-    expect(timed.cut).toBe(7 * DAY);
-    expect(Object.fromEntries(timed.heldOut)).toEqual({ c: 'z' });
+    // a (days 1-7) and b (1-3) straddle day 1, a and c (4-8) day 4: the later cut of the two
+    expect(timed.cut).toBe(4 * DAY);
+    expect(Object.fromEntries(timed.heldOut)).toEqual({ a: 'z', c: 'z' });
+    expect(timed.histories.get('a')!.map((h) => h.item)).toEqual(['x', 'y']);
     expect(timed.histories.get('c')!.map((h) => h.item)).toEqual(['y']);
     expect(timed.removed.size).toBe(0);
     expect(samples[0]!.cut).toBeUndefined();

@@ -133,25 +133,33 @@ export function createHoldoutSample(options: HoldoutSampleOptions = {}): Holdout
   };
 }
 
-/** Share of the sampled shoppers whose newest item comes after the cut of {@link timedSample}. */
-const TIMED_SHARE = 1 / 2;
-
 /**
- * The time-ordered split, as serving sees a shop: a cut T such that {@link TIMED_SHARE} of the
- * sampled shoppers (those with 2 distinct items) first touched their newest item after T; each
- * shopper with an item up to T and a new one after it is held out: history = their events up to
- * T, target = the first item after T they had not touched before (ties: the earlier in input
- * order). Shoppers are admitted lowest hash first (the order of `eligible`).
+ * The time-ordered split, as serving sees a shop: the cut T that the most sampled shoppers (those
+ * with 2 distinct items) straddle, i.e. first touched an item at or before T and a new one after
+ * it (the later of equal counts: more of the log before it); each of them is held out: history =
+ * their events up to T, target = the first item after T they had not touched before (ties in
+ * time: the earlier in input order). Shoppers are admitted lowest hash first (the order of
+ * `eligible`).
  */
 function timedSample(eligible: ReadonlyArray<[string, number, Array<[string, number, number]>]>, maxShoppers: number): HoldoutSample {
+  const oldest: number[] = [];
   const newest: number[] = [];
   for (const [, , events] of eligible) {
     const first = new Map<string, number>();
     for (const [item, ts] of events) if (!(ts >= (first.get(item) ?? Infinity))) first.set(item, ts);
-    newest.push(Math.max(...first.values()));
+    const times = [...first.values()];
+    oldest.push(Math.min(...times));
+    newest.push(Math.max(...times));
   }
+  oldest.sort((a, b) => a - b);
   newest.sort((a, b) => a - b);
-  const cut = newest[Math.max(0, Math.ceil(newest.length * (1 - TIMED_SHARE)) - 1)] ?? 0;
+  let cut = oldest[0] ?? 0;
+  let most = 0;
+  for (let o = 0, n = 0; o < oldest.length; o++) {
+    const t = oldest[o]!;
+    while (n < newest.length && newest[n]! <= t) n++;
+    if (o + 1 - n >= most) [most, cut] = [o + 1 - n, t];
+  }
   const heldOut = new Map<string, string>();
   const histories = new Map<string, HistoryEntry[]>();
   for (const [key, , events] of eligible) {
