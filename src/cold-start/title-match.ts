@@ -11,7 +11,8 @@ import { SEARCH_FORMAT } from '../search/build-index.ts';
 import { indexTerms } from '../search/analyze.ts';
 import { joinedPostings, joinSegments, type SegmentLayout, termKeys } from '../search/segments.ts';
 import type { TableRead } from '../serve/table-reader.ts';
-import { type Manifest, tableKey, unpackEntry } from '../tables/layout.ts';
+import { type Manifest, tableKey } from '../tables/layout.ts';
+import { postingLine } from '../search/postings.ts';
 import { compileSynonyms, NO_SYNONYMS, type SynonymMap } from '../text/synonyms.ts';
 
 /**
@@ -134,7 +135,7 @@ function termPostings(index: TitleIndex, read: TableRead, term: string): Int32Ar
   if (termKeys(index.version, index.layout, term).some((k) => read.value(k) === undefined)) return null;
   const list = joinedPostings(index.version, index.layout, term, (k) => {
     const value = read.value(k);
-    return value ? unpackEntry<string>(value, term) : undefined;
+    return value ? postingLine(value, term, index.head.asciiLines) : undefined;
   });
   return remember(key, list ?? null);
 }

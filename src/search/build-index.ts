@@ -13,7 +13,7 @@ import { compileSynonyms } from '../text/synonyms.ts';
 import { packShard, shardOf } from '../tables/layout.ts';
 import { type IndexableItem, itemTerms } from './analyzed-item.ts';
 import { FIELDS, idf, impact } from './bm25f.ts';
-import { encodePostings } from './postings.ts';
+import { encodePostings, postingLineKey } from './postings.ts';
 import type { SearchSignals } from './learn.ts';
 
 /** Format of the stored head; a reader refuses another. */
@@ -51,6 +51,8 @@ export interface SearchHead {
    */
   segment?: number;
   segments?: number;
+  /** Postings lines keyed by {@link postingLineKey} (ASCII shards); absent in heads built before. */
+  asciiLines?: boolean;
 }
 
 /** A built index: the head and the packed shard values. */
@@ -97,6 +99,8 @@ export interface SearchBuildOptions {
   /** This segment and the count (default: 0 of 1). */
   segment?: number;
   segments?: number;
+  /** Postings lines keyed by {@link postingLineKey} (ASCII shards); absent in heads built before. */
+  asciiLines?: boolean;
 }
 
 /** A growable list of 32-bit integers (postings while the index is built: 8 bytes a posting, no boxed numbers). */
@@ -220,7 +224,7 @@ function finishIndex(
   const postingShards = Math.max(1, Math.ceil((bytes * segments) / POSTING_SHARD_BYTES));
   const postingLines: [string, string][][] = Array.from({ length: postingShards }, () => []);
   const order = termList.map((_, i) => i).sort((a, b) => (termList[a]! < termList[b]! ? -1 : termList[a]! > termList[b]! ? 1 : 0));
-  for (const id of order) postingLines[shardOf(termList[id]!, postingShards)]!.push([termList[id]!, encoded[id]!]);
+  for (const id of order) postingLines[shardOf(termList[id]!, postingShards)]!.push([postingLineKey(termList[id]!), encoded[id]!]);
 
   // Learned query statistics are the same in every segment: the first writes them.
   const clickQueries = segment === 0 ? [...signals.clicks.entries()] : [];
@@ -252,6 +256,7 @@ function finishIndex(
     ...(signals.returning === undefined ? {} : { returning: signals.returning }),
     synonyms: options.synonyms,
     ...(segments > 1 ? { segment, segments } : {}),
+    asciiLines: true,
   };
   return {
     head,

@@ -5,6 +5,8 @@
  * into a typed array, never a whole shard.
  */
 
+import { unpackEntry } from '../tables/layout.ts';
+
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
@@ -72,4 +74,18 @@ export function decodePostings(text: string): Int32Array {
     out[i + 1] = values[i + 1]!;
   }
   return out;
+}
+
+/**
+ * The key of a term's line in a postings shard: the term URI-encoded, so that a shard's value is
+ * ASCII and an isolate keeps it as a one-byte string (a Chinese term made the whole shard a
+ * two-byte string: twice the memory).
+ */
+export function postingLineKey(term: string): string {
+  return encodeURIComponent(term);
+}
+
+/** A term's stored list in a postings shard; `asciiLines` from the head (absent: built before, lines keyed by the term itself). */
+export function postingLine(shard: string, term: string, asciiLines: boolean | undefined): string | undefined {
+  return unpackEntry<string>(shard, asciiLines ? postingLineKey(term) : term);
 }

@@ -30,6 +30,7 @@ import { personalSignals } from './personal.ts';
 import type { AnalyzedItem } from './analyzed-item.ts';
 import { SEARCH_FORMAT, type SearchHead } from './build-index.ts';
 import { DisplayCache } from './display-cache.ts';
+import { postingLine } from './postings.ts';
 import { FRESH_KEY, parseFresh } from './fresh.ts';
 import { fallbackTerms, type LoadedIndex, loadIndex, queryPlan, runSearch, type SearchHit, type SearchQuery, type SearchResult } from './search.ts';
 import { type PlannedSlot, plannedTerms } from './match.ts';
@@ -213,7 +214,7 @@ export async function searchIndex(
       if (terms.has(term)) continue;
       const list = joinedPostings(manifest.version, layout, term, (key) => {
         const value = read.value(key);
-        return value ? unpackEntry<string>(value, term) : undefined;
+        return value ? postingLine(value, term, index.head.asciiLines) : undefined;
       });
       steps.counts.decoded = (steps.counts.decoded ?? 0) + (list?.length ?? 0) / 2;
       terms.set(term, list);

@@ -12,12 +12,13 @@ const SHARD_CACHE_BYTES = 24 * 1024 * 1024;
 /** A decoded value is budgeted as its text plus its decoded form (about three times the text). */
 const DECODED_FACTOR = 4;
 /**
- * Shards only ever read a line at a time are kept as text only: two bytes a character at most.
+ * Shards only ever read a line at a time are kept as text only: a byte a character when the text
+ * is Latin-1 (V8 keeps it as a one-byte string; the search index's postings are ASCII), else two.
  * Profiles (one shopper's line per request), and the search index's postings and clicks per
  * query (one term's or query's line: `src/search/serve-search.ts`, the cold-start title match).
  */
-const TEXT_FACTOR = 2;
 const LINE_TABLES = /:(pf|sp|sq):/;
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
 
 /** Values of the keys a request asked for (versioned and unversioned), after one read. */
 export interface TableRead {
@@ -35,6 +36,8 @@ interface IsolateCache {
   /** Cached values in least recently used order. */
   shards: Map<string, string>;
   decoded: Map<string, unknown>;
+  /** What each cached value was budgeted at. */
+  costs: Map<string, number>;
   bytes: number;
   /** The erasure stamp the last completed read saw (`null`: none written; `undefined`: not read yet). */
   erasures?: string | null;
@@ -68,7 +71,7 @@ export async function readTables(
   now = Date.now(),
 ): Promise<TableRead> {
   let cache = caches.get(cacheName);
-  if (!cache) caches.set(cacheName, (cache = { manifestAt: 0, shards: new Map(), decoded: new Map(), bytes: 0 }));
+  if (!cache) caches.set(cacheName, (cache = { manifestAt: 0, shards: new Map(), decoded: new Map(), costs: new Map(), bytes: 0 }));
   const trusted = cache.erasures;
   const values = new Map<string, string | null>();
   const fromCache = new Set<string>();
@@ -151,7 +154,8 @@ export async function readMore(store: TableStore, cacheName: string, read: Table
 }
 
 function cost(key: string, value: string): number {
-  return value.length * (key.startsWith('t:') && LINE_TABLES.test(key) ? TEXT_FACTOR : DECODED_FACTOR);
+  if (!key.startsWith('t:') || !LINE_TABLES.test(key)) return value.length * DECODED_FACTOR;
+  return value.length * (BEYOND_LATIN1.test(value) ? 2 : 1);
 }
 
 function touch(cache: IsolateCache, key: string, value: string): void {
@@ -164,7 +168,8 @@ function drop(cache: IsolateCache, key: string): void {
   if (value === undefined) return;
   cache.shards.delete(key);
   cache.decoded.delete(key);
-  cache.bytes -= cost(key, value);
+  cache.bytes -= cache.costs.get(key) ?? 0;
+  cache.costs.delete(key);
 }
 
 function forgetProfiles(cache: IsolateCache): void {
@@ -174,7 +179,9 @@ function forgetProfiles(cache: IsolateCache): void {
 function remember(cache: IsolateCache, key: string, value: string): void {
   if (cache.shards.has(key)) return;
   cache.shards.set(key, value);
-  cache.bytes += cost(key, value);
+  const bytes = cost(key, value);
+  cache.costs.set(key, bytes);
+  cache.bytes += bytes;
   for (const old of cache.shards.keys()) {
     if (cache.bytes <= SHARD_CACHE_BYTES) break;
     drop(cache, old);

@@ -7,7 +7,7 @@
  * serving caches, against the isolate's 128 MB.
  */
 import { benchNumber, fmt } from '../../bench/measure.ts';
-import { unpackEntry } from '../../tables/layout.ts';
+import { postingLine } from '../postings.ts';
 import { plannedTerms } from '../match.ts';
 import { loadIndex, queryPlan, runSearch } from '../search.ts';
 import { joinedPostings, joinSegments } from '../segments.ts';
@@ -56,7 +56,7 @@ for (const plan of plans)
     if (lists.has(term)) continue;
     const list = joinedPostings('v', layout, term, (key) => {
       const text = shardText(key);
-      return text ? unpackEntry<string>(JSON.parse(text) as string, term) : undefined;
+      return text ? postingLine(JSON.parse(text) as string, term, head.asciiLines) : undefined;
     });
     lists.set(term, list);
     numbers += list?.length ?? 0;

@@ -12,7 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { benchNumber, fmt, median } from '../../bench/measure.ts';
 import { seededRandom } from '../../random.ts';
-import { unpackEntry } from '../../tables/layout.ts';
+import { postingLine } from '../postings.ts';
 import type { RankSignals } from '../rank.ts';
 import { loadIndex, queryPlan, runSearch } from '../search.ts';
 import { joinedPostings, joinSegments } from '../segments.ts';
@@ -29,7 +29,7 @@ const lineOf = (key: string, term: string) => {
   const shard = Number(key.split(':').at(-1));
   const segments = layout.shards.length;
   const text = stored.postings[shard % segments]![Math.floor(shard / segments)];
-  return text ? unpackEntry<string>(text, term) : undefined;
+  return text ? postingLine(text, term, head.asciiLines) : undefined;
 };
 const queries = syntheticQueries(syntheticCatalog(SIZE), QUERIES);
 const random = seededRandom(3);

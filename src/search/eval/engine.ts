@@ -4,11 +4,11 @@
  * them, and searches run by the request path's `runSearch`.
  */
 import { DEFAULT_SYNONYMS } from '../../chat/default-synonyms.ts';
-import { shardOf, unpackEntry } from '../../tables/layout.ts';
+import { shardOf } from '../../tables/layout.ts';
 import type { IndexableItem } from '../analyzed-item.ts';
 import { type BuiltSearchIndex, buildSearchIndex } from '../build-index.ts';
 import type { SearchSignals } from '../learn.ts';
-import { decodePostings } from '../postings.ts';
+import { decodePostings, postingLine } from '../postings.ts';
 import type { UserProfile } from '../../model/user-profile.ts';
 import type { HistoryEntry } from '../../model/recommend.ts';
 import { personalSignals, type Suggesting } from '../personal.ts';
@@ -21,7 +21,7 @@ export function builtPostings(built: BuiltSearchIndex): (term: string) => Int32A
   const lists = new Map<string, Int32Array | undefined>();
   return (term) => {
     if (!lists.has(term)) {
-      const text = unpackEntry<string>(built.postings[shardOf(term, built.head.postingShards)]!, term);
+      const text = postingLine(built.postings[shardOf(term, built.head.postingShards)]!, term, built.head.asciiLines);
       lists.set(term, text ? decodePostings(text) : undefined);
     }
     return lists.get(term);
