@@ -9,7 +9,8 @@
 #
 # Knobs: CONTAINER_ENGINE (docker; podman takes the same commands), SMOKE_IMAGE
 # (edge-personalize-rebuild), SMOKE_EVENTS (100000), SMOKE_PORT (8862; +1 for the D1 stand-in),
-# SMOKE_MEMORY_LIMIT (1GB), SMOKE_SKIP_HOST=1 (no host run), SMOKE_SKIP_BUILD=1 (reuse the image).
+# SMOKE_MEMORY_LIMIT (1GB, DuckDB's), SMOKE_SKIP_HOST=1 (no host run), SMOKE_SKIP_BUILD=1 (reuse the
+# image), SMOKE_RUN_ARGS (added to `run`, e.g. "--cpus 1 --memory 6g" as Cloudflare's standard-2).
 #
 # The base image: `node:22-bookworm-slim` as the Dockerfile names it, pulled when the registry is
 # reachable. Where it is not (this project's machines reach only npm and Debian's mirrors), a local

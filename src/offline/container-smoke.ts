@@ -10,7 +10,8 @@
  * the lease released, `tables:current` flipped to that run's version, every shard of it in Redis.
  *
  * `node src/offline/container-smoke.ts --image edge-personalize-rebuild --archive DIR [--engine docker]`
- * (src/offline/container-smoke.sh builds the image first; SMOKE_PORT, SMOKE_MEMORY_LIMIT, SMOKE_SKIP_HOST).
+ * (src/offline/container-smoke.sh builds the image first; SMOKE_PORT, SMOKE_MEMORY_LIMIT, SMOKE_SKIP_HOST, and
+ * SMOKE_RUN_ARGS for the engine's run, e.g. `--cpus 1 --memory 6g` as Cloudflare's standard-2 instance).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -82,43 +83,55 @@ try {
   });
   console.log(`container-smoke: archive ${archive}, job ${command.entrypoint.join(' ')}`);
   const [program, ...args] = command.entrypoint;
-  const rows = [
-    await run('container', values.engine!, [
-      'run',
-      '--rm',
-      '--network',
-      'host',
-      '--volume',
-      `${archive}:/archive:ro`,
-      ...Object.keys(command.env).flatMap((key) => ['--env', key]),
-      '--entrypoint',
-      program!,
-      values.image!,
-      ...args,
-    ]),
+  const containerArgs = [
+    'run',
+    '--rm',
+    '--network',
+    'host',
+    ...(process.env.SMOKE_RUN_ARGS ?? '').split(/\s+/).filter(Boolean),
+    '--volume',
+    `${archive}:/archive:ro`,
+    ...Object.keys(command.env).flatMap((key) => ['--env', key]),
+    '--entrypoint',
+    program!,
+    values.image!,
+    ...args,
   ];
-  if (process.env.SMOKE_SKIP_HOST !== '1') {
-    const hostArgs = args.map((arg) => (arg === '/archive' ? archive : arg === '/tmp/spill' ? path.join(scratch, 'spill') : arg));
-    rows.push(await run('host', process.execPath, hostArgs));
-  }
-  if (rows.length === 2) {
-    const [box, host] = rows as [RunFigures, RunFigures];
-    const same = [...box.tables.neighbours].filter(([item, ids]) => host.tables.neighbours.get(item) === ids).length;
+  const hostArgs = args.map((arg) => (arg === '/archive' ? archive : arg === '/tmp/spill' ? path.join(scratch, 'spill') : arg));
+  const rows: Omit<RunFigures, 'tables'>[] = [];
+  // Pairs in turn (container, then host), so both see the same stretch of the machine's load.
+  for (let pair = 0; pair < Number(process.env.SMOKE_REPEAT ?? 1); pair++) {
+    const { tables: box, ...boxRow } = await run('container', values.engine!, containerArgs);
+    rows.push(boxRow);
+    if (process.env.SMOKE_SKIP_HOST === '1') continue;
+    const { tables: host, ...hostRow } = await run('host', process.execPath, hostArgs);
+    rows.push(hostRow);
+    const same = [...box.neighbours].filter(([item, ids]) => host.neighbours.get(item) === ids).length;
     console.log(
-      `\ncontainer vs host: neighbour lists with the same ids in the same order ${same} of ${box.tables.neighbours.size} (host ${host.tables.neighbours.size}); catalog ${box.tables.catalog === host.tables.catalog ? 'identical' : 'DIFFERENT'}; profiles ${box.tables.profiles} and ${host.tables.profiles}`,
+      `container vs host: neighbour lists with the same ids in the same order ${same} of ${box.neighbours.size} (host ${host.neighbours.size}); catalog ${box.catalog === host.catalog ? 'identical' : 'DIFFERENT'}; profiles ${box.profiles} and ${host.profiles}`,
     );
-    if (
-      box.tables.catalog !== host.tables.catalog ||
-      box.tables.profiles !== host.tables.profiles ||
-      box.tables.neighbours.size !== host.tables.neighbours.size
-    )
+    if (box.catalog !== host.catalog || box.profiles !== host.profiles || box.neighbours.size !== host.neighbours.size)
       throw new Error('the container and the host published different tables from the same archive');
   }
-  console.log('\nwhere        wall s    job s   peak RSS MB   keys   load (1/5/15 min) at the start');
-  for (const r of rows)
+  console.log('\nwhere              wall s    job s   peak RSS MB   keys   load (1/5/15 min) at the start');
+  const line = (where: string, wall: number, job: number, peak: number, keys: number | string, load: string) =>
     console.log(
-      `${r.where.padEnd(10)} ${r.wallSeconds.toFixed(1).padStart(8)} ${r.jobSeconds.toFixed(1).padStart(8)} ${String(r.peakRssMB).padStart(13)} ${String(r.keys).padStart(6)}   ${r.load}`,
+      `${where.padEnd(16)} ${wall.toFixed(1).padStart(8)} ${job.toFixed(1).padStart(8)} ${String(peak).padStart(13)} ${String(keys).padStart(6)}   ${load}`,
     );
+  for (const r of rows) line(r.where, r.wallSeconds, r.jobSeconds, r.peakRssMB, r.keys, r.load);
+  if (rows.length > 2)
+    for (const where of ['container', 'host']) {
+      const mine = rows.filter((r) => r.where === where);
+      const median = (pick: (r: (typeof rows)[number]) => number) => mine.map(pick).sort((a, b) => a - b)[Math.floor(mine.length / 2)] ?? NaN;
+      line(
+        `median ${where}`,
+        median((r) => r.wallSeconds),
+        median((r) => r.jobSeconds),
+        median((r) => r.peakRssMB),
+        '',
+        `${mine.length} runs`,
+      );
+    }
 
   /** Runs the job (in the container or on the host, with the command's environment), then checks what it recorded and published. */
   async function run(where: RunFigures['where'], bin: string, argv: string[]): Promise<RunFigures> {
@@ -172,14 +185,9 @@ try {
     console.log(
       `${where}: exit 0, run ${recorded.version} recorded as published (trigger offline, engine duckdb), lease released, tables:current flipped to it; read back from Redis: ${nb.size} neighbour lists, ${ct.size} catalog items, ${pf.size} profiles`,
     );
-    const phases = output.split('\n').flatMap(
-      (line) =>
-        line
-          .match(/^(\S.*?)\s+([\d.]+ s)$/)
-          ?.slice(1, 3)
-          .join(' ') ?? [],
-    );
-    console.log(`${where} phases: ${phases.join(', ')}`);
+    const phases = new Map<string, number>();
+    for (const [, name, seconds] of output.matchAll(/^(\S.*?)\s+([\d.]+) s$/gm)) phases.set(name!, (phases.get(name!) ?? 0) + Number(seconds));
+    console.log(`${where} phases (s, summed over parts): ${[...phases].map(([name, s]) => `${name} ${s.toFixed(1)}`).join(', ')}`);
     return figures;
   }
 } finally {
