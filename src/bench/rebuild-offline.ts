@@ -71,6 +71,8 @@ interface Figures {
   spilledMB: number;
   keysWritten: number;
   phases: Record<string, number>;
+  /** The most resident memory sampled in each phase (MB). */
+  phasePeaks?: Record<string, number>;
 }
 
 if (process.argv[2] === 'archive') {
@@ -116,11 +118,15 @@ for (const r of rows) {
   );
 }
 for (const r of rows) if (Object.keys(r.phases).length) console.log(`phases ${r.kind} ${r.events}: ${JSON.stringify(r.phases)}`);
+for (const r of rows)
+  if (r.phasePeaks && Object.keys(r.phasePeaks).length) console.log(`peak RSS MB by phase ${r.kind} ${r.events}: ${JSON.stringify(r.phasePeaks)}`);
 
 function run(kind: 'offline' | 'worker', events: number): Figures | undefined {
   console.error(`running ${kind} at ${events.toLocaleString('en-US')} events...`);
   const result = spawnSync(process.execPath, [path.join(import.meta.dirname, 'rebuild-offline.ts'), 'child', kind, String(events)], {
     cwd: ROOT,
+    // As the job's image and npm script run it: two glibc malloc arenas (src/offline/README.md, memory).
+    env: kind === 'offline' ? { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2' } : env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
@@ -173,6 +179,8 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     let keysWritten = 0;
     let spilled = 0;
     const phases: Record<string, number> = {};
+    const phasePeaks: Record<string, number> = {};
+    const trace = env.BENCH_MEMORY_TRACE_S ? setInterval(traceMemory, Number(env.BENCH_MEMORY_TRACE_S) * 1000, start) : undefined;
     if (kind === 'worker') {
       const outcome = await runRebuild({ db, store, config, extensions: [searchIndexTables] }, 'bench', now);
       if (outcome.status !== 'published') throw new Error(`worker rebuild ${outcome.status}: ${outcome.error}`);
@@ -186,10 +194,11 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
       const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(archive), {
         now,
         catalogFrom: 'archive',
-        onPhase: (name, ms) => {
+        onPhase: (name, ms, m) => {
           phases[name] = Math.round((phases[name] ?? 0) * 10 + ms / 100) / 10;
+          phasePeaks[name] = Math.max(phasePeaks[name] ?? 0, m.rssPeakMB);
           console.error(
-            `    ${name} ${phases[name]} s (VmRSS ${Math.round(statusKB('VmRSS') / 1024)} MB, spilled ${Math.round(engine.spilledBytes() / 2 ** 20)} MB)`,
+            `    ${name} ${phases[name]} s (RSS ${m.rssMB} MB, peak in phase ${m.rssPeakMB}, process peak ${Math.round(statusKB('VmHWM') / 1024)}; heap ${m.heapMB}, external ${m.externalMB}; DuckDB ${m.duckdbMB}, peak in phase ${m.duckdbPeakMB} of ${m.duckdbLimitMB}; spilled ${Math.round(engine.spilledBytes() / 2 ** 20)} MB)`,
           );
         },
       });
@@ -198,6 +207,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
       spilled = engine.spilledBytes();
       engine.close();
     }
+    clearInterval(trace);
     const seconds = (performance.now() - start) / 1000;
     return {
       kind,
@@ -210,6 +220,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
       spilledMB: spilled / 2 ** 20,
       keysWritten,
       phases,
+      phasePeaks,
     };
   } finally {
     await proxy?.close();
@@ -257,6 +268,14 @@ function directoryMB(dir: string): number {
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
     if (entry.isFile()) bytes += statSync(path.join(entry.parentPath, entry.name)).size;
   return bytes / 2 ** 20;
+}
+
+/** BENCH_MEMORY_TRACE_S: the resident set, its peak and Node's heap every so many seconds (where a peak falls between phase ends). */
+function traceMemory(start: number): void {
+  const m = process.memoryUsage();
+  console.error(
+    `      [${fmt((performance.now() - start) / 1000, 0)} s] RSS ${Math.round(m.rss / 2 ** 20)} MB, peak ${Math.round(statusKB('VmHWM') / 1024)}, heap ${Math.round(m.heapUsed / 2 ** 20)}, external ${Math.round(m.external / 2 ** 20)}`,
+  );
 }
 
 /** A figure of /proc/self/status in kB (VmHWM: the peak resident set since the last reset). */

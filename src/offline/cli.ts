@@ -120,7 +120,10 @@ try {
   const config = rebuildConfig({ REBUILD_WINDOW_DAYS: values['window-days'], REBUILD_K: values.k });
   const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(location), {
     catalogFrom: values.catalog as 'd1' | 'archive',
-    onPhase: (phase, ms) => console.log(`${phase.padEnd(16)} ${(ms / 1000).toFixed(1)} s`),
+    onPhase: (phase, ms, m) =>
+      console.log(
+        `${phase.padEnd(16)} ${(ms / 1000).toFixed(1).padStart(7)} s  RSS ${m.rssMB} MB (peak ${m.rssPeakMB}, process ${m.maxRssMB}), heap ${m.heapMB} MB, DuckDB ${m.duckdbMB} MB (peak ${m.duckdbPeakMB} of ${m.duckdbLimitMB})`,
+      ),
   });
   engine.close();
   console.log(JSON.stringify(outcome, null, 2));

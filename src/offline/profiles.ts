@@ -24,8 +24,9 @@ export interface ProfileShard {
 
 /**
  * Builds every profile of the window with its for-you candidates and yields the packed `pf`
- * shards, batch by batch (`usersPerBatch` shoppers, whole shards, bound the builder and the
- * neighbour lists held at once).
+ * shards, batch by batch (`usersPerBatch` shoppers, whole shards, bound the builder); a batch's
+ * for-you is scored in runs of profiles that read at most `maxLists` neighbour lists (bounds the
+ * parsed lists Node holds, about 10 KB each at K = 100).
  */
 export async function* profileShards(
   engine: Engine,
@@ -34,6 +35,7 @@ export async function* profileShards(
   now: number,
   usersPerBatch: number,
   phase: (name: string) => void = () => {},
+  maxLists = Infinity,
 ): AsyncGenerator<ProfileShard> {
   const { connection } = engine;
   await connection.run(`CREATE OR REPLACE TABLE profile_key AS
@@ -65,6 +67,7 @@ export async function* profileShards(
       }
     }
     need.closeSync();
+    lists = next;
     const sql = 'SELECT a.item, l.list FROM fy_need f JOIN item_ids a ON a.item = f.item JOIN nb_lists l ON l.i = a.iidx';
     for await (const [ids, packed] of engine.columns(sql, engine.side))
       for (let r = 0; r < ids!.length; r++) {
@@ -74,7 +77,6 @@ export async function* profileShards(
         next.set(ids![r] as string, entries);
       }
     await engine.side.run('DELETE FROM fy_need');
-    lists = next;
   }
 
   let builder = createUserProfilesBuilder({ catalog: maps });
@@ -85,17 +87,27 @@ export async function* profileShards(
     const profiles: Array<[string, UserProfile]> = [...builder.finish(now)];
     builder = createUserProfilesBuilder({ catalog: maps });
     inBatch = 0;
-    const sources = new Set<string>();
-    for (const [, profile] of profiles) for (const item of forYouSources(profile)) sources.add(item);
     phase('profiles');
-    await listsOf(sources);
     const byShard = new Map<number, Array<[string, UserProfile]>>();
-    for (const [key, profile] of profiles) {
-      const scored = { ...profile, forYou: precomputeForYou(profile, lists, now) };
-      const shard = shardOf(key, count);
-      const entries = byShard.get(shard);
-      if (entries) entries.push([key, scored]);
-      else byShard.set(shard, [[key, scored]]);
+    // Scored in runs of profiles whose sources need at most `maxLists` neighbour lists at once.
+    let from = 0;
+    while (from < profiles.length) {
+      const sources = new Set<string>();
+      let to = from;
+      for (; to < profiles.length; to++) {
+        const own = forYouSources(profiles[to]![1]).filter((item) => !sources.has(item));
+        if (to > from && sources.size + own.length > maxLists) break;
+        for (const item of own) sources.add(item);
+      }
+      await listsOf(sources);
+      for (const [key, profile] of profiles.slice(from, to)) {
+        const scored = { ...profile, forYou: precomputeForYou(profile, lists, now) };
+        const shard = shardOf(key, count);
+        const entries = byShard.get(shard);
+        if (entries) entries.push([key, scored]);
+        else byShard.set(shard, [[key, scored]]);
+      }
+      from = to;
     }
     phase('for-you');
     for (const [shard, entries] of [...byShard].sort((a, b) => a[0] - b[0]))

@@ -23,7 +23,7 @@ import { publicError } from '../security/public-error.ts';
 import { type Manifest, type ShardedTable, packShard, shardCount, shardOf, tableKey } from '../tables/layout.ts';
 import { countingStore, type TableEntry, type TableStore } from '../tables/table-store.ts';
 import { archiveCatalogPages } from './catalog-source.ts';
-import type { Engine } from './engine.ts';
+import type { Engine, MemoryReport } from './engine.ts';
 import { fill, profileShards } from './profiles.ts';
 import { literal, sqlFile } from './sql-files.ts';
 
@@ -53,14 +53,21 @@ export interface OfflineOptions {
   maxUsersPerItem?: number;
   /** Walks (pairs of items of one user) per neighbours part (default: DuckDB's memory limit / 200 bytes, at least 100,000). */
   walksPerPart?: number;
-  /** Shoppers whose profiles and for-you are built at once (bounds the profile builder and the neighbour lists Node holds). Default 10,000. */
+  /** Events per part of the event-by-event fold (sql/02-fold-part.sql; default: DuckDB's memory limit / 2,500 bytes). */
+  foldEventsPerPart?: number;
+  /** Shoppers whose profiles and for-you are built at once (bounds the profile builder). Default 10,000. */
   usersPerBucket?: number;
+  /**
+   * Neighbour lists Node holds parsed while it scores for-you (default: a quarter of DuckDB's
+   * memory limit at about 10 KB per list of 100 neighbours).
+   */
+  neighbourListsInMemory?: number;
   /** Where the catalog comes from: D1 (default) or the archive's newest catalog snapshot (`files.catalog`). */
   catalogFrom?: 'd1' | 'archive';
   trigger?: string;
   now?: number;
-  /** Called with each phase's name and milliseconds (for the bench). */
-  onPhase?: (phase: string, ms: number) => void;
+  /** Called with each phase's name, milliseconds and memory (the process's and DuckDB's, peaks within the phase). */
+  onPhase?: (phase: string, ms: number, memory: MemoryReport) => void;
 }
 
 const DAY = 86_400_000;
@@ -75,6 +82,10 @@ const BYTES_PER_WALK = 200;
  * 1 GB limit 420,000 such events fit one query and 1.7M did not (10M events, 2026-12-03).
  */
 const BYTES_PER_FOLDED_EVENT = 2_500;
+/** The share of DuckDB's memory limit that Node's parsed neighbour lists may take (the for-you scoring). */
+const NODE_SHARE = 0.25;
+/** Node's heap per neighbour of a parsed list (`[id, weight]`: about 10 KB per list of 100, measured). */
+const BYTES_PER_NEIGHBOUR = 100;
 const LEASE_MS = 6 * 3600_000;
 const INTERACTION_HALF_LIFE = 30 * DAY;
 
@@ -99,7 +110,16 @@ export async function rebuildOffline(deps: OfflineDeps, engine: Engine, files: A
     const store = countingStore(deps.store);
     const part = await buildTables(deps, engine, files, store, version, now, options);
     const published = await publish({ ...deps, observers: [] }, store, version, [{ ...part, ...store.counts }], now);
-    const stats = { ...published, engine: 'duckdb', spilledBytes: engine.spilledBytes(), phasesMs: part.phasesMs, phaseRuns: part.phaseRuns };
+    const stats = {
+      ...published,
+      engine: 'duckdb',
+      spilledBytes: engine.spilledBytes(),
+      phasesMs: part.phasesMs,
+      phaseRuns: part.phaseRuns,
+      phasePeakRssMB: part.phasePeakRssMB,
+      foldEvents: part.foldEvents,
+      foldParts: part.foldParts,
+    };
     await recordRunStatus(db, version, 'published', stats, null, now + Math.round(performance.now() - started));
     return { version, status: 'published', stats };
   } catch (err) {
@@ -116,10 +136,13 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   if (similarity.model !== 'rp3beta') throw new Error(`the offline rebuild computes rp3beta neighbours; ${similarity.model} is not in SQL yet`);
   const phasesMs: Record<string, number> = {};
   const phaseRuns: Record<string, number> = {};
+  const phasePeakRssMB: Record<string, number> = {};
   const phase = phaseTimer((name, ms) => {
+    const memory = engine.memory();
     phasesMs[name] = (phasesMs[name] ?? 0) + Math.round(ms);
     phaseRuns[name] = (phaseRuns[name] ?? 0) + 1;
-    options.onPhase?.(name, ms);
+    phasePeakRssMB[name] = Math.max(phasePeakRssMB[name] ?? 0, memory.rssPeakMB);
+    options.onPhase?.(name, ms, memory);
   });
   const ttl = deps.config.ttlSeconds;
   const w = defaultEventWeights;
@@ -144,7 +167,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     w_purchase: w.purchase,
     w_rating: w.rating,
   });
-  await foldInParts(engine);
+  const fold = await foldInParts(engine, options.foldEventsPerPart);
   await engine.runFile('02-interactions-end.sql', { half_life_ms: INTERACTION_HALF_LIFE, max_items_per_user: options.maxItemsPerUser ?? 200, now });
   // Bought together, trending, popular, extensions: the model's builders over the log in order,
   // in Node while DuckDB works out the neighbours (its threads; Node's would wait otherwise).
@@ -198,7 +221,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     togetherPairs += list.length;
   }
   await writer.table('bt', shards.bt, bt);
-  for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? 10_000, phase))
+  const maxLists =
+    options.neighbourListsInMemory ?? Math.max(1000, Math.floor(((await engine.memoryLimitBytes()) * NODE_SHARE) / (BYTES_PER_NEIGHBOUR * deps.config.k)));
+  for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? 10_000, phase, maxLists))
     await writer.packed('pf', shard, value);
   await engine.connection.run('DROP TABLE nb_lists');
   phase('pf shards');
@@ -222,15 +247,22 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     shards,
     phasesMs,
     phaseRuns,
+    phasePeakRssMB,
+    foldEvents: fold.events,
+    foldParts: fold.parts,
   };
 }
 
-/** The event-by-event fold (`sql/02-fold-part.sql`) in parts of the pairs sized from the memory limit. */
-async function foldInParts(engine: Engine): Promise<number> {
+/**
+ * The event-by-event fold (`sql/02-fold-part.sql`) in parts of the pairs, of about `eventsPerPart`
+ * events each (default: sized from the memory limit).
+ */
+async function foldInParts(engine: Engine, eventsPerPart?: number): Promise<{ events: number; parts: number }> {
   const [{ n } = { n: 0 }] = await engine.all<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM fold_events');
-  const parts = Math.max(1, Math.ceil(n / Math.max(1, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_FOLDED_EVENT))));
+  const perPart = Math.max(1, Math.floor(eventsPerPart ?? (await engine.memoryLimitBytes()) / BYTES_PER_FOLDED_EVENT));
+  const parts = Math.max(1, Math.ceil(n / perPart));
   for (let part = 0; part < parts; part++) await engine.runFile('02-fold-part.sql', { half_life_ms: INTERACTION_HALF_LIFE, parts, part });
-  return parts;
+  return { events: n, parts };
 }
 
 /**

@@ -99,12 +99,36 @@ function compareLists(worker: (string | number)[], offline: (string | number)[],
   return { same: true, exact };
 }
 
+/** The archive of the loaded log, with every event written twice over other object boundaries (a redelivery). */
+async function archiveTwice(loaded: Loaded) {
+  const db = openDatabase(loaded.local.d1);
+  const bucket = dirArchiveBucket(loaded.dir);
+  await archivePending(db, bucket, { pageSize: 5000, maxRows: Infinity });
+  await loaded.local.d1.prepare('UPDATE settings SET value = ? WHERE key = ?').bind('0', ARCHIVE_CURSOR).run();
+  await archivePending(db, bucket, { pageSize: 3331, maxRows: Infinity });
+  return bucket;
+}
+
+/** A synthetic shop log (carts, removals, purchases, heavy users) of `count` events over `items` items, loaded. */
+async function syntheticShop(count: number, users: number, itemCount: number, now: number): Promise<Loaded> {
+  const events: ApiEvent[] = [];
+  let n = 0;
+  for (const page of syntheticEventPages({ events: count, seed: 3, users, items: itemCount }))
+    for (const e of page) events.push({ id: `s-${++n}`, type: e.type, user: e.user, item: e.item!, ts: e.ts });
+  const items = Array.from({ length: itemCount }, (_, i): ApiItem => ({ id: `i${i}`, title: `Item ${i}`, categories: [`c${i % 9}`], price: 5 + (i % 40) }));
+  return load(events, items, now, 60);
+}
+
 /**
  * Both rebuilds on the loaded log. With `catalogFrom: 'archive'` the offline job reads the catalog
  * from a snapshot in the archive (plus a newer one never finished, which it must skip) while D1's
  * items are deleted, so its `ct` and search tables can only equal the Worker's through the snapshot.
  */
-async function bothRebuilds(loaded: Loaded, catalogFrom: 'd1' | 'archive' = 'd1', sizes: Pick<OfflineOptions, 'walksPerPart' | 'usersPerBucket'> = {}) {
+async function bothRebuilds(
+  loaded: Loaded,
+  catalogFrom: 'd1' | 'archive' = 'd1',
+  sizes: Pick<OfflineOptions, 'walksPerPart' | 'usersPerBucket' | 'neighbourListsInMemory'> = {},
+) {
   const db = openDatabase(loaded.local.d1);
   const store = kvTableStore(loaded.local.kv);
   // The default model: the Worker's model selection is off here (the offline job computes the default, RP3beta).
@@ -113,11 +137,7 @@ async function bothRebuilds(loaded: Loaded, catalogFrom: 'd1' | 'archive' = 'd1'
   expect(worker.status).toBe('published');
   const workerManifest = (await readManifest(store))!;
 
-  // The archive, with every event written twice over other object boundaries (a redelivery).
-  const bucket = dirArchiveBucket(loaded.dir);
-  await archivePending(db, bucket, { pageSize: 5000, maxRows: Infinity });
-  await loaded.local.d1.prepare('UPDATE settings SET value = ? WHERE key = ?').bind('0', ARCHIVE_CURSOR).run();
-  await archivePending(db, bucket, { pageSize: 3331, maxRows: Infinity });
+  const bucket = await archiveTwice(loaded);
   if (catalogFrom === 'archive') {
     expect(await writeCatalogSnapshot(bucket, d1CatalogPages(db, 300), loaded.now - 1000, 250)).toMatchObject({ objects: 4 });
     await bucket.put(catalogObjectKey(loaded.now, 0), await gzipLines([{ id: 'unfinished', title: 'x', categories: '[]', attributes: '{}', updated_at: 1 }]));
@@ -194,16 +214,11 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
   });
 
   it('on a synthetic shop log with carts, removals and purchases', async () => {
-    const now = Date.UTC(2026, 0, 20);
-    const events: ApiEvent[] = [];
-    let n = 0;
-    for (const page of syntheticEventPages({ events: 30_000, seed: 3, users: 1500, items: 800 }))
-      for (const e of page) events.push({ id: `s-${++n}`, type: e.type, user: e.user, item: e.item!, ts: e.ts });
-    const items = Array.from({ length: 800 }, (_, i): ApiItem => ({ id: `i${i}`, title: `Item ${i}`, categories: [`c${i % 9}`], price: 5 + (i % 40) }));
-    const loaded = await load(events, items, now, 60);
+    const loaded = await syntheticShop(30_000, 1500, 800, Date.UTC(2026, 0, 20));
     opened.push(loaded);
-    // Small neighbour parts and profile batches, so that parts and batches (and the neighbour lists one batch keeps for the next) are exercised.
-    const both = await bothRebuilds(loaded, 'archive', { walksPerPart: 50_000, usersPerBucket: 300 });
+    // Small neighbour parts, profile batches and runs of for-you scoring (at most 60 parsed lists), so that parts,
+    // batches, runs and the neighbour lists one run keeps for the next are exercised.
+    const both = await bothRebuilds(loaded, 'archive', { walksPerPart: 50_000, usersPerBucket: 300, neighbourListsInMemory: 60 });
     const figures = expectEqualTables(both, both.config.k);
     console.log(
       `synthetic (catalog from the archive's snapshot): ${figures.exact} of ${figures.lists} neighbour lists and ${figures.forYouExact} of ${figures.profiles} for-you lists identical to the digit, the rest equal up to ties`,
@@ -216,6 +231,41 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
     const runs = (run!.stats as { phaseRuns: Record<string, number> }).phaseRuns;
     expect(runs.neighbours).toBeGreaterThan(3);
     expect(runs['for-you']).toBeGreaterThan(3);
+  }, 240_000);
+
+  it('folds the pairs event by event in several parts to the same tables as in one part', async () => {
+    const loaded = await syntheticShop(12_000, 600, 300, Date.UTC(2026, 0, 20));
+    opened.push(loaded);
+    await archiveTwice(loaded);
+    const db = openDatabase(loaded.local.d1);
+    const store = kvTableStore(loaded.local.kv);
+    const config = { ...rebuildConfig({ REBUILD_SELECTION: 'off' }), windowDays: loaded.windowDays };
+    const rebuild = async (foldEventsPerPart: number) => {
+      const engine = await openEngine({ memoryLimit: '1GB', threads: 2, tempDirectory: path.join(loaded.dir, '.spill') });
+      try {
+        const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(loaded.dir), {
+          now: loaded.now,
+          foldEventsPerPart,
+        });
+        expect(outcome.error).toBeUndefined();
+        const manifest = (await readManifest(store))!;
+        expect(manifest.version).toBe(outcome.version);
+        return { stats: outcome.stats as { foldEvents: number; foldParts: number }, manifest, tables: await wholeVersion(store, manifest) };
+      } finally {
+        engine.close();
+      }
+    };
+    const one = await rebuild(Number.MAX_SAFE_INTEGER);
+    expect(one.stats.foldParts).toBe(1);
+    // Removals and same-time events make some pairs fold event by event; seven parts of them.
+    expect(one.stats.foldEvents).toBeGreaterThan(100);
+    const several = await rebuild(Math.ceil(one.stats.foldEvents / 7));
+    expect(several.stats.foldParts).toBe(7);
+    expect(several.manifest.version).not.toBe(one.manifest.version);
+    expect(several.manifest.shards).toEqual(one.manifest.shards);
+    expect(several.manifest.stats).toEqual(one.manifest.stats);
+    expect(several.tables).toEqual(one.tables);
+    expect(one.tables.nb.size).toBeGreaterThan(100);
   }, 240_000);
 
   // About 4 minutes on the 2-core machine (9 under heavy load) (the Worker rebuild's D1 pages through miniflare from Node): defined only with EQUALITY_MOVIELENS=1, so a normal run neither runs nor counts it.
