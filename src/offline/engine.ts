@@ -88,10 +88,12 @@ export async function openEngine(settings: EngineSettings = {}): Promise<Engine>
     memory.report,
     () => {
       clearInterval(sampler);
-      memory.stop();
       for (const fork of forks) fork.close();
-      instance.closeSync();
-      if (file) removeDatabase(file);
+      // The instance closes once the memory probe's query (if one is running) is done.
+      memory.stop(() => {
+        instance.closeSync();
+        if (file) removeDatabase(file);
+      });
     },
   );
 }
@@ -175,26 +177,25 @@ function allocatorFlush(limit: number): Record<string, string> {
 }
 
 /** Samples the process's resident set and DuckDB's buffer manager every 250 ms; `report` gives the figures and restarts the peaks. */
-async function memorySampler(instance: DuckDBInstance): Promise<{ report: () => MemoryReport; stop: () => void }> {
+async function memorySampler(instance: DuckDBInstance): Promise<{ report: () => MemoryReport; stop: (then: () => void) => void }> {
   const probe = await instance.connect();
   const [{ limit } = { limit: '' }] = (await probe.runAndReadAll("SELECT current_setting('memory_limit') AS limit")).getRowObjectsJS() as { limit: string }[];
   let rssPeak = 0;
   let duckdb = 0;
   let duckdbPeak = 0;
-  let busy = false;
+  let running: Promise<void> | undefined;
   let stopped = false;
   const sample = () => {
     rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
-    if (busy || stopped) return;
-    busy = true;
-    probe
+    if (running || stopped) return;
+    running = probe
       .runAndReadAll('SELECT coalesce(sum(memory_usage_bytes), 0)::DOUBLE AS used FROM duckdb_memory()')
       .then((result) => {
         duckdb = (result.getRowObjectsJS()[0]?.used as number) ?? 0;
         duckdbPeak = Math.max(duckdbPeak, duckdb);
       })
       .catch(() => undefined)
-      .finally(() => (busy = false));
+      .finally(() => (running = undefined));
   };
   const timer = setInterval(sample, 250);
   timer.unref();
@@ -216,10 +217,15 @@ async function memorySampler(instance: DuckDBInstance): Promise<{ report: () => 
       duckdbPeak = duckdb;
       return report;
     },
-    stop() {
+    stop(then) {
       stopped = true;
       clearInterval(timer);
-      probe.closeSync();
+      const close = () => {
+        probe.closeSync();
+        then();
+      };
+      if (running) void running.then(close);
+      else close();
     },
   };
 }

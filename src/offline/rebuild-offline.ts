@@ -171,7 +171,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   await engine.runFile('02-interactions-end.sql', { half_life_ms: INTERACTION_HALF_LIFE, max_items_per_user: options.maxItemsPerUser ?? 200, now });
   // Bought together, trending, popular, extensions: the model's builders over the log in order,
   // in Node while DuckDB works out the neighbours (its threads; Node's would wait otherwise).
-  const logBuilt = logBuilders(deps, background, now, catalogPages);
+  let logBuilt: ReturnType<typeof logBuilders> | undefined = logBuilders(deps, background, now, catalogPages);
   try {
     await replayHeavyUsers(engine, options.maxItemsPerUser ?? 200, now);
     phase('interactions');
@@ -195,7 +195,8 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     await logBuilt.catch(() => undefined);
     throw err;
   }
-  const { catalog, maps, together, trending, popular, builds } = await logBuilt;
+  let built: Awaited<ReturnType<typeof logBuilders>> | undefined = await logBuilt;
+  logBuilt = undefined;
   phase('stream builders');
 
   const [counts] = await engine.all<{ events: number; windowUsers: number; maxSeq: number }>(
@@ -208,34 +209,24 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     nb: shardCount('nb', graph!.items),
     bt: shardCount('bt', graph!.items),
     pf: shardCount('pf', counts!.windowUsers),
-    ct: shardCount('ct', catalog.size),
+    ct: shardCount('ct', built.catalog.size),
   };
   const writer = shardWriter(store, version, ttl);
 
   const neighbourPairs = await writeNeighbours(engine, writer, shards.nb);
   phase('nb shards');
-  let togetherPairs = 0;
-  const bt: [string, unknown][] = [];
-  for (const [item, list] of Object.entries(together.finish().table)) {
-    bt.push([item, list.flat()]);
-    togetherPairs += list.length;
-  }
-  await writer.table('bt', shards.bt, bt);
+  // The catalog-sized tables before the profiles: their builders are gone before the for-you scoring.
+  const { maps } = built;
+  const togetherPairs = await writeCatalogTables(engine, writer, built, shards, version, now);
+  built = undefined;
+  phase('other tables');
   const maxLists =
     options.neighbourListsInMemory ?? Math.max(1000, Math.floor(((await engine.memoryLimitBytes()) * NODE_SHARE) / (BYTES_PER_NEIGHBOUR * deps.config.k)));
   for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? 10_000, phase, maxLists))
     await writer.packed('pf', shard, value);
   await engine.connection.run('DROP TABLE nb_lists');
-  phase('pf shards');
-  await writer.table('ct', shards.ct, [...catalog]);
-  const { global, byCategory } = trending.finish(now);
-  await writer.put(
-    tableKey(version, 'tr'),
-    JSON.stringify({ global, byCategory, popular: popular.finish(now).global, shoppers: await popularByShoppers(engine) }),
-  );
-  for (const build of builds) Object.assign(shards, await build.finish(version, writer.put));
   await writer.drain();
-  phase('other tables');
+  phase('pf shards');
   return {
     events: counts!.events,
     maxSeq: counts!.maxSeq,
@@ -251,6 +242,33 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     foldEvents: fold.events,
     foldParts: fold.parts,
   };
+}
+
+/** Writes bought together, the catalog, trending and popular, and the extensions' tables (their shard counts into `shards`); returns the bought-together pairs. */
+async function writeCatalogTables(
+  engine: Engine,
+  writer: ShardWriter,
+  built: Awaited<ReturnType<typeof logBuilders>>,
+  shards: Manifest['shards'],
+  version: string,
+  now: number,
+): Promise<number> {
+  const { catalog, together, trending, popular, builds } = built;
+  let togetherPairs = 0;
+  const bt: [string, unknown][] = [];
+  for (const [item, list] of Object.entries(together.finish().table)) {
+    bt.push([item, list.flat()]);
+    togetherPairs += list.length;
+  }
+  await writer.table('bt', shards.bt, bt);
+  await writer.table('ct', shards.ct, [...catalog]);
+  const { global, byCategory } = trending.finish(now);
+  await writer.put(
+    tableKey(version, 'tr'),
+    JSON.stringify({ global, byCategory, popular: popular.finish(now).global, shoppers: await popularByShoppers(engine) }),
+  );
+  for (const build of builds) Object.assign(shards, await build.finish(version, writer.put));
+  return togetherPairs;
 }
 
 /**
