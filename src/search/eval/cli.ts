@@ -94,10 +94,14 @@ const retailMethods: Record<string, Method<RetailQuery>> = {
 
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
 
-/** 95% paired bootstrap interval of mean(a - b). */
-function bootstrap(a: readonly number[], b: readonly number[], rounds = 1000): [number, number] {
+/**
+ * 95% paired bootstrap interval of mean(a - b); with `groups` (a group per pair), the groups are
+ * resampled whole (a cluster bootstrap: pairs of one shopper are not independent).
+ */
+function bootstrap(a: readonly number[], b: readonly number[], rounds = 1000, groups?: readonly string[]): [number, number] {
   const r = seededRandom(7);
   const diffs = a.map((x, i) => x - b[i]!);
+  if (groups) return clusterBootstrap(diffs, groups, rounds, r.next);
   const means: number[] = [];
   for (let i = 0; i < rounds; i++) {
     let sum = 0;
@@ -108,14 +112,44 @@ function bootstrap(a: readonly number[], b: readonly number[], rounds = 1000): [
   return [means[Math.floor(0.025 * rounds)]!, means[Math.floor(0.975 * rounds)]!];
 }
 
+function clusterBootstrap(diffs: readonly number[], groups: readonly string[], rounds: number, next: () => number): [number, number] {
+  const sums = new Map<string, [number, number]>();
+  diffs.forEach((d, i) => {
+    const sum = sums.get(groups[i]!) ?? [0, 0];
+    sums.set(groups[i]!, [sum[0] + d, sum[1] + 1]);
+  });
+  const clusters = [...sums.values()];
+  const means: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    let [sum, n] = [0, 0];
+    for (let j = 0; j < clusters.length; j++) {
+      const [s, count] = clusters[Math.floor(next() * clusters.length)]!;
+      sum += s;
+      n += count;
+    }
+    means.push(sum / Math.max(1, n));
+  }
+  means.sort((x, y) => x - y);
+  return [means[Math.floor(0.025 * rounds)]!, means[Math.floor(0.975 * rounds)]!];
+}
+
 const report: Record<string, unknown> = {};
 const f3 = (n: number) => n.toFixed(3);
 const lines: string[] = [];
-function table<Q extends Query>(title: string, queries: readonly Q[], variant: (q: string) => string, methods: Record<string, Method<Q>>, base: string) {
+function table<Q extends Query>(
+  title: string,
+  queries: readonly Q[],
+  variant: (q: string) => string,
+  methods: Record<string, Method<Q>>,
+  base: string,
+  byShopper = false,
+) {
   const per: Record<string, [number, number, number][]> = {};
   for (const [name, method] of Object.entries(methods)) per[name] = queries.map((query) => gains(method(query, variant(query.q)), query.item));
   const baseNdcg = per[base]!.map((x) => x[0]);
-  lines.push(`\n${title} (${queries.length} queries)`, `  ${'method'.padEnd(48)} NDCG@10  top-1  recall@10   NDCG@10 vs ${base} (95% CI)`);
+  const shoppers = queries.map((query) => query.user);
+  const byShopperHead = byShopper ? ' (95% CI, shoppers resampled)' : '';
+  lines.push(`\n${title} (${queries.length} queries)`, `  ${'method'.padEnd(48)} NDCG@10  top-1  recall@10   NDCG@10 vs ${base} (95% CI)${byShopperHead}`);
   const rows: Record<string, unknown> = {};
   for (const name of Object.keys(methods)) {
     const g = per[name]!;
@@ -124,7 +158,9 @@ function table<Q extends Query>(title: string, queries: readonly Q[], variant: (
     const m = { ndcg: mean(ndcg), top1: mean(g.map((x) => x[1])), recall: mean(g.map((x) => x[2])), diff: [lo, hi] };
     rows[name] = m;
     const d = mean(ndcg) - mean(baseNdcg);
-    const diff = name === base ? '' : `${d >= 0 ? '+' : ''}${f3(d)} [${f3(lo)}, ${f3(hi)}]`;
+    const [clo, chi] = byShopper ? bootstrap(ndcg, baseNdcg, 1000, shoppers) : [lo, hi];
+    if (byShopper) Object.assign(m, { diffByShopper: [clo, chi] });
+    const diff = name === base ? '' : `${d >= 0 ? '+' : ''}${f3(d)} [${f3(lo)}, ${f3(hi)}]${byShopper ? ` [${f3(clo)}, ${f3(chi)}]` : ''}`;
     lines.push(`  ${name.padEnd(48)} ${f3(m.ndcg)}    ${f3(m.top1)}  ${f3(m.recall)}      ${diff}`);
   }
   report[title] = rows;
@@ -182,7 +218,7 @@ function interestProtocol() {
     '',
     `personalised search: MovieLens 100K, ${ml.items.length} movies (title; genres as categories), ${log.length} ratings; test period the last ${Number(values['ml-test-share']) * 100}% by time (from ${new Date(ml.cut).toISOString().slice(0, 10)}), shoppers with >= ${values['ml-min-history']} ratings before it; one known-item query per test rating (seed ${values.seed}): two title words ${share(counts.title)}, one title word ${share(counts.word)}, a genre ${share(counts.category)}; profiles by the rebuild's builder at the cut, sessions as serving reads them; return factor of recent items ${returningOf(ml.history).returning ?? 'none'}`,
   );
-  table('all queries', ml.queries, (q) => q, methods, 'engine, + popularity and query stats');
+  table('all queries', ml.queries, (q) => q, methods, 'engine, + popularity and query stats', true);
   for (const kind of ['title', 'word', 'category'] as const) {
     const label = { title: 'two title words (specific)', word: 'one title word (ambiguous)', category: 'a genre word (ambiguous)' }[kind];
     table(
@@ -191,6 +227,7 @@ function interestProtocol() {
       (q) => q,
       methods,
       'engine, + popularity and query stats',
+      true,
     );
   }
 }
