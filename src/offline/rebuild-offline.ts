@@ -24,8 +24,9 @@ import { type Manifest, type ShardedTable, packShard, shardCount, shardOf, table
 import { countingStore, type TableEntry, type TableStore } from '../tables/table-store.ts';
 import { archiveCatalogPages } from './catalog-source.ts';
 import type { Engine, MemoryReport } from './engine.ts';
+import { loadWindowEvents } from './events-step.ts';
 import { fill, profileShards } from './profiles.ts';
-import { literal, sqlFile } from './sql-files.ts';
+import { sqlFile } from './sql-files.ts';
 
 /** Where the archive's files are, as globs the engine reads (a directory, or `s3://` on R2). */
 export interface ArchiveFiles {
@@ -55,6 +56,8 @@ export interface OfflineOptions {
   walksPerPart?: number;
   /** Events per part of the event-by-event fold (sql/02-fold-part.sql; default: DuckDB's memory limit / 2,500 bytes). */
   foldEventsPerPart?: number;
+  /** Archived rows deduplicated at once, in whole hour partitions (default: DuckDB's memory limit / 400 bytes, at least 100,000). */
+  eventsPerGroup?: number;
   /** Shoppers whose profiles and for-you are built at once (bounds the profile builder). Default 10,000. */
   usersPerBucket?: number;
   /**
@@ -150,12 +153,13 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   // The catalog and the log-order builders work on their own connections, beside the graph's SQL.
   const background = await engine.fork();
   const catalogPages = options.catalogFrom === 'archive' ? await archiveCatalogPages(background, files.catalog!) : undefined;
-  const [{ n: tombstoneFiles } = { n: 0 }] = await engine.all<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM glob(${literal(files.tombstones)})`);
-  const tombstones = tombstoneFiles
-    ? `read_json(${literal(files.tombstones)}, format = 'newline_delimited', columns = {user_sha256: 'VARCHAR', up_to_seq: 'BIGINT', at: 'BIGINT'})`
-    : '(SELECT NULL::VARCHAR AS user_sha256, NULL::BIGINT AS up_to_seq WHERE false)';
   await engine.runFile('00-macros.sql', {});
-  await engine.runFile('01-events.sql', { events_glob: files.events, tombstones: { sql: tombstones }, since_ts: now - deps.config.windowDays * DAY });
+  await loadWindowEvents(engine, {
+    eventsGlob: files.events,
+    tombstonesGlob: files.tombstones,
+    sinceTs: now - deps.config.windowDays * DAY,
+    rowsPerGroup: options.eventsPerGroup,
+  });
   phase('events');
   await engine.runFile('02-interactions.sql', {
     half_life_ms: INTERACTION_HALF_LIFE,
