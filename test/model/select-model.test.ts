@@ -248,3 +248,52 @@ describe('time-ordered split', { timeout: 180_000 }, () => {
     }
   });
 });
+
+/**
+ * The best sellers are a0..a19 for 60 days, then c0..c19. Most shoppers buy once (a unique item,
+ * then a best seller of the day), spread over the 120 days; a few buy on random days of the last 60.
+ */
+function seasonChangeLog(regulars: number, onceOnly: number, seed: number): ShopEvent[] {
+  const random = seededRandom(seed);
+  const hot = (day: number) => `${day < 60 ? 'a' : 'c'}${Math.floor(Math.pow(random.next(), 2) * 20)}`;
+  const events: ShopEvent[] = [];
+  for (let u = 0; u < regulars; u++)
+    for (let n = 0; n < 6; n++) {
+      const day = 60 + random.next() * 60;
+      events.push({
+        user: `s${u}`,
+        item: random.next() < 0.6 ? hot(day) : `r${Math.floor(random.next() * 3000)}`,
+        type: 'purchase',
+        ts: Math.round(day * DAY),
+      });
+    }
+  for (let u = 0; u < onceOnly; u++) {
+    const day = random.next() * 120;
+    const ts = Math.round(day * DAY);
+    events.push({ user: `x${u}`, item: `q${u}`, type: 'purchase', ts }, { user: `x${u}`, item: hot(day), type: 'purchase', ts: ts + MINUTE });
+  }
+  return events.sort((a, b) => a.ts - b.ts);
+}
+
+describe('popular list recency', { timeout: 180_000 }, () => {
+  it('is judged on the time-ordered targets alone: the folds, whose lists postdate their targets, would keep the all-time list', () => {
+    for (const seed of [1, 2]) {
+      const [graph, samples] = (() => {
+        const events = seasonChangeLog(100, 600, seed);
+        const builder = createSimilarItemsBuilder({});
+        builder.add(events);
+        const sampler = createHoldoutSample();
+        sampler.add(events);
+        return [builder.finish().graph, sampler.finish(SELECTION_FOLDS, true)] as const;
+      })();
+      expect(samples.at(-1)!.cut).toBeDefined();
+      expect(samples.at(-1)!.heldOut.size).toBeGreaterThan(50);
+      const folds = selectModel(graph, samples.slice(0, SELECTION_FOLDS), { easeMaxItems: 0 });
+      expect(folds.winner.popular).not.toBe(0);
+      expect(folds.winner.popularHalfLifeMs).toBeUndefined();
+      const selection = selectModel(graph, samples, { easeMaxItems: 0 });
+      expect(selection.winner.popular).not.toBe(0);
+      expect(selection.winner.popularHalfLifeMs).toBeGreaterThan(0);
+    }
+  });
+});

@@ -148,8 +148,11 @@ export const SELECTION_GROUPS = 2;
  * with the default scoring (another model replaces the default only when its paired gain over it
  * exceeds one standard error, {@link pairedGap}); history length and half-life for the incumbent
  * and the best other model (the best by NDCG); popularity blends (all-time and recent popularity)
- * of the incumbent, and with `options.content` content blends by interaction count, each taken
- * only when beyond one standard error better than the incumbent. Ties keep the incumbent. Memory:
+ * of the incumbent, the list (all-time or recent) decided by the best blend on the time-ordered
+ * targets alone when that group counts (the folds' popular lists are computed after their own
+ * targets, so they cannot judge recency), on all targets otherwise, then the weight among that
+ * list's blends by the pooled rule; and with `options.content` content blends by interaction
+ * count; each blend taken only when beyond one standard error better than the incumbent. Ties keep the incumbent. Memory:
  * one copy of the graph per group (the time-ordered one: what precedes the cut) and the
  * compact rows of its shoppers' history items.
  *
@@ -320,7 +323,11 @@ export function* selectionSteps(graph: InteractionGraph, samples: readonly Holdo
   for (const life of recentLife ? [null, recentLife] : [null])
     for (const popularWeight of POPULAR_GRID)
       third.push(yield* score({ ...incumbent.choice, popular: popularWeight, ...(life ? { popularHalfLifeMs: life } : {}) }));
-  if (beats(best(third), incumbent)) incumbent = best(third);
+  const timed = groups.findIndex((group) => group.cut !== undefined);
+  const timedFrom = groups.slice(0, Math.max(0, timed)).reduce((n, g) => n + g.targets.length, 0);
+  const life = timed >= 0 ? bestOnRange(third, gainsOf, timedFrom, total).choice.popularHalfLifeMs : undefined;
+  const blends = timed >= 0 ? third.filter((c) => c.choice.popularHalfLifeMs === life) : third;
+  if (beats(best(blends), incumbent)) incumbent = best(blends);
   if (options.content && incumbent.choice.popular !== 'only') {
     const fourth: CandidateFigures[] = [];
     for (const weight of CONTENT_GRID) fourth.push(yield* score({ ...incumbent.choice, content: weight }));
@@ -328,6 +335,22 @@ export function* selectionSteps(graph: InteractionGraph, samples: readonly Holdo
   }
   const winner = incumbent;
   return { winner: winner.choice, name: winner.name, shoppers: total, candidates };
+}
+
+/** The candidate with the highest gain summed over targets `from` to `to` (the first of equals). */
+function bestOnRange(list: readonly CandidateFigures[], gainsOf: Map<CandidateFigures, Float64Array>, from: number, to: number): CandidateFigures {
+  const sum = (c: CandidateFigures) =>
+    gainsOf
+      .get(c)!
+      .subarray(from, to)
+      .reduce((a, b) => a + b, 0);
+  let top = list[0]!;
+  let topSum = sum(top);
+  for (const c of list.slice(1)) {
+    const s = sum(c);
+    if (s > topSum) [top, topSum] = [c, s];
+  }
+  return top;
 }
 
 /** A change of the incumbent needs a paired gain above this many standard errors. */
