@@ -51,6 +51,23 @@ export function eventObjectKey(partition: string, fromSeq: number, toSeq: number
   return `${EVENTS_PREFIX}${partition}/${pad(fromSeq)}-${pad(toSeq)}.jsonl.gz`;
 }
 
+const PARTITION_IN_PATH = /\/date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//;
+const SEQ_RANGE = /(\d+)-(\d+)\.jsonl(?:\.gz)?$/;
+
+/**
+ * What an event object's key says, read back from the key or a path ending in one (the inverse of
+ * {@link eventObjectKey}): its hour partition, the partition's first millisecond, and its rows at
+ * most by the seq range of its name (absent when the name gives none). Undefined outside the layout.
+ */
+export function eventObjectOf(path: string): { partition: string; start: number; rows?: number } | undefined {
+  const normalized = path.replaceAll('\\', '/');
+  const match = PARTITION_IN_PATH.exec(normalized);
+  if (!match) return undefined;
+  const range = SEQ_RANGE.exec(normalized);
+  const rows = range ? Number(range[2]) - Number(range[1]) + 1 : 0;
+  return { partition: `date=${match[1]}/hour=${match[2]}`, start: Date.parse(`${match[1]}T${match[2]}:00:00Z`), ...(rows > 0 ? { rows } : {}) };
+}
+
 /** The key of a tombstone. */
 export function tombstoneKey(tombstone: Tombstone): string {
   return `${TOMBSTONES_PREFIX}${pad(tombstone.at)}-${tombstone.user_sha256.slice(0, 16)}.json`;

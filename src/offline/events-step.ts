@@ -4,6 +4,7 @@
  * group of whole hour partitions at a time so that the deduplication holds one group, sized from
  * DuckDB's memory limit, and not the whole archive.
  */
+import { eventObjectOf } from '../archive/layout.ts';
 import type { Engine } from './engine.ts';
 import { literal } from './sql-files.ts';
 
@@ -14,8 +15,6 @@ import { literal } from './sql-files.ts';
  */
 const BYTES_PER_ARCHIVED_ROW = 400;
 const HOUR = 3_600_000;
-const PARTITION = /\/date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//;
-const SEQ_RANGE = /(\d+)-(\d+)\.jsonl(?:\.gz)?$/;
 
 /** Options of {@link loadWindowEvents}. */
 export interface EventsStepOptions {
@@ -62,19 +61,16 @@ export function eventGroups(files: readonly string[], sinceTs: number, rowsPerGr
   const partitions = new Map<string, { files: string[]; rows: number }>();
   const outside: string[] = [];
   for (const file of files) {
-    const normalized = file.replaceAll('\\', '/');
-    const match = PARTITION.exec(normalized);
-    if (!match) {
+    const object = eventObjectOf(file);
+    if (!object) {
       outside.push(file);
       continue;
     }
-    const start = Date.parse(`${match[1]}T${match[2]}:00:00Z`);
-    if (Number.isFinite(start) && start + HOUR <= sinceTs) continue;
-    const key = `${match[1]}/${match[2]}`;
-    const partition = partitions.get(key) ?? { files: [], rows: 0 };
+    if (Number.isFinite(object.start) && object.start + HOUR <= sinceTs) continue;
+    const partition = partitions.get(object.partition) ?? { files: [], rows: 0 };
     partition.files.push(file);
-    partition.rows += objectRows(normalized, rowsPerGroup);
-    partitions.set(key, partition);
+    partition.rows += object.rows ?? rowsPerGroup;
+    partitions.set(object.partition, partition);
   }
   const groups: string[][] = [];
   let current: string[] = [];
@@ -92,12 +88,4 @@ export function eventGroups(files: readonly string[], sinceTs: number, rowsPerGr
   if (current.length > 0) groups.push(current);
   if (outside.length > 0) groups.push(outside);
   return groups;
-}
-
-/** An object's rows at most, from its name; a whole group's worth when the name does not say. */
-function objectRows(file: string, unknown: number): number {
-  const match = SEQ_RANGE.exec(file);
-  if (!match) return unknown;
-  const rows = Number(match[2]) - Number(match[1]) + 1;
-  return rows > 0 ? rows : unknown;
 }
