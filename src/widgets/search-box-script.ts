@@ -3,7 +3,9 @@
  * container becomes a search form (`role="search"`) with a combobox input, completions from
  * `GET /v1/search/suggest` as the shopper types (arrow keys move, Enter picks, Escape closes),
  * and results from `GET /v1/search` (title, price, reason, picture, link; category facets as
- * buttons that filter; the "no exact match" note when a fallback answered). The answer's `qid`
+ * buttons that filter; the "no exact match" note when a fallback answered). Only the newest
+ * search's answer is shown, whatever order the answers arrive in, and a new query takes away the
+ * facets of the one before, so a facet pressed always filters the query on screen. The answer's `qid`
  * is the `rid` of the `impression` (with `context.q`) and of each `click`, so the rebuild learns
  * which items shoppers choose after a query. Built with DOM nodes and `textContent`, never HTML
  * strings; links and pictures only with http(s) URLs. Attributes: `data-k` (results, default
@@ -175,6 +177,7 @@ export const SEARCH_BOX_SCRIPT = `
     input.addEventListener('blur', function () { setTimeout(closeSuggestions, 100); });
     form.addEventListener('submit', function (e) {
       e.preventDefault();
+      if (typing) clearTimeout(typing);
       asked++;
       closeSuggestions();
       run(input.value, '');
@@ -206,14 +209,19 @@ export const SEARCH_BOX_SCRIPT = `
       return li;
     }
 
+    var searches = 0, shownQuery = null;
     function run(text, category) {
       var q = String(text || '').trim();
       if (!q) return;
+      var mine = ++searches;
+      if (q !== shownQuery) facets.textContent = '';
       box.setAttribute('data-ep-search-state', 'loading');
       var params = { q: q.slice(0, 200), k: k, lang: lang, session: session.id, category: category };
       if (shopper || !token) params.user = user;
       get('/v1/search', params)
         .then(function (answer) {
+          if (mine !== searches) return;
+          shownQuery = q;
           results.textContent = '';
           facets.textContent = '';
           status.textContent = answer.fallback ? words.none : words.found(answer.total);
@@ -237,6 +245,8 @@ export const SEARCH_BOX_SCRIPT = `
           });
         })
         .catch(function (err) {
+          if (mine !== searches) return;
+          shownQuery = null;
           results.textContent = '';
           facets.textContent = '';
           status.textContent = words.error;
