@@ -18,7 +18,7 @@ import type { SearchResult } from './index/search.ts';
 import type { PrecisionRow } from './precision.ts';
 
 /** Names of the features, in the order of {@link Calibration.weights}. */
-export const CONFIDENCE_FEATURES = ['top', 'gap', 'wordAgrees', 'gramAgrees', 'logWords', 'topVotes', 'topGap3'] as const;
+export const CONFIDENCE_FEATURES = ['top', 'gap', 'wordAgrees', 'gramAgrees', 'logWords', 'topVotes', 'topGap3', 'cosine'] as const;
 
 /** Coefficients of the logistic model: a bias and one weight per feature of {@link CONFIDENCE_FEATURES}. */
 export interface Calibration {
@@ -26,8 +26,12 @@ export interface Calibration {
   weights: number[];
 }
 
-/** Fitted with `npm run -s eval:faq -- calibrate` (see README). */
-export const CALIBRATION: Calibration = { bias: -4.549, weights: [0.1, 2.475, 0.272, 0.262, 1.16, 0.879, 1.196] };
+/**
+ * Fitted with `npm run -s eval:faq -- calibrate` (see README) on lexical searches: the last feature,
+ * `cosine`, exists only with the semantic channel and has no weight here (a fused search needs a
+ * calibration fitted on fused searches: README, "Semantic matching").
+ */
+export const CALIBRATION: Calibration = { bias: -4.549, weights: [0.1, 2.475, 0.272, 0.262, 1.16, 0.879, 1.196, 0] };
 
 /**
  * Answer thresholds per target precision on the pooled calibration splits
@@ -46,7 +50,16 @@ export function confidenceFeatures(result: SearchResult): number[] {
   const first = result.candidates[0]?.score ?? 0;
   const margin = (other: number) => (first > 0 ? (first - (result.candidates[other]?.score ?? 0)) / first : 0);
   const s = result.signals;
-  return [first, margin(1), s?.wordAgrees ? 1 : 0, s?.gramAgrees ? 1 : 0, Math.log1p(s?.words ?? 0), first * (s?.votes ?? 0), first * margin(2)];
+  return [
+    first,
+    margin(1),
+    s?.wordAgrees ? 1 : 0,
+    s?.gramAgrees ? 1 : 0,
+    Math.log1p(s?.words ?? 0),
+    first * (s?.votes ?? 0),
+    first * margin(2),
+    s?.cosine ?? 0,
+  ];
 }
 
 /** The model's probability for a feature vector. */

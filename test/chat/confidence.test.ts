@@ -24,14 +24,16 @@ const result = (scores: number[], signals: Partial<NonNullable<SearchResult['sig
 
 describe('confidence model features', () => {
   it('lists the features in the order of the weights', () => {
-    expect(CONFIDENCE_FEATURES).toEqual(['top', 'gap', 'wordAgrees', 'gramAgrees', 'logWords', 'topVotes', 'topGap3']);
+    expect(CONFIDENCE_FEATURES).toEqual(['top', 'gap', 'wordAgrees', 'gramAgrees', 'logWords', 'topVotes', 'topGap3', 'cosine']);
     expect(CALIBRATION.weights).toHaveLength(CONFIDENCE_FEATURES.length);
     const features = confidenceFeatures(result([2, 1, 0.5], { wordAgrees: false, gramAgrees: true, words: 3, votes: 0.6 }));
-    expect(features).toEqual([2, 0.5, 0, 1, Math.log1p(3), 1.2, 1.5]);
+    expect(features).toEqual([2, 0.5, 0, 1, Math.log1p(3), 1.2, 1.5, 0]);
+    expect(confidenceFeatures(result([2, 1, 0.5], { cosine: 0.7 })).at(-1)).toBe(0.7);
   });
 
-  it('never trusts more evidence less: every weight is positive', () => {
-    for (const weight of CALIBRATION.weights) expect(weight).toBeGreaterThan(0);
+  it('never trusts more evidence less: every lexical weight is positive; the lexical fit gives the cosine none', () => {
+    for (const weight of CALIBRATION.weights.slice(0, -1)) expect(weight).toBeGreaterThan(0);
+    expect(CALIBRATION.weights.at(-1)).toBe(0);
     const base = confidenceOf(result([2, 1.2, 1]));
     expect(confidenceOf(result([2, 1.2, 0.5]))).toBeGreaterThan(base); // third entry further away
     expect(confidenceOf(result([2, 1.2, 1], { votes: 0.2 }))).toBeLessThan(base); // fewer phrasings agree

@@ -54,6 +54,20 @@ describe('semantic matching (stand-in embedders; Workers AI cannot run locally)'
     const fused = fuseScores(index, lexical, cosines(vectors, query!), 'en');
     expect(index.entries[fused.candidates[0]!.entry]!.id).toBe('ship');
     expect(fused.candidates.some((c) => index.entries[c.entry]!.lang === 'zh')).toBe(false);
+    expect(fused.signals).toMatchObject({ wordAgrees: false, gramAgrees: false, votes: 0, words: lexical.signals!.words });
+    expect(fused.signals!.cosine).toBeCloseTo(cosines(vectors, query!)[0]!, 6);
+  });
+
+  it('keeps the lexical signals when the fusion leaves the lexical best entry first', async () => {
+    const index = buildFaqIndex(ENTRIES, { version: 'v-sem-same' });
+    const embedder = tableEmbedder({});
+    const vectors = await buildFaqVectors(embedder, phrasings);
+    const lexical = searchFaq(index, 'How do I return an item?', { lang: 'en' });
+    expect(lexical.signals?.wordAgrees).toBe(true);
+    const [query] = await embedder.embed(['How do I return an item?']);
+    const fused = fuseScores(index, lexical, cosines(vectors, query!), 'en');
+    expect(index.entries[fused.candidates[0]!.entry]!.id).toBe('return');
+    expect(fused.signals).toEqual({ ...lexical.signals, cosine: expect.closeTo(1, 6) });
   });
 
   it('stores the vectors with the index version in KV, caches query vectors, and falls back to lexical', async () => {

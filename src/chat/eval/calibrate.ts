@@ -8,10 +8,10 @@ import { confidenceFeatures, probability, type Calibration } from '../confidence
 import { thresholdForPrecision, type PrecisionRow } from '../precision.ts';
 import type { EvalSet } from './convert.ts';
 import { fitNonNegative } from './logistic.ts';
-import type { SearchResult, SearchTuning } from '../index/search.ts';
+import type { SearchResult } from '../index/search.ts';
 import type { FaqIndex } from '../index/faq-index.ts';
 import { DEFAULT_THRESHOLDS } from '../decide.ts';
-import { engineMetrics, indexOf, scoredInScope, searchAll } from './run.ts';
+import { engineMetrics, indexOf, scoredInScope, searchSet, type EvalSearch } from './run.ts';
 import { buildTfidf } from './tfidf.ts';
 import { seededRandom } from '../../random.ts';
 
@@ -77,9 +77,9 @@ function round(x: number): number {
 }
 
 /** Scores every query of a set: the model's features and whether the best entry is the expected one. */
-export function labelledFeatures(set: EvalSet, tuning?: Partial<SearchTuning>): { x: number[]; right: boolean; outOfScope: boolean }[] {
+export async function labelledFeatures(set: EvalSet, search: EvalSearch = {}): Promise<{ x: number[]; right: boolean; outOfScope: boolean }[]> {
   const index = indexOf(set);
-  return searchAll(index, set, tuning).map((result, i) => {
+  return (await searchSet(index, set, search)).map((result, i) => {
     const expected = set.queries[i]!.expected;
     const top = result.candidates[0];
     const right = expected !== null && top !== undefined && index.entries[top.entry]!.id === expected;
@@ -89,10 +89,11 @@ export function labelledFeatures(set: EvalSet, tuning?: Partial<SearchTuning>): 
 
 /**
  * Fits calibration, the precision table and the handoff thresholds (engine and baseline) on the given sets,
- * for the shipped search or another `tuning` (experiments: the weights it prints are then for that tuning).
+ * for the shipped search or another one (experiments: a `tuning`, or the semantic channel of `searches[i]`
+ * for `sets[i]`; the weights it prints are then for that search).
  */
-export function calibrate(sets: readonly EvalSet[], tuning?: Partial<SearchTuning>) {
-  const samples = sets.flatMap((set) => labelledFeatures(set, tuning));
+export async function calibrate(sets: readonly EvalSet[], searches: readonly EvalSearch[] = []) {
+  const samples = (await Promise.all(sets.map((set, i) => labelledFeatures(set, searches[i])))).flat();
   const [bias, ...weights] = fitNonNegative(samples.map((s) => ({ x: s.x, y: s.right }))).map(round) as [number, ...number[]];
   const calibration: Calibration = { bias, weights };
   const scored: Scored[] = samples.map((s) => ({ p: probability(s.x, calibration), right: s.right, outOfScope: s.outOfScope }));
@@ -127,11 +128,11 @@ export function calibrate(sets: readonly EvalSet[], tuning?: Partial<SearchTunin
  * better ranking or other evidence, not another threshold. `oosHandoffRange`
  * is the out-of-scope handoff at the two ends of the fitted `handoffRange`.
  */
-export function measureCalibrated(set: EvalSet, fitted: ReturnType<typeof calibrate>, tuning?: Partial<SearchTuning>) {
+export async function measureCalibrated(set: EvalSet, fitted: Awaited<ReturnType<typeof calibrate>>, search: EvalSearch = {}) {
   const answer = fitted.precisionTable.find((row) => row.precision === 0.9)!.threshold;
   const thresholds = { ...DEFAULT_THRESHOLDS, answer, handoff: fitted.handoff };
   const index = indexOf(set);
-  const results = searchAll(index, set, tuning);
+  const results = await searchSet(index, set, search);
   const metrics = engineMetrics(index, set, results, thresholds, fitted.calibration);
   const handedOver = (handoff: number) => engineMetrics(index, set, results, { ...thresholds, handoff }, fitted.calibration).oosHandoff;
   const oosHandoffRange = metrics.oosHandoff === null ? null : [handedOver(fitted.handoffRange.low), handedOver(fitted.handoffRange.high)];

@@ -10,6 +10,9 @@
  *     (--measure: the sets measured with the refitted model and thresholds, e.g. for a tuning tried, and each set's
  *     `ceiling`: the most in-scope queries any threshold would answer there at 90% precision, a diagnostic)
  *   npm run -s eval:faq -- replay --set DIR [--shares 0,0.1,0.25,0.5,1]
+ *   --vectors PREFIX [--fusion JSON] (eval and calibrate): also the semantic channel, from a vector file computed
+ *     beforehand by a real embedding model (`vector-file.ts`, a STAND-IN for Workers AI); a set whose texts the
+ *     file does not all hold stays lexical. calibrate then fits and measures both channels in the same run.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +21,9 @@ import { CALIBRATION } from '../confidence.ts';
 import { calibrate, coverageCeiling, measureCalibrated } from './calibrate.ts';
 import { replayCurve } from './replay.ts';
 import { convertAtec, convertBitext, convertClinc, type EvalSet } from './convert.ts';
-import { engineMetrics, indexOf, searchAll, tfidfMetrics, thresholdsForTarget } from './run.ts';
+import { engineMetrics, indexOf, searchAll, searchSet, tfidfMetrics, thresholdsForTarget, type EvalSearch } from './run.ts';
+import { DEFAULT_FUSION } from '../semantic/fusion.ts';
+import { missingTexts, readVectorFile, tableEmbedder } from './vector-file.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -37,6 +42,8 @@ const { values, positionals } = parseArgs({
     target: { type: 'string', default: '0.9' },
     calib: { type: 'string' },
     shares: { type: 'string', default: '0,0.1,0.25,0.5,1' },
+    vectors: { type: 'string' },
+    fusion: { type: 'string' },
   },
 });
 
@@ -58,6 +65,18 @@ function readDir(dir: string): EvalSet {
 function fail(message: string): never {
   console.error(message);
   return process.exit(2) as never;
+}
+
+const table = values.vectors ? readVectorFile(values.vectors) : null;
+const fusion = { ...DEFAULT_FUSION, ...(values.fusion ? JSON.parse(values.fusion) : {}) };
+
+/** The search of a set: lexical, or with the semantic channel when the vector file holds all of the set's texts. */
+function searchOf(set: EvalSet, name: string, semantic: boolean, tuning?: EvalSearch['tuning']): EvalSearch {
+  if (!semantic || !table) return { tuning };
+  const missing = missingTexts(table, set);
+  if (missing.length === 0) return { tuning, semantic: { embedder: tableEmbedder(table), fusion } };
+  console.error(`${name}: ${missing.length} texts have no vector in ${values.vectors} (e.g. ${JSON.stringify(missing[0])}); lexical only`);
+  return { tuning };
 }
 
 const command = positionals[0] ?? 'eval';
@@ -84,9 +103,20 @@ if (command === 'convert') {
 } else if (command === 'calibrate') {
   const dirs = values.set ?? fail('--set DIR (one or more) is required');
   const tuning = values.tuning ? JSON.parse(values.tuning) : undefined;
-  const fitted = calibrate(dirs.map(readDir), tuning);
-  console.log(JSON.stringify(fitted));
-  for (const dir of values.measure ?? []) console.log(JSON.stringify({ set: dir, ...measureCalibrated(readDir(dir), fitted, tuning) }));
+  const sets = dirs.map(readDir);
+  const measured = (values.measure ?? []).map((dir) => ({ dir, set: readDir(dir) }));
+  for (const semantic of table ? [false, true] : [false]) {
+    const channel = semantic ? { channel: 'lexical+semantic', model: table!.model, fusion } : {};
+    const fitted = await calibrate(
+      sets,
+      sets.map((set, i) => searchOf(set, dirs[i]!, semantic, tuning)),
+    );
+    console.log(JSON.stringify({ ...channel, ...fitted }));
+    for (const { dir, set } of measured) {
+      const search = searchOf(set, dir, semantic, tuning);
+      console.log(JSON.stringify({ set: dir, ...channel, semantic: Boolean(search.semantic), ...(await measureCalibrated(set, fitted, search)) }));
+    }
+  }
 } else if (command === 'replay') {
   const [dir] = values.set ?? fail('--set DIR is required');
   const curve = replayCurve(readDir(dir!), values.shares!.split(',').map(Number));
@@ -100,14 +130,16 @@ if (command === 'convert') {
   const engine = engineMetrics(index, set, results);
   const target = Number(values.target);
   if (!(target > 0 && target < 1)) fail('--target must be a precision between 0 and 1');
-  const { thresholds, fit } = thresholdsForTarget(target, values.calib ? readDir(values.calib) : undefined);
+  const { thresholds, fit } = await thresholdsForTarget(target, values.calib ? readDir(values.calib) : undefined);
+  const semanticSearch = searchOf(set, values.queries!, true, tuning);
+  const semantic = semanticSearch.semantic ? { 'engine+semantic': engineMetrics(index, set, await searchSet(index, set, semanticSearch)) } : {};
   const ceiling = coverageCeiling(index, set, results, CALIBRATION, target);
   const atTarget = { ...engineMetrics(index, set, results, thresholds), threshold: thresholds.answer, calibCoverage: fit?.coverage ?? null, ceiling };
   const report = {
     faqs: set.faqs.length,
     queries: set.queries.length,
     target,
-    systems: { engine, [`engine@${target}${values.calib ? ' (shop calib)' : ''}`]: atTarget, tfidf: tfidfMetrics(set) },
+    systems: { engine, [`engine@${target}${values.calib ? ' (shop calib)' : ''}`]: atTarget, ...semantic, tfidf: tfidfMetrics(set) },
   };
   if (values.json) console.log(JSON.stringify(report));
   else {

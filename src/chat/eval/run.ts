@@ -8,6 +8,9 @@ import { decide, DEFAULT_THRESHOLDS, type Thresholds } from '../decide.ts';
 import { thresholdForPrecision, thresholdFromTable, type PrecisionThreshold, type ScoredMessage } from '../precision.ts';
 import { buildFaqIndex, type FaqIndex } from '../index/faq-index.ts';
 import { searchFaq, type SearchResult, type SearchTuning } from '../index/search.ts';
+import type { Embedder } from '../semantic/embedder.ts';
+import { buildFaqVectors, type FusionTuning } from '../semantic/fusion.ts';
+import { semanticSearch } from '../semantic/semantic-search.ts';
 import type { EvalSet } from './convert.ts';
 import { measure, type Metrics, type Outcome } from './metrics.ts';
 import { buildTfidf, TFIDF_HANDOFF } from './tfidf.ts';
@@ -23,6 +26,30 @@ export function indexOf(set: EvalSet, synonymGroups: string[][] = DEFAULT_SYNONY
 /** Searches every query once; the raw material for metrics and calibration. */
 export function searchAll(index: FaqIndex, set: EvalSet, tuning?: Partial<SearchTuning>): SearchResult[] {
   return set.queries.map((q) => searchFaq(index, q.text, { limit: DEPTH, tuning }));
+}
+
+/** How an evaluation searches: the lexical search (with an optional `tuning`), plus the semantic channel when `semantic` is given. */
+export interface EvalSearch {
+  tuning?: Partial<SearchTuning>;
+  semantic?: { embedder: Embedder; fusion?: FusionTuning };
+}
+
+/**
+ * Searches every query once as {@link searchAll} does, or, with an embedder,
+ * through the Worker's own semantic search: entry vectors built from the
+ * set's phrasings as an index build stores them, each query fused.
+ */
+export async function searchSet(index: FaqIndex, set: EvalSet, search: EvalSearch = {}): Promise<SearchResult[]> {
+  if (!search.semantic) return searchAll(index, set, search.tuning);
+  const { embedder, fusion } = search.semantic;
+  const vectors = await buildFaqVectors(
+    embedder,
+    set.faqs.map((f) => [f.question, ...(f.alternatives ?? [])]),
+  );
+  const run = semanticSearch(embedder, async () => vectors, fusion, search.tuning);
+  const results: SearchResult[] = [];
+  for (const q of set.queries) results.push(await run(index, q.text, null));
+  return results;
 }
 
 /** Engine metrics from search results. */
@@ -61,10 +88,14 @@ export function tfidfMetrics(set: EvalSet): Metrics {
  * the same shop when given (its in-scope queries), else from the shipped
  * table. Never from the queries being measured.
  */
-export function thresholdsForTarget(target: number, calib?: EvalSet): { thresholds: Thresholds; fit: PrecisionThreshold | null } {
+export async function thresholdsForTarget(
+  target: number,
+  calib?: EvalSet,
+  search: EvalSearch = {},
+): Promise<{ thresholds: Thresholds; fit: PrecisionThreshold | null }> {
   if (!calib) return { thresholds: { ...DEFAULT_THRESHOLDS, answer: thresholdFromTable(PRECISION_TABLE, target) }, fit: null };
   const index = indexOf(calib);
-  const fit = thresholdForPrecision(scoredInScope(index, calib, searchAll(index, calib)), target);
+  const fit = thresholdForPrecision(scoredInScope(index, calib, await searchSet(index, calib, search)), target);
   return { thresholds: { ...DEFAULT_THRESHOLDS, answer: fit?.threshold ?? thresholdFromTable(PRECISION_TABLE, target) }, fit };
 }
 

@@ -68,6 +68,8 @@ export interface SearchSignals {
   words: number;
   /** Share of the {@link VOTE_PHRASINGS} best-scoring phrasings that belong to the best entry (0..1). */
   votes: number;
+  /** Cosine of the message with the best entry's vector, when the semantic channel is on (`semantic/fusion.ts`). */
+  cosine?: number;
 }
 
 /** Phrasings looked at for {@link SearchSignals.votes}: as many as a well-described entry has. */

@@ -93,7 +93,8 @@ export function cachedEmbedder(inner: Embedder, size = 1000): Embedder {
   };
 }
 
-function unit(v: Float32Array): Float32Array {
+/** Scales a vector to unit length in place (a zero vector stays zero). */
+export function unit(v: Float32Array): Float32Array {
   let norm = 0;
   for (const x of v) norm += x * x;
   norm = Math.sqrt(norm) || 1;

@@ -62,7 +62,8 @@ export function cosines(vectors: FaqVectors, query: Float32Array): Float32Array 
 /**
  * Fuses: every lexical candidate and the `nearest` entries by cosine get
  * `lexical + weight x max(0, cosine)`; re-ranked. Entries of another
- * language than asked are left out as in the lexical search.
+ * language than asked are left out as in the lexical search. The
+ * confidence signals follow the fused best entry.
  */
 export function fuseScores(
   index: FaqIndex,
@@ -79,5 +80,17 @@ export function fuseScores(
   for (const e of nearest) if (!scores.has(e)) scores.set(e, 0);
   const candidates: Candidate[] = [...scores].map(([entry, score]) => ({ entry, score: score + tuning.weight * Math.max(0, cos[entry]!) }));
   candidates.sort((a, b) => b.score - a.score);
-  return { ...lexical, candidates: candidates.slice(0, 5) };
+  return { ...lexical, candidates: candidates.slice(0, 5), signals: signalsFor(lexical, candidates[0]?.entry, cos) };
+}
+
+/**
+ * The lexical signals hold for the lexical best entry only: when the fusion
+ * puts another entry first, neither lexical channel ranks it first and none
+ * of the lexical best phrasings is counted for it. `cosine` is the best entry's.
+ */
+function signalsFor(lexical: SearchResult, top: number | undefined, cos: Float32Array): SearchResult['signals'] {
+  if (!lexical.signals || top === undefined) return lexical.signals;
+  const cosine = Math.max(0, cos[top]!);
+  if (top === lexical.candidates[0]?.entry) return { ...lexical.signals, cosine };
+  return { ...lexical.signals, wordAgrees: false, gramAgrees: false, votes: 0, cosine };
 }

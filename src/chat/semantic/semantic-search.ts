@@ -7,7 +7,7 @@
  * vectors or the embedder fail.
  */
 import type { FaqIndex } from '../index/faq-index.ts';
-import { searchFaq, type SearchResult } from '../index/search.ts';
+import { searchFaq, type SearchResult, type SearchTuning } from '../index/search.ts';
 import type { ChatLanguage } from '../../text/normalize.ts';
 import type { Embedder } from './embedder.ts';
 import { buildFaqVectors, cosines, fuseScores, type FaqVectors, type FusionTuning } from './fusion.ts';
@@ -33,13 +33,18 @@ export async function loadFaqVectors(kv: KVNamespace, version: string, model: st
 }
 
 /**
- * The chat's search with semantic scores fused in.
+ * The chat's search with semantic scores fused in (`searchTuning`: the lexical search's, for experiments).
  *
  * @example answerChat({ index, search: semanticSearch(embedder, (v) => loadFaqVectors(kv, v, embedder.model)) }, turn)
  */
-export function semanticSearch(embedder: Embedder, vectorsOf: (version: string) => Promise<FaqVectors | null>, tuning?: FusionTuning) {
-  return async (index: FaqIndex, message: string, lang: ChatLanguage): Promise<SearchResult> => {
-    const lexical = searchFaq(index, message, { lang, limit: 20 });
+export function semanticSearch(
+  embedder: Embedder,
+  vectorsOf: (version: string) => Promise<FaqVectors | null>,
+  tuning?: FusionTuning,
+  searchTuning?: Partial<SearchTuning>,
+) {
+  return async (index: FaqIndex, message: string, lang: ChatLanguage | null): Promise<SearchResult> => {
+    const lexical = searchFaq(index, message, { lang, limit: 20, tuning: searchTuning });
     try {
       const vectors = await vectorsOf(index.version);
       if (!vectors || vectors.data.length !== index.entries.length * vectors.dims) return { ...lexical, candidates: lexical.candidates.slice(0, 5) };
