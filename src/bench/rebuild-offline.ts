@@ -18,7 +18,8 @@
  * Figures: seconds, events per second, the ratio to the Worker rebuild's events per second, the
  * child's peak resident memory (VmHWM of /proc/self/status: Node + DuckDB), and the most bytes
  * DuckDB had spilled to its temp directory. DuckDB's memory limit: BENCH_MEMORY_LIMIT (default
- * 1GB); threads: BENCH_THREADS (default 2). BENCH_TIMEOUT_S bounds each child (default 7200).
+ * 1GB; the offline child's JS heap is capped from it as the CLI does, unless NODE_OPTIONS sets
+ * --max-old-space-size); threads: BENCH_THREADS (default 2). BENCH_TIMEOUT_S bounds each child (default 7200).
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -36,7 +37,8 @@ import { syntheticEventPages } from '../eval/synthetic-events.ts';
 import { startRedisServer } from '../dev/redis-server.ts';
 import { startUpstashProxy } from '../dev/upstash-proxy.ts';
 import { archiveGlobs, dirArchiveBucket } from '../offline/dir-bucket.ts';
-import { openEngine } from '../offline/engine.ts';
+import { openEngine, parseBytes } from '../offline/engine.ts';
+import { heapCapMB, heapCapSet } from '../offline/memory-budget.ts';
 import { applyMigrations, type LocalBindings, openLocalBindings } from '../offline/local-bindings.ts';
 import { rebuildOffline } from '../offline/rebuild-offline.ts';
 import type { CatalogPages } from '../rebuild/catalog-snapshot.ts';
@@ -55,6 +57,7 @@ const SEED = 7;
 const CHUNK = 50_000;
 const DAY = 86_400_000;
 const storeKind = env.BENCH_STORE ?? 'redis';
+const memoryLimit = env.BENCH_MEMORY_LIMIT ?? '1GB';
 if (storeKind !== 'redis' && storeKind !== 'kv') {
   console.error(`error: BENCH_STORE must be redis or kv (got "${storeKind}")`);
   process.exit(2);
@@ -96,7 +99,7 @@ const sizes = (env.BENCH_OFFLINE_EVENTS ?? '1000000,10000000').split(',').map(Nu
 const workerEvents = benchNumber('BENCH_WORKER_EVENTS', 1_000_000, { min: 0 });
 const timeoutSeconds = benchNumber('BENCH_TIMEOUT_S', 7200);
 console.log(
-  `bench:rebuild-offline  syntheticEventPages(seed ${SEED}), users = events/10, items = syntheticCatalogSize (events/20 to 1M events, then 50,000 x sqrt(events/1M)); DuckDB memory_limit ${env.BENCH_MEMORY_LIMIT ?? '1GB'}, threads ${env.BENCH_THREADS ?? 2}; both publish to ${storeKind}; one fresh child per row\n`,
+  `bench:rebuild-offline  syntheticEventPages(seed ${SEED}), users = events/10, items = syntheticCatalogSize (events/20 to 1M events, then 50,000 x sqrt(events/1M)); DuckDB memory_limit ${memoryLimit} (Node's heap cap ${heapCapSet([], env.NODE_OPTIONS) ? 'from NODE_OPTIONS' : `${heapCapMB(parseBytes(memoryLimit))} MiB`}), threads ${env.BENCH_THREADS ?? 2}; both publish to ${storeKind}; one fresh child per row\n`,
 );
 const rows: Figures[] = [];
 if (workerEvents) {
@@ -123,7 +126,9 @@ for (const r of rows)
 
 function run(kind: 'offline' | 'worker', events: number): Figures | undefined {
   console.error(`running ${kind} at ${events.toLocaleString('en-US')} events...`);
-  const result = spawnSync(process.execPath, [path.join(import.meta.dirname, 'rebuild-offline.ts'), 'child', kind, String(events)], {
+  // As the CLI runs the job: Node's heap capped from the memory limit (memory-budget.ts), unless NODE_OPTIONS sets a cap.
+  const heap = kind === 'offline' && !heapCapSet([], env.NODE_OPTIONS) ? [`--max-old-space-size=${heapCapMB(parseBytes(memoryLimit))}`] : [];
+  const result = spawnSync(process.execPath, [...heap, path.join(import.meta.dirname, 'rebuild-offline.ts'), 'child', kind, String(events)], {
     cwd: ROOT,
     // As the job's image and npm script run it: two glibc malloc arenas (src/offline/README.md, memory).
     env: kind === 'offline' ? { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2' } : env,
@@ -187,7 +192,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
       keysWritten = outcome.stats.keysWritten as number;
     } else {
       const engine = await openEngine({
-        memoryLimit: env.BENCH_MEMORY_LIMIT ?? '1GB',
+        memoryLimit,
         threads: benchNumber('BENCH_THREADS', 2),
         tempDirectory: path.join(scratch, 'spill'),
       });
@@ -198,7 +203,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
           phases[name] = Math.round((phases[name] ?? 0) * 10 + ms / 100) / 10;
           phasePeaks[name] = Math.max(phasePeaks[name] ?? 0, m.rssPeakMB);
           console.error(
-            `    ${name} ${phases[name]} s (RSS ${m.rssMB} MB, peak in phase ${m.rssPeakMB}, process peak ${Math.round(statusKB('VmHWM') / 1024)}; heap ${m.heapMB}, external ${m.externalMB}; DuckDB ${m.duckdbMB}, peak in phase ${m.duckdbPeakMB} of ${m.duckdbLimitMB}; spilled ${Math.round(engine.spilledBytes() / 2 ** 20)} MB)`,
+            `    ${name} ${phases[name]} s (RSS ${m.rssMB} MB, peak in phase ${m.rssPeakMB}, process peak ${Math.round(statusKB('VmHWM') / 1024)}; heap ${m.heapMB} of ${m.heapTotalMB} committed, external ${m.externalMB}; DuckDB ${m.duckdbMB}, peak in phase ${m.duckdbPeakMB} of ${m.duckdbLimitMB}; spilled ${Math.round(engine.spilledBytes() / 2 ** 20)} MB)`,
           );
         },
       });

@@ -13,16 +13,20 @@
  * KV_API_BASE_URL to point it elsewhere), `--publish redis` Upstash (UPSTASH_REDIS_REST_URL,
  * UPSTASH_REDIS_REST_TOKEN).
  *
- * Options: --memory-limit 2GB (DuckDB's memory_limit, or REBUILD_MEMORY_LIMIT), --threads N,
+ * Options: --memory-limit 2GB (DuckDB's memory_limit, or REBUILD_MEMORY_LIMIT; Node's heap cap is
+ * derived from it: without --max-old-space-size the job runs again in a child with it), --threads N,
  * --temp DIR (where DuckDB spills, or REBUILD_TEMP_DIR), --catalog d1|archive (the catalog from
  * D1, the default, or from the archive's newest catalog snapshot, src/archive/catalog-snapshot.ts),
  * --window-days N, --k N (or REBUILD_WINDOW_DAYS, REBUILD_K, as the Workflow passes them; else the
  * wrangler.toml values' defaults). Prints the outcome and the process's peak resident memory.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { r2ArchiveBucket } from '../archive/bucket.ts';
 import { openDatabase } from '../db/client.ts';
 import { rebuildConfig } from '../rebuild/settings.ts';
@@ -30,7 +34,8 @@ import { searchIndexTables } from '../search/index-tables.ts';
 import { kvTableStore } from '../tables/kv-store.ts';
 import { redisTableStore } from '../tables/redis-store.ts';
 import { archiveGlobs, dirArchiveBucket } from './dir-bucket.ts';
-import { openEngine } from './engine.ts';
+import { openEngine, parseBytes } from './engine.ts';
+import { heapCapMB, heapCapSet } from './memory-budget.ts';
 import { d1RestDatabase } from './d1-rest.ts';
 import { kvRestTableStore } from './kv-rest-store.ts';
 import type { LocalBindings } from './local-bindings.ts';
@@ -60,6 +65,17 @@ if (values.help) {
   );
   process.exit(0);
 }
+
+// V8 reads its heap cap at start: without one, the job runs again in a child with the cap the
+// memory limit gives (memory-budget.ts), so the limit bounds Node's heap too.
+if (!heapCapSet(process.execArgv, process.env.NODE_OPTIONS)) {
+  const heapFlag = `--max-old-space-size=${heapCapMB(parseBytes(values['memory-limit']!))}`;
+  const child = spawn(process.execPath, [...process.execArgv, heapFlag, ...process.argv.slice(1)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  process.exit(code ?? (signal ? 1 : 0));
+}
+console.error(`rebuild:offline: DuckDB memory limit ${values['memory-limit']}, JS heap limit ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)} MiB`);
 
 if (!values.archive) fail('--archive DIR|local|r2://bucket/prefix is required');
 if (!['local', 'kv', 'redis'].includes(values.publish!)) fail(`--publish must be local, kv or redis, not ${values.publish}`);
@@ -122,7 +138,7 @@ try {
     catalogFrom: values.catalog as 'd1' | 'archive',
     onPhase: (phase, ms, m) =>
       console.log(
-        `${phase.padEnd(16)} ${(ms / 1000).toFixed(1).padStart(7)} s  RSS ${m.rssMB} MB (peak ${m.rssPeakMB}, process ${m.maxRssMB}), heap ${m.heapMB} MB, DuckDB ${m.duckdbMB} MB (peak ${m.duckdbPeakMB} of ${m.duckdbLimitMB})`,
+        `${phase.padEnd(16)} ${(ms / 1000).toFixed(1).padStart(7)} s  RSS ${m.rssMB} MB (peak ${m.rssPeakMB}, process ${m.maxRssMB}), heap ${m.heapMB} MB (${m.heapTotalMB} committed), DuckDB ${m.duckdbMB} MB (peak ${m.duckdbPeakMB} of ${m.duckdbLimitMB})`,
       ),
   });
   engine.close();

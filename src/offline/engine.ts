@@ -60,6 +60,8 @@ export interface MemoryReport {
   maxRssMB: number;
   /** Node's JS heap in use, and memory outside it held by JS objects (buffers, DuckDB chunks handed to JS). */
   heapMB: number;
+  /** The JS heap V8 has committed (in use plus free space not yet given back): what the heap adds to the resident set. */
+  heapTotalMB: number;
   externalMB: number;
   /** DuckDB's buffer manager (`duckdb_memory()`): in use now, the most since the last report, and the limit. */
   duckdbMB: number;
@@ -208,6 +210,7 @@ async function memorySampler(instance: DuckDBInstance): Promise<{ report: () => 
         rssPeakMB: Math.round(Math.max(rssPeak, usage.rss) / MB),
         maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
         heapMB: Math.round(usage.heapUsed / MB),
+        heapTotalMB: Math.round(usage.heapTotal / MB),
         externalMB: Math.round(usage.external / MB),
         duckdbMB: Math.round(duckdb / MB),
         duckdbPeakMB: Math.round(duckdbPeak / MB),

@@ -25,6 +25,7 @@ import { countingStore, type TableEntry, type TableStore } from '../tables/table
 import { archiveCatalogPages } from './catalog-source.ts';
 import type { Engine, MemoryReport } from './engine.ts';
 import { loadWindowEvents } from './events-step.ts';
+import { memoryBudget } from './memory-budget.ts';
 import { fill, profileShards } from './profiles.ts';
 import { sqlFile } from './sql-files.ts';
 
@@ -58,11 +59,11 @@ export interface OfflineOptions {
   foldEventsPerPart?: number;
   /** Archived rows deduplicated at once, in whole hour partitions (default: DuckDB's memory limit / 400 bytes, at least 100,000). */
   eventsPerGroup?: number;
-  /** Shoppers whose profiles and for-you are built at once (bounds the profile builder). Default 10,000. */
+  /** Shoppers whose profiles and for-you are built at once (bounds the profile builder). Default: from the memory limit ({@link memoryBudget}), at most 10,000. */
   usersPerBucket?: number;
   /**
-   * Neighbour lists Node holds parsed while it scores for-you (default: a quarter of DuckDB's
-   * memory limit at about 10 KB per list of 100 neighbours).
+   * Neighbour lists Node holds parsed while it scores for-you (default: 30% of the JS heap cap
+   * that {@link memoryBudget} derives from the memory limit, at about 10 KB per list of 100 neighbours).
    */
   neighbourListsInMemory?: number;
   /** Where the catalog comes from: D1 (default) or the archive's newest catalog snapshot (`files.catalog`). */
@@ -85,10 +86,6 @@ const BYTES_PER_WALK = 200;
  * 1 GB limit 420,000 such events fit one query and 1.7M did not (10M events, 2026-12-03).
  */
 const BYTES_PER_FOLDED_EVENT = 2_500;
-/** The share of DuckDB's memory limit that Node's parsed neighbour lists may take (the for-you scoring). */
-const NODE_SHARE = 0.25;
-/** Node's heap per neighbour of a parsed list (`[id, weight]`: about 10 KB per list of 100, measured). */
-const BYTES_PER_NEIGHBOUR = 100;
 const LEASE_MS = 6 * 3600_000;
 const INTERACTION_HALF_LIFE = 30 * DAY;
 
@@ -224,9 +221,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const togetherPairs = await writeCatalogTables(engine, writer, built, shards, version, now);
   built = undefined;
   phase('other tables');
-  const maxLists =
-    options.neighbourListsInMemory ?? Math.max(1000, Math.floor(((await engine.memoryLimitBytes()) * NODE_SHARE) / (BYTES_PER_NEIGHBOUR * deps.config.k)));
-  for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? 10_000, phase, maxLists))
+  const budget = memoryBudget(await engine.memoryLimitBytes(), deps.config.k);
+  const maxLists = options.neighbourListsInMemory ?? budget.neighbourListsInMemory;
+  for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? budget.usersPerBucket, phase, maxLists))
     await writer.packed('pf', shard, value);
   await engine.connection.run('DROP TABLE nb_lists');
   await writer.drain();

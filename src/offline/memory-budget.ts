@@ -1,0 +1,54 @@
+/**
+ * The job's one memory setting (DuckDB's memory limit, `--memory-limit`) split over the whole
+ * process: DuckDB's buffer manager gets the limit, Node's JS heap a cap derived from it (V8 would
+ * otherwise size its heap from the machine's RAM and collect late), and the JS-side batches are
+ * sized from that cap. The process then peaks at about the limit plus the heap cap plus what Node
+ * and DuckDB's library need of their own (src/offline/README.md, memory).
+ */
+
+const MB = 2 ** 20;
+/** The JS heap's share of DuckDB's memory limit. */
+const HEAP_SHARE = 0.5;
+/**
+ * The least JS heap the job runs in: the catalog-sized structures (catalog maps, trending and
+ * bought-together counts, the search index builder) live there whatever the limit; 158,113 items
+ * (10M synthetic events) took about 200 MB.
+ */
+const MIN_HEAP_MB = 320;
+/** The heap's share that the for-you scoring's parsed neighbour lists may take. */
+const LIST_SHARE = 0.3;
+/** Node's heap per neighbour of a parsed list (`[id, weight]`: about 10 KB per list of 100, measured). */
+const BYTES_PER_NEIGHBOUR = 100;
+/** Heap per shopper of a profile batch (the builder's state, the scored profile, its packed shard), with room to spare. */
+const BYTES_PER_PROFILE = 50 * 1024;
+
+/** What the memory setting gives each side. */
+export interface MemoryBudget {
+  /** V8's old-space cap in MiB (`--max-old-space-size`). */
+  heapMB: number;
+  /** Neighbour lists the for-you scoring holds parsed at once. */
+  neighbourListsInMemory: number;
+  /** Shoppers whose profiles are built and scored at once. */
+  usersPerBucket: number;
+}
+
+/** The budget of a job whose DuckDB memory limit is `limitBytes`, with neighbour lists of `k`. */
+export function memoryBudget(limitBytes: number, k: number): MemoryBudget {
+  const heapMB = heapCapMB(limitBytes);
+  const heapBytes = heapMB * MB;
+  return {
+    heapMB,
+    neighbourListsInMemory: Math.max(1000, Math.floor((heapBytes * LIST_SHARE) / (BYTES_PER_NEIGHBOUR * Math.max(1, k)))),
+    usersPerBucket: Math.max(1000, Math.min(10_000, Math.floor(heapBytes / BYTES_PER_PROFILE))),
+  };
+}
+
+/** V8's old-space cap in MiB for DuckDB's memory limit `limitBytes`: half of it, at least 320 MiB. */
+export function heapCapMB(limitBytes: number): number {
+  return Math.max(MIN_HEAP_MB, Math.floor((limitBytes * HEAP_SHARE) / MB));
+}
+
+/** Whether Node's arguments (or NODE_OPTIONS) already set the old-space cap. */
+export function heapCapSet(execArgv: readonly string[], nodeOptions = ''): boolean {
+  return [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => /^--max[-_]old[-_]space[-_]size(=|$)/.test(arg));
+}
