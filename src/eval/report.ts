@@ -19,5 +19,12 @@ export function formatReport(report: EvaluationReport): string {
   ]);
   const widths = columns.map((c, n) => Math.max(c.length, ...rows.map((r) => r[n]!.length)));
   const line = (cells: string[]): string => cells.map((cell, n) => (n === 0 ? cell.padEnd(widths[n]!) : cell.padStart(widths[n]!))).join('  ');
-  return [head, '', line(columns), ...rows.map(line)].join('\n');
+  const versus = report.defaultVsBest;
+  const tail = versus
+    ? [
+        ``,
+        `default / best (${versus.best}): ${versus.ratio.toFixed(3)}, NDCG difference ${versus.gap.toPrecision(2)} +/- ${versus.se.toPrecision(2)} (standard error)`,
+      ]
+    : [];
+  return [head, '', line(columns), ...rows.map(line), ...tail].join('\n');
 }

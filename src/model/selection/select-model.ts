@@ -361,13 +361,24 @@ const CHANGE_Z = 1;
  * its standard error (0 when they never differ, +/-Infinity when they always differ the same way).
  */
 export function pairedGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length < 2) return 0;
+  const { mean, se } = pairedDifference(a, b);
+  return se > 0 ? mean / se : mean === 0 ? 0 : mean * Infinity;
+}
+
+/**
+ * The mean per-item difference `a - b` and its standard error (0 with fewer than 2 items).
+ *
+ * @example
+ * pairedDifference([1, 0, 0, 0], [0, 0, 0, 0]); // { mean: 0.25, se: 0.25 }
+ */
+export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>): { mean: number; se: number } {
   const n = a.length;
-  if (n < 2) return 0;
+  if (n < 2) return { mean: n === 1 ? a[0]! - b[0]! : 0, se: 0 };
   let sum = 0;
   for (let t = 0; t < n; t++) sum += a[t]! - b[t]!;
   const mean = sum / n;
   let squares = 0;
   for (let t = 0; t < n; t++) squares += (a[t]! - b[t]! - mean) ** 2;
-  const se = Math.sqrt(squares / (n - 1) / n);
-  return se > 0 ? mean / se : mean === 0 ? 0 : mean * Infinity;
+  return { mean, se: Math.sqrt(squares / (n - 1) / n) };
 }
