@@ -1,6 +1,7 @@
 import type { NeighbourLookup } from './neighbour-list.ts';
 import { roundWeight } from './neighbour-list.ts';
 import { defaultScoring, recommendFromHistory, scoredHistoryItems } from './recommend.ts';
+import type { Scoring } from './selection/model-choice.ts';
 import { type UserProfile, profileHistory } from './user-profile.ts';
 
 /**
@@ -19,7 +20,7 @@ export function precomputeForYou(
   neighbours: NeighbourLookup,
   builtAt: number,
   limit = 40,
-  scoring: { maxHistory: number; halfLifeMs: number } = defaultScoring,
+  scoring: Scoring = defaultScoring,
 ): Array<[string, number, number]> {
   const history = profileHistory(profile);
   return recommendFromHistory({ history, neighbours, now: builtAt, limit, includeSeen: true, ...scoring }).map((r) => [

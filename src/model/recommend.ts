@@ -30,6 +30,12 @@ export interface RecommendOptions {
   halfLifeMs?: number;
   /** Only the most recent `maxHistory` distinct items count. Default 5 (tuned offline). */
   maxHistory?: number;
+  /**
+   * The n-th most recent distinct item (n = 0 for the newest) also counts 2^(-n / positionHalfLife):
+   * recency by order, which time decay cannot give when a shopper touches many items within
+   * seconds. Default Infinity (none).
+   */
+  positionHalfLife?: number;
 }
 
 /** Scoring defaults tuned by the offline evaluation (src/model/README.md): the 5 latest items, 6 h half-life. */
@@ -72,6 +78,7 @@ export function recommendFromHistory(options: RecommendOptions): Recommendation[
   const { history, limit = 10, exclude, includeSeen = false } = options;
   const halfLifeMs = options.halfLifeMs ?? defaultScoring.halfLifeMs;
   const maxHistory = options.maxHistory ?? defaultScoring.maxHistory;
+  const perPosition = 2 ** (-1 / (options.positionHalfLife ?? Infinity));
   const now = options.now ?? history.reduce((latest, h) => Math.max(latest, h.ts), -Infinity);
   const lookup = neighboursOf(options.neighbours);
 
@@ -90,7 +97,10 @@ export function recommendFromHistory(options: RecommendOptions): Recommendation[
   const recent = [...sources].filter(([, s]) => s.weight > 0).sort((a, b) => b[1].ts - a[1].ts);
 
   const candidates = new Map<string, Candidate>();
-  for (const [source, { weight }] of recent.slice(0, maxHistory)) {
+  let position = 1;
+  for (const [source, { weight: decayed }] of recent.slice(0, maxHistory)) {
+    const weight = decayed * position;
+    position *= perPosition;
     const list = lookup(source);
     if (!list) continue;
     for (let n = 0; n < list.length; n++) {

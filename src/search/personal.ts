@@ -20,7 +20,7 @@ export interface Suggesting {
   /** Build time of the profile's candidates (the table version's). */
   builtAt: number;
   /** The published model: history length and half-life of the scoring; `popular: 'only'` means no personal candidates. */
-  model: Pick<ModelChoice, 'maxHistory' | 'halfLifeMs' | 'popular'>;
+  model: Pick<ModelChoice, 'maxHistory' | 'halfLifeMs' | 'positionHalfLife' | 'popular'>;
 }
 
 /**

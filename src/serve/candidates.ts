@@ -29,7 +29,7 @@ export interface ForYouTiming {
   builtAt: number;
   limit: number;
   /** The published model: history length and half-life of the scoring, and the popularity blend. */
-  model: Pick<ModelChoice, 'maxHistory' | 'halfLifeMs' | 'popular'>;
+  model: Pick<ModelChoice, 'maxHistory' | 'halfLifeMs' | 'positionHalfLife' | 'popular'>;
   /** The popular list (by distinct shoppers) the blend adds. */
   popular: readonly [string, number][];
 }

@@ -53,6 +53,23 @@ describe('recommendFromHistory', () => {
     expect(recentOnly.map((r) => r.because)).toEqual(['h1', 'h1']);
   });
 
+  it('halves an item every positionHalfLife places back from the newest, whatever the times', () => {
+    const sameSecond = [
+      { item: 'h2', ts: 5 * H, weight: 1 },
+      { item: 'h1', ts: 5 * H + 1, weight: 1 },
+    ];
+    // h1 is the newest (place 0, weight 1), h2 one place back (weight 1/2): x 0.5, y 0.4 + 0.15, z 0.45.
+    const byOrder = recommendFromHistory({ history: sameSecond, neighbours, halfLifeMs: Infinity, positionHalfLife: 1 });
+    expect(byOrder.map((r) => [r.item, +r.score.toFixed(6)])).toEqual([
+      ['y', 0.55],
+      ['x', 0.5],
+      ['z', 0.45],
+      ['p', 0.4],
+    ]);
+    const flat = recommendFromHistory({ history: sameSecond, neighbours, halfLifeMs: Infinity });
+    expect(flat[0]).toEqual({ item: 'z', score: 0.9, because: 'h2' });
+  });
+
   it('weighs history by event type when no weight is given', () => {
     const result = recommendFromHistory({
       history: [

@@ -297,3 +297,55 @@ describe('popular list recency', { timeout: 180_000 }, () => {
     }
   });
 });
+
+/**
+ * Each shopper views 4 items of a cluster A, then 2 of a cluster B, and weeks later the item of B
+ * that belongs with A (`c<B>:<A>`): the newest items tell the cluster, the older ones which item
+ * of it, so the history must weigh its items by their order (2 items know nothing of A; 5 or 20
+ * equal ones bring A's own items up).
+ */
+function clusterThenLinkLog(shoppers: number, seed: number): ShopEvent[] {
+  const random = seededRandom(seed);
+  const pick = (n: number) => Math.floor(random.next() * n);
+  const events: ShopEvent[] = [];
+  for (let u = 0; u < shoppers; u++) {
+    const a = pick(8);
+    const b = (a + 1 + pick(7)) % 8;
+    const target = `c${b}:${a}`;
+    let ts = Math.round(random.next() * 60 * DAY);
+    const seen = new Set<string>();
+    const view = (item: string) => {
+      seen.add(item);
+      events.push({ user: `u${u}`, item, type: 'view', ts: (ts += MINUTE) });
+    };
+    while (seen.size < 4) {
+      const item = `c${a}:${pick(20)}`;
+      if (!seen.has(item)) view(item);
+    }
+    while (seen.size < 6) {
+      const item = `c${b}:${pick(20)}`;
+      if (!seen.has(item) && item !== target) view(item);
+    }
+    ts += 20 * DAY;
+    view(target);
+  }
+  return events.sort((x, y) => x.ts - y.ts);
+}
+
+describe('position decay', { timeout: 180_000 }, () => {
+  it('is taken when the time-ordered targets need the history weighed by order', () => {
+    for (const seed of [1, 2]) {
+      const events = clusterThenLinkLog(500, seed);
+      const builder = createSimilarItemsBuilder({});
+      builder.add(events);
+      const sampler = createHoldoutSample();
+      sampler.add(events);
+      const samples = sampler.finish(SELECTION_FOLDS, true);
+      expect(samples.at(-1)!.heldOut.size).toBeGreaterThan(100);
+      const selection = selectModel(builder.finish().graph, samples, { easeMaxItems: 0 });
+      expect(selection.winner.positionHalfLife).toBeGreaterThan(0);
+      const byOrder = Math.max(...selection.candidates.filter((c) => c.choice.positionHalfLife && c.choice.popular === 0).map((c) => c.ndcg10));
+      for (const c of selection.candidates.filter((c) => !c.choice.positionHalfLife && c.choice.popular === 0)) expect(byOrder).toBeGreaterThan(c.ndcg10);
+    }
+  });
+});

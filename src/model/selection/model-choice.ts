@@ -14,6 +14,8 @@ export interface ModelChoice {
   maxHistory: number;
   /** A history item's weight halves every `halfLifeMs`; null: no decay. */
   halfLifeMs: number | null;
+  /** And halves every `positionHalfLife` places back from the newest distinct item; null or absent: no position decay. */
+  positionHalfLife?: number | null;
   /**
    * Weight of the all-time popular list (by distinct shoppers) added to the personal scores,
    * each scaled so its best is 1; 0: none; `only`: popularity alone.
@@ -41,9 +43,17 @@ export const defaultChoice: ModelChoice = {
   popular: 0,
 };
 
+/** How a history is scored: the recency options {@link recommendFromHistory} takes. */
+export interface Scoring {
+  maxHistory: number;
+  halfLifeMs: number;
+  positionHalfLife?: number;
+}
+
 /** The scoring options of a choice, as {@link recommendFromHistory} takes them. */
-export function scoringOf(choice: Pick<ModelChoice, 'maxHistory' | 'halfLifeMs'>): { maxHistory: number; halfLifeMs: number } {
-  return { maxHistory: choice.maxHistory, halfLifeMs: choice.halfLifeMs ?? Infinity };
+export function scoringOf(choice: Pick<ModelChoice, 'maxHistory' | 'halfLifeMs' | 'positionHalfLife'>): Scoring {
+  const scoring: Scoring = { maxHistory: choice.maxHistory, halfLifeMs: choice.halfLifeMs ?? Infinity };
+  return choice.positionHalfLife ? { ...scoring, positionHalfLife: choice.positionHalfLife } : scoring;
 }
 
 /**
@@ -63,7 +73,8 @@ export function choiceName(choice: ModelChoice): string {
       : s.model === 'cosine'
         ? `cosine${s.inverseUserFrequency === false ? '' : '-iuf'}(${s.shrink ?? 10})`
         : `ease(${s.lambda ?? 250})`;
-  const decay = choice.halfLifeMs === null ? 'no-decay' : `${+(choice.halfLifeMs / HOUR).toFixed(2)}h`;
+  const position = choice.positionHalfLife ? ` p${choice.positionHalfLife}` : '';
+  const decay = `${choice.halfLifeMs === null ? 'no-decay' : `${+(choice.halfLifeMs / HOUR).toFixed(2)}h`}${position}`;
   const content = choice.content ? ` +content${choice.content}` : '';
   return `${model} h${choice.maxHistory} ${decay}${choice.popular > 0 ? ` +pop${choice.popular}${popLife}` : ''}${content}`;
 }

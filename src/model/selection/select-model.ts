@@ -74,6 +74,12 @@ export const SCORING_GRID: ReadonlyArray<Pick<ModelChoice, 'maxHistory' | 'halfL
   { maxHistory: MAX_HISTORY, halfLifeMs: null },
 ];
 
+/**
+ * Position half-lives tried with the best configuration (its 20 newest items, no time decay): judged
+ * on the time-ordered targets only, like the popular list's recency.
+ */
+export const POSITION_GRID: readonly number[] = [1, 2, 4];
+
 /** Popularity weights tried with the best neighbour configuration (`only`: popularity alone). */
 /** Content weights tried with the best configuration: an item with this many shoppers takes half its list from content. */
 export const CONTENT_GRID: readonly number[] = [1, 5, 25];
@@ -147,7 +153,9 @@ export const SELECTION_GROUPS = 2;
  * ({@link rankWithChoice}), in rounds that each may replace the incumbent: every neighbour model
  * with the default scoring (another model replaces the default only when its paired gain over it
  * exceeds one standard error, {@link pairedGap}); history length and half-life for the incumbent
- * and the best other model (the best by NDCG); popularity blends (all-time and recent popularity)
+ * and the best other model (the best by NDCG); with a time-ordered group, the incumbent's model
+ * scored by order ({@link POSITION_GRID}), taken when its paired gain on the time-ordered targets
+ * alone exceeds one standard error; popularity blends (all-time and recent popularity)
  * of the incumbent, the list (all-time or recent) decided by the best blend on the time-ordered
  * targets alone when that group counts (the folds' popular lists are computed after their own
  * targets, so they cannot judge recency), on all targets otherwise, then the weight among that
@@ -319,12 +327,19 @@ export function* selectionSteps(graph: InteractionGraph, samples: readonly Holdo
   const second: CandidateFigures[] = [...leaders];
   for (const leader of leaders) for (const scoring of SCORING_GRID) second.push(yield* score({ ...leader.choice, ...scoring }));
   incumbent = best(second);
+  const timed = groups.findIndex((group) => group.cut !== undefined);
+  const timedFrom = groups.slice(0, Math.max(0, timed)).reduce((n, g) => n + g.targets.length, 0);
+  if (timed >= 0) {
+    const ordered: CandidateFigures[] = [];
+    for (const positionHalfLife of POSITION_GRID)
+      ordered.push(yield* score({ ...incumbent.choice, maxHistory: MAX_HISTORY, halfLifeMs: null, positionHalfLife }));
+    const top = bestOnRange(ordered, gainsOf, timedFrom, total);
+    if (pairedGap(gainsOf.get(top)!.subarray(timedFrom, total), gainsOf.get(incumbent)!.subarray(timedFrom, total)) > CHANGE_Z) incumbent = top;
+  }
   const third: CandidateFigures[] = [];
   for (const life of recentLife ? [null, recentLife] : [null])
     for (const popularWeight of POPULAR_GRID)
       third.push(yield* score({ ...incumbent.choice, popular: popularWeight, ...(life ? { popularHalfLifeMs: life } : {}) }));
-  const timed = groups.findIndex((group) => group.cut !== undefined);
-  const timedFrom = groups.slice(0, Math.max(0, timed)).reduce((n, g) => n + g.targets.length, 0);
   const life = timed >= 0 ? bestOnRange(third, gainsOf, timedFrom, total).choice.popularHalfLifeMs : undefined;
   const blends = timed >= 0 ? third.filter((c) => c.choice.popularHalfLifeMs === life) : third;
   if (beats(best(blends), incumbent)) incumbent = best(blends);
