@@ -90,6 +90,19 @@ export function thresholdFromTable(table: readonly PrecisionRow[], target: numbe
   return rows[rows.length - 1]!.threshold;
 }
 
+/**
+ * Answer and handoff thresholds with a handoff floor: the handoff threshold
+ * is the highest of those given (from real out-of-scope queries, from
+ * out-of-scope queries simulated with held-out FAQ entries; null: not
+ * available), and nothing below it is answered, so the answer threshold is
+ * raised to it when lower (`decide` would otherwise cap the handoff at the
+ * answer threshold, and a higher handoff threshold would change nothing).
+ */
+export function withHandoffFloor(answer: number, ...handoffs: (number | null)[]): { answer: number; handoff: number } {
+  const handoff = Math.max(0, ...handoffs.filter((h): h is number => h !== null));
+  return { answer: Math.max(answer, handoff), handoff };
+}
+
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }

@@ -5,8 +5,8 @@
  * target precision (pooled in-scope queries) and the handoff threshold.
  */
 import { confidenceFeatures, probability, type Calibration } from '../confidence.ts';
-import { thresholdForPrecision, type PrecisionRow } from '../precision.ts';
-import type { EvalSet } from './convert.ts';
+import { thresholdForPrecision, withHandoffFloor, type PrecisionRow } from '../precision.ts';
+import type { EvalFaq, EvalSet } from './convert.ts';
 import { fitNonNegative } from './logistic.ts';
 import type { SearchResult } from '../index/search.ts';
 import type { FaqIndex } from '../index/faq-index.ts';
@@ -60,6 +60,63 @@ export function handoffRange(scored: readonly { p: number; outOfScope: boolean }
   return { low: thresholds[Math.floor(0.05 * (resamples - 1))]!, high: thresholds[Math.ceil(0.95 * (resamples - 1))]! };
 }
 
+/** Folds of the FAQ's entries for {@link heldOutEntrySets}. */
+export const HELD_OUT_FOLDS = 5;
+
+/**
+ * Simulated out-of-scope queries from the FAQ itself, for a handoff
+ * threshold a shop can have without out-of-scope examples of its own: the
+ * entries are split into `folds` (entry i in fold i mod folds), each fold is
+ * left out of the index in turn together with the left-out entries'
+ * `neighbours` (their runner-up entries; without them a left-out entry's near
+ * twin answers its phrasings, which is a wrong answer rather than an unknown
+ * topic), and
+ * the left-out entries' phrasings are asked against the rest, where nothing
+ * answers them. They stay near the FAQ's domain, so they are harder to tell
+ * from in-scope questions than real out-of-scope ones: a threshold handing
+ * over most of them is a conservative one. Only the FAQ is read, never
+ * queries. Returns one set per fold (queries with `expected` null); none with
+ * fewer than two entries per fold.
+ */
+export function heldOutEntrySets(faqs: readonly EvalFaq[], neighbours: ReadonlyMap<string, readonly string[]> = new Map(), folds = HELD_OUT_FOLDS): EvalSet[] {
+  if (faqs.length < 2 * folds) return [];
+  return Array.from({ length: folds }, (_, fold) => {
+    const out = faqs.filter((_, i) => i % folds === fold);
+    const removed = new Set(out.flatMap((f) => [f.id, ...(neighbours.get(f.id) ?? [])]));
+    const texts = out.flatMap((f) => [f.question, ...(f.alternatives ?? [])]);
+    return { faqs: faqs.filter((f) => !removed.has(f.id)), queries: texts.map((text) => ({ text, expected: null })) };
+  });
+}
+
+/**
+ * Each entry's runner-up entries: for each of its phrasings searched in the
+ * whole FAQ, the entry ranked first after the entry itself.
+ */
+export async function runnerUpEntries(faqs: EvalFaq[], search: EvalSearch = {}): Promise<Map<string, string[]>> {
+  const asked = faqs.flatMap((f) => [f.question, ...(f.alternatives ?? [])].map((text) => ({ text, expected: f.id })));
+  const index = indexOf({ faqs, queries: [] });
+  const results = await searchSet(index, { faqs, queries: asked }, search);
+  const runnerUps = new Map<string, Set<string>>();
+  results.forEach((result, i) => {
+    const own = asked[i]!.expected!;
+    const other = result.candidates.map((c) => index.entries[c.entry]!.id).find((id) => id !== own);
+    if (other !== undefined) runnerUps.set(own, (runnerUps.get(own) ?? new Set()).add(other));
+  });
+  return new Map([...runnerUps].map(([id, others]) => [id, [...others]]));
+}
+
+/**
+ * The handoff threshold from the FAQ alone: {@link oosHandoffThreshold} over
+ * the held-out entries' phrasings ({@link heldOutEntrySets}, with or without
+ * removing their runner-up entries, {@link runnerUpEntries}), scored by
+ * `calibration`. Null for an FAQ too small to leave entries out.
+ */
+export async function heldOutHandoff(faqs: EvalFaq[], calibration: Calibration, search: EvalSearch = {}, withNeighbours = true): Promise<number | null> {
+  const folds = heldOutEntrySets(faqs, withNeighbours ? await runnerUpEntries(faqs, search) : undefined);
+  const pseudo = (await Promise.all(folds.map((fold) => labelledFeatures(fold, search)))).flat();
+  return pseudo.length === 0 ? null : oosHandoffThreshold(pseudo.map((s) => ({ p: probability(s.x, calibration), outOfScope: true })));
+}
+
 /** The baseline's handoff threshold: best separation of out-of-scope queries from in-scope ones answered right (balanced accuracy). */
 function handoffThreshold(scored: readonly Scored[]): number {
   const oos = scored.filter((s) => s.outOfScope);
@@ -111,7 +168,7 @@ export async function calibrate(sets: readonly EvalSet[], searches: readonly Eva
     samples: samples.length,
     calibration,
     precisionTable,
-    handoff: oosHandoffThreshold(scored),
+    handoff: scored.some((s) => s.outOfScope) ? oosHandoffThreshold(scored) : null,
     handoffRange: handoffRange(scored),
     tfidfHandoff: handoffThreshold(baseline),
   };
@@ -127,16 +184,34 @@ export async function calibrate(sets: readonly EvalSet[], searches: readonly Eva
  * calibration splits cannot do better, so a goal above the ceiling needs a
  * better ranking or other evidence, not another threshold. `oosHandoffRange`
  * is the out-of-scope handoff at the two ends of the fitted `handoffRange`.
+ * `handoffRules` measures each handoff rule: `oos` (the calibration splits'
+ * out-of-scope queries, the shipped rule), `heldOut` / `heldOutNeighbours`
+ * (the measured set's FAQ alone, {@link heldOutHandoff}) and the higher of
+ * `oos` and `heldOutNeighbours` (answer threshold raised to it:
+ * `withHandoffFloor`); the top-level figures are the lexical search's with
+ * `oos`, the semantic one's with that combination (README, "Semantic matching").
  */
 export async function measureCalibrated(set: EvalSet, fitted: Awaited<ReturnType<typeof calibrate>>, search: EvalSearch = {}) {
   const answer = fitted.precisionTable.find((row) => row.precision === 0.9)!.threshold;
-  const thresholds = { ...DEFAULT_THRESHOLDS, answer, handoff: fitted.handoff };
+  const thresholds = { ...DEFAULT_THRESHOLDS, answer, handoff: fitted.handoff ?? DEFAULT_THRESHOLDS.handoff };
   const index = indexOf(set);
   const results = await searchSet(index, set, search);
   const metrics = engineMetrics(index, set, results, thresholds, fitted.calibration);
   const handedOver = (handoff: number) => engineMetrics(index, set, results, { ...thresholds, handoff }, fitted.calibration).oosHandoff;
   const oosHandoffRange = metrics.oosHandoff === null ? null : [handedOver(fitted.handoffRange.low), handedOver(fitted.handoffRange.high)];
-  return { ...metrics, oosHandoffRange, ceiling: coverageCeiling(index, set, results, fitted.calibration, 0.9) };
+  const [plain, withNeighbours] = await Promise.all([false, true].map((nb) => heldOutHandoff(set.faqs, fitted.calibration, search, nb)));
+  const withRule = (oos: number | null, heldOut: number | null) => {
+    const combined = withHandoffFloor(answer, oos, heldOut);
+    return { ...combined, ...engineMetrics(index, set, results, { ...thresholds, ...combined }, fitted.calibration) };
+  };
+  const handoffRules = {
+    oos: { answer, handoff: thresholds.handoff, ...metrics },
+    heldOut: withRule(null, plain!),
+    heldOutNeighbours: withRule(null, withNeighbours!),
+    oosAndHeldOutNeighbours: withRule(fitted.handoff, withNeighbours!),
+  };
+  const rule = search.semantic ? 'oosAndHeldOutNeighbours' : 'oos';
+  return { rule, ...handoffRules[rule], oosHandoffRange, ceiling: coverageCeiling(index, set, results, fitted.calibration, 0.9), handoffRules };
 }
 
 /**
