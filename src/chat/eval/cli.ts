@@ -8,7 +8,8 @@
  *     (bitext: test|dev|all; atec: test|calib; clinc150: test|calib|oos-train)
  *   npm run -s eval:faq -- calibrate --set DIR [--set DIR ...] [--tuning JSON] [--measure DIR ...]
  *     (--measure: the sets measured with the refitted model and thresholds, e.g. for a tuning tried, and each set's
- *     `ceiling`: the most in-scope queries any threshold would answer there at 90% precision, a diagnostic)
+ *     `ceiling`: the most in-scope queries any threshold would answer there at 90% precision, a diagnostic; and
+ *     `handoffRules`: each handoff rule, including the threshold from held-out FAQ entries, applied to fused searches)
  *   npm run -s eval:faq -- replay --set DIR [--shares 0,0.1,0.25,0.5,1]
  *   --vectors PREFIX [--fusion JSON] (eval and calibrate): also the semantic channel, from a vector file computed
  *     beforehand by a real embedding model (`vector-file.ts`, a STAND-IN for Workers AI); a set whose texts the
