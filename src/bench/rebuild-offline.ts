@@ -38,7 +38,7 @@ import { startRedisServer } from '../dev/redis-server.ts';
 import { startUpstashProxy } from '../dev/upstash-proxy.ts';
 import { archiveGlobs, dirArchiveBucket } from '../offline/dir-bucket.ts';
 import { openEngine, parseBytes } from '../offline/engine.ts';
-import { heapCapMB, heapCapSet } from '../offline/memory-budget.ts';
+import { heapCapMB, heapCapSet, withAllocatorEnv } from '../offline/memory-budget.ts';
 import { applyMigrations, type LocalBindings, openLocalBindings } from '../offline/local-bindings.ts';
 import { rebuildOffline } from '../offline/rebuild-offline.ts';
 import type { CatalogPages } from '../rebuild/catalog-snapshot.ts';
@@ -130,8 +130,8 @@ function run(kind: 'offline' | 'worker', events: number): Figures | undefined {
   const heap = kind === 'offline' && !heapCapSet([], env.NODE_OPTIONS) ? [`--max-old-space-size=${heapCapMB(parseBytes(memoryLimit))}`] : [];
   const result = spawnSync(process.execPath, [...heap, path.join(import.meta.dirname, 'rebuild-offline.ts'), 'child', kind, String(events)], {
     cwd: ROOT,
-    // As the job's image and npm script run it: two glibc malloc arenas (src/offline/README.md, memory).
-    env: kind === 'offline' ? { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2' } : env,
+    // As the job's image and npm script run it: its allocator settings (src/offline/README.md, memory).
+    env: kind === 'offline' ? withAllocatorEnv(env) : env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,

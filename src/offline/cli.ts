@@ -35,7 +35,7 @@ import { kvTableStore } from '../tables/kv-store.ts';
 import { redisTableStore } from '../tables/redis-store.ts';
 import { archiveGlobs, dirArchiveBucket } from './dir-bucket.ts';
 import { openEngine, parseBytes } from './engine.ts';
-import { heapCapMB, heapCapSet } from './memory-budget.ts';
+import { heapCapMB, heapCapSet, withAllocatorEnv } from './memory-budget.ts';
 import { d1RestDatabase } from './d1-rest.ts';
 import { kvRestTableStore } from './kv-rest-store.ts';
 import type { LocalBindings } from './local-bindings.ts';
@@ -67,15 +67,18 @@ if (values.help) {
 }
 
 // V8 reads its heap cap at start: without one, the job runs again in a child with the cap the
-// memory limit gives (memory-budget.ts), so the limit bounds Node's heap too.
+// memory limit gives (memory-budget.ts), so the limit bounds Node's heap too, and with the
+// allocator settings (read by glibc and DuckDB's jemalloc at start as well).
 if (!heapCapSet(process.execArgv, process.env.NODE_OPTIONS)) {
   const heapFlag = `--max-old-space-size=${heapCapMB(parseBytes(values['memory-limit']!))}`;
-  const child = spawn(process.execPath, [...process.execArgv, heapFlag, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...process.execArgv, heapFlag, ...process.argv.slice(1)], { stdio: 'inherit', env: withAllocatorEnv(process.env) });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   process.exit(code ?? (signal ? 1 : 0));
 }
-console.error(`rebuild:offline: DuckDB memory limit ${values['memory-limit']}, JS heap limit ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)} MiB`);
+console.error(
+  `rebuild:offline: DuckDB memory limit ${values['memory-limit']}, JS heap limit ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)} MiB, DuckDB's jemalloc ${process.env.DUCKDB_JE_MALLOC_CONF || 'as built'}`,
+);
 
 if (!values.archive) fail('--archive DIR|local|r2://bucket/prefix is required');
 if (!['local', 'kv', 'redis'].includes(values.publish!)) fail(`--publish must be local, kv or redis, not ${values.publish}`);

@@ -52,3 +52,20 @@ export function heapCapMB(limitBytes: number): number {
 export function heapCapSet(execArgv: readonly string[], nodeOptions = ''): boolean {
   return [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => /^--max[-_]old[-_]space[-_]size(=|$)/.test(arg));
 }
+
+/**
+ * The allocator settings the job runs with (the npm script, the image, the CLI's restart and the
+ * bench's child set them; a value already in the environment wins): two glibc arenas for Node's own
+ * mallocs, and DuckDB's embedded jemalloc (`duckdb_je_*`, read from `DUCKDB_JE_MALLOC_CONF`)
+ * giving freed pages back at once instead of after 1 s of decay, which it only processes while it
+ * allocates (no background thread), so pages freed before a Node-only phase stayed resident.
+ */
+export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  DUCKDB_JE_MALLOC_CONF: 'dirty_decay_ms:0,muzzy_decay_ms:0',
+};
+
+/** `env` with the job's allocator settings where it sets none (or an empty value). */
+export function withAllocatorEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, ...Object.fromEntries(Object.entries(ALLOCATOR_ENV).map(([key, value]) => [key, env[key] || value])) };
+}

@@ -41,12 +41,16 @@ describe('the memory budget: one setting for DuckDB, the JS heap and the JS-side
         encoding: 'utf8',
         env: { ...process.env, ...env },
       });
-    const restarted = run({ NODE_OPTIONS: '' });
+    const restarted = run({ NODE_OPTIONS: '', DUCKDB_JE_MALLOC_CONF: '' });
     expect(restarted.status).toBe(2);
     expect(restarted.stderr).toContain('--publish must be local, kv or redis');
     // V8's heap limit is the old-space cap plus the young generation.
     expect(heapLimitMiB(restarted.stderr)).toBeGreaterThanOrEqual(512);
     expect(heapLimitMiB(restarted.stderr)).toBeLessThan(600);
+    // ...and with the allocator settings, where the environment sets none.
+    expect(restarted.stderr).toContain("DuckDB's jemalloc dirty_decay_ms:0,muzzy_decay_ms:0");
+    const own = run({ NODE_OPTIONS: '', DUCKDB_JE_MALLOC_CONF: 'dirty_decay_ms:500' });
+    expect(own.stderr).toContain("DuckDB's jemalloc dirty_decay_ms:500");
     const capped = run({ NODE_OPTIONS: '--max-old-space-size=700' });
     expect(capped.status).toBe(2);
     expect(heapLimitMiB(capped.stderr)).toBeGreaterThanOrEqual(700);
