@@ -120,11 +120,11 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
         memory = false;
         return undefined;
       };
+      const embedder = embedderOf(c.env);
       const [index, context] = await Promise.all([
-        loadFaqIndex(db, c.env.TABLES).catch(busy),
+        loadFaqIndex(db, c.env.TABLES, undefined, embedder).catch(busy),
         turn.session ? loadContext(db, turn.session).catch(forget('conversation not read')) : undefined,
       ]);
-      const embedder = embedderOf(c.env);
       const search = embedder ? semanticSearch(embedder, (version) => loadFaqVectors(c.env.TABLES, version, embedder.model)) : undefined;
       const { reply, miss, context: next } = await answerChat({ index, advisor: options.advisor?.(c.env), context, search }, turn);
       if (miss) await logMiss(db, miss).catch((err) => console.error('chat miss not logged', err));
@@ -320,7 +320,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
     }),
     async (c) => {
       const db = openDatabase(c.env.DB);
-      const [settings, index] = await Promise.all([loadChatSettings(db), loadFaqIndex(db, c.env.TABLES)]);
+      const [settings, index] = await Promise.all([loadChatSettings(db), loadFaqIndex(db, c.env.TABLES, undefined, embedderOf(c.env))]);
       return c.json({ settings, threshold: index.thresholds.answer, precision: index.precision }, 200);
     },
   );
@@ -340,7 +340,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       const settings = c.req.valid('json');
       await saveChatSettings(db, settings);
       await rebuildFaqIndex(db, c.env.TABLES, undefined, embedderOf(c.env));
-      const index = await loadFaqIndex(db, c.env.TABLES);
+      const index = await loadFaqIndex(db, c.env.TABLES, undefined, embedderOf(c.env));
       return c.json({ settings, threshold: index.thresholds.answer, precision: index.precision }, 200);
     },
   );

@@ -2,8 +2,11 @@
  * Chat benchmark: CPU per chat turn (retrieval + decision) over an FAQ of
  * 1,000 entries, as a median and as a ratio against tokenizing the same
  * message alone, both measured in this run; plus index build time, restore
- * time and index size. FAQ text comes from ../shared/data (Bitext and ATEC
- * phrasings, read in place, never copied).
+ * time and index size; and the extra CPU of a semantic index build (the
+ * held-out handoff threshold over the phrasings' vectors, 1,024 dimensions
+ * as bge-m3, from the hashing stand-in; embedding itself not counted) against
+ * the lexical build, medians of 3 in this run. FAQ text comes from
+ * ../shared/data (Bitext and ATEC phrasings, read in place, never copied).
  *
  *   npm run bench:chat
  */
@@ -13,6 +16,9 @@ import { answerChat } from '../chat/answer-chat.ts';
 import { DEFAULT_SYNONYMS } from '../chat/default-synonyms.ts';
 import { convertAtec, convertBitext, type EvalFaq } from '../chat/eval/convert.ts';
 import { buildFaqIndex, faqIndexFromJson, faqIndexToJson } from '../chat/index/faq-index.ts';
+import { hashingEmbedder } from '../chat/semantic/embedder.ts';
+import { entryVectors } from '../chat/semantic/fusion.ts';
+import { fusedHeldOutHandoff, phrasingsOf } from '../chat/semantic/held-out-handoff.ts';
 import { tokenize } from '../text/tokenize.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data');
@@ -71,6 +77,26 @@ for (let r = 0; r < 5; r++) {
 }
 const chatMs = median(turns);
 const tokenizeMs = timeEach(messages, 5, (m) => tokenize(m));
+const cpuMs = (fn: () => unknown) => {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+const embedder = hashingEmbedder(1024);
+const phrasings = faqs.map(phrasingsOf);
+const embedded = await embedder.embed(phrasings.flat());
+const phrasingVectors = new Map(phrasings.flat().map((text, i) => [text, embedded[i]!]));
+let heldOutHandoff: number | null = null;
+const lexicalBuildCpuMs = median([0, 1, 2].map(() => cpuMs(() => buildFaqIndex(faqs, { version: 'bench', synonymGroups: DEFAULT_SYNONYMS }))));
+const heldOutCpuMs = median(
+  [0, 1, 2].map(() =>
+    cpuMs(() => {
+      const vectors = entryVectors(embedder, phrasings, embedded);
+      heldOutHandoff = fusedHeldOutHandoff(faqs, { index, vectors, phrasingVectors });
+    }),
+  ),
+);
 const parseMs = timeEach(messages, 5, (m) => JSON.parse(JSON.stringify({ message: m, session: 's-1' })));
 
 console.log(
@@ -86,6 +112,10 @@ console.log(
       indexBuildMs: +buildMs.toFixed(1),
       indexRestoreMs: +restoreMs.toFixed(1),
       indexBytes: new TextEncoder().encode(json).length,
+      lexicalBuildCpuMs: +lexicalBuildCpuMs.toFixed(0),
+      semanticHeldOutCpuMs: +heldOutCpuMs.toFixed(0),
+      semanticHeldOutToLexicalBuild: +(heldOutCpuMs / lexicalBuildCpuMs).toFixed(1),
+      heldOutHandoff,
     },
     null,
     2,

@@ -5,13 +5,15 @@
  * index (a follow-up is read against the last topic: the last question
  * and the message searched together, the entry already answered left out)
  * and decide (answer,
- * clarifying question, handoff). Storage-free: the caller passes the index
+ * clarifying question, handoff; a fused search's decision with the index's
+ * held-out handoff threshold as a floor). Storage-free: the caller passes the index
  * and the session's context, and stores what it returns.
  */
 import { decide, type Thresholds } from './decide.ts';
 import type { ChatReply } from './faq-schema.ts';
 import type { FaqIndex } from './index/faq-index.ts';
 import { searchFaq, type SearchResult } from './index/search.ts';
+import { withHandoffFloor } from './precision.ts';
 import { detectProductAdvice, type ProductAdvisor } from './intent.ts';
 import type { ChatMiss } from './misses.ts';
 import { clarifyingQuestion, handoffReply, reply, UNSUPPORTED_LANGUAGE_REPLY } from './replies.ts';
@@ -125,18 +127,23 @@ export async function answerChat(deps: ChatDeps, turn: ChatTurn): Promise<ChatOu
     return { reply: out, miss: null, context: keep };
   }
 
+  const thresholdsOf = (r: SearchResult): Thresholds =>
+    r.fused && deps.index.heldOutHandoff !== null
+      ? { ...thresholds, ...withHandoffFloor(thresholds.answer, thresholds.handoff, deps.index.heldOutHandoff) }
+      : thresholds;
   let result = await search(deps.index, text, lang);
-  let decision = decide(result, thresholds);
+  let decision = decide(result, thresholdsOf(result));
   if (choices.length) {
     const picked = result.candidates.slice(0, 3).find((c) => choices.includes(c.entry));
-    const plausible = picked === result.candidates[0] && decision.confidence >= Math.min(thresholds.handoff, thresholds.answer);
+    const floor = thresholdsOf(result);
+    const plausible = picked === result.candidates[0] && decision.confidence >= Math.min(floor.handoff, floor.answer);
     if (picked && (plausible || text.split(/\s+/).length <= 4)) return answerEntry(picked.entry, Math.round(decision.confidence * 1000) / 1000);
   }
   const last = context.lastFaq ? entryById(context.lastFaq) : -1;
   if (decision.kind !== 'answer' && last >= 0 && isFollowUp(text)) {
     const combined = await search(deps.index, `${deps.index.entries[last]!.question} ${text}`, lang);
     const withTopic = { ...combined, candidates: combined.candidates.filter((c) => c.entry !== last) };
-    const followUp = decide(withTopic, thresholds);
+    const followUp = decide(withTopic, thresholdsOf(withTopic));
     if (followUp.confidence > decision.confidence) [result, decision] = [withTopic, followUp];
   }
   const confidence = Math.round(decision.confidence * 1000) / 1000;

@@ -10,7 +10,9 @@ import { buildFaqIndex, FAQ_INDEX_FORMAT, faqIndexFromJson, faqIndexToJson, type
 import { loadLearned } from './learning/resolve.ts';
 import { shopMessages, shopThresholds } from './learning/shop-calibration.ts';
 import type { Embedder } from './semantic/embedder.ts';
-import { storeFaqVectors } from './semantic/semantic-search.ts';
+import { entryVectors, type FaqVectors } from './semantic/fusion.ts';
+import { fusedHeldOutHandoff, phrasingsOf } from './semantic/held-out-handoff.ts';
+import { putFaqVectors } from './semantic/semantic-search.ts';
 import { loadChatSettings } from './settings.ts';
 
 const POINTER = 'chat:faq-index:current';
@@ -26,7 +28,8 @@ let cached: { index: FaqIndex; checkedAt: number } | null = null;
  * Builds the index from D1 (enabled entries with their learned phrasings,
  * the synonyms, the chat settings and the answer threshold for the shop's
  * target precision), stores it as a new version (with the entries' vectors
- * when an embedder is given), flips the pointer and keeps it in this isolate.
+ * and the held-out handoff threshold for fused searches when an embedder is
+ * given), flips the pointer and keeps it in this isolate.
  */
 export async function rebuildFaqIndex(
   db: Database,
@@ -43,16 +46,29 @@ export async function rebuildFaqIndex(
   ]);
   const version = `${now.toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
   const index = buildFaqIndex(sources, { version, synonymGroups, settings, ...shopThresholds(messages, settings.targetPrecision) });
+  const vectors = embedder
+    ? await semanticBuild(index, sources, embedder).catch((err) => void console.error('FAQ vectors not computed; the chat stays lexical', err))
+    : undefined;
   const body = JSON.stringify(faqIndexToJson(index));
   await kv.put(versionKey(version), body);
-  if (embedder) {
-    const phrasings = sources.map((s) => [s.question, ...(s.alternatives ?? [])]);
-    await storeFaqVectors(kv, index, phrasings, embedder).catch((err) => console.error('FAQ vectors not stored; the chat stays lexical', err));
-  }
+  if (vectors) await putFaqVectors(kv, version, vectors).catch((err) => console.error('FAQ vectors not stored; the chat stays lexical', err));
   await kv.put(POINTER, version);
   if (previous) await retire(kv, previous);
   cached = { index, checkedAt: now };
   return { version, entries: sources.length, bytes: new TextEncoder().encode(body).length };
+}
+
+/**
+ * Embeds the phrasings once: the entry vectors, and the held-out handoff
+ * threshold of fused searches from the same phrasing vectors (set on the index).
+ */
+async function semanticBuild(index: FaqIndex, sources: readonly FaqSource[], embedder: Embedder): Promise<FaqVectors> {
+  const phrasings = sources.map(phrasingsOf);
+  const flat = phrasings.flat();
+  const embedded = await embedder.embed(flat);
+  const vectors = entryVectors(embedder, phrasings, embedded);
+  index.heldOutHandoff = fusedHeldOutHandoff(sources, { index, vectors, phrasingVectors: new Map(flat.map((text, i) => [text, embedded[i]!])) });
+  return vectors;
 }
 
 /** The enabled entries with the phrasings learned from resolved misses. */
@@ -71,9 +87,10 @@ async function retire(kv: KVNamespace, version: string): Promise<void> {
  * KV pointer names (restored without tokenizing), else a first build. When
  * the pointer names a version KV cannot serve yet (replication lag), the
  * isolate keeps its copy or builds one in memory without publishing it. A
- * version stored in an older format is rebuilt and republished.
+ * version stored in an older format is rebuilt and republished (with
+ * `embedder`, semantic as a rebuild after an FAQ change).
  */
-export async function loadFaqIndex(db: Database, kv: KVNamespace, now = Date.now()): Promise<FaqIndex> {
+export async function loadFaqIndex(db: Database, kv: KVNamespace, now = Date.now(), embedder?: Embedder): Promise<FaqIndex> {
   if (cached && now - cached.checkedAt < POINTER_CHECK_MS) return cached.index;
   const version = await kv.get(POINTER);
   if (version && cached?.index.version === version) {
@@ -87,7 +104,7 @@ export async function loadFaqIndex(db: Database, kv: KVNamespace, now = Date.now
   }
   // No index yet, or one stored by an older tokenizer: build and publish a current one.
   if (!version || json) {
-    await rebuildFaqIndex(db, kv, now);
+    await rebuildFaqIndex(db, kv, now, embedder);
     return cached!.index;
   }
   if (cached) return cached.index;

@@ -52,6 +52,11 @@ export interface FaqIndex {
   precision: PrecisionThreshold | null;
   /** The shop's chat settings at build time (absent: defaults). */
   settings?: ChatSettings;
+  /**
+   * Handoff threshold from held-out FAQ entries for fused (semantic) searches, computed when the
+   * build had an embedder (`semantic/held-out-handoff.ts`); null: none (lexical index, small FAQ).
+   */
+  heldOutHandoff: number | null;
 }
 
 /** What a build publishes besides the FAQ itself. */
@@ -59,6 +64,7 @@ export interface PublishedChat {
   thresholds?: Thresholds;
   precision?: PrecisionThreshold | null;
   settings?: ChatSettings;
+  heldOutHandoff?: number | null;
 }
 
 /**
@@ -67,7 +73,7 @@ export interface PublishedChat {
  * derived from it): an index stored under another format is rebuilt, never
  * searched with a tokenizer that disagrees with it.
  */
-export const FAQ_INDEX_FORMAT = 5;
+export const FAQ_INDEX_FORMAT = 6;
 
 /** The JSON form stored in KV. */
 export interface FaqIndexJson {
@@ -81,6 +87,7 @@ export interface FaqIndexJson {
   thresholds: Thresholds;
   precision: PrecisionThreshold | null;
   settings?: ChatSettings;
+  heldOutHandoff: number | null;
 }
 
 /** Tokenizes a text the way the index does, synonyms included; adds its English words to `vocabulary` when given. */
@@ -129,6 +136,7 @@ export function buildFaqIndex(sources: readonly FaqSource[], options: { version?
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     precision: options.precision ?? null,
     settings: options.settings,
+    heldOutHandoff: options.heldOutHandoff ?? null,
   };
 }
 
@@ -150,6 +158,7 @@ export function faqIndexToJson(index: FaqIndex): FaqIndexJson {
     thresholds: index.thresholds,
     precision: index.precision,
     settings: index.settings,
+    heldOutHandoff: index.heldOutHandoff,
   };
 }
 
@@ -169,5 +178,6 @@ export function faqIndexFromJson(json: FaqIndexJson): FaqIndex {
     thresholds: json.thresholds,
     precision: json.precision,
     settings: json.settings,
+    heldOutHandoff: json.heldOutHandoff ?? null,
   };
 }

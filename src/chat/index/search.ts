@@ -56,6 +56,8 @@ export interface SearchResult {
   known: number;
   /** What the confidence model reads besides the scores (absent in hand-made results). */
   signals?: SearchSignals;
+  /** Semantic scores are fused in (the index's held-out handoff threshold applies: `answerChat`). */
+  fused?: boolean;
 }
 
 /** How the best entry was found: channel agreement, phrasing agreement and message length. */

@@ -28,8 +28,15 @@ export const DEFAULT_FUSION: FusionTuning = { weight: 1, nearest: 5 };
 
 /** Computes the entry vectors of an index: the normalized mean of the vectors of each entry's phrasings. */
 export async function buildFaqVectors(embedder: Embedder, phrasings: readonly (readonly string[])[]): Promise<FaqVectors> {
-  const flat = phrasings.flat();
-  const vectors = await embedder.embed(flat);
+  return entryVectors(embedder, phrasings, await embedder.embed(phrasings.flat()));
+}
+
+/** The entry vectors from the vectors of the phrasings (`vectors`: one per phrasing, in the order of `phrasings.flat()`). */
+export function entryVectors(
+  embedder: Pick<Embedder, 'model' | 'dims'>,
+  phrasings: readonly (readonly string[])[],
+  vectors: readonly Float32Array[],
+): FaqVectors {
   const data = new Float32Array(phrasings.length * embedder.dims);
   let k = 0;
   phrasings.forEach((list, entry) => {
@@ -80,7 +87,7 @@ export function fuseScores(
   for (const e of nearest) if (!scores.has(e)) scores.set(e, 0);
   const candidates: Candidate[] = [...scores].map(([entry, score]) => ({ entry, score: score + tuning.weight * Math.max(0, cos[entry]!) }));
   candidates.sort((a, b) => b.score - a.score);
-  return { ...lexical, candidates: candidates.slice(0, 5), signals: signalsFor(lexical, candidates[0]?.entry, cos) };
+  return { ...lexical, candidates: candidates.slice(0, 5), signals: signalsFor(lexical, candidates[0]?.entry, cos), fused: true };
 }
 
 /**

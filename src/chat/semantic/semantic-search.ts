@@ -18,9 +18,14 @@ let cached: { version: string; vectors: FaqVectors | null } | null = null;
 /** Computes and stores the vectors of an index version (call after building it). */
 export async function storeFaqVectors(kv: KVNamespace, index: FaqIndex, phrasings: readonly (readonly string[])[], embedder: Embedder): Promise<FaqVectors> {
   const vectors = await buildFaqVectors(embedder, phrasings);
-  await kv.put(vectorKey(index.version), vectors.data.buffer as ArrayBuffer, { metadata: { model: vectors.model, dims: vectors.dims } });
-  cached = { version: index.version, vectors };
+  await putFaqVectors(kv, index.version, vectors);
   return vectors;
+}
+
+/** Stores the entry vectors of an index version (and keeps them in this isolate). */
+export async function putFaqVectors(kv: KVNamespace, version: string, vectors: FaqVectors): Promise<void> {
+  await kv.put(vectorKey(version), vectors.data.buffer as ArrayBuffer, { metadata: { model: vectors.model, dims: vectors.dims } });
+  cached = { version, vectors };
 }
 
 /** The vectors of an index version (this isolate's copy, else KV); null when there are none for this model. */
@@ -44,15 +49,33 @@ export function semanticSearch(
   searchTuning?: Partial<SearchTuning>,
 ) {
   return async (index: FaqIndex, message: string, lang: ChatLanguage | null): Promise<SearchResult> => {
-    const lexical = searchFaq(index, message, { lang, limit: 20, tuning: searchTuning });
     try {
       const vectors = await vectorsOf(index.version);
-      if (!vectors || vectors.data.length !== index.entries.length * vectors.dims) return { ...lexical, candidates: lexical.candidates.slice(0, 5) };
+      if (!vectors || vectors.data.length !== index.entries.length * vectors.dims) return lexicalOnly(index, message, lang, searchTuning);
       const [query] = await embedder.embed([message]);
-      return fuseScores(index, lexical, cosines(vectors, query!), lang, tuning);
+      return fusedSearch(index, message, query!, vectors, lang, tuning, searchTuning);
     } catch (err) {
       console.error('semantic search failed; lexical only', err);
-      return { ...lexical, candidates: lexical.candidates.slice(0, 5) };
+      return lexicalOnly(index, message, lang, searchTuning);
     }
   };
+}
+
+/** The lexical search fused with the cosines of a message vector already computed (the index build's held-out queries reuse their phrasings' vectors). */
+export function fusedSearch(
+  index: FaqIndex,
+  message: string,
+  query: Float32Array,
+  vectors: FaqVectors,
+  lang: string | null,
+  tuning?: FusionTuning,
+  searchTuning?: Partial<SearchTuning>,
+): SearchResult {
+  const lexical = searchFaq(index, message, { lang, limit: 20, tuning: searchTuning });
+  return fuseScores(index, lexical, cosines(vectors, query), lang, tuning);
+}
+
+function lexicalOnly(index: FaqIndex, message: string, lang: ChatLanguage | null, searchTuning?: Partial<SearchTuning>): SearchResult {
+  const lexical = searchFaq(index, message, { lang, limit: 20, tuning: searchTuning });
+  return { ...lexical, candidates: lexical.candidates.slice(0, 5) };
 }
