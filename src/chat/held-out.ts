@@ -43,19 +43,22 @@ export interface PhrasedEntry {
  * answers them. They stay near the FAQ's domain, so they are harder to tell
  * from in-scope questions than real out-of-scope ones: a threshold handing
  * over most of them is a conservative one. Only the FAQ is read, never
- * queries. Returns one set per fold (queries with `expected` null); none with
- * fewer than two entries per fold.
+ * queries. `asked`: the entries whose phrasings are asked (default all; a
+ * sample bounds the work on a large FAQ, the folds still leave every entry
+ * out once). Returns one set per fold (queries with `expected` null); none
+ * with fewer than two entries per fold.
  */
 export function heldOutEntrySets<F extends PhrasedEntry>(
   faqs: readonly F[],
   neighbours: ReadonlyMap<string, readonly string[]> = new Map(),
   folds = HELD_OUT_FOLDS,
+  asked?: ReadonlySet<string>,
 ): { faqs: F[]; queries: { text: string; expected: null }[] }[] {
   if (faqs.length < 2 * folds) return [];
   return Array.from({ length: folds }, (_, fold) => {
     const out = faqs.filter((_, i) => i % folds === fold);
     const removed = new Set(out.flatMap((f) => [f.id, ...(neighbours.get(f.id) ?? [])]));
-    const texts = out.flatMap((f) => [f.question, ...(f.alternatives ?? [])]);
+    const texts = out.filter((f) => !asked || asked.has(f.id)).flatMap((f) => [f.question, ...(f.alternatives ?? [])]);
     return { faqs: faqs.filter((f) => !removed.has(f.id)), queries: texts.map((text) => ({ text, expected: null })) };
   });
 }

@@ -5,13 +5,20 @@
  * phrasings asked against the rest), searched as the chat searches (lexical
  * fused with cosines, the shipped confidence model) and the lowest threshold
  * handing over 90% of them. The phrasings' vectors are the ones the build
- * embedded for the entry vectors: no embedding call of its own.
+ * embedded for the entry vectors: no embedding call of its own. Its CPU
+ * grows with the entries asked times the FAQ's size, so above
+ * {@link HELD_OUT_MAX_ENTRIES} entries only an even sample of them is asked
+ * (with its runner-ups; the folds still leave 20% of the entries out each):
+ * src/chat/README.md, "Semantic matching".
  */
 import { confidenceOf, type Calibration } from '../confidence.ts';
-import { heldOutEntrySets, oosHandoffThreshold } from '../held-out.ts';
+import { HELD_OUT_FOLDS, heldOutEntrySets, oosHandoffThreshold } from '../held-out.ts';
 import { buildFaqIndex, type FaqIndex, type FaqSource } from '../index/faq-index.ts';
 import type { FaqVectors, FusionTuning } from './fusion.ts';
 import { fusedSearch } from './semantic-search.ts';
+
+/** Entries asked at most (every entry up to this size; an even sample above). */
+export const HELD_OUT_MAX_ENTRIES = 200;
 
 /** What the computation reads besides the FAQ. */
 export interface HeldOutInputs {
@@ -23,21 +30,25 @@ export interface HeldOutInputs {
   phrasingVectors: ReadonlyMap<string, Float32Array>;
   tuning?: FusionTuning;
   calibration?: Calibration;
+  /** Default {@link HELD_OUT_MAX_ENTRIES}. */
+  maxEntries?: number;
 }
 
 /**
  * The held-out handoff threshold for a fused search of `sources`; null for
- * an FAQ too small to leave entries out (fewer than 10 entries).
+ * an FAQ too small to leave entries out (fewer than 10 entries asked).
  *
  * @example fusedHeldOutHandoff(sources, { index, vectors, phrasingVectors }) // 0.74
  */
 export function fusedHeldOutHandoff(sources: readonly FaqSource[], inputs: HeldOutInputs): number | null {
-  const { index, vectors, phrasingVectors, tuning, calibration } = inputs;
+  const { index, vectors, phrasingVectors, tuning, calibration, maxEntries = HELD_OUT_MAX_ENTRIES } = inputs;
+  const step = Math.max(1, Math.ceil(sources.length / maxEntries));
+  const asked = sources.filter((_, i) => Math.floor(i / HELD_OUT_FOLDS) % step === 0);
   const search = (within: FaqIndex, withinVectors: FaqVectors, text: string, lang: string | null) =>
     fusedSearch(within, text, phrasingVectors.get(text)!, withinVectors, lang, tuning);
   const langOf = new Map<string, string | null>();
   const runnerUps = new Map<string, string[]>();
-  for (const source of sources) {
+  for (const source of asked) {
     const others = new Set<string>();
     for (const text of phrasingsOf(source)) {
       if (!langOf.has(text)) langOf.set(text, source.lang ?? null);
@@ -48,7 +59,7 @@ export function fusedHeldOutHandoff(sources: readonly FaqSource[], inputs: HeldO
   }
   const row = new Map(sources.map((s, i) => [s.id, i]));
   const scored: { p: number; outOfScope: true }[] = [];
-  for (const fold of heldOutEntrySets(sources, runnerUps)) {
+  for (const fold of heldOutEntrySets(sources, runnerUps, undefined, new Set(asked.map((s) => s.id)))) {
     const within = buildFaqIndex(fold.faqs, { version: `${index.version}-held-out`, synonymGroups: index.synonymGroups });
     const withinVectors = rowsOf(
       vectors,
