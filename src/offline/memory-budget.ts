@@ -48,6 +48,14 @@ export function heapCapMB(limitBytes: number): number {
   return Math.max(MIN_HEAP_MB, Math.floor((limitBytes * HEAP_SHARE) / MB));
 }
 
+/**
+ * DuckDB's memory limit in MiB while Node builds and scores the profiles: the limit less the heap
+ * cap, at least half the limit (the profile stream's sort and the lists' join spill past it).
+ */
+export function duckdbShareDuringProfiles(limitBytes: number, heapMB: number): number {
+  return Math.floor(Math.max(limitBytes / 2 / MB, limitBytes / MB - heapMB));
+}
+
 /** Whether Node's arguments (or NODE_OPTIONS) already set the old-space cap. */
 export function heapCapSet(execArgv: readonly string[], nodeOptions = ''): boolean {
   return [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => /^--max[-_]old[-_]space[-_]size(=|$)/.test(arg));

@@ -25,7 +25,7 @@ import { countingStore, type TableEntry, type TableStore } from '../tables/table
 import { archiveCatalogPages } from './catalog-source.ts';
 import type { Engine, MemoryReport } from './engine.ts';
 import { loadWindowEvents } from './events-step.ts';
-import { memoryBudget } from './memory-budget.ts';
+import { duckdbShareDuringProfiles, memoryBudget } from './memory-budget.ts';
 import { fill, profileShards } from './profiles.ts';
 import { sqlFile } from './sql-files.ts';
 
@@ -221,10 +221,17 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const togetherPairs = await writeCatalogTables(engine, writer, built, shards, version, now);
   built = undefined;
   phase('other tables');
-  const budget = memoryBudget(await engine.memoryLimitBytes(), deps.config.k);
+  const limit = await engine.memoryLimitBytes();
+  const budget = memoryBudget(limit, deps.config.k);
   const maxLists = options.neighbourListsInMemory ?? budget.neighbourListsInMemory;
-  for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? budget.usersPerBucket, phase, maxLists))
-    await writer.packed('pf', shard, value);
+  // The profiles are Node's phase: DuckDB gives up the heap's share of its limit meanwhile, so the two stay within the limit.
+  await engine.connection.run(`SET memory_limit = '${duckdbShareDuringProfiles(limit, budget.heapMB)}MiB'`);
+  try {
+    for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? budget.usersPerBucket, phase, maxLists))
+      await writer.packed('pf', shard, value);
+  } finally {
+    await engine.connection.run(`SET memory_limit = '${Math.floor(limit / 2 ** 20)}MiB'`);
+  }
   await engine.connection.run('DROP TABLE nb_lists');
   await writer.drain();
   phase('pf shards');
