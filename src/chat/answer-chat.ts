@@ -132,11 +132,11 @@ export async function answerChat(deps: ChatDeps, turn: ChatTurn): Promise<ChatOu
       ? { ...thresholds, ...withHandoffFloor(thresholds.answer, thresholds.handoff, deps.index.heldOutHandoff) }
       : thresholds;
   let result = await search(deps.index, text, lang);
-  let decision = decide(result, thresholdsOf(result));
+  const limits = thresholdsOf(result);
+  let decision = decide(result, limits);
   if (choices.length) {
     const picked = result.candidates.slice(0, 3).find((c) => choices.includes(c.entry));
-    const floor = thresholdsOf(result);
-    const plausible = picked === result.candidates[0] && decision.confidence >= Math.min(floor.handoff, floor.answer);
+    const plausible = picked === result.candidates[0] && decision.confidence >= Math.min(limits.handoff, limits.answer);
     if (picked && (plausible || text.split(/\s+/).length <= 4)) return answerEntry(picked.entry, Math.round(decision.confidence * 1000) / 1000);
   }
   const last = context.lastFaq ? entryById(context.lastFaq) : -1;

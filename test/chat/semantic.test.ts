@@ -4,7 +4,7 @@ import { buildFaqIndex } from '../../src/chat/index/faq-index.ts';
 import { searchFaq } from '../../src/chat/index/search.ts';
 import { cachedEmbedder, hashingEmbedder, type Embedder } from '../../src/chat/semantic/embedder.ts';
 import { buildFaqVectors, cosines, fuseScores } from '../../src/chat/semantic/fusion.ts';
-import { loadFaqVectors, semanticSearch, storeFaqVectors } from '../../src/chat/semantic/semantic-search.ts';
+import { loadFaqVectors, putFaqVectors, semanticSearch } from '../../src/chat/semantic/semantic-search.ts';
 
 const ENTRIES = [
   { id: 'ship', question: 'How much does shipping cost?', alternatives: ['Delivery charges'], answer: 'Free over 50 EUR.', lang: 'en' },
@@ -74,7 +74,7 @@ describe('semantic matching (stand-in embedders; Workers AI cannot run locally)'
     const index = buildFaqIndex(ENTRIES, { version: `v-kv-${crypto.randomUUID()}` });
     const calls: string[][] = [];
     const embedder = cachedEmbedder(tableEmbedder({ 'what will postage set me back': [1, 0, 0], 'How much does shipping cost?': [1, 0, 0] }, calls));
-    await storeFaqVectors(env.TABLES, index, phrasings, embedder);
+    await putFaqVectors(env.TABLES, index.version, await buildFaqVectors(embedder, phrasings));
     const stored = await env.TABLES.getWithMetadata<{ model: string; dims: number }>(`chat:faq-vectors:${index.version}`, 'arrayBuffer');
     expect(stored.metadata).toEqual({ model: 'stand-in:table', dims: 3 });
     expect(await loadFaqVectors(env.TABLES, index.version, 'another-model')).toBeNull();

@@ -10,17 +10,10 @@ import type { FaqIndex } from '../index/faq-index.ts';
 import { searchFaq, type SearchResult, type SearchTuning } from '../index/search.ts';
 import type { ChatLanguage } from '../../text/normalize.ts';
 import type { Embedder } from './embedder.ts';
-import { buildFaqVectors, cosines, fuseScores, type FaqVectors, type FusionTuning } from './fusion.ts';
+import { cosines, fuseScores, type FaqVectors, type FusionTuning } from './fusion.ts';
 
 const vectorKey = (version: string) => `chat:faq-vectors:${version}`;
 let cached: { version: string; vectors: FaqVectors | null } | null = null;
-
-/** Computes and stores the vectors of an index version (call after building it). */
-export async function storeFaqVectors(kv: KVNamespace, index: FaqIndex, phrasings: readonly (readonly string[])[], embedder: Embedder): Promise<FaqVectors> {
-  const vectors = await buildFaqVectors(embedder, phrasings);
-  await putFaqVectors(kv, index.version, vectors);
-  return vectors;
-}
 
 /** Stores the entry vectors of an index version (and keeps them in this isolate). */
 export async function putFaqVectors(kv: KVNamespace, version: string, vectors: FaqVectors): Promise<void> {
