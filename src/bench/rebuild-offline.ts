@@ -20,9 +20,12 @@
  * DuckDB had spilled to its temp directory. DuckDB's memory limit: BENCH_MEMORY_LIMIT (default
  * 1GB; the offline child's JS heap is capped from it as the CLI does, unless NODE_OPTIONS sets
  * --max-old-space-size); threads: BENCH_THREADS (default 2). BENCH_TIMEOUT_S bounds each child (default 7200).
+ * BENCH_DIGEST=1 also prints, per table, the keys written and an order-free digest of their
+ * contents (XOR of each key and value's SHA-1), to check that two runs or two versions of the code
+ * publish the same tables (costs a hash of every value written).
  */
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -76,6 +79,8 @@ interface Figures {
   phases: Record<string, number>;
   /** The most resident memory sampled in each phase (MB). */
   phasePeaks?: Record<string, number>;
+  /** BENCH_DIGEST=1: per table, its keys and their digest. */
+  tables?: Record<string, string>;
 }
 
 if (process.argv[2] === 'archive') {
@@ -121,8 +126,10 @@ for (const r of rows) {
   );
 }
 for (const r of rows) if (Object.keys(r.phases).length) console.log(`phases ${r.kind} ${r.events}: ${JSON.stringify(r.phases)}`);
-for (const r of rows)
+for (const r of rows) {
   if (r.phasePeaks && Object.keys(r.phasePeaks).length) console.log(`peak RSS MB by phase ${r.kind} ${r.events}: ${JSON.stringify(r.phasePeaks)}`);
+  if (r.tables && Object.keys(r.tables).length) console.log(`tables (keys digest) ${r.kind} ${r.events}: ${JSON.stringify(r.tables)}`);
+}
 
 function run(kind: 'offline' | 'worker', events: number): Figures | undefined {
   console.error(`running ${kind} at ${events.toLocaleString('en-US')} events...`);
@@ -178,7 +185,9 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     const now = input.newest + 60_000;
     const config = { ...rebuildConfig({ REBUILD_SELECTION: 'off' }), windowDays: Math.ceil((input.newest - input.oldest) / DAY) + 2 };
     const db = openDatabase(local.d1);
-    const store: TableStore = proxy ? redisTableStore({ url: proxy.url, token: proxy.token }) : kvTableStore(local.kv);
+    const published: TableStore = proxy ? redisTableStore({ url: proxy.url, token: proxy.token }) : kvTableStore(local.kv);
+    const tables: Record<string, TableDigest> = {};
+    const store = env.BENCH_DIGEST === '1' ? digestingStore(published, tables) : published;
     resetPeak();
     const start = performance.now();
     let keysWritten = 0;
@@ -226,6 +235,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
       keysWritten,
       phases,
       phasePeaks,
+      tables: Object.fromEntries(Object.entries(tables).map(([table, d]) => [table, `${d.keys} ${d.digest.toString('hex').slice(0, 16)}`])),
     };
   } finally {
     await proxy?.close();
@@ -233,6 +243,34 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     await local?.dispose();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+interface TableDigest {
+  keys: number;
+  digest: Buffer;
+}
+
+/** `store`, counting the keys each table is written and folding each key and value into the table's digest. */
+function digestingStore(store: TableStore, tables: Record<string, TableDigest>): TableStore {
+  return {
+    kind: store.kind,
+    getMany: (keys) => store.getMany(keys),
+    deleteMany: (keys) => store.deleteMany(keys),
+    async putMany(entries) {
+      for (const { key, value } of entries) {
+        const [, , table = key] = key.split(':');
+        const digest = (tables[table] ??= { keys: 0, digest: Buffer.alloc(20) });
+        digest.keys++;
+        const hash = createHash('sha1')
+          .update(key.slice(key.indexOf(':', 2)))
+          .update('\n')
+          .update(value)
+          .digest();
+        for (let b = 0; b < 20; b++) digest.digest[b]! ^= hash[b]!;
+      }
+      return store.putMany(entries);
+    },
+  };
 }
 
 /** What the inputs of a row hold: the log's time span, the catalog size, and (for a reused archive) how long it took to write. */

@@ -17,8 +17,11 @@ const HEAP_SHARE = 0.5;
 const MIN_HEAP_MB = 320;
 /** The heap's share that the for-you scoring's parsed neighbour lists may take. */
 const LIST_SHARE = 0.3;
-/** Node's heap per neighbour of a parsed list (`[id, weight]`: about 10 KB per list of 100, measured). */
-const BYTES_PER_NEIGHBOUR = 100;
+/**
+ * Node's memory per neighbour of a held list (NeighbourListCache: a shared id and a Float64Array
+ * weight, 2.07 KB per list of 100 measured, against 11.7 KB as parsed `[id, weight]` pairs).
+ */
+const BYTES_PER_NEIGHBOUR = 24;
 /** Heap per shopper of a profile batch (the builder's state, the scored profile, its packed shard), with room to spare. */
 const BYTES_PER_PROFILE = 50 * 1024;
 
@@ -64,13 +67,14 @@ export function heapCapSet(execArgv: readonly string[], nodeOptions = ''): boole
 /**
  * The allocator settings the job runs with (the npm script, the image, the CLI's restart and the
  * bench's child set them; a value already in the environment wins): two glibc arenas for Node's own
- * mallocs, and DuckDB's embedded jemalloc (`duckdb_je_*`, read from `DUCKDB_JE_MALLOC_CONF`)
- * giving freed pages back at once instead of after 1 s of decay, which it only processes while it
- * allocates (no background thread), so pages freed before a Node-only phase stayed resident.
+ * mallocs, and DuckDB's embedded jemalloc (`duckdb_je_*`, read from `DUCKDB_JE_MALLOC_CONF`) giving
+ * freed pages back after 100 ms from a background thread. As built it decays them over 1 s but
+ * only while it allocates, so pages freed before a Node-only phase stayed resident; decay 0 (every
+ * free returned at once) held the least but made the DuckDB phases ~15% slower (README, memory).
  */
 export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
-  DUCKDB_JE_MALLOC_CONF: 'dirty_decay_ms:0,muzzy_decay_ms:0',
+  DUCKDB_JE_MALLOC_CONF: 'background_thread:true,dirty_decay_ms:100,muzzy_decay_ms:0',
 };
 
 /** `env` with the job's allocator settings where it sets none (or an empty value). */

@@ -13,8 +13,7 @@ import { forYouSources, precomputeForYou } from '../model/precompute-for-you.ts'
 import { type UserProfile, createUserProfilesBuilder } from '../model/user-profile.ts';
 import { packShard, shardOf } from '../tables/layout.ts';
 import type { Engine } from './engine.ts';
-
-type NeighbourEntries = Array<[string, number]>;
+import { NeighbourListCache } from './neighbour-cache.ts';
 
 /** One packed profile shard. */
 export interface ProfileShard {
@@ -25,8 +24,8 @@ export interface ProfileShard {
 /**
  * Builds every profile of the window with its for-you candidates and yields the packed `pf`
  * shards, batch by batch (`usersPerBatch` shoppers, whole shards, bound the builder); a batch's
- * for-you is scored in runs of profiles that read at most `maxLists` neighbour lists (bounds the
- * parsed lists Node holds, about 10 KB each at K = 100).
+ * for-you is scored in runs of profiles that need at most `maxLists` neighbour lists (bounds the
+ * lists Node holds, about 2 KB each at K = 100, {@link NeighbourListCache}).
  */
 export async function* profileShards(
   engine: Engine,
@@ -53,29 +52,20 @@ export async function* profileShards(
     DROP TABLE profile_shard;
     CREATE OR REPLACE TABLE fy_need (item VARCHAR)`);
 
-  let lists = new Map<string, NeighbourEntries>();
-  /** The neighbour lists of `items`: those of the last batch still needed, the rest read from the engine. */
+  const lists = new NeighbourListCache(Math.max(1, maxLists));
+  /** Readies the neighbour lists of `items`: those held stay, the rest are read from the engine. */
   async function listsOf(items: Set<string>): Promise<void> {
-    const next = new Map<string, NeighbourEntries>();
+    const missing = lists.prepare(items);
+    if (missing.length === 0) return;
     const need = await engine.side.createAppender('fy_need');
-    for (const item of items) {
-      const list = lists.get(item);
-      if (list) next.set(item, list);
-      else {
-        need.appendVarchar(item);
-        need.endRow();
-      }
+    for (const item of missing) {
+      need.appendVarchar(item);
+      need.endRow();
     }
     need.closeSync();
-    lists = next;
     const sql = 'SELECT a.item, l.list FROM fy_need f JOIN item_ids a ON a.item = f.item JOIN nb_lists l ON l.i = a.iidx';
     for await (const [ids, packed] of engine.columns(sql, engine.side))
-      for (let r = 0; r < ids!.length; r++) {
-        const flat = JSON.parse(packed![r] as string) as Array<string | number>;
-        const entries: NeighbourEntries = new Array(flat.length / 2);
-        for (let n = 0; n < entries.length; n++) entries[n] = [flat[2 * n] as string, flat[2 * n + 1] as number];
-        next.set(ids![r] as string, entries);
-      }
+      for (let r = 0; r < ids!.length; r++) lists.add(ids![r] as string, packed![r] as string);
     await engine.side.run('DELETE FROM fy_need');
   }
 
@@ -101,7 +91,7 @@ export async function* profileShards(
       }
       await listsOf(sources);
       for (const [key, profile] of profiles.slice(from, to)) {
-        const scored = { ...profile, forYou: precomputeForYou(profile, lists, now) };
+        const scored = { ...profile, forYou: precomputeForYou(profile, lists.lookup, now) };
         const shard = shardOf(key, count);
         const entries = byShard.get(shard);
         if (entries) entries.push([key, scored]);
