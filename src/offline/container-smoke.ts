@@ -186,8 +186,9 @@ try {
       `${where}: exit 0, run ${recorded.version} recorded as published (trigger offline, engine duckdb), lease released, tables:current flipped to it; read back from Redis: ${nb.size} neighbour lists, ${ct.size} catalog items, ${pf.size} profiles`,
     );
     const phases = new Map<string, number>();
-    for (const [, name, seconds] of output.matchAll(/^(\S.*?)\s+([\d.]+) s$/gm)) phases.set(name!, (phases.get(name!) ?? 0) + Number(seconds));
+    for (const [, name, seconds] of output.matchAll(/^(\S.*?)\s+([\d.]+) s(?:\s|$)/gm)) phases.set(name!, (phases.get(name!) ?? 0) + Number(seconds));
     console.log(`${where} phases (s, summed over parts): ${[...phases].map(([name, s]) => `${name} ${s.toFixed(1)}`).join(', ')}`);
+    console.log(`${where} settings: ${/^rebuild:offline: (DuckDB memory limit .*)$/m.exec(output)?.[1] ?? 'not printed'}`);
     return figures;
   }
 } finally {
