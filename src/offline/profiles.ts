@@ -70,6 +70,7 @@ export async function* profileShards(
   }
 
   let builder = createUserProfilesBuilder({ catalog: maps });
+  const written = new Set<number>();
   let inBatch = 0;
   let batchShard = -1;
   /** Scores the builder's profiles (whole shards) and packs their shards. */
@@ -100,8 +101,12 @@ export async function* profileShards(
       from = to;
     }
     phase('for-you');
-    for (const [shard, entries] of [...byShard].sort((a, b) => a[0] - b[0]))
+    for (const [shard, entries] of [...byShard].sort((a, b) => a[0] - b[0])) {
+      // A shard written twice would replace its first part: fail the run rather than lose profiles.
+      if (written.has(shard)) throw new Error(`profile shard ${shard} came in two batches`);
+      written.add(shard);
       yield { shard, value: packShard(entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) };
+    }
   }
   const sql = `SELECT s.shard, s.pno, e.user_id, e.item_id, e.type, e.value, e.ts::DOUBLE, e.session
     FROM window_events e JOIN profile_order s ON s.pkey = coalesce(nullif(e.user_id, ''), 'session:' || e.session)
@@ -138,10 +143,14 @@ export async function* profileShards(
   await connection.run('DROP TABLE fy_need; DROP TABLE profile_order');
 }
 
-/** Appends to `table` one row per row of `sql`, as `append` writes it (bulk: chunks in, appender out). */
+/**
+ * Appends to `table` one row per row of `sql`, as `append` writes it (bulk: chunks in, appender
+ * out). The rows are read on the engine's side connection: the appender writes on the main one,
+ * and one connection does not both stream a query and take appended rows.
+ */
 export async function fill(engine: Engine, table: string, sql: string, append: (row: unknown[], appender: DuckDBAppender) => void): Promise<void> {
   const appender = await engine.connection.createAppender(table);
-  for await (const columns of engine.columns(sql)) {
+  for await (const columns of engine.columns(sql, engine.side)) {
     const n = columns[0]!.length;
     const row: unknown[] = new Array(columns.length);
     for (let r = 0; r < n; r++) {

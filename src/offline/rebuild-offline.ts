@@ -359,8 +359,8 @@ async function replayHeavyUsers(engine: Engine, maxItemsPerUser: number, now: nu
     }
     log = createInteractionLog({ halfLifeMs: INTERACTION_HALF_LIFE, maxItemsPerUser });
   };
-  // One log per user, so the events need no user id of their own.
-  for await (const [indexes, items, types, values, times] of engine.columns(sql)) {
+  // One log per user, so the events need no user id of their own. Read on the side connection: the appender writes on the main one.
+  for await (const [indexes, items, types, values, times] of engine.columns(sql, engine.side)) {
     let page: ShopEvent[] = [];
     for (let r = 0; r < indexes!.length; r++) {
       if (indexes![r] !== uidx) {
