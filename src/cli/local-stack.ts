@@ -83,16 +83,24 @@ export function wrangler(args: string[], options: { quiet?: boolean; persistTo?:
   if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout ?? ''}${result.stderr ?? ''}`);
 }
 
-/** Runs one SQL query on the local D1 (outside the Worker) and returns its rows. */
+/**
+ * Runs one SQL query on the local D1 (outside the Worker) and returns its rows. A running engine
+ * may hold SQLite's write lock for a moment: a query that finds the database locked is tried
+ * again, up to 10 times, 300 ms apart.
+ */
 export function queryLocalD1<T = Record<string, unknown>>(sql: string, persistTo = localStateDir()): T[] {
   const persist = persistTo ? ['--persist-to', persistTo] : [];
-  const result = spawnSync(process.execPath, [WRANGLER, 'd1', 'execute', 'DB', '--local', '--json', '--command', sql, ...persist], {
-    cwd: ROOT,
-    env: OFFLINE_ENV,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`d1 execute failed:\n${result.stdout}${result.stderr}`);
-  return (JSON.parse(result.stdout) as { results: T[] }[])[0]?.results ?? [];
+  for (let attempt = 1; ; attempt++) {
+    const result = spawnSync(process.execPath, [WRANGLER, 'd1', 'execute', 'DB', '--local', '--json', '--command', sql, ...persist], {
+      cwd: ROOT,
+      env: OFFLINE_ENV,
+      encoding: 'utf8',
+    });
+    if (result.status === 0) return (JSON.parse(result.stdout) as { results: T[] }[])[0]?.results ?? [];
+    const output = `${result.stdout}${result.stderr}`;
+    if (attempt >= 10 || !/SQLITE_BUSY|database is locked/.test(output)) throw new Error(`d1 execute failed:\n${output}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+  }
 }
 
 /** Applies the D1 migrations to the local database. */

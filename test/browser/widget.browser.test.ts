@@ -197,10 +197,13 @@ describe.skipIf(!haveChromium && !inCi)('widget.js event queue in Chromium', () 
   });
 });
 
-/** Polls the local D1 (a bounded number of times) until the visitor's events satisfy `done`. */
+/**
+ * Polls the local D1 every 500 ms, for up to 30 s, until the visitor's events satisfy `done` (the
+ * widget's retries wait out Retry-After, which a loaded machine stretches).
+ */
 async function waitForEvents(persistTo: string, visitor: string, done: (rows: EventRow[]) => boolean): Promise<EventRow[]> {
   let rows: EventRow[] = [];
-  for (let attempt = 0; attempt < 15; attempt++) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
     rows = queryLocalD1<EventRow>(`SELECT type, item_id, items, rid, session, context FROM events WHERE user_id = '${visitor}' ORDER BY seq`, persistTo);
     if (done(rows)) return rows;
     await new Promise((resolve) => setTimeout(resolve, 500));
