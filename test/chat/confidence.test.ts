@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CALIBRATION, CONFIDENCE_FEATURES, confidenceFeatures, confidenceOf } from '../../src/chat/confidence.ts';
 import { DEFAULT_THRESHOLDS } from '../../src/chat/decide.ts';
-import { handoffRange, oosHandoffThreshold } from '../../src/chat/eval/calibrate.ts';
+import { handoffRange } from '../../src/chat/eval/calibrate.ts';
+import { oosHandoffThreshold } from '../../src/chat/held-out.ts';
 import { buildFaqIndex } from '../../src/chat/index/faq-index.ts';
 import { searchFaq, VOTE_PHRASINGS, type SearchResult } from '../../src/chat/index/search.ts';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CALIBRATION, probability } from '../../src/chat/confidence.ts';
 import { decide, DEFAULT_THRESHOLDS } from '../../src/chat/decide.ts';
 import { DEMO_FAQ } from '../../src/chat/demo-faq.ts';
-import { heldOutEntrySets, heldOutHandoff, labelledFeatures, oosHandoffThreshold, runnerUpEntries } from '../../src/chat/eval/calibrate.ts';
+import { heldOutHandoff, labelledFeatures, runnerUpEntries } from '../../src/chat/eval/calibrate.ts';
+import { heldOutEntrySets, oosHandoffThreshold } from '../../src/chat/held-out.ts';
 import { indexOf, searchAll } from '../../src/chat/eval/run.ts';
 import { withHandoffFloor } from '../../src/chat/precision.ts';
 

@@ -16,8 +16,6 @@ import { buildTfidf } from './tfidf.ts';
 import { seededRandom } from '../../random.ts';
 import { heldOutEntrySets, oosHandoffThreshold } from '../held-out.ts';
 
-export { HELD_OUT_FOLDS, heldOutEntrySets, OOS_HANDOFF_TARGET, oosHandoffThreshold } from '../held-out.ts';
-
 interface Scored {
   p: number;
   right: boolean;
