@@ -1,6 +1,5 @@
 import { eventItem, historyKey, type ShopEvent } from './events.ts';
 import { roundWeight } from './neighbour-list.ts';
-import { createTopK } from './top-k.ts';
 
 /**
  * Items bought with one item, best first: `[item, confidence, lift, support]` where
@@ -28,6 +27,16 @@ export interface BoughtTogetherOptions {
   k?: number;
 }
 
+/** The thresholds and basket rules when {@link BoughtTogetherOptions} leaves them out. */
+export const BOUGHT_TOGETHER_DEFAULTS: Readonly<Required<BoughtTogetherOptions>> = {
+  minSupport: 2,
+  minConfidence: 0.05,
+  minLift: 1.5,
+  basketGapMs: 3_600_000,
+  maxBasketSize: 50,
+  k: 20,
+};
+
 /** Streaming builder of bought-together lists from purchase events. */
 export interface BoughtTogetherBuilder {
   add(events: Iterable<ShopEvent>): void;
@@ -37,7 +46,9 @@ export interface BoughtTogetherBuilder {
 /**
  * Groups purchases into baskets (one session, or one user's purchases less than
  * `basketGapMs` apart), counts items and pairs per basket, and keeps the pairs that
- * pass support, confidence and lift thresholds, so only real complements survive.
+ * pass support, confidence and lift thresholds, so only real complements survive. A list is
+ * ranked by confidence, lift breaking near ties, then id, so it does not depend on the order of the log
+ * (the offline rebuild's SQL, src/offline/sql/05-bought-together.sql, ranks the same way).
  *
  * @example
  * const builder = createBoughtTogetherBuilder({ minSupport: 3 });
@@ -45,9 +56,9 @@ export interface BoughtTogetherBuilder {
  * const { table } = builder.finish(); // table['tent'] = [['pegs', 0.4, 3.1, 12]]
  */
 export function createBoughtTogetherBuilder(options: BoughtTogetherOptions = {}): BoughtTogetherBuilder {
-  const { minSupport = 2, minConfidence = 0.05, minLift = 1.5, k = 20 } = options;
-  const gap = options.basketGapMs ?? 3_600_000;
-  const maxBasketSize = options.maxBasketSize ?? 50;
+  const d = BOUGHT_TOGETHER_DEFAULTS;
+  const { minSupport = d.minSupport, minConfidence = d.minConfidence, minLift = d.minLift, k = d.k } = options;
+  const { basketGapMs: gap = d.basketGapMs, maxBasketSize = d.maxBasketSize } = options;
   const open = new Map<string, { items: Set<string>; lastTs: number }>();
   const itemBaskets = new Map<string, number>();
   const pairs = new Map<string, Map<string, number>>();
@@ -114,9 +125,9 @@ export function createBoughtTogetherBuilder(options: BoughtTogetherOptions = {})
       }
       const table: BoughtTogetherTable = {};
       for (const [item, list] of lists) {
-        const top = createTopK<[string, number, number, number]>(k);
-        for (const entry of list) top.push(entry, entry[1] + entry[2] * 1e-9);
-        table[item] = top.drain().map(([[to, confidence, lift, support]]) => [to, roundWeight(confidence), roundWeight(lift), support]);
+        const score = (entry: readonly [string, number, number, number]) => entry[1] + entry[2] * 1e-9;
+        list.sort((x, y) => score(y) - score(x) || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+        table[item] = list.slice(0, k).map(([to, confidence, lift, support]) => [to, roundWeight(confidence), roundWeight(lift), support]);
       }
       return { baskets, table };
     },

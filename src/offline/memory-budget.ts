@@ -10,9 +10,9 @@ const MB = 2 ** 20;
 /** The JS heap's share of DuckDB's memory limit. */
 const HEAP_SHARE = 0.5;
 /**
- * The least JS heap the job runs in: the catalog-sized structures (catalog maps, trending and
- * bought-together counts, the search index builder) live there whatever the limit; 158,113 items
- * (10M synthetic events) took about 200 MB.
+ * The least JS heap the job runs in: the catalog-sized structures (catalog maps, trending counts,
+ * the search index builder) live there whatever the limit; 158,113 items (10M synthetic events)
+ * took about 200 MB with bought together's pairs still in Node (they are SQL now).
  */
 const MIN_HEAP_MB = 320;
 /** The heap's share that the for-you scoring's parsed neighbour lists may take. */

@@ -1,13 +1,12 @@
 /**
  * The rebuild as SQL on DuckDB over the event archive: the same tables as the Worker rebuild
  * (src/rebuild/build-part.ts), published the same way (versioned shards, then the pointer).
- * The heavy steps (deduplication, weighting, co-occurrence, top K per item) are the SQL files of
- * src/offline/sql; the light ones (bought together over purchases, trending, profiles, the
- * search index) run the model's own streaming builders over the events DuckDB hands back in
+ * The heavy steps (deduplication, weighting, co-occurrence, top K per item, the baskets of bought
+ * together) are the SQL files of src/offline/sql; the light ones (trending, profiles, the
+ * search index: state the size of the catalog or of one bucket of shoppers) run the model's own streaming builders over the events DuckDB hands back in
  * log order, profiles in buckets of shoppers so that memory stays bounded.
  */
 import type { Database } from '../db/client.ts';
-import { createBoughtTogetherBuilder } from '../model/bought-together.ts';
 import type { ShopEvent } from '../model/events.ts';
 import { createInteractionLog } from '../model/interaction-log.ts';
 import { defaultEventWeights } from '../model/interaction-weights.ts';
@@ -22,6 +21,7 @@ import type { RebuildConfig } from '../rebuild/settings.ts';
 import { publicError } from '../security/public-error.ts';
 import { type Manifest, type ShardedTable, packShard, shardCount, shardOf, tableKey } from '../tables/layout.ts';
 import { countingStore, type TableEntry, type TableStore } from '../tables/table-store.ts';
+import { writeBoughtTogether } from './bought-together.ts';
 import { archiveCatalogPages } from './catalog-source.ts';
 import type { Engine, MemoryReport } from './engine.ts';
 import { loadWindowEvents } from './events-step.ts';
@@ -170,7 +170,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   });
   const fold = await foldInParts(engine, options.foldEventsPerPart);
   await engine.runFile('02-interactions-end.sql', { half_life_ms: INTERACTION_HALF_LIFE, max_items_per_user: options.maxItemsPerUser ?? 200, now });
-  // Bought together, trending, popular, extensions: the model's builders over the log in order,
+  // Trending, popular, extensions: the model's builders over the log in order,
   // in Node while DuckDB works out the neighbours (its threads; Node's would wait otherwise).
   let logBuilt: ReturnType<typeof logBuilders> | undefined = logBuilders(deps, background, now, catalogPages);
   try {
@@ -261,14 +261,8 @@ async function writeCatalogTables(
   version: string,
   now: number,
 ): Promise<number> {
-  const { catalog, together, trending, popular, builds } = built;
-  let togetherPairs = 0;
-  const bt: [string, unknown][] = [];
-  for (const [item, list] of Object.entries(together.finish().table)) {
-    bt.push([item, list.flat()]);
-    togetherPairs += list.length;
-  }
-  await writer.table('bt', shards.bt, bt);
+  const { catalog, trending, popular, builds } = built;
+  const togetherPairs = await writeBoughtTogether(engine, shards.bt, (entries) => writer.table('bt', shards.bt, entries));
   await writer.table('ct', shards.ct, [...catalog]);
   const { global, byCategory } = trending.finish(now);
   await writer.put(
@@ -292,23 +286,21 @@ async function foldInParts(engine: Engine, eventsPerPart?: number): Promise<{ ev
 }
 
 /**
- * The catalog, then the builders that take the log in `(ts, seq)` order (bought together,
- * trending, popular, the extensions'), fed on `engine`'s connections.
+ * The catalog, then the builders that take the log in `(ts, seq)` order (trending, popular, the
+ * extensions'), fed on `engine`'s connections.
  */
 async function logBuilders(deps: OfflineDeps, engine: Engine, now: number, catalogPages: CatalogPages | undefined) {
   const catalog = await readCatalog(deps.db, undefined, catalogPages);
   const maps = catalogMaps(catalog);
   const builds = await Promise.all((deps.extensions ?? []).map((e) => e.start(deps.db, now, undefined, catalogPages)));
-  const together = createBoughtTogetherBuilder();
   const trending = createTrendingBuilder({ catalog: maps });
   const popular = createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity });
   for await (const page of eventPages(engine)) {
-    together.add(page);
     trending.add(page);
     popular.add(page);
     for (const build of builds) build.add(page);
   }
-  return { catalog, maps, together, trending, popular, builds };
+  return { catalog, maps, trending, popular, builds };
 }
 
 /** The window's events in `(ts, seq)` order as the builders take them, a page per DuckDB chunk (read column by column). */

@@ -174,6 +174,7 @@ function expectEqualTables(both: Both, k: number): { lists: number; exact: numbe
   expect(offline.manifest.stats).toEqual(worker.manifest.stats);
   expect(offline.tables.ct).toEqual(worker.tables.ct);
   expect(offline.tables.bt).toEqual(worker.tables.bt);
+  expect(offline.tables.bt.size).toBeGreaterThan(0);
   expect(offline.tables.tr).toEqual(worker.tables.tr);
   expect(offline.tables.search).toEqual(worker.tables.search);
   const strip = (pf: Map<string, unknown>) => new Map([...pf].map(([u, p]) => [u, { ...(p as object), forYou: undefined }]));
@@ -221,7 +222,7 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
     const both = await bothRebuilds(loaded, 'archive', { walksPerPart: 50_000, usersPerBucket: 300, neighbourListsInMemory: 60 });
     const figures = expectEqualTables(both, both.config.k);
     console.log(
-      `synthetic (catalog from the archive's snapshot): ${figures.exact} of ${figures.lists} neighbour lists and ${figures.forYouExact} of ${figures.profiles} for-you lists identical to the digit, the rest equal up to ties`,
+      `synthetic (catalog from the archive's snapshot): ${figures.exact} of ${figures.lists} neighbour lists and ${figures.forYouExact} of ${figures.profiles} for-you lists identical to the digit, the rest equal up to ties; ${both.offline.tables.bt.size} bought-together lists identical`,
     );
     expect(figures.exact / figures.lists).toBeGreaterThan(0.9);
     // Listed by GET /v1/admin/rebuilds (listRuns) beside the Worker's run.

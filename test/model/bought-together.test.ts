@@ -40,4 +40,20 @@ describe('bought together', () => {
     expect(table.z).toEqual([['w', 0.5, 1.25, 1]]);
     expect(table.w).toEqual([['z', 0.5, 1.25, 1]]);
   });
+
+  it('ranks equal scores by id, whatever order the baskets came in', () => {
+    // a with each of d, c, b in two baskets: three rules from a with the same confidence and lift.
+    const baskets = [['a', 'd'], ['a', 'd'], ['a', 'c'], ['a', 'c'], ['a', 'b'], ['a', 'b'], ['e'], ['e']];
+    const log = (order: string[][]) => order.flatMap((items, n) => items.map((item) => buy(`u${n}`, item, n * 10 * HOUR)));
+    const table = (order: string[][]) => {
+      const builder = createBoughtTogetherBuilder({ minSupport: 2, minConfidence: 0, minLift: 1, k: 2 });
+      builder.add(log(order));
+      return builder.finish().table;
+    };
+    expect(table(baskets).a).toEqual([
+      ['b', 0.3333, 1.333, 2],
+      ['c', 0.3333, 1.333, 2],
+    ]);
+    expect(table([...baskets].reverse())).toEqual(table(baskets));
+  });
 });
