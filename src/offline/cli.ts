@@ -20,8 +20,6 @@
  * --window-days N, --k N (or REBUILD_WINDOW_DAYS, REBUILD_K, as the Workflow passes them; else the
  * wrangler.toml values' defaults). Prints the outcome and the process's peak resident memory.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { r2ArchiveBucket } from '../archive/bucket.ts';
 import { openDatabase } from '../db/client.ts';
+import { abandonRun } from '../rebuild/run-rebuild.ts';
 import { rebuildConfig } from '../rebuild/settings.ts';
 import { searchIndexTables } from '../search/index-tables.ts';
 import { kvTableStore } from '../tables/kv-store.ts';
@@ -40,6 +39,7 @@ import { d1RestDatabase } from './d1-rest.ts';
 import { kvRestTableStore } from './kv-rest-store.ts';
 import type { LocalBindings } from './local-bindings.ts';
 import { rebuildOffline } from './rebuild-offline.ts';
+import { abandonedError, superviseJob, tellParent } from './supervise.ts';
 import { literal } from './sql-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -68,13 +68,23 @@ if (values.help) {
 
 // V8 reads its heap cap at start: without one, the job runs again in a child with the cap the
 // memory limit gives (memory-budget.ts), so the limit bounds Node's heap too, and with the
-// allocator settings (read by glibc and DuckDB's jemalloc at start as well).
+// allocator settings (read by glibc and DuckDB's jemalloc at start as well). A child that dies
+// before recording its run (at the heap cap, or killed) leaves it to this parent to close.
 if (!heapCapSet(process.execArgv, process.env.NODE_OPTIONS)) {
   const heapFlag = `--max-old-space-size=${heapCapMB(parseBytes(values['memory-limit']!))}`;
-  const child = spawn(process.execPath, [...process.execArgv, heapFlag, ...process.argv.slice(1)], { stdio: 'inherit', env: withAllocatorEnv(process.env) });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-  process.exit(code ?? (signal ? 1 : 0));
+  const exit = await superviseJob([...process.execArgv, heapFlag], process.argv.slice(1), withAllocatorEnv(process.env));
+  if (exit.abandoned) {
+    const error = abandonedError(exit);
+    console.error(`rebuild:offline: run ${exit.abandoned}: ${error}`);
+    const rest = d1RestSettings();
+    const local = rest ? undefined : await (await import('./local-bindings.ts')).openLocalBindings(values['persist-to']);
+    try {
+      await abandonRun(openDatabase(rest ? d1RestDatabase(rest) : local!.d1), exit.abandoned, error);
+    } finally {
+      await local?.dispose();
+    }
+  }
+  process.exit(exit.code ?? 1);
 }
 console.error(
   `rebuild:offline: DuckDB memory limit ${values['memory-limit']}, JS heap limit ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)} MiB, DuckDB's jemalloc ${process.env.DUCKDB_JE_MALLOC_CONF || 'as built'}`,
@@ -95,15 +105,7 @@ const kvSettings =
       }
     : undefined;
 
-const d1Settings =
-  values.d1 === 'rest'
-    ? {
-        accountId: env.CLOUDFLARE_ACCOUNT_ID || fail('--d1 rest needs CLOUDFLARE_ACCOUNT_ID'),
-        databaseId: env.D1_DATABASE_ID || fail('--d1 rest needs D1_DATABASE_ID (the DB database_id of wrangler.toml)'),
-        apiToken: env.CLOUDFLARE_API_TOKEN || fail('--d1 rest needs CLOUDFLARE_API_TOKEN (D1 Edit)'),
-        baseUrl: env.D1_API_BASE_URL || undefined,
-      }
-    : undefined;
+const d1Settings = d1RestSettings();
 
 // The local stack (miniflare) only when something local is asked for: a Container has none.
 const local: LocalBindings | undefined =
@@ -139,11 +141,13 @@ try {
   const config = rebuildConfig({ REBUILD_WINDOW_DAYS: values['window-days'], REBUILD_K: values.k });
   const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(location), {
     catalogFrom: values.catalog as 'd1' | 'archive',
+    onRunStart: (version) => tellParent({ run: version }),
     onPhase: (phase, ms, m) =>
       console.log(
         `${phase.padEnd(16)} ${(ms / 1000).toFixed(1).padStart(7)} s  RSS ${m.rssMB} MB (peak ${m.rssPeakMB}, process ${m.maxRssMB}), heap ${m.heapMB} MB (${m.heapTotalMB} committed), DuckDB ${m.duckdbMB} MB (peak ${m.duckdbPeakMB} of ${m.duckdbLimitMB})`,
       ),
   });
+  tellParent({ recorded: outcome.version });
   engine.close();
   console.log(JSON.stringify(outcome, null, 2));
   console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
@@ -157,4 +161,16 @@ function fail(message: string): never {
   console.error(`rebuild:offline: ${message}`);
   process.exit(2);
   throw new Error(message);
+}
+
+/** D1's REST API settings with `--d1 rest` (from the environment), else undefined (the local D1). */
+function d1RestSettings() {
+  return values.d1 === 'rest'
+    ? {
+        accountId: process.env.CLOUDFLARE_ACCOUNT_ID || fail('--d1 rest needs CLOUDFLARE_ACCOUNT_ID'),
+        databaseId: process.env.D1_DATABASE_ID || fail('--d1 rest needs D1_DATABASE_ID (the DB database_id of wrangler.toml)'),
+        apiToken: process.env.CLOUDFLARE_API_TOKEN || fail('--d1 rest needs CLOUDFLARE_API_TOKEN (D1 Edit)'),
+        baseUrl: process.env.D1_API_BASE_URL || undefined,
+      }
+    : undefined;
 }

@@ -70,6 +70,8 @@ export interface OfflineOptions {
   catalogFrom?: 'd1' | 'archive';
   trigger?: string;
   now?: number;
+  /** Called with the run's version once it is recorded as running (the CLI tells its parent, src/offline/supervise.ts). */
+  onRunStart?: (version: string) => void;
   /** Called with each phase's name, milliseconds and memory (the process's and DuckDB's, peaks within the phase). */
   onPhase?: (phase: string, ms: number, memory: MemoryReport) => void;
 }
@@ -105,6 +107,7 @@ export async function rebuildOffline(deps: OfflineDeps, engine: Engine, files: A
     return { version, status: 'skipped', stats: {}, error: 'another rebuild holds the lease' };
   }
   await recordRunStart(db, version, trigger, 'running', now);
+  options.onRunStart?.(version);
   const started = performance.now();
   try {
     const store = countingStore(deps.store);

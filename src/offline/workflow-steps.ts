@@ -5,6 +5,7 @@ import { archivePending } from '../archive/write-archive.ts';
 import type { Database } from '../db/client.ts';
 import { rebuildRuns } from '../db/schema.ts';
 import { d1CatalogPages } from '../rebuild/catalog-snapshot.ts';
+import { abandonRun } from '../rebuild/run-rebuild.ts';
 
 /** The part of a Workflow step API the offline rebuild uses (Cloudflare's `WorkflowStep`, or a stand-in in tests). */
 export interface Steps {
@@ -44,7 +45,8 @@ export interface OfflineWorkflowOptions {
  * The Workflow's steps, each retried by Workflows on its own: bring the archive up to date,
  * write the catalog snapshot next to the events (pages of 5,000 rows: 200 D1 queries for a
  * million items), start the job in its Container, wait for it (sleeping between looks, so no Worker stays
- * busy), then read the run it recorded. Publishing (pointer flip) is the job's, as in the Worker.
+ * busy), then read the run it recorded; a run the job left `running` when its Container ended is
+ * closed as failed and its lease freed. Publishing (pointer flip) is the job's, as in the Worker.
  */
 export async function offlineRebuildSteps(
   db: Database,
@@ -83,6 +85,11 @@ export async function offlineRebuildSteps(
       .where(and(eq(rebuildRuns.trigger, 'offline'), gte(rebuildRuns.startedAt, options.startedAt)))
       .orderBy(desc(rebuildRuns.startedAt))
       .get();
+    if (row?.status === 'running' && ended !== 'timed-out') {
+      // The job's Container ended without recording the run (killed at its memory, or crashed).
+      await abandonRun(db, row.version, `the job's Container ${ended === 'failed' ? 'failed' : 'exited'} before it recorded the run`);
+      return { version: row.version, status: 'failed' };
+    }
     return row ?? null;
   });
   return { archived, catalogItems, job: ended, ...(run ? { run } : {}) };

@@ -54,6 +54,19 @@ export interface StartJob {
 export const REBUILD_LEASE = 'rebuild';
 const LEASE = REBUILD_LEASE;
 const LEASE_MS = 30 * 60_000;
+
+/**
+ * Closes a run its process left `running` (it died before recording the outcome: the offline
+ * job at its heap cap or killed, src/offline/supervise.ts): `failed` with
+ * `error`, and the lease it held freed. Returns whether the run was still running.
+ */
+export async function abandonRun(db: Database, version: string, error: string, now = Date.now()): Promise<boolean> {
+  if ((await getRun(db, version))?.status !== 'running') return false;
+  await recordRunStatus(db, version, 'failed', {}, error, now);
+  await releaseLease(db, REBUILD_LEASE, version);
+  return true;
+}
+
 /** KV allows 1,000 operations per invocation; the margin covers the pointer, overrides and reads. */
 const OPERATIONS_PER_INVOCATION = 1000;
 const OPERATIONS_MARGIN = 50;

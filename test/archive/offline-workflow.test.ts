@@ -10,7 +10,9 @@ import { openDatabase } from '../../src/db/client.ts';
 import type { Env } from '../../src/env.ts';
 import { chooseRunner } from '../../src/offline/runner.ts';
 import { type OfflineJob, type Steps, offlineRebuildSteps } from '../../src/offline/workflow-steps.ts';
-import { recordRunStart, recordRunStatus } from '../../src/rebuild/runs.ts';
+import { acquireLease, releaseLease } from '../../src/rebuild/lease.ts';
+import { REBUILD_LEASE } from '../../src/rebuild/run-rebuild.ts';
+import { getRun, recordRunStart, recordRunStatus } from '../../src/rebuild/runs.ts';
 import { ADMIN, rows, send, uniq } from '../support/api.ts';
 
 const db = openDatabase(env.DB);
@@ -132,5 +134,22 @@ describe('the rebuild cron picks the Worker or the offline job', () => {
     const stuck: OfflineJob = { start: async () => undefined, status: async () => 'running' };
     const timedOut = await offlineRebuildSteps(db, bucket, stuck, standInSteps(), { runId: 'run-2', startedAt: Date.now() + 60_000, maxPolls: 2 });
     expect(timedOut).toEqual({ archived: 0, catalogItems, job: 'timed-out' });
+  });
+
+  it('closes a run the job left running when its Container failed, and frees the lease', async () => {
+    const startedAt = Date.now() + 120_000;
+    const version = `v-offline-dead-${crypto.randomUUID().slice(0, 6)}`;
+    const dies: OfflineJob = {
+      async start() {
+        expect(await acquireLease(db, REBUILD_LEASE, version, 6 * 3600_000)).toBe(true);
+        await recordRunStart(db, version, 'offline', 'running', startedAt + 1);
+      },
+      status: async () => 'failed',
+    };
+    const result = await offlineRebuildSteps(db, r2ArchiveBucket(env.ARCHIVE!), dies, standInSteps(), { runId: 'run-3', startedAt, maxPolls: 3 });
+    expect(result).toMatchObject({ job: 'failed', run: { version, status: 'failed' } });
+    expect(await getRun(db, version)).toMatchObject({ status: 'failed', error: "the job's Container failed before it recorded the run" });
+    expect(await acquireLease(db, REBUILD_LEASE, 'v-after', 60_000)).toBe(true);
+    await releaseLease(db, REBUILD_LEASE, 'v-after');
   });
 });
