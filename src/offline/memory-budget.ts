@@ -17,9 +17,6 @@ const HEAP_SHARE = 0.5;
 const MIN_HEAP_MB = 320;
 /** The heap's share that the for-you scoring's parsed neighbour lists may take. */
 const LIST_SHARE = 0.3;
-/** A for-you thread's heap over the lists it holds (their garbage while a run is scored), and its own base. */
-const THREAD_HEAP_OVER_LISTS = 1.25;
-const THREAD_HEAP_BASE_MB = 32;
 /**
  * Node's memory per neighbour of a held list (NeighbourListCache: a shared id and a Float64Array
  * weight, 2.07 KB per list of 100 measured, against 11.7 KB as parsed `[id, weight]` pairs).
@@ -36,8 +33,6 @@ export interface MemoryBudget {
   neighbourListsInMemory: number;
   /** Shoppers whose profiles are built and scored at once. */
   usersPerBucket: number;
-  /** The old-space cap in MiB of each for-you scoring thread, which holds its share of the lists. */
-  forYouThreadHeapMB: (threads: number) => number;
 }
 
 /** The budget of a job whose DuckDB memory limit is `limitBytes`, with neighbour lists of `k`. */
@@ -48,7 +43,6 @@ export function memoryBudget(limitBytes: number, k: number): MemoryBudget {
     heapMB,
     neighbourListsInMemory: Math.max(1000, Math.floor((heapBytes * LIST_SHARE) / (BYTES_PER_NEIGHBOUR * Math.max(1, k)))),
     usersPerBucket: Math.max(1000, Math.min(10_000, Math.floor(heapBytes / BYTES_PER_PROFILE))),
-    forYouThreadHeapMB: (threads) => Math.ceil((heapMB * LIST_SHARE * THREAD_HEAP_OVER_LISTS) / Math.max(1, threads)) + THREAD_HEAP_BASE_MB,
   };
 }
 

@@ -12,8 +12,6 @@ interface CompactList {
   weights: Float64Array;
 }
 
-const EMPTY: CompactList = { ids: [], weights: new Float64Array(0) };
-
 /** A bounded store of neighbour lists for {@link NeighbourListCache.lookup}. */
 export class NeighbourListCache {
   readonly #lists = new Map<string, CompactList>();
@@ -73,16 +71,6 @@ export class NeighbourListCache {
     }
     this.#lists.set(item, { ids, weights });
     this.parsed++;
-  }
-
-  /** Whether `item`'s list is held. */
-  has(item: string): boolean {
-    return this.#lists.has(item);
-  }
-
-  /** Marks `item`'s list as held without its contents: a pool's record of what one of its threads holds. */
-  reserve(item: string): void {
-    this.#lists.set(item, EMPTY);
   }
 
   /** The scoring's view: an item's list as `[id, weight]` pairs, made on demand. */

@@ -9,12 +9,11 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { CatalogMaps } from '../model/catalog.ts';
 import type { EventType, ShopEvent } from '../model/events.ts';
-import { forYouSources } from '../model/precompute-for-you.ts';
+import { forYouSources, precomputeForYou } from '../model/precompute-for-you.ts';
 import { type UserProfile, createUserProfilesBuilder } from '../model/user-profile.ts';
 import { packShard, shardOf } from '../tables/layout.ts';
 import type { Engine } from './engine.ts';
-import { ForYouPool } from './for-you-pool.ts';
-import type { NeighbourListCache } from './neighbour-cache.ts';
+import { NeighbourListCache } from './neighbour-cache.ts';
 
 /** One packed profile shard. */
 export interface ProfileShard {
@@ -22,21 +21,11 @@ export interface ProfileShard {
   value: string;
 }
 
-/** How the for-you scoring of {@link profileShards} runs. */
-export interface ForYouScoring {
-  /** Worker threads that score (the job's cores). */
-  threads: number;
-  /** Neighbour lists held at most, over all threads (about 2 KB each at K = 100, {@link NeighbourListCache}). */
-  listsInMemory: number;
-  /** Each thread's old-space cap in MiB. */
-  threadHeapMB: number;
-}
-
 /**
  * Builds every profile of the window with its for-you candidates and yields the packed `pf`
  * shards, batch by batch (`usersPerBatch` shoppers, whole shards, bound the builder); a batch's
- * for-you is scored on `scoring.threads` worker threads ({@link ForYouPool}), in runs of profiles
- * that need at most one thread's share of `scoring.listsInMemory` neighbour lists.
+ * for-you is scored in runs of profiles that need at most `maxLists` neighbour lists (bounds the
+ * lists Node holds, about 2 KB each at K = 100, {@link NeighbourListCache}).
  */
 export async function* profileShards(
   engine: Engine,
@@ -44,8 +33,8 @@ export async function* profileShards(
   maps: CatalogMaps,
   now: number,
   usersPerBatch: number,
-  phase: (name: string) => void,
-  scoring: ForYouScoring,
+  phase: (name: string) => void = () => {},
+  maxLists = Infinity,
 ): AsyncGenerator<ProfileShard> {
   const { connection } = engine;
   await connection.run(`CREATE OR REPLACE TABLE profile_key AS
@@ -63,29 +52,23 @@ export async function* profileShards(
     DROP TABLE profile_shard;
     CREATE OR REPLACE TABLE fy_need (item VARCHAR)`);
 
-  /** The neighbour lists of `items` (those that have one) from the engine's `nb_lists`. */
-  async function readLists(items: string[]): Promise<Array<[string, string]>> {
+  const lists = new NeighbourListCache(Math.max(1, maxLists));
+  /** Readies the neighbour lists of `items`: those held stay, the rest are read from the engine. */
+  async function listsOf(items: Set<string>): Promise<void> {
+    const missing = lists.prepare(items);
+    if (missing.length === 0) return;
     const need = await engine.side.createAppender('fy_need');
-    for (const item of items) {
+    for (const item of missing) {
       need.appendVarchar(item);
       need.endRow();
     }
     need.closeSync();
-    const lists: Array<[string, string]> = [];
     const sql = 'SELECT a.item, l.list FROM fy_need f JOIN item_ids a ON a.item = f.item JOIN nb_lists l ON l.i = a.iidx';
     for await (const [ids, packed] of engine.columns(sql, engine.side))
-      for (let r = 0; r < ids!.length; r++) lists.push([ids![r] as string, packed![r] as string]);
+      for (let r = 0; r < ids!.length; r++) lists.add(ids![r] as string, packed![r] as string);
     await engine.side.run('DELETE FROM fy_need');
-    return lists;
   }
 
-  const threads = Math.max(1, scoring.threads);
-  const pool = new ForYouPool({
-    threads,
-    listsPerThread: Math.max(1, Math.floor(scoring.listsInMemory / threads)),
-    heapMB: scoring.threadHeapMB,
-    now,
-  });
   let builder = createUserProfilesBuilder({ catalog: maps });
   const written = new Set<number>();
   let inBatch = 0;
@@ -97,38 +80,26 @@ export async function* profileShards(
     inBatch = 0;
     phase('profiles');
     const byShard = new Map<number, Array<[string, UserProfile]>>();
-    // Scored in runs of profiles whose sources need at most a thread's lists at once, on the pool's threads.
-    const runs: Array<Promise<void>> = [];
+    // Scored in runs of profiles whose sources need at most `maxLists` neighbour lists at once.
     let from = 0;
     while (from < profiles.length) {
       const sources = new Set<string>();
       let to = from;
       for (; to < profiles.length; to++) {
         const own = forYouSources(profiles[to]![1]).filter((item) => !sources.has(item));
-        if (to > from && sources.size + own.length > pool.listsPerThread) break;
+        if (to > from && sources.size + own.length > maxLists) break;
         for (const item of own) sources.add(item);
       }
-      const run = profiles.slice(from, to);
-      const { scored } = await pool.send(
-        sources,
-        run.map(([, profile]) => profile),
-        readLists,
-      );
-      const placed = scored.then((forYou) => {
-        for (let n = 0; n < run.length; n++) {
-          const [key, profile] = run[n]!;
-          const shard = shardOf(key, count);
-          const entry: [string, UserProfile] = [key, { ...profile, forYou: forYou[n]! }];
-          const entries = byShard.get(shard);
-          if (entries) entries.push(entry);
-          else byShard.set(shard, [entry]);
-        }
-      });
-      placed.catch(() => undefined);
-      runs.push(placed);
+      await listsOf(sources);
+      for (const [key, profile] of profiles.slice(from, to)) {
+        const scored = { ...profile, forYou: precomputeForYou(profile, lists.lookup, now) };
+        const shard = shardOf(key, count);
+        const entries = byShard.get(shard);
+        if (entries) entries.push([key, scored]);
+        else byShard.set(shard, [[key, scored]]);
+      }
       from = to;
     }
-    await Promise.all(runs);
     phase('for-you');
     for (const [shard, entries] of [...byShard].sort((a, b) => a[0] - b[0])) {
       // A shard written twice would replace its first part: fail the run rather than lose profiles.
@@ -142,37 +113,33 @@ export async function* profileShards(
     WHERE e.type <> 'impression' AND coalesce(e.item_id, '') <> '' AND NOT starts_with(e.item_id, 'campaign:')
     ORDER BY s.pno, e.ts, e.seq`;
   let lastKey = -1;
-  try {
-    for await (const [shards, keys, users, items, types, values, times, sessions] of engine.columns(sql)) {
-      const page: ShopEvent[] = [];
-      for (let r = 0; r < shards!.length; r++) {
-        const shard = shards![r] as number;
-        if (shard !== batchShard) {
-          if (inBatch >= usersPerBatch) {
-            builder.add(page.splice(0));
-            yield* finishBatch();
-          }
-          batchShard = shard;
+  for await (const [shards, keys, users, items, types, values, times, sessions] of engine.columns(sql)) {
+    const page: ShopEvent[] = [];
+    for (let r = 0; r < shards!.length; r++) {
+      const shard = shards![r] as number;
+      if (shard !== batchShard) {
+        if (inBatch >= usersPerBatch) {
+          builder.add(page.splice(0));
+          yield* finishBatch();
         }
-        if (keys![r] !== lastKey) {
-          lastKey = keys![r] as number;
-          inBatch++;
-        }
-        page.push({
-          user: users![r] as string,
-          item: items![r] as string,
-          type: types![r] as EventType,
-          value: values![r] as number | null,
-          ts: times![r] as number,
-          session: sessions![r] as string | null,
-        });
+        batchShard = shard;
       }
-      builder.add(page);
+      if (keys![r] !== lastKey) {
+        lastKey = keys![r] as number;
+        inBatch++;
+      }
+      page.push({
+        user: users![r] as string,
+        item: items![r] as string,
+        type: types![r] as EventType,
+        value: values![r] as number | null,
+        ts: times![r] as number,
+        session: sessions![r] as string | null,
+      });
     }
-    yield* finishBatch();
-  } finally {
-    await pool.close();
+    builder.add(page);
   }
+  yield* finishBatch();
   await connection.run('DROP TABLE fy_need; DROP TABLE profile_order');
 }
 

@@ -62,12 +62,10 @@ export interface OfflineOptions {
   /** Shoppers whose profiles and for-you are built at once (bounds the profile builder). Default: from the memory limit ({@link memoryBudget}), at most 10,000. */
   usersPerBucket?: number;
   /**
-   * Neighbour lists the for-you threads hold parsed, all together (default: 30% of the JS heap
-   * cap that {@link memoryBudget} derives from the memory limit, at about 2.4 KB per list of 100 neighbours).
+   * Neighbour lists Node holds parsed while it scores for-you (default: 30% of the JS heap cap
+   * that {@link memoryBudget} derives from the memory limit, at about 10 KB per list of 100 neighbours).
    */
   neighbourListsInMemory?: number;
-  /** Worker threads that score for-you (default: DuckDB's `threads`, the cores the job is given). */
-  forYouThreads?: number;
   /** Where the catalog comes from: D1 (default) or the archive's newest catalog snapshot (`files.catalog`). */
   catalogFrom?: 'd1' | 'archive';
   trigger?: string;
@@ -228,16 +226,11 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   phase('other tables');
   const limit = await engine.memoryLimitBytes();
   const budget = memoryBudget(limit, deps.config.k);
-  const threads = options.forYouThreads ?? Number((await engine.all<{ n: unknown }>("SELECT current_setting('threads') AS n"))[0]!.n);
-  const scoring = {
-    threads,
-    listsInMemory: options.neighbourListsInMemory ?? budget.neighbourListsInMemory,
-    threadHeapMB: budget.forYouThreadHeapMB(threads),
-  };
+  const maxLists = options.neighbourListsInMemory ?? budget.neighbourListsInMemory;
   // The profiles are Node's phase: DuckDB gives up the heap's share of its limit meanwhile, so the two stay within the limit.
   await engine.connection.run(`SET memory_limit = '${duckdbShareDuringProfiles(limit, budget.heapMB)}MiB'`);
   try {
-    for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? budget.usersPerBucket, phase, scoring))
+    for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? budget.usersPerBucket, phase, maxLists))
       await writer.packed('pf', shard, value);
   } finally {
     await engine.connection.run(`SET memory_limit = '${Math.floor(limit / 2 ** 20)}MiB'`);
