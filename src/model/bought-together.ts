@@ -86,6 +86,9 @@ export function createBoughtTogetherBuilder(options: BoughtTogetherOptions = {})
     }
   }
 
+  /** A rule's rank: confidence, lift breaking near ties. */
+  const score = (entry: readonly [string, number, number, number]) => entry[1] + entry[2] * 1e-9;
+
   function rule(from: string, to: string, support: number, lists: Map<string, Array<[string, number, number, number]>>): void {
     const confidence = support / itemBaskets.get(from)!;
     const lift = (confidence * baskets) / itemBaskets.get(to)!;
@@ -125,7 +128,6 @@ export function createBoughtTogetherBuilder(options: BoughtTogetherOptions = {})
       }
       const table: BoughtTogetherTable = {};
       for (const [item, list] of lists) {
-        const score = (entry: readonly [string, number, number, number]) => entry[1] + entry[2] * 1e-9;
         list.sort((x, y) => score(y) - score(x) || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
         table[item] = list.slice(0, k).map(([to, confidence, lift, support]) => [to, roundWeight(confidence), roundWeight(lift), support]);
       }

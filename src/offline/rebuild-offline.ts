@@ -2,9 +2,10 @@
  * The rebuild as SQL on DuckDB over the event archive: the same tables as the Worker rebuild
  * (src/rebuild/build-part.ts), published the same way (versioned shards, then the pointer).
  * The heavy steps (deduplication, weighting, co-occurrence, top K per item, the baskets of bought
- * together) are the SQL files of src/offline/sql; the light ones (trending, profiles, the
- * search index: state the size of the catalog or of one bucket of shoppers) run the model's own streaming builders over the events DuckDB hands back in
- * log order, profiles in buckets of shoppers so that memory stays bounded.
+ * together) are the SQL files of src/offline/sql; the light ones (trending, profiles, the search
+ * index: state the size of the catalog or of one bucket of shoppers) run the model's own
+ * streaming builders over the events DuckDB hands back in log order, profiles in buckets of
+ * shoppers so that memory stays bounded.
  */
 import type { Database } from '../db/client.ts';
 import type { ShopEvent } from '../model/events.ts';

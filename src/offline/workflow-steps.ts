@@ -87,7 +87,7 @@ export async function offlineRebuildSteps(
       .get();
     if (row?.status === 'running' && ended !== 'timed-out') {
       // The job's Container ended without recording the run (killed at its memory, or crashed).
-      await abandonRun(db, row.version, `the job's Container ${ended === 'failed' ? 'failed' : 'exited'} before it recorded the run`);
+      await abandonRun(db, row.version, `the job's Container ${ended} before it recorded the run`);
       return { version: row.version, status: 'failed' };
     }
     return row ?? null;
