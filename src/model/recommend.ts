@@ -75,32 +75,12 @@ export interface Recommendation {
  * }); // [{ item: 'sleeping-bag', score: 0.4, because: 'tent' }]
  */
 export function recommendFromHistory(options: RecommendOptions): Recommendation[] {
-  const { history, limit = 10, exclude, includeSeen = false } = options;
-  const halfLifeMs = options.halfLifeMs ?? defaultScoring.halfLifeMs;
-  const maxHistory = options.maxHistory ?? defaultScoring.maxHistory;
-  const perPosition = 2 ** (-1 / (options.positionHalfLife ?? Infinity));
-  const now = options.now ?? history.reduce((latest, h) => Math.max(latest, h.ts), -Infinity);
+  const { limit = 10, exclude, includeSeen = false } = options;
   const lookup = neighboursOf(options.neighbours);
-
-  const sources = new Map<string, { weight: number; ts: number }>();
-  const bought = new Set<string>();
-  for (const entry of history) {
-    if (entry.type === 'purchase') bought.add(entry.item);
-    const base = entry.weight ?? (entry.type && entry.type !== 'impression' ? defaultEventWeights[entry.type] : 1);
-    const weight = base * decay(now - entry.ts, halfLifeMs);
-    const source = sources.get(entry.item);
-    if (source) {
-      source.weight += weight;
-      source.ts = Math.max(source.ts, entry.ts);
-    } else sources.set(entry.item, { weight, ts: entry.ts });
-  }
-  const recent = [...sources].filter(([, s]) => s.weight > 0).sort((a, b) => b[1].ts - a[1].ts);
+  const { sources, bought, seen } = weighHistory(options.history, options);
 
   const candidates = new Map<string, Candidate>();
-  let position = 1;
-  for (const [source, { weight: decayed }] of recent.slice(0, maxHistory)) {
-    const weight = decayed * position;
-    position *= perPosition;
+  for (const [source, weight] of sources) {
     const list = lookup(source);
     if (!list) continue;
     for (let n = 0; n < list.length; n++) {
@@ -122,10 +102,55 @@ export function recommendFromHistory(options: RecommendOptions): Recommendation[
   const top = createTopK<string>(limit);
   for (const [item, { score }] of candidates) {
     if (score <= 0 || score <= top.floor()) continue;
-    if (bought.has(item) || exclude?.has(item) || (!includeSeen && sources.has(item))) continue;
+    if (bought.has(item) || exclude?.has(item) || (!includeSeen && seen.has(item))) continue;
     top.push(item, score);
   }
   return top.drain().map(([item, score]) => ({ item, score, because: candidates.get(item)!.because }));
+}
+
+/** A history as {@link recommendFromHistory} weighs it. */
+export interface WeighedHistory {
+  /** The scored items (the `maxHistory` most recent with a positive weight), newest first, each with its weight: type weight x time decay x position. */
+  sources: Array<[string, number]>;
+  /** Bought items: never recommended again. */
+  bought: Set<string>;
+  /** Every item of the history. */
+  seen: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * The history items scoring uses and their weights (the first half of
+ * {@link recommendFromHistory}): a neighbour `j` of source `s` contributes `weight(s) x w(s, j)`.
+ */
+export function weighHistory(
+  history: readonly HistoryEntry[],
+  options: Pick<RecommendOptions, 'now' | 'halfLifeMs' | 'maxHistory' | 'positionHalfLife'> = {},
+): WeighedHistory {
+  const halfLifeMs = options.halfLifeMs ?? defaultScoring.halfLifeMs;
+  const maxHistory = options.maxHistory ?? defaultScoring.maxHistory;
+  const perPosition = 2 ** (-1 / (options.positionHalfLife ?? Infinity));
+  const now = options.now ?? history.reduce((latest, h) => Math.max(latest, h.ts), -Infinity);
+
+  const seen = new Map<string, { weight: number; ts: number }>();
+  const bought = new Set<string>();
+  for (const entry of history) {
+    if (entry.type === 'purchase') bought.add(entry.item);
+    const base = entry.weight ?? (entry.type && entry.type !== 'impression' ? defaultEventWeights[entry.type] : 1);
+    const weight = base * decay(now - entry.ts, halfLifeMs);
+    const source = seen.get(entry.item);
+    if (source) {
+      source.weight += weight;
+      source.ts = Math.max(source.ts, entry.ts);
+    } else seen.set(entry.item, { weight, ts: entry.ts });
+  }
+  const recent = [...seen].filter(([, s]) => s.weight > 0).sort((a, b) => b[1].ts - a[1].ts);
+  const sources: Array<[string, number]> = [];
+  let position = 1;
+  for (const [source, { weight: decayed }] of recent.slice(0, maxHistory)) {
+    sources.push([source, decayed * position]);
+    position *= perPosition;
+  }
+  return { sources, bought, seen };
 }
 
 interface Candidate {

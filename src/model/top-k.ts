@@ -25,9 +25,15 @@ export function createTopK<T>(k: number): TopK<T> {
   const less = (a: number, b: number): boolean => scores[a]! < scores[b]! || (scores[a] === scores[b] && order[a]! > order[b]!);
 
   function swap(a: number, b: number): void {
-    [ids[a], ids[b]] = [ids[b]!, ids[a]!];
-    [scores[a], scores[b]] = [scores[b]!, scores[a]!];
-    [order[a], order[b]] = [order[b]!, order[a]!];
+    const id = ids[a]!;
+    ids[a] = ids[b]!;
+    ids[b] = id;
+    const score = scores[a]!;
+    scores[a] = scores[b]!;
+    scores[b] = score;
+    const pushedAt = order[a]!;
+    order[a] = order[b]!;
+    order[b] = pushedAt;
   }
 
   function siftDown(at: number): void {

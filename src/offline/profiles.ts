@@ -1,18 +1,20 @@
 /**
  * Profiles and their for-you candidates, offline: one pass over the window's events ordered by
  * (profile shard, shopper, ts, seq) through the model's profile builder, a batch of complete
- * shards at a time; each batch's for-you is the Worker's own `precomputeForYou` over the
- * neighbour lists of the batch's scored history items only (fetched from the engine's
- * `nb_lists`, the ones the previous batch also needed kept), and its shards are packed here.
+ * shards at a time; each batch's for-you is scored as the Worker's `precomputeForYou` scores it
+ * (`createForYouScorer`, equal to the last bit) over the neighbour lists of the batch's scored
+ * history items only (fetched from the engine's `nb_lists`, the ones the previous batch also
+ * needed kept), and its shards are packed here.
  * Node holds one batch of profiles and its lists, never all shoppers or the whole table.
  */
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { CatalogMaps } from '../model/catalog.ts';
 import type { EventType, ShopEvent } from '../model/events.ts';
-import { forYouSources, precomputeForYou } from '../model/precompute-for-you.ts';
+import { forYouSources } from '../model/precompute-for-you.ts';
 import { type UserProfile, createUserProfilesBuilder } from '../model/user-profile.ts';
 import { packShard, shardOf } from '../tables/layout.ts';
 import type { Engine } from './engine.ts';
+import { createForYouScorer } from './for-you-scorer.ts';
 import { NeighbourListCache } from './neighbour-cache.ts';
 
 /** One packed profile shard. */
@@ -53,6 +55,7 @@ export async function* profileShards(
     CREATE OR REPLACE TABLE fy_need (item VARCHAR)`);
 
   const lists = new NeighbourListCache(Math.max(1, maxLists));
+  const forYou = createForYouScorer(lists);
   /** Readies the neighbour lists of `items`: those held stay, the rest are read from the engine. */
   async function listsOf(items: Set<string>): Promise<void> {
     const missing = lists.prepare(items);
@@ -92,7 +95,7 @@ export async function* profileShards(
       }
       await listsOf(sources);
       for (const [key, profile] of profiles.slice(from, to)) {
-        const scored = { ...profile, forYou: precomputeForYou(profile, lists.lookup, now) };
+        const scored = { ...profile, forYou: forYou(profile, now) };
         const shard = shardOf(key, count);
         const entries = byShard.get(shard);
         if (entries) entries.push([key, scored]);
