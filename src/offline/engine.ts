@@ -1,6 +1,6 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, type DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
 import { type SqlParam, sqlFile } from './sql-files.ts';
 
 /** How the engine may use the machine: its memory limit is what bounds the job's peak, not the data. */
@@ -20,7 +20,7 @@ export interface EngineSettings {
   databaseFile?: string;
 }
 
-/** A DuckDB connection with the job's settings, plus the two calls the job uses. */
+/** A DuckDB connection with the job's settings, and the calls the job makes on it. */
 export interface Engine {
   connection: DuckDBConnection;
   /** A second connection to the same database, for work done while a stream of `connection` is open. */
@@ -36,6 +36,8 @@ export interface Engine {
    * converted a column at a time: strings, numbers, bigints, null), the bulk way out of the engine.
    */
   columns(sql: string, on?: DuckDBConnection): AsyncIterable<unknown[][]>;
+  /** Streams a query's chunks as DuckDB gives them, for reading its vectors without converting them (lists of numbers). */
+  chunks(sql: string, on?: DuckDBConnection): AsyncIterable<DuckDBDataChunk>;
   /** Another engine on the same database (its own two connections), for work that runs beside this one's; closed with it. */
   fork(): Promise<Engine>;
   /** DuckDB's memory limit in bytes (what the job sizes its parts by). */
@@ -125,6 +127,9 @@ async function connectEngine(
       for await (const rows of result.yieldRowsJs()) yield rows as unknown[][];
     },
     async *columns(sql, on = connection) {
+      for await (const chunk of engine.chunks(sql, on)) yield chunk.getColumns() as unknown[][];
+    },
+    async *chunks(sql, on = connection) {
       const result = await on.stream(sql);
       // The next chunk is fetched (on DuckDB's threads) while the caller works on this one.
       let next = result.fetchChunk();
@@ -133,7 +138,7 @@ async function connectEngine(
           const chunk = await next;
           if (!chunk || chunk.rowCount === 0) return;
           next = result.fetchChunk();
-          yield chunk.getColumns() as unknown[][];
+          yield chunk;
         }
       } finally {
         await next.catch(() => undefined);

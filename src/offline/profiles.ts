@@ -7,7 +7,7 @@
  * needed kept), and its shards are packed here.
  * Node holds one batch of profiles and its lists, never all shoppers or the whole table.
  */
-import type { DuckDBAppender } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBListVector } from '@duckdb/node-api';
 import type { CatalogMaps } from '../model/catalog.ts';
 import type { EventType, ShopEvent } from '../model/events.ts';
 import { forYouSources } from '../model/precompute-for-you.ts';
@@ -52,23 +52,29 @@ export async function* profileShards(
   await connection.run(`DROP TABLE profile_key;
     CREATE OR REPLACE TABLE profile_order AS SELECT pkey, shard, row_number() OVER (ORDER BY shard, pkey)::INTEGER AS pno FROM profile_shard;
     DROP TABLE profile_shard;
-    CREATE OR REPLACE TABLE fy_need (item VARCHAR)`);
+    CREATE OR REPLACE TABLE fy_need (i INTEGER)`);
 
-  const lists = new NeighbourListCache(Math.max(1, maxLists));
+  const names: string[] = [];
+  for await (const [items] of engine.columns('SELECT item FROM item_ids ORDER BY iidx')) for (const item of items!) names.push(item as string);
+  const lists = new NeighbourListCache(Math.max(1, maxLists), names);
   const forYou = createForYouScorer(lists);
   /** Readies the neighbour lists of `items`: those held stay, the rest are read from the engine. */
   async function listsOf(items: Set<string>): Promise<void> {
     const missing = lists.prepare(items);
     if (missing.length === 0) return;
     const need = await engine.side.createAppender('fy_need');
-    for (const item of missing) {
-      need.appendVarchar(item);
+    for (const number of missing) {
+      need.appendInteger(number);
       need.endRow();
     }
     need.closeSync();
-    const sql = 'SELECT a.item, l.list FROM fy_need f JOIN item_ids a ON a.item = f.item JOIN nb_lists l ON l.i = a.iidx';
-    for await (const [ids, packed] of engine.columns(sql, engine.side))
-      for (let r = 0; r < ids!.length; r++) lists.add(ids![r] as string, packed![r] as string);
+    for await (const chunk of engine.chunks('SELECT l.i, l.ids, l.weights FROM fy_need f JOIN nb_lists l ON l.i = f.i', engine.side)) {
+      const numbers = chunk.getColumnVector(0);
+      const ids = chunk.getColumnVector(1) as DuckDBListVector;
+      const weights = chunk.getColumnVector(2) as DuckDBListVector;
+      for (let r = 0; r < chunk.rowCount; r++)
+        lists.add(numbers.getItem(r) as number, { ids: numbersOf(ids, r, Int32Array), weights: numbersOf(weights, r, Float64Array) });
+    }
     await engine.side.run('DELETE FROM fy_need');
   }
 
@@ -144,6 +150,15 @@ export async function* profileShards(
   }
   yield* finishBatch();
   await connection.run('DROP TABLE fy_need; DROP TABLE profile_order');
+}
+
+/** Row `row` of a list vector of numbers, as a typed array (read from the vector's flat child, nothing converted). */
+function numbersOf<T extends Int32Array | Float64Array>(vector: DuckDBListVector, row: number, Kind: new (length: number) => T): T {
+  const from = vector.getEntryOffset(row);
+  const out = new Kind(vector.getEntryLength(row));
+  const child = vector.childVector;
+  for (let k = 0; k < out.length; k++) out[k] = child.getItem(from + k) as number;
+  return out;
 }
 
 /**

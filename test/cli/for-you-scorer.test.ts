@@ -4,6 +4,9 @@
  * scored in runs through a small list store (lists dropped and read again, numbers growing), and
  * on hand-made ties, bought items and position decay.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { realSet } from '../../src/bench/rebuild-data.ts';
 import type { ShopEvent } from '../../src/model/events.ts';
@@ -13,11 +16,11 @@ import { defaultScoring } from '../../src/model/recommend.ts';
 import type { Scoring } from '../../src/model/selection/model-choice.ts';
 import { createSimilarItemsBuilder } from '../../src/model/similar-items/similar-items.ts';
 import { type UserProfile, createUserProfilesBuilder } from '../../src/model/user-profile.ts';
+import { openEngine } from '../../src/offline/engine.ts';
 import { createForYouScorer } from '../../src/offline/for-you-scorer.ts';
 import { NeighbourListCache } from '../../src/offline/neighbour-cache.ts';
 
 const HOUR = 3_600_000;
-const packed = (list: NeighbourList) => JSON.stringify(list.flatMap(([id, weight]) => [id, weight]));
 
 /** Scores `profiles` in runs needing at most `capacity` lists, both ways, over the same store; returns both. */
 function scoreBoth(
@@ -28,7 +31,9 @@ function scoreBoth(
   limit?: number,
   scoring?: Scoring,
 ) {
-  const lists = new NeighbourListCache(capacity);
+  const names = [...new Set([...table.keys(), ...[...table.values()].flatMap((list) => list.map(([id]) => id))])].sort();
+  const number = new Map(names.map((name, n) => [name, n]));
+  const lists = new NeighbourListCache(capacity, names);
   const score = createForYouScorer(lists, limit, scoring);
   const offline: Array<[string, unknown]> = [];
   const worker: Array<[string, unknown]> = [];
@@ -41,9 +46,9 @@ function scoreBoth(
       if (to > from && sources.size + own.length > capacity) break;
       for (const item of own) sources.add(item);
     }
-    for (const item of lists.prepare(sources)) {
-      const list = table.get(item);
-      if (list) lists.add(item, packed(list));
+    for (const n of lists.prepare(sources)) {
+      const list = table.get(names[n]!);
+      if (list) lists.add(n, { ids: Int32Array.from(list.map(([id]) => number.get(id)!)), weights: Float64Array.from(list.map(([, weight]) => weight)) });
     }
     for (const [user, profile] of profiles.slice(from, to)) {
       offline.push([user, score(profile, now)]);
@@ -121,5 +126,22 @@ describe('the offline for-you scorer equals precomputeForYou', () => {
     expect(forYou.map(([item]) => item)).toEqual(['c4', 't', 'c3']);
     expect(forYou[1]![2]).toBe(built[0]![1].recent.findIndex(([item]) => item === 'b'));
     expect(forYou[0]![2]).toBe(built[0]![1].recent.findIndex(([item]) => item === 'x1'));
+  });
+
+  it('reads the weights the published lists hold: the engine’s numbers are the JSON text’s, to the bit', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fy-weights-'));
+    const engine = await openEngine({ memoryLimit: '256MB', threads: 2, tempDirectory: path.join(dir, 'spill') });
+    try {
+      await engine.runFile('00-macros.sql', {});
+      // Scores over 20 orders of magnitude, as 03-neighbours-part.sql writes them: text in the list, number in the array.
+      const rows = await engine.all<{ text: string; number: number }>(
+        'SELECT round4(x)::VARCHAR AS text, round4(x) AS number FROM (SELECT exp(random() * 46 - 23) AS x FROM range(200000))',
+      );
+      expect(rows).toHaveLength(200_000);
+      expect(rows.filter((r) => JSON.parse(r.text) !== r.number).slice(0, 5)).toEqual([]);
+    } finally {
+      engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

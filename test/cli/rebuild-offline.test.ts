@@ -188,7 +188,7 @@ function expectEqualTables(both: Both, k: number): { lists: number; exact: numbe
     if (result.exact) exact++;
   }
   expect(differing.slice(0, 5)).toEqual([]);
-  // For-you (scored in SQL offline): same candidates, same "because", scores within rounding; ties may swap.
+  // For-you (scored offline by createForYouScorer, bit for bit the Worker's scoring): over lists equal up to ties, the same up to ties.
   let forYouExact = 0;
   const forYouDiffering: string[] = [];
   for (const [user, profile] of worker.tables.pf) {
@@ -225,6 +225,8 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
       `synthetic (catalog from the archive's snapshot): ${figures.exact} of ${figures.lists} neighbour lists and ${figures.forYouExact} of ${figures.profiles} for-you lists identical to the digit, the rest equal up to ties; ${both.offline.tables.bt.size} bought-together lists identical`,
     );
     expect(figures.exact / figures.lists).toBeGreaterThan(0.9);
+    // Over identical neighbour lists the for-you lists are identical too.
+    if (figures.exact === figures.lists) expect(figures.forYouExact).toBe(figures.profiles);
     // Listed by GET /v1/admin/rebuilds (listRuns) beside the Worker's run.
     const run = (await listRuns(both.db, 5)).find((r) => r.version === both.offline.manifest.version);
     expect(run).toMatchObject({ trigger: 'offline', status: 'published' });

@@ -1,7 +1,7 @@
 -- The RP3beta neighbours of the items {{from_iidx}} to {{to_iidx}} (one part of
 -- 03-neighbours-rp3beta.sql's neighbour_parts), appended to `nb_lists` as the published JSON
--- lists (string_agg over at most K rows per item, one part at a time). Parameters: {{k}},
--- {{user_cap}} (the cap of users per item, empty without one). Standard SQL.
+-- lists (string_agg over at most K rows per item, one part at a time) and as arrays of numbers.
+-- Parameters: {{k}}, {{user_cap}} (the cap of users per item, empty without one). Standard SQL.
 --
 -- The walks i -> u -> j summed per pair. P(i -> u) is the same for every u of i, so it multiplies
 -- the sum (after the GROUP BY) instead of every term, and the popularity penalty of j joins after.
@@ -10,7 +10,8 @@
 -- does not cap, and the tables must be equal. Top K per item, ties to the neighbour met first
 -- (the lowest user index, then history position): a window over the part's pairs.
 INSERT INTO nb_lists
-SELECT r.i, '[' || string_agg(nj.json || ',' || round4(r.score)::VARCHAR, ',' ORDER BY r.rank) || ']', count(*)::INTEGER
+SELECT r.i, '[' || string_agg(nj.json || ',' || round4(r.score)::VARCHAR, ',' ORDER BY r.rank) || ']', count(*)::INTEGER,
+  array_agg(r.j ORDER BY r.rank), array_agg(round4(r.score) ORDER BY r.rank)
 FROM (
   SELECT w.i, w.j, w.total * fi.p_from / fj.penalty AS score,
     row_number() OVER (PARTITION BY w.i ORDER BY w.total * fi.p_from / fj.penalty DESC, w.met) AS rank

@@ -36,5 +36,6 @@ FROM (
 ) parts
 GROUP BY part;
 
--- Each item's list as published: [neighbour, weight, ...] best first, weights to 4 significant digits.
-CREATE OR REPLACE TABLE nb_lists (i INTEGER, list VARCHAR, pairs INTEGER);
+-- Each item's list as published: [neighbour, weight, ...] best first, weights to 4 significant digits;
+-- and as numbers for the for-you scoring in Node: the neighbours' iidx and the same weights.
+CREATE OR REPLACE TABLE nb_lists (i INTEGER, list VARCHAR, pairs INTEGER, ids INTEGER[], weights DOUBLE[]);
