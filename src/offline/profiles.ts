@@ -3,7 +3,7 @@
  * (profile shard, shopper, ts, seq) through the model's profile builder, a batch of complete
  * shards at a time; each batch's for-you is scored as the Worker's `precomputeForYou` scores it
  * (`createForYouScorer`, equal to the last bit) over the neighbour lists of the batch's scored
- * history items only (fetched from the engine's `nb_lists`, the ones the previous batch also
+ * history items only (fetched from the engine's `nb_numbers`, the ones the previous batch also
  * needed kept), and its shards are packed here.
  * Node holds one batch of profiles and its lists, never all shoppers or the whole table.
  */
@@ -68,7 +68,7 @@ export async function* profileShards(
       need.endRow();
     }
     need.closeSync();
-    for await (const chunk of engine.chunks('SELECT l.i, l.ids, l.weights FROM fy_need f JOIN nb_lists l ON l.i = f.i', engine.side)) {
+    for await (const chunk of engine.chunks('SELECT l.i, l.ids, l.weights FROM fy_need f JOIN nb_numbers l ON l.i = f.i', engine.side)) {
       const numbers = chunk.getColumnVector(0);
       const ids = chunk.getColumnVector(1) as DuckDBListVector;
       const weights = chunk.getColumnVector(2) as DuckDBListVector;

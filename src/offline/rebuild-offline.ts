@@ -236,7 +236,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   } finally {
     await engine.connection.run(`SET memory_limit = '${Math.floor(limit / 2 ** 20)}MiB'`);
   }
-  await engine.connection.run('DROP TABLE nb_lists');
+  await engine.connection.run('DROP TABLE nb_lists; DROP TABLE nb_numbers');
   await writer.drain();
   phase('pf shards');
   return {

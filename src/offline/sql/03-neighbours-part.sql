@@ -1,6 +1,8 @@
 -- The RP3beta neighbours of the items {{from_iidx}} to {{to_iidx}} (one part of
 -- 03-neighbours-rp3beta.sql's neighbour_parts), appended to `nb_lists` as the published JSON
--- lists (string_agg over at most K rows per item, one part at a time) and as arrays of numbers.
+-- lists (string_agg over at most K rows per item, one part at a time) and to `nb_numbers` as
+-- arrays of numbers (the part's top K kept in `part_rows` between the two: the window runs once,
+-- and each statement holds one ordered aggregate, not three).
 -- Parameters: {{k}}, {{user_cap}} (the cap of users per item, empty without one). Standard SQL.
 --
 -- The walks i -> u -> j summed per pair. P(i -> u) is the same for every u of i, so it multiplies
@@ -9,9 +11,8 @@
 -- (Schelter and Celebi, SSDBM 2019: constant work per interaction). Off by default: the Worker
 -- does not cap, and the tables must be equal. Top K per item, ties to the neighbour met first
 -- (the lowest user index, then history position): a window over the part's pairs.
-INSERT INTO nb_lists
-SELECT r.i, '[' || string_agg(nj.json || ',' || round4(r.score)::VARCHAR, ',' ORDER BY r.rank) || ']', count(*)::INTEGER,
-  array_agg(r.j ORDER BY r.rank), array_agg(round4(r.score) ORDER BY r.rank)
+CREATE OR REPLACE TABLE part_rows AS
+SELECT r.i, r.j, round4(r.score) AS w, r.rank
 FROM (
   SELECT w.i, w.j, w.total * fi.p_from / fj.penalty AS score,
     row_number() OVER (PARTITION BY w.i ORDER BY w.total * fi.p_from / fj.penalty DESC, w.met) AS rank
@@ -26,6 +27,15 @@ FROM (
   JOIN item_factors fj ON fj.iidx = w.j
   WHERE w.total > 0
 ) r
+WHERE r.rank <= {{k}};
+
+INSERT INTO nb_lists
+SELECT r.i, '[' || string_agg(nj.json || ',' || r.w::VARCHAR, ',' ORDER BY r.rank) || ']', count(*)::INTEGER
+FROM part_rows r
 JOIN item_ids nj ON nj.iidx = r.j
-WHERE r.rank <= {{k}}
-GROUP BY r.i
+GROUP BY r.i;
+
+INSERT INTO nb_numbers
+SELECT i, array_agg(j ORDER BY rank), array_agg(w ORDER BY rank) FROM part_rows GROUP BY i;
+
+DROP TABLE part_rows;

@@ -38,4 +38,5 @@ GROUP BY part;
 
 -- Each item's list as published: [neighbour, weight, ...] best first, weights to 4 significant digits;
 -- and as numbers for the for-you scoring in Node: the neighbours' iidx and the same weights.
-CREATE OR REPLACE TABLE nb_lists (i INTEGER, list VARCHAR, pairs INTEGER, ids INTEGER[], weights DOUBLE[]);
+CREATE OR REPLACE TABLE nb_lists (i INTEGER, list VARCHAR, pairs INTEGER);
+CREATE OR REPLACE TABLE nb_numbers (i INTEGER, ids INTEGER[], weights DOUBLE[]);
