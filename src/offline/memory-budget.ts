@@ -18,9 +18,10 @@ const MIN_HEAP_MB = 320;
 /** The heap's share that the for-you scoring's parsed neighbour lists may take. */
 const LIST_SHARE = 0.3;
 /**
- * Node's memory per neighbour of a held list, with room to spare (NeighbourListCache: a neighbour
- * number in an Int32Array and a Float64Array weight, 1.69 KB per list of 100 measured, against
- * 11.7 KB as parsed `[id, weight]` pairs). The scorer's own arrays take 36 bytes per numbered item.
+ * Node's memory per neighbour of a held list, with room to spare (NeighbourListCache: the
+ * neighbour's iidx in an Int32Array and its weight in a Float64Array, 1.65 KB per list of 100
+ * measured, against 11.7 KB as parsed `[id, weight]` pairs). The scorer's own arrays take 36 bytes
+ * per item of the catalog, and the store the items' ids.
  */
 const BYTES_PER_NEIGHBOUR = 24;
 /** Heap per shopper of a profile batch (the builder's state, the scored profile, its packed shard), with room to spare. */
