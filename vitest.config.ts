@@ -68,6 +68,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           environment: 'node',
+          globalSetup: ['./test/support/shared-data.ts'],
           include: ['test/browser/**/*.test.ts', 'test/cli/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,

@@ -14,8 +14,7 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** True in CI, where a missing Chromium fails the browser tests instead of skipping them. */
-export const inCi = Boolean(process.env.CI) && !['0', 'false'].includes(process.env.CI!.toLowerCase());
+export { inCi } from '../support/ci.ts';
 
 /** Whether Chromium is installed here. */
 export const haveChromium = existsSync(CHROMIUM);

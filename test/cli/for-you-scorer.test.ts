@@ -19,6 +19,7 @@ import { type UserProfile, createUserProfilesBuilder } from '../../src/model/use
 import { openEngine } from '../../src/offline/engine.ts';
 import { createForYouScorer } from '../../src/offline/for-you-scorer.ts';
 import { NeighbourListCache } from '../../src/offline/neighbour-cache.ts';
+import { sharedDataHere } from '../support/shared-data.ts';
 
 const HOUR = 3_600_000;
 
@@ -60,7 +61,7 @@ function scoreBoth(
 }
 
 describe('the offline for-you scorer equals precomputeForYou', () => {
-  it.each(['taobao', 'retail', 'movielens'])(
+  it.skipIf(!sharedDataHere).each(['taobao', 'retail', 'movielens'])(
     'on every shopper of %s, scored in runs through a small list store',
     (name) => {
       const now = Date.UTC(2026, 11, 1);

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { RedisServerNotFoundError, startRedisServer } from '../../src/dev/redis-server.ts';
 import { startUpstashProxy } from '../../src/dev/upstash-proxy.ts';
+import { inCi } from './ci.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,8 +17,6 @@ declare module 'vitest' {
     upstashProxy: { url: string; token: string } | null;
   }
 }
-
-const inCi = Boolean(process.env.CI) && !['0', 'false'].includes(process.env.CI!.toLowerCase());
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let redis;
