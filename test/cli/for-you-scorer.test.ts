@@ -129,17 +129,20 @@ describe('the offline for-you scorer equals precomputeForYou', () => {
     expect(forYou[0]![2]).toBe(built[0]![1].recent.findIndex(([item]) => item === 'x1'));
   });
 
-  it('reads the weights the published lists hold: the engine’s numbers are the JSON text’s, to the bit', async () => {
+  it('writes the weights as the Worker’s JSON does, and reads them as numbers equal to that text to the bit', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fy-weights-'));
     const engine = await openEngine({ memoryLimit: '256MB', threads: 2, tempDirectory: path.join(dir, 'spill') });
     try {
       await engine.runFile('00-macros.sql', {});
       // Scores over 20 orders of magnitude, as 03-neighbours-part.sql writes them: text in the list, number in the array.
       const rows = await engine.all<{ text: string; number: number }>(
-        'SELECT round4(x)::VARCHAR AS text, round4(x) AS number FROM (SELECT exp(random() * 46 - 23) AS x FROM range(200000))',
+        `SELECT json_number(round4(x)) AS text, round4(x) AS number
+         FROM (SELECT exp(random() * 46 - 23) AS x FROM range(200000) UNION ALL SELECT unnest([0.0000621, 1.234e-7, 1, 1234, 0.5, 0]))`,
       );
-      expect(rows).toHaveLength(200_000);
+      expect(rows).toHaveLength(200_006);
       expect(rows.filter((r) => JSON.parse(r.text) !== r.number).slice(0, 5)).toEqual([]);
+      // The text is the Worker's: JSON.stringify of the same number (0.0000621, not 6.21e-05; 1, not 1.0).
+      expect(rows.filter((r) => JSON.stringify(r.number) !== r.text).slice(0, 5)).toEqual([]);
     } finally {
       engine.close();
       rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,7 @@ FROM (
 WHERE r.rank <= {{k}};
 
 INSERT INTO nb_lists
-SELECT r.i, '[' || string_agg(nj.json || ',' || r.w::VARCHAR, ',' ORDER BY r.rank) || ']', count(*)::INTEGER
+SELECT r.i, '[' || string_agg(nj.json || ',' || json_number(r.w), ',' ORDER BY r.rank) || ']', count(*)::INTEGER
 FROM part_rows r
 JOIN item_ids nj ON nj.iidx = r.j
 GROUP BY r.i;
