@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/chat/handoff/signature.ts';
 import { engineClient } from '../../src/cli/engine-client.ts';
 import { type LocalStack, ROOT, migrateLocal, queryLocalD1, startLocalStack } from '../../src/cli/local-stack.ts';
-import { CHROMIUM, CHROMIUM_ARGS, haveChromium, inCi } from './chromium.ts';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './chromium.ts';
+import { inCi } from '../support/ci.ts';
 import { testKeys } from '../support/test-keys.ts';
 import { type ShopPage, freePort, startShopPage } from './shop-page.ts';
 

@@ -14,7 +14,5 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export { inCi } from '../support/ci.ts';
-
 /** Whether Chromium is installed here. */
 export const haveChromium = existsSync(CHROMIUM);

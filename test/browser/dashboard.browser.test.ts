@@ -13,7 +13,8 @@ import { loadDashboardActivity } from '../../src/cli/dashboard-demo.ts';
 import { engineClient } from '../../src/cli/engine-client.ts';
 import { type LocalStack, ROOT, migrateLocal, startLocalStack } from '../../src/cli/local-stack.ts';
 import { PAGES } from '../../src/dashboard/layout.ts';
-import { CHROMIUM, CHROMIUM_ARGS, haveChromium, inCi } from './chromium.ts';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './chromium.ts';
+import { inCi } from '../support/ci.ts';
 import { testKeys } from '../support/test-keys.ts';
 import { freePort } from './shop-page.ts';
 

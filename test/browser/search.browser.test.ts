@@ -8,7 +8,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryLocalD1 } from '../../src/cli/local-stack.ts';
-import { haveChromium, inCi } from './chromium.ts';
+import { haveChromium } from './chromium.ts';
+import { inCi } from '../support/ci.ts';
 import { HOSTILE_ID, HOSTILE_TITLE } from './shop-data.ts';
 import { type ShopStack, startShopStack } from './shop-stack.ts';
 
