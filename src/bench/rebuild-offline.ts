@@ -108,11 +108,11 @@ console.log(
 );
 const rows: Figures[] = [];
 if (workerEvents) {
-  const row = run('worker', workerEvents);
+  const row = await run('worker', workerEvents);
   if (row) rows.push(row);
 }
 for (const size of sizes) {
-  const row = run('offline', size);
+  const row = await run('offline', size);
   if (row) rows.push(row);
 }
 const baseline = rows.find((r) => r.kind === 'worker');
@@ -131,8 +131,21 @@ for (const r of rows) {
   if (r.tables && Object.keys(r.tables).length) console.log(`tables (keys digest) ${r.kind} ${r.events}: ${JSON.stringify(r.tables)}`);
 }
 
-function run(kind: 'offline' | 'worker', events: number): Figures | undefined {
+/**
+ * One row in a fresh child. The row's redis-server is this process's, not the child's: a child
+ * killed by the timeout or by V8 running out of heap runs no exit handler, and would leave it behind.
+ */
+async function run(kind: 'offline' | 'worker', events: number): Promise<Figures | undefined> {
   console.error(`running ${kind} at ${events.toLocaleString('en-US')} events...`);
+  const redis = storeKind === 'redis' ? await startRedisServer() : undefined;
+  try {
+    return measure(kind, events, redis ? { ...env, BENCH_REDIS_PORT: String(redis.port) } : env);
+  } finally {
+    await redis?.close();
+  }
+}
+
+function measure(kind: 'offline' | 'worker', events: number, env: NodeJS.ProcessEnv): Figures | undefined {
   // As the CLI runs the job: Node's heap capped from the memory limit (memory-budget.ts), unless NODE_OPTIONS sets a cap.
   const heap = kind === 'offline' && !heapCapSet([], env.NODE_OPTIONS) ? [`--max-old-space-size=${heapCapMB(parseBytes(memoryLimit))}`] : [];
   const result = spawnSync(process.execPath, [...heap, path.join(import.meta.dirname, 'rebuild-offline.ts'), 'child', kind, String(events)], {
@@ -162,8 +175,9 @@ function run(kind: 'offline' | 'worker', events: number): Figures | undefined {
 async function child(kind: 'offline' | 'worker', events: number): Promise<Figures> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'bench-offline-'));
   const persistTo = path.join(scratch, 'state');
-  const redis = storeKind === 'redis' ? await startRedisServer() : undefined;
-  const proxy = redis ? await startUpstashProxy({ redisPort: redis.port, token: randomUUID(), port: benchNumber('BENCH_PORT', 8861) }) : undefined;
+  const redisPort = storeKind === 'redis' ? benchNumber('BENCH_REDIS_PORT', 0) : 0;
+  if (storeKind === 'redis' && !redisPort) throw new Error('a child runs on the redis-server its parent started (BENCH_REDIS_PORT)');
+  const proxy = redisPort ? await startUpstashProxy({ redisPort, token: randomUUID(), port: benchNumber('BENCH_PORT', 8861) }) : undefined;
   let local: LocalBindings | undefined;
   try {
     local = await openLocalBindings(persistTo);
@@ -239,7 +253,6 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     };
   } finally {
     await proxy?.close();
-    await redis?.close();
     await local?.dispose();
     rmSync(scratch, { recursive: true, force: true });
   }
