@@ -1,4 +1,5 @@
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type DuckDBConnection, type DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
 import { type SqlParam, sqlFile } from './sql-files.ts';
@@ -38,6 +39,11 @@ export interface Engine {
   columns(sql: string, on?: DuckDBConnection): AsyncIterable<unknown[][]>;
   /** Streams a query's chunks as DuckDB gives them, for reading its vectors without converting them (lists of numbers). */
   chunks(sql: string, on?: DuckDBConnection): AsyncIterable<DuckDBDataChunk>;
+  /**
+   * A directory of the engine's own for files one step writes and a later one reads, outside the
+   * database (next to its file, or under the OS temp dir without one); removed on close.
+   */
+  workDirectory: string;
   /** Another engine on the same database (its own two connections), for work that runs beside this one's; closed with it. */
   fork(): Promise<Engine>;
   /** DuckDB's memory limit in bytes (what the job sizes its parts by). */
@@ -79,6 +85,9 @@ export async function openEngine(settings: EngineSettings = {}): Promise<Engine>
   if (settings.tempDirectory) options.temp_directory = settings.tempDirectory;
   const file = settings.databaseFile ?? (settings.tempDirectory ? `${settings.tempDirectory}.duckdb` : undefined);
   if (file) removeDatabase(file);
+  const work = file ? `${file}.files` : mkdtempSync(path.join(tmpdir(), 'duckdb-work-'));
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
   const instance = await DuckDBInstance.create(file ?? ':memory:', options);
   let spilled = 0;
   const sampler = settings.tempDirectory ? setInterval(() => (spilled = Math.max(spilled, directoryBytes(settings.tempDirectory!))), 200) : undefined;
@@ -87,12 +96,14 @@ export async function openEngine(settings: EngineSettings = {}): Promise<Engine>
   const forks: Engine[] = [];
   return connectEngine(
     instance,
+    work,
     forks,
     () => spilled,
     memory.report,
     () => {
       clearInterval(sampler);
       for (const fork of forks) fork.close();
+      rmSync(work, { recursive: true, force: true });
       // The instance closes once the memory probe's query (if one is running) is done.
       memory.stop(() => {
         instance.closeSync();
@@ -105,6 +116,7 @@ export async function openEngine(settings: EngineSettings = {}): Promise<Engine>
 /** An engine over two new connections of `instance`; `closed` runs after they close. */
 async function connectEngine(
   instance: DuckDBInstance,
+  workDirectory: string,
   forks: Engine[],
   spilled: () => number,
   memory: () => MemoryReport,
@@ -151,11 +163,12 @@ async function connectEngine(
       return parseBytes(limit);
     },
     async fork() {
-      const fork = await connectEngine(instance, [], spilled, memory, () => undefined);
+      const fork = await connectEngine(instance, workDirectory, [], spilled, memory, () => undefined);
       forks.push(fork);
       return fork;
     },
     spilledBytes: spilled,
+    workDirectory,
     memory,
     close() {
       if (isClosed) return;

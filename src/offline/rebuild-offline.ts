@@ -7,6 +7,8 @@
  * streaming builders over the events DuckDB hands back in log order, profiles in buckets of
  * shoppers so that memory stays bounded.
  */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import type { Database } from '../db/client.ts';
 import type { ShopEvent } from '../model/events.ts';
 import { createInteractionLog } from '../model/interaction-log.ts';
@@ -28,7 +30,7 @@ import type { Engine, MemoryReport } from './engine.ts';
 import { loadWindowEvents } from './events-step.ts';
 import { duckdbShareDuringProfiles, memoryBudget } from './memory-budget.ts';
 import { fill, profileShards } from './profiles.ts';
-import { sqlFile } from './sql-files.ts';
+import { literal, sqlFile } from './sql-files.ts';
 
 /** Where the archive's files are, as globs the engine reads (a directory, or `s3://` on R2). */
 export interface ArchiveFiles {
@@ -187,10 +189,25 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
       user_rank: cap.user_rank,
       pairs_per_part: options.walksPerPart ?? Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_WALK)),
     });
-    for (const { from, to } of await engine.all<{ from: number; to: number }>(
-      'SELECT from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part',
-    )) {
-      await engine.runFile('03-neighbours-part.sql', { k: deps.config.k, user_cap: cap.user_cap, from_iidx: from, to_iidx: to });
+    const parts = await engine.all<{ part: number; from: number; to: number }>(
+      'SELECT part::DOUBLE AS part, from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part',
+    );
+    const partFile = (kind: string, part: number) => path.join(engine.workDirectory, `nb-${kind}-${part}.parquet`);
+    for (const { part, from, to } of parts) {
+      await engine.runFile('03-neighbours-part.sql', {
+        k: deps.config.k,
+        user_cap: cap.user_cap,
+        from_iidx: from,
+        to_iidx: to,
+        lists_file: partFile('lists', part),
+        numbers_file: partFile('numbers', part),
+      });
+      phase('neighbours');
+    }
+    if (parts.length > 0) {
+      const files = (kind: string) => ({ sql: `[${parts.map(({ part }) => literal(partFile(kind, part))).join(', ')}]` });
+      await engine.runFile('03-neighbours-end.sql', { lists_files: files('lists'), numbers_files: files('numbers') });
+      for (const { part } of parts) for (const kind of ['lists', 'numbers']) rmSync(partFile(kind, part));
       phase('neighbours');
     }
     await engine.connection.run(

@@ -1,9 +1,14 @@
 -- The RP3beta neighbours of the items {{from_iidx}} to {{to_iidx}} (one part of
--- 03-neighbours-rp3beta.sql's neighbour_parts), appended to `nb_lists` as the published JSON
--- lists (string_agg over at most K rows per item, one part at a time) and to `nb_numbers` as
--- arrays of numbers (the part's top K kept in `part_rows` between the two: the window runs once,
--- and each statement holds one ordered aggregate, not three).
--- Parameters: {{k}}, {{user_cap}} (the cap of users per item, empty without one). Standard SQL.
+-- 03-neighbours-rp3beta.sql's neighbour_parts), written to two files of the part's own: the
+-- published JSON lists (string_agg over at most K rows per item) to {{lists_file}}, and the same
+-- lists as arrays of numbers to {{numbers_file}} (the part's top K kept in `part_rows` between the
+-- two: the window runs once, and each statement holds one ordered aggregate, not three).
+-- 03-neighbours-end.sql loads the files once every part is done. In files rather than appended to
+-- tables: the lists that tables would hold in DuckDB's memory crowded the later parts (at 50M
+-- events one part peaked at 1,856 MB in a run of parts and at 906 MB alone; README, memory).
+-- Parameters: {{k}}, {{user_cap}} (the cap of users per item, empty without one), the two files.
+-- Standard SQL but for COPY ... TO (marked; Spark: DataFrame.write.parquet, Trino: INSERT INTO a
+-- table of the catalog).
 --
 -- The walks i -> u -> j summed per pair. P(i -> u) is the same for every u of i, so it multiplies
 -- the sum (after the GROUP BY) instead of every term, and the popularity penalty of j joins after.
@@ -29,13 +34,17 @@ FROM (
 ) r
 WHERE r.rank <= {{k}};
 
-INSERT INTO nb_lists
-SELECT r.i, '[' || string_agg(nj.json || ',' || json_number(r.w), ',' ORDER BY r.rank) || ']', count(*)::INTEGER
-FROM part_rows r
-JOIN item_ids nj ON nj.iidx = r.j
-GROUP BY r.i;
+-- [DuckDB] COPY ... TO
+COPY (
+  SELECT r.i, '[' || string_agg(nj.json || ',' || json_number(r.w), ',' ORDER BY r.rank) || ']' AS list, count(*)::INTEGER AS pairs
+  FROM part_rows r
+  JOIN item_ids nj ON nj.iidx = r.j
+  GROUP BY r.i
+) TO {{lists_file}} (FORMAT parquet);
 
-INSERT INTO nb_numbers
-SELECT i, array_agg(j ORDER BY rank), array_agg(w ORDER BY rank) FROM part_rows GROUP BY i;
+COPY (
+  SELECT i, array_agg(j ORDER BY rank) AS ids, array_agg(w ORDER BY rank) AS weights FROM part_rows GROUP BY i
+) TO {{numbers_file}} (FORMAT parquet);
+-- [/DuckDB]
 
 DROP TABLE part_rows;

@@ -37,6 +37,7 @@ FROM (
 GROUP BY part;
 
 -- Each item's list as published: [neighbour, weight, ...] best first, weights to 4 significant digits;
--- and as numbers for the for-you scoring in Node: the neighbours' iidx and the same weights.
+-- and as numbers for the for-you scoring in Node: the neighbours' iidx and the same weights
+-- (filled from the parts' files by 03-neighbours-end.sql).
 CREATE OR REPLACE TABLE nb_lists (i INTEGER, list VARCHAR, pairs INTEGER);
 CREATE OR REPLACE TABLE nb_numbers (i INTEGER, ids INTEGER[], weights DOUBLE[]);
