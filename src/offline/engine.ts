@@ -86,7 +86,7 @@ export async function openEngine(settings: EngineSettings = {}): Promise<Engine>
   const file = settings.databaseFile ?? (settings.tempDirectory ? `${settings.tempDirectory}.duckdb` : undefined);
   if (file) removeDatabase(file);
   const work = file ? `${file}.files` : mkdtempSync(path.join(tmpdir(), 'duckdb-work-'));
-  rmSync(work, { recursive: true, force: true });
+  if (file) rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const instance = await DuckDBInstance.create(file ?? ':memory:', options);
   let spilled = 0;

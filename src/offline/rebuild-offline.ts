@@ -189,11 +189,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
       user_rank: cap.user_rank,
       pairs_per_part: options.walksPerPart ?? Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_WALK)),
     });
-    const parts = await engine.all<{ part: number; from: number; to: number }>(
-      'SELECT part::DOUBLE AS part, from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part',
-    );
+    const parts = await engine.all<{ from: number; to: number }>('SELECT from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part');
     const partFile = (kind: string, part: number) => path.join(engine.workDirectory, `nb-${kind}-${part}.parquet`);
-    for (const { part, from, to } of parts) {
+    for (const [part, { from, to }] of parts.entries()) {
       await engine.runFile('03-neighbours-part.sql', {
         k: deps.config.k,
         user_cap: cap.user_cap,
@@ -205,9 +203,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
       phase('neighbours');
     }
     if (parts.length > 0) {
-      const files = (kind: string) => ({ sql: `[${parts.map(({ part }) => literal(partFile(kind, part))).join(', ')}]` });
+      const files = (kind: string) => ({ sql: `[${parts.map((_, part) => literal(partFile(kind, part))).join(', ')}]` });
       await engine.runFile('03-neighbours-end.sql', { lists_files: files('lists'), numbers_files: files('numbers') });
-      for (const { part } of parts) for (const kind of ['lists', 'numbers']) rmSync(partFile(kind, part));
+      for (const part of parts.keys()) for (const kind of ['lists', 'numbers']) rmSync(partFile(kind, part));
       phase('neighbours');
     }
     await engine.connection.run(
