@@ -20,6 +20,7 @@
  * DuckDB had spilled to its temp directory. DuckDB's memory limit: BENCH_MEMORY_LIMIT (default
  * 1GB; the offline child's JS heap is capped from it as the CLI does, unless NODE_OPTIONS sets
  * --max-old-space-size); threads: BENCH_THREADS (default 2). BENCH_TIMEOUT_S bounds each child (default 7200).
+ * BENCH_PROFILE_WORKERS (default 1): the job's `profileWorkers`; their own peaks are printed beside the child's.
  * BENCH_DIGEST=1 also prints, per table, the keys written and an order-free digest of their
  * contents (XOR of each key and value's SHA-1), to check that two runs or two versions of the code
  * publish the same tables (costs a hash of every value written).
@@ -81,6 +82,8 @@ interface Figures {
   phasePeaks?: Record<string, number>;
   /** BENCH_DIGEST=1: per table, its keys and their digest. */
   tables?: Record<string, string>;
+  /** BENCH_PROFILE_WORKERS > 1: each profile worker process's peak resident set (MB), not in peakRssMB. */
+  profileWorkerPeakRssMB?: number[];
 }
 
 if (process.argv[2] === 'archive') {
@@ -120,7 +123,8 @@ console.log('\nrebuild                      events     items   load s  rebuild s
 for (const r of rows) {
   const rate = r.events / r.seconds;
   const ratio = baseline ? fmt(rate / (baseline.events / baseline.seconds), 1) : '-';
-  const label = r.kind === 'worker' ? 'Worker (runRebuild, D1 pages)' : 'offline (DuckDB, archive)';
+  const workers = r.profileWorkerPeakRssMB?.length;
+  const label = r.kind === 'worker' ? 'Worker (runRebuild, D1 pages)' : workers ? `offline, ${workers} profile workers` : 'offline (DuckDB, archive)';
   console.log(
     `${label.padEnd(28)} ${String(r.events).padStart(9)} ${String(r.items).padStart(9)} ${fmt(r.loadSeconds).padStart(8)} ${fmt(r.seconds).padStart(10)} ${Math.round(rate).toLocaleString('en-US').padStart(13)} ${ratio.padStart(10)} ${fmt(r.peakRssMB, 0).padStart(13)} ${fmt(r.maxRssMB, 0).padStart(11)} ${fmt(r.spilledMB, 0).padStart(12)} ${String(r.keysWritten).padStart(6)}`,
   );
@@ -167,7 +171,7 @@ function measure(kind: 'offline' | 'worker', events: number, env: NodeJS.Process
   }
   const figures = JSON.parse(line.slice(7)) as Figures;
   console.error(
-    `  ${kind} ${events}: ${fmt(figures.seconds)} s, peak ${fmt(figures.peakRssMB, 0)} MB, spilled ${fmt(figures.spilledMB, 0)} MB ${JSON.stringify(figures.phases)}`,
+    `  ${kind} ${events}: ${fmt(figures.seconds)} s, peak ${fmt(figures.peakRssMB, 0)} MB${figures.profileWorkerPeakRssMB ? ` (profile workers' peaks ${figures.profileWorkerPeakRssMB.join(', ')} MB)` : ''}, spilled ${fmt(figures.spilledMB, 0)} MB ${JSON.stringify(figures.phases)}`,
   );
   return figures;
 }
@@ -206,6 +210,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     const start = performance.now();
     let keysWritten = 0;
     let spilled = 0;
+    let workerPeaks: number[] | undefined;
     const phases: Record<string, number> = {};
     const phasePeaks: Record<string, number> = {};
     const trace = env.BENCH_MEMORY_TRACE_S ? setInterval(traceMemory, Number(env.BENCH_MEMORY_TRACE_S) * 1000, start) : undefined;
@@ -222,6 +227,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
       const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(archive), {
         now,
         catalogFrom: 'archive',
+        profileWorkers: benchNumber('BENCH_PROFILE_WORKERS', 1),
         onPhase: (name, ms, m) => {
           phases[name] = Math.round((phases[name] ?? 0) * 10 + ms / 100) / 10;
           phasePeaks[name] = Math.max(phasePeaks[name] ?? 0, m.rssPeakMB);
@@ -232,6 +238,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
       });
       if (outcome.status !== 'published') throw new Error(`offline rebuild ${outcome.status}: ${outcome.error}`);
       keysWritten = outcome.stats.keysWritten as number;
+      workerPeaks = outcome.stats.profileWorkerPeakRssMB as number[] | undefined;
       spilled = engine.spilledBytes();
       engine.close();
     }
@@ -249,6 +256,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
       keysWritten,
       phases,
       phasePeaks,
+      ...(workerPeaks ? { profileWorkerPeakRssMB: workerPeaks } : {}),
       tables: Object.fromEntries(Object.entries(tables).map(([table, d]) => [table, `${d.keys} ${d.digest.toString('hex').slice(0, 16)}`])),
     };
   } finally {

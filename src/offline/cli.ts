@@ -18,7 +18,8 @@
  * --temp DIR (where DuckDB spills, or REBUILD_TEMP_DIR), --catalog d1|archive (the catalog from
  * D1, the default, or from the archive's newest catalog snapshot, src/archive/catalog-snapshot.ts),
  * --window-days N, --k N (or REBUILD_WINDOW_DAYS, REBUILD_K, as the Workflow passes them; else the
- * wrangler.toml values' defaults). Prints the outcome and the process's peak resident memory.
+ * wrangler.toml values' defaults), --profile-workers N (or REBUILD_PROFILE_WORKERS, default 1:
+ * processes that build and score the profiles, a range of shards each; src/offline/profile-workers.ts). Prints the outcome and the process's peak resident memory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,13 +56,14 @@ const { values } = parseArgs({
     catalog: { type: 'string', default: 'd1' },
     'window-days': { type: 'string', default: process.env.REBUILD_WINDOW_DAYS || undefined },
     k: { type: 'string', default: process.env.REBUILD_K || undefined },
+    'profile-workers': { type: 'string', default: process.env.REBUILD_PROFILE_WORKERS || '1' },
     help: { type: 'boolean' },
   },
 });
 
 if (values.help) {
   console.log(
-    'npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|kv|redis [--d1 local|rest] [--persist-to DIR] [--memory-limit 2GB] [--threads N] [--temp DIR] [--catalog d1|archive] [--window-days N] [--k N]\n(src/offline/README.md)',
+    'npm run rebuild:offline -- --archive DIR|local|r2://bucket/prefix --publish local|kv|redis [--d1 local|rest] [--persist-to DIR] [--memory-limit 2GB] [--threads N] [--temp DIR] [--catalog d1|archive] [--window-days N] [--k N] [--profile-workers N]\n(src/offline/README.md)',
   );
   process.exit(0);
 }
@@ -94,6 +96,8 @@ if (!values.archive) fail('--archive DIR|local|r2://bucket/prefix is required');
 if (!['local', 'kv', 'redis'].includes(values.publish!)) fail(`--publish must be local, kv or redis, not ${values.publish}`);
 if (values.d1 !== 'local' && values.d1 !== 'rest') fail(`--d1 must be local or rest, not ${values.d1}`);
 if (values.catalog !== 'd1' && values.catalog !== 'archive') fail(`--catalog must be d1 or archive, not ${values.catalog}`);
+const profileWorkers = Number(values['profile-workers']);
+if (!Number.isInteger(profileWorkers) || profileWorkers < 1) fail(`--profile-workers must be a whole number of at least 1, not ${values['profile-workers']}`);
 const env = process.env;
 const kvSettings =
   values.publish === 'kv'
@@ -141,6 +145,7 @@ try {
   const config = rebuildConfig({ REBUILD_WINDOW_DAYS: values['window-days'], REBUILD_K: values.k });
   const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(location), {
     catalogFrom: values.catalog as 'd1' | 'archive',
+    profileWorkers,
     onRunStart: (version) => tellParent({ run: version }),
     onPhase: (phase, ms, m) =>
       console.log(

@@ -23,11 +23,45 @@ export interface ProfileShard {
   value: string;
 }
 
+/** The window's profile events (as the Worker's profile builder takes them), per shopper key: `e` is `window_events`. */
+export const PROFILE_EVENTS_WHERE = `e.type <> 'impression' AND coalesce(e.item_id, '') <> '' AND NOT starts_with(e.item_id, 'campaign:')`;
+/** A profile event's shopper key (the user, or the session without one). */
+export const PROFILE_KEY = `coalesce(nullif(e.user_id, ''), 'session:' || e.session)`;
+
 /**
- * Builds every profile of the window with its for-you candidates and yields the packed `pf`
- * shards, batch by batch (`usersPerBatch` shoppers, whole shards, bound the builder); a batch's
- * for-you is scored in runs of profiles that need at most `maxLists` neighbour lists (bounds the
- * lists Node holds, about 2 KB each at K = 100, {@link NeighbourListCache}).
+ * Numbers the window's shoppers in (profile shard, id) order into the table `profile_order`
+ * (`pkey`, `shard`, `pno`), so that the profile event stream sorts on integers; the shard is
+ * computed in Node (FNV-1a, {@link shardOf}) for `count` shards.
+ */
+export async function numberShoppers(engine: Engine, count: number): Promise<void> {
+  const { connection } = engine;
+  await connection.run(`CREATE OR REPLACE TABLE profile_key AS
+    SELECT DISTINCT ${PROFILE_KEY} AS pkey FROM window_events e
+    WHERE ${PROFILE_EVENTS_WHERE} AND coalesce(nullif(e.user_id, ''), e.session) IS NOT NULL`);
+  await connection.run('CREATE OR REPLACE TABLE profile_shard (pkey VARCHAR, shard INTEGER)');
+  await fill(engine, 'profile_shard', 'SELECT pkey FROM profile_key', ([key], append) => {
+    append.appendVarchar(key as string);
+    append.appendInteger(shardOf(key as string, count));
+  });
+  await connection.run(`DROP TABLE profile_key;
+    CREATE OR REPLACE TABLE profile_order AS SELECT pkey, shard, row_number() OVER (ORDER BY shard, pkey)::INTEGER AS pno FROM profile_shard;
+    DROP TABLE profile_shard`);
+}
+
+/** The profile event stream of the whole window over `profile_order` ({@link numberShoppers}), in the order {@link profileShards} takes it. */
+export const WINDOW_PROFILE_EVENTS = `SELECT s.shard, s.pno, e.user_id, e.item_id, e.type, e.value, e.ts::DOUBLE, e.session
+    FROM window_events e JOIN profile_order s ON s.pkey = ${PROFILE_KEY}
+    WHERE ${PROFILE_EVENTS_WHERE}
+    ORDER BY s.pno, e.ts, e.seq`;
+
+/**
+ * Builds the profiles of the shoppers of `eventsSql` (default: the whole window,
+ * {@link WINDOW_PROFILE_EVENTS}; columns shard, shopper number, user_id, item_id, type, value, ts,
+ * session, ordered by shopper number, ts, seq) with their for-you candidates and yields the
+ * packed `pf` shards, batch by batch (`usersPerBatch` shoppers, whole shards, bound the builder);
+ * a batch's for-you is scored in runs of profiles that need at most `maxLists` neighbour lists
+ * (bounds the lists Node holds, about 2 KB each at K = 100, {@link NeighbourListCache}). Reads the
+ * engine's `item_ids` (item, iidx) and `nb_numbers` (i, ids, weights).
  */
 export async function* profileShards(
   engine: Engine,
@@ -37,23 +71,10 @@ export async function* profileShards(
   usersPerBatch: number,
   phase: (name: string) => void = () => {},
   maxLists = Infinity,
+  eventsSql = WINDOW_PROFILE_EVENTS,
 ): AsyncGenerator<ProfileShard> {
   const { connection } = engine;
-  await connection.run(`CREATE OR REPLACE TABLE profile_key AS
-    SELECT DISTINCT coalesce(nullif(user_id, ''), 'session:' || session) AS pkey FROM window_events
-    WHERE type <> 'impression' AND coalesce(item_id, '') <> '' AND NOT starts_with(item_id, 'campaign:')
-      AND coalesce(nullif(user_id, ''), session) IS NOT NULL`);
-  await connection.run('CREATE OR REPLACE TABLE profile_shard (pkey VARCHAR, shard INTEGER)');
-  await fill(engine, 'profile_shard', 'SELECT pkey FROM profile_key', ([key], append) => {
-    append.appendVarchar(key as string);
-    append.appendInteger(shardOf(key as string, count));
-  });
-  // The shoppers numbered in (shard, id) order: the event stream sorts on integers.
-  await connection.run(`DROP TABLE profile_key;
-    CREATE OR REPLACE TABLE profile_order AS SELECT pkey, shard, row_number() OVER (ORDER BY shard, pkey)::INTEGER AS pno FROM profile_shard;
-    DROP TABLE profile_shard;
-    CREATE OR REPLACE TABLE fy_need (i INTEGER)`);
-
+  await connection.run('CREATE OR REPLACE TABLE fy_need (i INTEGER)');
   const names: string[] = [];
   for await (const [items] of engine.columns('SELECT item FROM item_ids ORDER BY iidx')) for (const item of items!) names.push(item as string);
   const lists = new NeighbourListCache(Math.max(1, maxLists), names);
@@ -117,12 +138,8 @@ export async function* profileShards(
       yield { shard, value: packShard(entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) };
     }
   }
-  const sql = `SELECT s.shard, s.pno, e.user_id, e.item_id, e.type, e.value, e.ts::DOUBLE, e.session
-    FROM window_events e JOIN profile_order s ON s.pkey = coalesce(nullif(e.user_id, ''), 'session:' || e.session)
-    WHERE e.type <> 'impression' AND coalesce(e.item_id, '') <> '' AND NOT starts_with(e.item_id, 'campaign:')
-    ORDER BY s.pno, e.ts, e.seq`;
   let lastKey = -1;
-  for await (const [shards, keys, users, items, types, values, times, sessions] of engine.columns(sql)) {
+  for await (const [shards, keys, users, items, types, values, times, sessions] of engine.columns(eventsSql)) {
     const page: ShopEvent[] = [];
     for (let r = 0; r < shards!.length; r++) {
       const shard = shards![r] as number;
@@ -149,7 +166,7 @@ export async function* profileShards(
     builder.add(page);
   }
   yield* finishBatch();
-  await connection.run('DROP TABLE fy_need; DROP TABLE profile_order');
+  await connection.run('DROP TABLE fy_need');
 }
 
 /** Row `row` of a list vector of numbers, as a typed array (read from the vector's flat child, nothing converted). */

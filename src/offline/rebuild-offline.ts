@@ -29,7 +29,8 @@ import { archiveCatalogPages } from './catalog-source.ts';
 import type { Engine, MemoryReport } from './engine.ts';
 import { loadWindowEvents } from './events-step.ts';
 import { duckdbShareDuringProfiles, memoryBudget } from './memory-budget.ts';
-import { fill, profileShards } from './profiles.ts';
+import { type ProfileWorkersReport, profileShardsOnWorkers } from './profile-workers.ts';
+import { fill, numberShoppers, profileShards } from './profiles.ts';
 import { literal, sqlFile } from './sql-files.ts';
 
 /** Where the archive's files are, as globs the engine reads (a directory, or `s3://` on R2). */
@@ -69,6 +70,12 @@ export interface OfflineOptions {
    * that {@link memoryBudget} derives from the memory limit, at about 10 KB per list of 100 neighbours).
    */
   neighbourListsInMemory?: number;
+  /**
+   * Processes that build and score the profiles, a range of the shards each (default 1: the job's
+   * own process; src/offline/profile-workers.ts). Each has its own DuckDB and JS heap, sized from
+   * the memory limit shared by them and the job, so the machine's peak grows with their number.
+   */
+  profileWorkers?: number;
   /** Where the catalog comes from: D1 (default) or the archive's newest catalog snapshot (`files.catalog`). */
   catalogFrom?: 'd1' | 'archive';
   trigger?: string;
@@ -125,6 +132,7 @@ export async function rebuildOffline(deps: OfflineDeps, engine: Engine, files: A
       phasePeakRssMB: part.phasePeakRssMB,
       foldEvents: part.foldEvents,
       foldParts: part.foldParts,
+      ...(part.profileWorkerPeakRssMB.length > 0 ? { profileWorkerPeakRssMB: part.profileWorkerPeakRssMB } : {}),
     };
     await recordRunStatus(db, version, 'published', stats, null, now + Math.round(performance.now() - started));
     return { version, status: 'published', stats };
@@ -179,6 +187,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   // Trending, popular, extensions: the model's builders over the log in order,
   // in Node while DuckDB works out the neighbours (its threads; Node's would wait otherwise).
   let logBuilt: ReturnType<typeof logBuilders> | undefined = logBuilders(deps, background, now, catalogPages);
+  const partFile = (kind: string, part: number) => path.join(engine.workDirectory, `nb-${kind}-${part}.parquet`);
+  /** The neighbour lists as numbers, one file per part: loaded into `nb_numbers`, and read by profile workers. */
+  let numbersFiles: string[] = [];
   try {
     await replayHeavyUsers(engine, options.maxItemsPerUser ?? 200, now);
     phase('interactions');
@@ -190,7 +201,6 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
       pairs_per_part: options.walksPerPart ?? Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_WALK)),
     });
     const parts = await engine.all<{ from: number; to: number }>('SELECT from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part');
-    const partFile = (kind: string, part: number) => path.join(engine.workDirectory, `nb-${kind}-${part}.parquet`);
     for (const [part, { from, to }] of parts.entries()) {
       await engine.runFile('03-neighbours-part.sql', {
         k: deps.config.k,
@@ -205,7 +215,8 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     if (parts.length > 0) {
       const files = (kind: string) => ({ sql: `[${parts.map((_, part) => literal(partFile(kind, part))).join(', ')}]` });
       await onOneThread(engine, () => engine.runFile('03-neighbours-end.sql', { lists_files: files('lists'), numbers_files: files('numbers') }));
-      for (const part of parts.keys()) for (const kind of ['lists', 'numbers']) rmSync(partFile(kind, part));
+      for (const part of parts.keys()) rmSync(partFile('lists', part));
+      numbersFiles = parts.map((_, part) => partFile('numbers', part));
       phase('neighbours');
     }
     await engine.connection.run(
@@ -245,13 +256,21 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const maxLists = options.neighbourListsInMemory ?? budget.neighbourListsInMemory;
   // The profiles are Node's phase: DuckDB gives up the heap's share of its limit meanwhile, so the two stay within the limit.
   await engine.connection.run(`SET memory_limit = '${duckdbShareDuringProfiles(limit, budget.heapMB)}MiB'`);
+  const workers = options.profileWorkers ?? 1;
+  const report: ProfileWorkersReport = { workerPeakRssMB: [] };
   try {
-    for await (const { shard, value } of profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? budget.usersPerBucket, phase, maxLists))
-      await writer.packed('pf', shard, value);
+    await numberShoppers(engine, shards.pf);
+    const profiles =
+      workers > 1
+        ? profileShardsOnWorkers(engine, shards.pf, maps, now, { workers, k: deps.config.k, numbersFiles, report, phase })
+        : profileShards(engine, shards.pf, maps, now, options.usersPerBucket ?? budget.usersPerBucket, phase, maxLists);
+    for await (const { shard, value } of profiles) await writer.packed('pf', shard, value);
+    if (workers > 1) phase('profiles on workers');
   } finally {
     await engine.connection.run(`SET memory_limit = '${Math.floor(limit / 2 ** 20)}MiB'`);
   }
-  await engine.connection.run('DROP TABLE nb_lists; DROP TABLE nb_numbers');
+  await engine.connection.run('DROP TABLE profile_order; DROP TABLE nb_lists; DROP TABLE nb_numbers');
+  for (const file of numbersFiles) rmSync(file);
   await writer.drain();
   phase('pf shards');
   return {
@@ -268,6 +287,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     phasePeakRssMB,
     foldEvents: fold.events,
     foldParts: fold.parts,
+    profileWorkerPeakRssMB: report.workerPeakRssMB,
   };
 }
 

@@ -50,6 +50,7 @@ const JOB_ENV = [
   'REBUILD_WINDOW_DAYS',
   'REBUILD_K',
   'REBUILD_MEMORY_LIMIT',
+  'REBUILD_PROFILE_WORKERS',
 ] as const;
 
 /**

@@ -155,6 +155,7 @@ describe('D1 over the REST API (--d1 rest), against a local stand-in of the API'
       KV_NAMESPACE_ID: NAMESPACE,
       KV_API_BASE_URL: kvUrl,
       REBUILD_MEMORY_LIMIT: '512MB',
+      REBUILD_PROFILE_WORKERS: '2',
       DB: local.d1,
     });
     expect(command.entrypoint).toEqual(expect.arrayContaining(['--d1', 'rest', '--publish', 'kv', '--catalog', 'archive']));
@@ -173,6 +174,8 @@ describe('D1 over the REST API (--d1 rest), against a local stand-in of the API'
     const [run] = await listRuns(db, 1);
     expect(run).toMatchObject({ trigger: 'offline', status: 'published', error: null });
     expect(run!.stats).toMatchObject({ engine: 'duckdb', events: 4000 });
+    // The profiles were scored by two worker processes (REBUILD_PROFILE_WORKERS), under the same hooks.
+    expect((run!.stats as { profileWorkerPeakRssMB?: number[] }).profileWorkerPeakRssMB).toHaveLength(2);
     expect(await db.select().from(leases).where(eq(leases.name, 'rebuild')).get()).toBeUndefined();
     expect(d1StandIn.requests.filter((r) => r.sql.includes('rebuild_runs')).length).toBeGreaterThanOrEqual(2);
 

@@ -239,24 +239,30 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
     expect(runs['for-you']).toBeGreaterThan(3);
   }, 240_000);
 
-  it('folds the pairs event by event in several parts to the same tables as in one part', async () => {
+  it('folds the pairs event by event in several parts, and scores the profiles on worker processes, to the same tables', async () => {
     const loaded = await syntheticShop(12_000, 600, 300, Date.UTC(2026, 0, 20));
     opened.push(loaded);
     await archiveTwice(loaded);
     const db = openDatabase(loaded.local.d1);
     const store = kvTableStore(loaded.local.kv);
     const config = { ...rebuildConfig({ REBUILD_SELECTION: 'off' }), windowDays: loaded.windowDays };
-    const rebuild = async (foldEventsPerPart: number) => {
+    const rebuild = async (foldEventsPerPart: number, profileWorkers = 1) => {
       const engine = await openEngine({ memoryLimit: '1GB', threads: 2, tempDirectory: path.join(loaded.dir, '.spill') });
       try {
         const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(loaded.dir), {
           now: loaded.now,
           foldEventsPerPart,
+          profileWorkers,
         });
         expect(outcome.error).toBeUndefined();
+        expect(readdirSync(engine.workDirectory)).toEqual([]);
         const manifest = (await readManifest(store))!;
         expect(manifest.version).toBe(outcome.version);
-        return { stats: outcome.stats as { foldEvents: number; foldParts: number }, manifest, tables: await wholeVersion(store, manifest) };
+        return {
+          stats: outcome.stats as { foldEvents: number; foldParts: number; profileWorkerPeakRssMB?: number[]; phasesMs: Record<string, number> },
+          manifest,
+          tables: await wholeVersion(store, manifest),
+        };
       } finally {
         engine.close();
       }
@@ -272,6 +278,13 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
     expect(several.manifest.stats).toEqual(one.manifest.stats);
     expect(several.tables).toEqual(one.tables);
     expect(one.tables.nb.size).toBeGreaterThan(100);
+    // Three processes, a range of the profile shards each, publish the profiles the job's own process does.
+    const onWorkers = await rebuild(Number.MAX_SAFE_INTEGER, 3);
+    expect(onWorkers.stats.profileWorkerPeakRssMB).toHaveLength(3);
+    expect(onWorkers.stats.phasesMs).toHaveProperty('profiles on workers');
+    expect(onWorkers.manifest.shards).toEqual(one.manifest.shards);
+    expect(onWorkers.tables).toEqual(one.tables);
+    expect(one.tables.pf.size).toBeGreaterThan(100);
   }, 240_000);
 
   // About 4 minutes on the 2-core machine (9 under heavy load) (the Worker rebuild's D1 pages through miniflare from Node): defined only with EQUALITY_MOVIELENS=1, so a normal run neither runs nor counts it.
