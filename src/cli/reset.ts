@@ -15,9 +15,10 @@ The next npm start begins empty (and loads the demo shop unless --no-demo).`;
 runCli(async () => {
   parseCli(USAGE, {});
   const url = `http://127.0.0.1:${process.env.PORT ?? 8787}`;
+  // Something that accepts the connection but does not answer in time (an engine on a loaded machine) counts as running.
   const running = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then(
     () => true,
-    () => false,
+    (err: unknown) => err instanceof Error && err.name === 'TimeoutError',
   );
   if (running) throw new UserError(`an engine is running on ${url}: stop npm start (Ctrl-C) first.`);
   const state = localStateDir() ?? path.join(ROOT, '.wrangler', 'state');

@@ -247,6 +247,9 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
     const store = kvTableStore(loaded.local.kv);
     const config = { ...rebuildConfig({ REBUILD_SELECTION: 'off' }), windowDays: loaded.windowDays };
     const rebuild = async (foldEventsPerPart: number, profileWorkers = 1) => {
+      // Every rebuild here has the same `now`: the runs before it started earlier, as they would have, so publishing
+      // retires them and not the new one (the runs to retire are ordered by start, then by version).
+      await loaded.local.d1.prepare('UPDATE rebuild_runs SET started_at = started_at - 60000').run();
       const engine = await openEngine({ memoryLimit: '1GB', threads: 2, tempDirectory: path.join(loaded.dir, '.spill') });
       try {
         const outcome = await rebuildOffline({ db, store, config, extensions: [searchIndexTables] }, engine, archiveGlobs(loaded.dir), {
