@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { CatalogMaps, ItemMap } from '../model/catalog.ts';
 import type { Engine } from './engine.ts';
 import { memoryBudget, withAllocatorEnv } from './memory-budget.ts';
-import { PROFILE_EVENTS_WHERE, PROFILE_KEY, type ProfileShard } from './profiles.ts';
+import { PROFILE_EVENTS_FROM, type ProfileShard } from './profiles.ts';
 import { literal } from './sql-files.ts';
 
 /** What one worker process is given (its first message). */
@@ -72,8 +72,7 @@ export async function* profileShardsOnWorkers(
   // [DuckDB] COPY ... PARTITION_BY: one pass over the window for every worker's file.
   await engine.connection.run(`COPY (
       SELECT (s.shard * ${workers} // ${count})::INTEGER AS worker, s.shard, s.pno, e.user_id, e.item_id, e.type, e.value, e.ts, e.seq, e.session
-      FROM window_events e JOIN profile_order s ON s.pkey = ${PROFILE_KEY}
-      WHERE ${PROFILE_EVENTS_WHERE}
+      ${PROFILE_EVENTS_FROM}
     ) TO ${literal(path.join(dir, 'events'))} (FORMAT parquet, PARTITION_BY (worker))`);
   const itemsFile = path.join(dir, 'items.parquet');
   await engine.connection.run(`COPY (SELECT item, iidx FROM item_ids) TO ${literal(itemsFile)} (FORMAT parquet)`);

@@ -23,10 +23,10 @@ export interface ProfileShard {
   value: string;
 }
 
-/** The window's profile events (as the Worker's profile builder takes them), per shopper key: `e` is `window_events`. */
-export const PROFILE_EVENTS_WHERE = `e.type <> 'impression' AND coalesce(e.item_id, '') <> '' AND NOT starts_with(e.item_id, 'campaign:')`;
+/** The window's profile events (as the Worker's profile builder takes them): `e` is `window_events`. */
+const PROFILE_EVENTS_WHERE = `e.type <> 'impression' AND coalesce(e.item_id, '') <> '' AND NOT starts_with(e.item_id, 'campaign:')`;
 /** A profile event's shopper key (the user, or the session without one). */
-export const PROFILE_KEY = `coalesce(nullif(e.user_id, ''), 'session:' || e.session)`;
+const PROFILE_KEY = `coalesce(nullif(e.user_id, ''), 'session:' || e.session)`;
 
 /**
  * Numbers the window's shoppers in (profile shard, id) order into the table `profile_order`
@@ -48,10 +48,12 @@ export async function numberShoppers(engine: Engine, count: number): Promise<voi
     DROP TABLE profile_shard`);
 }
 
-/** The profile event stream of the whole window over `profile_order` ({@link numberShoppers}), in the order {@link profileShards} takes it. */
+/** The window's profile events `e` with their shopper `s` of `profile_order` ({@link numberShoppers}): a query's FROM and WHERE. */
+export const PROFILE_EVENTS_FROM = `FROM window_events e JOIN profile_order s ON s.pkey = ${PROFILE_KEY} WHERE ${PROFILE_EVENTS_WHERE}`;
+
+/** The profile event stream of the whole window, in the order {@link profileShards} takes it. */
 export const WINDOW_PROFILE_EVENTS = `SELECT s.shard, s.pno, e.user_id, e.item_id, e.type, e.value, e.ts::DOUBLE, e.session
-    FROM window_events e JOIN profile_order s ON s.pkey = ${PROFILE_KEY}
-    WHERE ${PROFILE_EVENTS_WHERE}
+    ${PROFILE_EVENTS_FROM}
     ORDER BY s.pno, e.ts, e.seq`;
 
 /**
