@@ -54,10 +54,11 @@ export function heapCapMB(limitBytes: number): number {
 }
 
 /**
- * DuckDB's memory limit in MiB while Node builds and scores the profiles: the limit less the heap
- * cap, at least half the limit (the profile stream's sort and the lists' join spill past it).
+ * DuckDB's memory limit in MiB while Node's heap is at its fullest (from the neighbour shards on:
+ * the catalog-sized builders, then the profiles): the limit less the heap cap, at least half the
+ * limit (the shards' sorts, bought together's pairs and the profile stream spill past it).
  */
-export function duckdbShareDuringProfiles(limitBytes: number, heapMB: number): number {
+export function duckdbShareBesideHeap(limitBytes: number, heapMB: number): number {
   return Math.floor(Math.max(limitBytes / 2 / MB, limitBytes / MB - heapMB));
 }
 

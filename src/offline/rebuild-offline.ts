@@ -28,7 +28,7 @@ import { writeBoughtTogether } from './bought-together.ts';
 import { archiveCatalogPages } from './catalog-source.ts';
 import type { Engine, MemoryReport } from './engine.ts';
 import { loadWindowEvents } from './events-step.ts';
-import { duckdbShareDuringProfiles, memoryBudget } from './memory-budget.ts';
+import { duckdbShareBesideHeap, memoryBudget } from './memory-budget.ts';
 import { type ProfileWorkersReport, profileShardsOnWorkers } from './profile-workers.ts';
 import { fill, numberShoppers, profileShards } from './profiles.ts';
 import { literal, sqlFile } from './sql-files.ts';
@@ -243,22 +243,24 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     ct: shardCount('ct', built.catalog.size),
   };
   const writer = shardWriter(store, version, ttl);
-
-  const neighbourPairs = await writeNeighbours(engine, writer, shards.nb);
-  phase('nb shards');
-  // The catalog-sized tables before the profiles: their builders are gone before the for-you scoring.
-  const { maps } = built;
-  const togetherPairs = await writeCatalogTables(engine, writer, built, shards, version, now);
-  built = undefined;
-  phase('other tables');
   const limit = await engine.memoryLimitBytes();
   const budget = memoryBudget(limit, deps.config.k);
   const maxLists = options.neighbourListsInMemory ?? budget.neighbourListsInMemory;
-  // The profiles are Node's phase: DuckDB gives up the heap's share of its limit meanwhile, so the two stay within the limit.
-  await engine.connection.run(`SET memory_limit = '${duckdbShareDuringProfiles(limit, budget.heapMB)}MiB'`);
   const workers = options.profileWorkers ?? 1;
   const report: ProfileWorkersReport = { workerPeakRssMB: [] };
+  // From here Node's heap is at its fullest (the catalog-sized builders, then the profiles):
+  // DuckDB gives up the heap's share of its limit meanwhile, so the two stay within the limit.
+  await engine.connection.run(`SET memory_limit = '${duckdbShareBesideHeap(limit, budget.heapMB)}MiB'`);
+  let neighbourPairs: number;
+  let togetherPairs: number;
   try {
+    neighbourPairs = await writeNeighbours(engine, writer, shards.nb);
+    phase('nb shards');
+    // The catalog-sized tables before the profiles: their builders are gone before the for-you scoring.
+    const { maps } = built;
+    togetherPairs = await writeCatalogTables(engine, writer, built, shards, version, now);
+    built = undefined;
+    phase('other tables');
     await numberShoppers(engine, shards.pf);
     const profiles =
       workers > 1

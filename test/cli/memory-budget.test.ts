@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { duckdbShareDuringProfiles, heapCapMB, heapCapSet, memoryBudget } from '../../src/offline/memory-budget.ts';
+import { duckdbShareBesideHeap, heapCapMB, heapCapSet, memoryBudget } from '../../src/offline/memory-budget.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const GB = 2 ** 30;
@@ -26,10 +26,10 @@ describe('the memory budget: one setting for DuckDB, the JS heap and the JS-side
     expect(memoryBudget(GB, 200).neighbourListsInMemory).toBeLessThan(one.neighbourListsInMemory);
   });
 
-  it("leaves DuckDB the limit less the heap's share while Node builds the profiles, at least half of it", () => {
-    expect(duckdbShareDuringProfiles(2 * GB, 1024)).toBe(1024);
-    expect(duckdbShareDuringProfiles(4 * GB, 1024)).toBe(3072);
-    expect(duckdbShareDuringProfiles(0.5 * GB, heapCapMB(0.5 * GB))).toBe(256);
+  it("leaves DuckDB the limit less the heap's share while Node's heap is at its fullest, at least half of it", () => {
+    expect(duckdbShareBesideHeap(2 * GB, 1024)).toBe(1024);
+    expect(duckdbShareBesideHeap(4 * GB, 1024)).toBe(3072);
+    expect(duckdbShareBesideHeap(0.5 * GB, heapCapMB(0.5 * GB))).toBe(256);
   });
 
   it('finds a cap set on the command line or in NODE_OPTIONS', () => {
