@@ -15,6 +15,7 @@ import { createInteractionLog } from '../model/interaction-log.ts';
 import { defaultEventWeights } from '../model/interaction-weights.ts';
 import { defaultSimilarity, type SimilarityModel } from '../model/similar-items/similar-items.ts';
 import { createTrendingBuilder } from '../model/trending.ts';
+import type { CatalogMaps } from '../model/catalog.ts';
 import { type CatalogPages, readCatalog, catalogMaps } from '../rebuild/catalog-snapshot.ts';
 import type { RebuildExtension } from '../rebuild/extension.ts';
 import { acquireLease, releaseLease } from '../rebuild/lease.ts';
@@ -184,9 +185,11 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   });
   const fold = await foldInParts(engine, options.foldEventsPerPart);
   await engine.runFile('02-interactions-end.sql', { half_life_ms: INTERACTION_HALF_LIFE, max_items_per_user: options.maxItemsPerUser ?? 200, now });
-  // Trending, popular, extensions: the model's builders over the log in order,
-  // in Node while DuckDB works out the neighbours (its threads; Node's would wait otherwise).
-  let logBuilt: ReturnType<typeof logBuilders> | undefined = logBuilders(deps, background, now, catalogPages);
+  // Trending, popular, extensions: the model's builders over the log in order, in Node while
+  // DuckDB works out the neighbours (its threads; Node's would wait otherwise). Their tables are
+  // written as soon as they finish, so Node's heap holds only the catalog maps beside the parts.
+  const writer = shardWriter(store, version, ttl);
+  let logBuilt: Promise<LogTables> | undefined = logBuilders(deps, background, now, catalogPages).then((b) => writeLogTables(writer, b, version, now));
   const partFile = (kind: string, part: number) => path.join(engine.workDirectory, `nb-${kind}-${part}.parquet`);
   /** The neighbour lists as numbers, one file per part: loaded into `nb_numbers`, and read by profile workers. */
   let numbersFiles: string[] = [];
@@ -226,7 +229,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     await logBuilt.catch(() => undefined);
     throw err;
   }
-  let built: Awaited<ReturnType<typeof logBuilders>> | undefined = await logBuilt;
+  const logTables = await logBuilt;
   logBuilt = undefined;
   phase('stream builders');
 
@@ -240,9 +243,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     nb: shardCount('nb', graph!.items),
     bt: shardCount('bt', graph!.items),
     pf: shardCount('pf', counts!.windowUsers),
-    ct: shardCount('ct', built.catalog.size),
+    ct: logTables.ctShards,
+    ...logTables.extensionShards,
   };
-  const writer = shardWriter(store, version, ttl);
   const limit = await engine.memoryLimitBytes();
   const budget = memoryBudget(limit, deps.config.k);
   const maxLists = options.neighbourListsInMemory ?? budget.neighbourListsInMemory;
@@ -256,11 +259,10 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   try {
     neighbourPairs = await writeNeighbours(engine, writer, shards.nb);
     phase('nb shards');
-    // The catalog-sized tables before the profiles: their builders are gone before the for-you scoring.
-    const { maps } = built;
-    togetherPairs = await writeCatalogTables(engine, writer, built, shards, version, now);
-    built = undefined;
+    togetherPairs = await writeBoughtTogether(engine, shards.bt, (entries) => writer.table('bt', shards.bt, entries));
+    await writer.put(tableKey(version, 'tr'), JSON.stringify({ ...logTables.trending, shoppers: await popularByShoppers(engine) }));
     phase('other tables');
+    const { maps } = logTables;
     await numberShoppers(engine, shards.pf);
     const profiles =
       workers > 1
@@ -293,25 +295,28 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   };
 }
 
-/** Writes bought together, the catalog, trending and popular, and the extensions' tables (their shard counts into `shards`); returns the bought-together pairs. */
-async function writeCatalogTables(
-  engine: Engine,
-  writer: ShardWriter,
-  built: Awaited<ReturnType<typeof logBuilders>>,
-  shards: Manifest['shards'],
-  version: string,
-  now: number,
-): Promise<number> {
-  const { catalog, trending, popular, builds } = built;
-  const togetherPairs = await writeBoughtTogether(engine, shards.bt, (entries) => writer.table('bt', shards.bt, entries));
-  await writer.table('ct', shards.ct, [...catalog]);
+/** What is left of the log builders once their tables are written: the catalog maps, trending's lists, the shard counts. */
+interface LogTables {
+  maps: CatalogMaps;
+  ctShards: number;
+  extensionShards: Record<string, number>;
+  trending: { global: unknown; byCategory: unknown; popular: unknown };
+}
+
+/**
+ * Writes the catalog and the extensions' tables (the search index) as soon as the log builders
+ * finish, and keeps only what the rest of the run needs: the catalog itself and the builders'
+ * state (the size of the catalog) are dropped before the neighbour parts end. Trending waits for
+ * the shoppers' popularity (SQL over the graph), so its lists are kept, not written.
+ */
+async function writeLogTables(writer: ShardWriter, built: Awaited<ReturnType<typeof logBuilders>>, version: string, now: number): Promise<LogTables> {
+  const { catalog, maps, trending, popular, builds } = built;
+  const ctShards = shardCount('ct', catalog.size);
+  await writer.table('ct', ctShards, [...catalog]);
+  const extensionShards: Record<string, number> = {};
+  for (const build of builds) Object.assign(extensionShards, await build.finish(version, writer.put));
   const { global, byCategory } = trending.finish(now);
-  await writer.put(
-    tableKey(version, 'tr'),
-    JSON.stringify({ global, byCategory, popular: popular.finish(now).global, shoppers: await popularByShoppers(engine) }),
-  );
-  for (const build of builds) Object.assign(shards, await build.finish(version, writer.put));
-  return togetherPairs;
+  return { maps, ctShards, extensionShards, trending: { global, byCategory, popular: popular.finish(now).global } };
 }
 
 /**
