@@ -60,6 +60,8 @@ export interface OfflineOptions {
   maxUsersPerItem?: number;
   /** Walks (pairs of items of one user) per neighbours part (default: DuckDB's memory limit / 200 bytes, at least 100,000). */
   walksPerPart?: number;
+  /** Events per range of times the builders' stream is sorted in (default: DuckDB's memory limit / 400 bytes, at least 100,000). */
+  streamEventsPerRange?: number;
   /** Events per part of the event-by-event fold (sql/02-fold-part.sql; default: DuckDB's memory limit / 2,500 bytes). */
   foldEventsPerPart?: number;
   /** Archived rows deduplicated at once, in whole hour partitions (default: DuckDB's memory limit / 400 bytes, at least 100,000). */
@@ -99,6 +101,8 @@ const BYTES_PER_WALK = 200;
  * 1 GB limit 420,000 such events fit one query and 1.7M did not (10M events, 2026-12-03).
  */
 const BYTES_PER_FOLDED_EVENT = 2_500;
+/** Memory per event of the builders' stream while DuckDB sorts it (a range of times is the memory limit / 400 bytes in events, as a group of the events step). */
+const BYTES_PER_SORTED_EVENT = 400;
 const LEASE_MS = 6 * 3600_000;
 const INTERACTION_HALF_LIFE = 30 * DAY;
 
@@ -133,6 +137,7 @@ export async function rebuildOffline(deps: OfflineDeps, engine: Engine, files: A
       phasePeakRssMB: part.phasePeakRssMB,
       foldEvents: part.foldEvents,
       foldParts: part.foldParts,
+      streamRanges: part.streamRanges,
       ...(part.profileWorkerPeakRssMB.length > 0 ? { profileWorkerPeakRssMB: part.profileWorkerPeakRssMB } : {}),
     };
     await recordRunStatus(db, version, 'published', stats, null, now + Math.round(performance.now() - started));
@@ -189,7 +194,9 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   // DuckDB works out the neighbours (its threads; Node's would wait otherwise). Their tables are
   // written as soon as they finish, so Node's heap holds only the catalog maps beside the parts.
   const writer = shardWriter(store, version, ttl);
-  let logBuilt: Promise<LogTables> | undefined = logBuilders(deps, background, now, catalogPages).then((b) => writeLogTables(writer, b, version, now));
+  let logBuilt: Promise<LogTables> | undefined = logBuilders(deps, background, now, catalogPages, options.streamEventsPerRange).then((b) =>
+    writeLogTables(writer, b, version, now),
+  );
   const partFile = (kind: string, part: number) => path.join(engine.workDirectory, `nb-${kind}-${part}.parquet`);
   /** The neighbour lists as numbers, one file per part: loaded into `nb_numbers`, and read by profile workers. */
   let numbersFiles: string[] = [];
@@ -291,6 +298,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     phasePeakRssMB,
     foldEvents: fold.events,
     foldParts: fold.parts,
+    streamRanges: logTables.streamRanges,
     profileWorkerPeakRssMB: report.workerPeakRssMB,
   };
 }
@@ -300,6 +308,8 @@ interface LogTables {
   maps: CatalogMaps;
   ctShards: number;
   extensionShards: Record<string, number>;
+  /** The ranges of times the builders' stream was sorted in. */
+  streamRanges: number;
   trending: { global: unknown; byCategory: unknown; popular: unknown };
 }
 
@@ -310,13 +320,13 @@ interface LogTables {
  * the shoppers' popularity (SQL over the graph), so its lists are kept, not written.
  */
 async function writeLogTables(writer: ShardWriter, built: Awaited<ReturnType<typeof logBuilders>>, version: string, now: number): Promise<LogTables> {
-  const { catalog, maps, trending, popular, builds } = built;
+  const { catalog, maps, trending, popular, builds, ranges } = built;
   const ctShards = shardCount('ct', catalog.size);
   await writer.table('ct', ctShards, [...catalog]);
   const extensionShards: Record<string, number> = {};
   for (const build of builds) Object.assign(extensionShards, await build.finish(version, writer.put));
   const { global, byCategory } = trending.finish(now);
-  return { maps, ctShards, extensionShards, trending: { global, byCategory, popular: popular.finish(now).global } };
+  return { maps, ctShards, extensionShards, trending: { global, byCategory, popular: popular.finish(now).global }, streamRanges: ranges };
 }
 
 /**
@@ -350,27 +360,35 @@ async function foldInParts(engine: Engine, eventsPerPart?: number): Promise<{ ev
  * The catalog, then the builders that take the log in `(ts, seq)` order (trending, popular, the
  * extensions'), fed on `engine`'s connections.
  */
-async function logBuilders(deps: OfflineDeps, engine: Engine, now: number, catalogPages: CatalogPages | undefined) {
+async function logBuilders(deps: OfflineDeps, engine: Engine, now: number, catalogPages: CatalogPages | undefined, eventsPerRange?: number) {
   const catalog = await readCatalog(deps.db, undefined, catalogPages);
   const maps = catalogMaps(catalog);
   const builds = await Promise.all((deps.extensions ?? []).map((e) => e.start(deps.db, now, undefined, catalogPages)));
   const trending = createTrendingBuilder({ catalog: maps });
   const popular = createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity });
-  for await (const page of eventPages(engine)) {
+  const ranges = await timeRanges(engine, eventsPerRange ?? Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_SORTED_EVENT)));
+  for await (const page of eventPages(engine, ranges)) {
     trending.add(page);
     popular.add(page);
     for (const build of builds) build.add(page);
   }
-  return { catalog, maps, trending, popular, builds };
+  return { catalog, maps, trending, popular, builds, ranges: ranges.length };
 }
 
-/** The window's events in `(ts, seq)` order as the builders take them, a page per DuckDB chunk (read column by column). */
-async function* eventPages(engine: Engine): AsyncGenerator<ShopEvent[]> {
+/**
+ * The window's events in `(ts, seq)` order as the builders take them, a page per DuckDB chunk (read
+ * column by column), sorted one range of times at a time ({@link timeRanges}) rather than all at once.
+ */
+async function* eventPages(engine: Engine, ranges: readonly TimeRange[]): AsyncGenerator<ShopEvent[]> {
+  for (const range of ranges) yield* eventPagesIn(engine, range);
+}
+
+async function* eventPagesIn(engine: Engine, [from, to]: TimeRange): AsyncGenerator<ShopEvent[]> {
   const sql = `SELECT user_id, item_id, type, value, ts::DOUBLE, session,
       CASE WHEN rid LIKE 'q-%' THEN rid END,
       CASE WHEN rid LIKE 'q-%' THEN json_extract_string(context, '$.q') END,
       CASE WHEN rid LIKE 'q-%' THEN context END
-    FROM window_events ORDER BY ts, seq`;
+    FROM window_events WHERE ts >= ${from} AND ts < ${to} ORDER BY ts, seq`;
   for await (const [users, items, types, values, times, sessions, rids, queries, contexts] of engine.columns(sql)) {
     const page: ShopEvent[] = new Array(users!.length);
     for (let r = 0; r < page.length; r++)
@@ -387,6 +405,30 @@ async function* eventPages(engine: Engine): AsyncGenerator<ShopEvent[]> {
       } as ShopEvent;
     yield page;
   }
+}
+
+/** Times `[from, to)` in milliseconds. */
+type TimeRange = [number, number];
+
+/**
+ * The window's times cut into consecutive ranges of about `rowsPerRange` events each (at
+ * approximate quantiles of `ts`: one pass, no sort), covering every event; the ranges are in time
+ * order, so the events sorted range by range are the events sorted.
+ */
+async function timeRanges(engine: Engine, rowsPerRange: number): Promise<TimeRange[]> {
+  const [{ n, lo, hi } = { n: 0, lo: 0, hi: 0 }] = await engine.all<{ n: number; lo: number; hi: number }>(
+    'SELECT count(*)::DOUBLE AS n, coalesce(min(ts), 0)::DOUBLE AS lo, coalesce(max(ts), 0)::DOUBLE AS hi FROM window_events',
+  );
+  const ranges = Math.ceil(n / rowsPerRange);
+  const cuts: number[] = [];
+  if (ranges > 1) {
+    const [{ q }] = (await engine.all<{ q: number[] }>(
+      `SELECT approx_quantile(ts, [${Array.from({ length: ranges - 1 }, (_, i) => (i + 1) / ranges).join(', ')}])::DOUBLE[] AS q FROM window_events`,
+    )) as [{ q: number[] }];
+    for (const cut of q) if (cut > (cuts.at(-1) ?? lo) && cut <= hi) cuts.push(Math.floor(cut));
+  }
+  const bounds = [lo, ...cuts, hi + 1];
+  return bounds.slice(1).map((to, i) => [bounds[i]!, to]);
 }
 
 /**

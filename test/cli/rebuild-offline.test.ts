@@ -127,7 +127,7 @@ async function syntheticShop(count: number, users: number, itemCount: number, no
 async function bothRebuilds(
   loaded: Loaded,
   catalogFrom: 'd1' | 'archive' = 'd1',
-  sizes: Pick<OfflineOptions, 'walksPerPart' | 'usersPerBucket' | 'neighbourListsInMemory'> = {},
+  sizes: Pick<OfflineOptions, 'walksPerPart' | 'usersPerBucket' | 'neighbourListsInMemory' | 'streamEventsPerRange'> = {},
 ) {
   const db = openDatabase(loaded.local.d1);
   const store = kvTableStore(loaded.local.kv);
@@ -219,9 +219,14 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
   it('on a synthetic shop log with carts, removals and purchases', async () => {
     const loaded = await syntheticShop(30_000, 1500, 800, Date.UTC(2026, 0, 20));
     opened.push(loaded);
-    // Small neighbour parts, profile batches and runs of for-you scoring (at most 60 parsed lists), so that parts,
-    // batches, runs and the neighbour lists one run keeps for the next are exercised.
-    const both = await bothRebuilds(loaded, 'archive', { walksPerPart: 50_000, usersPerBucket: 300, neighbourListsInMemory: 60 });
+    // Small neighbour parts, profile batches, runs of for-you scoring (at most 60 parsed lists) and ranges of the builders'
+    // stream, so that parts, batches, runs, ranges and the neighbour lists one run keeps for the next are exercised.
+    const both = await bothRebuilds(loaded, 'archive', {
+      walksPerPart: 50_000,
+      usersPerBucket: 300,
+      neighbourListsInMemory: 60,
+      streamEventsPerRange: 2_000,
+    });
     const figures = expectEqualTables(both, both.config.k);
     expect(both.offline.tables.bt.size).toBeGreaterThan(0);
     console.log(
@@ -234,6 +239,8 @@ describe('offline rebuild on DuckDB equals the Worker rebuild', () => {
     const run = (await listRuns(both.db, 5)).find((r) => r.version === both.offline.manifest.version);
     expect(run).toMatchObject({ trigger: 'offline', status: 'published' });
     expect(run!.stats).toMatchObject({ engine: 'duckdb', events: 30_000 });
+    // About 15 ranges of 2,000 events (cut at approximate quantiles of the times).
+    expect((run!.stats as { streamRanges: number }).streamRanges).toBeGreaterThan(8);
     const runs = (run!.stats as { phaseRuns: Record<string, number> }).phaseRuns;
     expect(runs.neighbours).toBeGreaterThan(3);
     expect(runs['for-you']).toBeGreaterThan(3);
