@@ -14,7 +14,7 @@ import type { ShopEvent } from '../model/events.ts';
 import { createInteractionLog } from '../model/interaction-log.ts';
 import { defaultEventWeights } from '../model/interaction-weights.ts';
 import { defaultSimilarity, type SimilarityModel } from '../model/similar-items/similar-items.ts';
-import { createTrendingBuilder } from '../model/trending.ts';
+import { createTrendingBuilder, type TrendingList, type TrendingLists } from '../model/trending.ts';
 import type { CatalogMaps } from '../model/catalog.ts';
 import { type CatalogPages, readCatalog, catalogMaps } from '../rebuild/catalog-snapshot.ts';
 import type { RebuildExtension } from '../rebuild/extension.ts';
@@ -310,7 +310,7 @@ interface LogTables {
   extensionShards: Record<string, number>;
   /** The ranges of times the builders' stream was sorted in. */
   streamRanges: number;
-  trending: { global: unknown; byCategory: unknown; popular: unknown };
+  trending: TrendingLists & { popular: TrendingList };
 }
 
 /**
@@ -425,7 +425,7 @@ async function timeRanges(engine: Engine, rowsPerRange: number): Promise<TimeRan
     const [{ q }] = (await engine.all<{ q: number[] }>(
       `SELECT approx_quantile(ts, [${Array.from({ length: ranges - 1 }, (_, i) => (i + 1) / ranges).join(', ')}])::DOUBLE[] AS q FROM window_events`,
     )) as [{ q: number[] }];
-    for (const cut of q) if (cut > (cuts.at(-1) ?? lo) && cut <= hi) cuts.push(Math.floor(cut));
+    for (const cut of q.map(Math.floor)) if (cut > (cuts.at(-1) ?? lo) && cut <= hi) cuts.push(cut);
   }
   const bounds = [lo, ...cuts, hi + 1];
   return bounds.slice(1).map((to, i) => [bounds[i]!, to]);
