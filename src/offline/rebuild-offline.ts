@@ -58,9 +58,9 @@ export interface OfflineOptions {
   maxItemsPerUser?: number;
   /** Users per item in the co-occurrence (0: all, as the Worker). */
   maxUsersPerItem?: number;
-  /** Walks (pairs of items of one user) per neighbours part (default: DuckDB's memory limit / 200 bytes, at least 100,000). */
+  /** Walks (pairs of items of one user) per neighbours part (default: DuckDB's share beside the heap, {@link duckdbShareBesideHeap}, / 200 bytes, at least 100,000). */
   walksPerPart?: number;
-  /** Events per range of times the builders' stream is sorted in (default: DuckDB's memory limit / 400 bytes, at least 100,000). */
+  /** Events per range of times the builders' stream is sorted in (default: DuckDB's share beside the heap / 400 bytes, at least 100,000). */
   streamEventsPerRange?: number;
   /** Events per part of the event-by-event fold (sql/02-fold-part.sql; default: DuckDB's memory limit / 2,500 bytes). */
   foldEventsPerPart?: number;
@@ -94,14 +94,14 @@ const WRITE_KEYS = 10_000;
 const WRITE_BYTES = 8 * 2 ** 20;
 /** Neighbour shards packed per query (16 items each: 8,000 items, ~800,000 neighbour rows). */
 const NB_SHARDS_PER_QUERY = 500;
-/** Memory per walk (pair of items of one user) in a neighbours part: its GROUP BY row and window row, with room to spare (a part is 1/200 of the memory limit in walks). */
+/** Memory per walk (pair of items of one user) in a neighbours part: its GROUP BY row and its share of the top K, with room to spare (a part is DuckDB's share beside the heap / 200 bytes in walks). */
 const BYTES_PER_WALK = 200;
 /**
  * Memory per event of the pairs folded event by event (their ordered lists do not spill): at a
  * 1 GB limit 420,000 such events fit one query and 1.7M did not (10M events, 2026-12-03).
  */
 const BYTES_PER_FOLDED_EVENT = 2_500;
-/** Memory per event of the builders' stream while DuckDB sorts it (a range of times is the memory limit / 400 bytes in events, as a group of the events step). */
+/** Memory per event of the builders' stream while DuckDB sorts it (a range of times is DuckDB's share beside the heap / 400 bytes in events). */
 const BYTES_PER_SORTED_EVENT = 400;
 const LEASE_MS = 6 * 3600_000;
 const INTERACTION_HALF_LIFE = 30 * DAY;
@@ -193,10 +193,18 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   // Trending, popular, extensions: the model's builders over the log in order, in Node while
   // DuckDB works out the neighbours (its threads; Node's would wait otherwise). Their tables are
   // written as soon as they finish, so Node's heap holds only the catalog maps beside the parts.
+  // While they run, DuckDB gives up the heap's share of its limit (their heap fills beside its
+  // work) and gets it back as soon as their tables are written; the stream's ranges and the
+  // neighbour parts, which may run beside them, are sized from that share.
   const writer = shardWriter(store, version, ttl);
-  let logBuilt: Promise<LogTables> | undefined = logBuilders(deps, background, now, catalogPages, options.streamEventsPerRange).then((b) =>
-    writeLogTables(writer, b, version, now),
-  );
+  const limit = await engine.memoryLimitBytes();
+  const budget = memoryBudget(limit, deps.config.k);
+  const share = duckdbShareBesideHeap(limit, budget.heapMB) * 2 ** 20;
+  const setLimit = (bytes: number) => background.connection.run(`SET memory_limit = '${Math.floor(bytes / 2 ** 20)}MiB'`);
+  await setLimit(share);
+  let logBuilt: Promise<LogTables> | undefined = logBuilders(deps, background, now, catalogPages, options.streamEventsPerRange ?? streamEventsPerRange(share))
+    .then((b) => writeLogTables(writer, b, version, now))
+    .finally(() => setLimit(limit));
   const partFile = (kind: string, part: number) => path.join(engine.workDirectory, `nb-${kind}-${part}.parquet`);
   /** The neighbour lists as numbers, one file per part: loaded into `nb_numbers`, and read by profile workers. */
   let numbersFiles: string[] = [];
@@ -208,7 +216,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
       alpha: similarity.alpha ?? 1,
       beta: similarity.beta ?? 0.5,
       user_rank: cap.user_rank,
-      pairs_per_part: options.walksPerPart ?? Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_WALK)),
+      pairs_per_part: options.walksPerPart ?? Math.max(100_000, Math.floor(share / BYTES_PER_WALK)),
     });
     const parts = await engine.all<{ from: number; to: number }>('SELECT from_iidx AS "from", to_iidx AS "to" FROM neighbour_parts ORDER BY part');
     for (const [part, { from, to }] of parts.entries()) {
@@ -253,8 +261,6 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     ct: logTables.ctShards,
     ...logTables.extensionShards,
   };
-  const limit = await engine.memoryLimitBytes();
-  const budget = memoryBudget(limit, deps.config.k);
   const maxLists = options.neighbourListsInMemory ?? budget.neighbourListsInMemory;
   const workers = options.profileWorkers ?? 1;
   const report: ProfileWorkersReport = { workerPeakRssMB: [] };
@@ -360,13 +366,13 @@ async function foldInParts(engine: Engine, eventsPerPart?: number): Promise<{ ev
  * The catalog, then the builders that take the log in `(ts, seq)` order (trending, popular, the
  * extensions'), fed on `engine`'s connections.
  */
-async function logBuilders(deps: OfflineDeps, engine: Engine, now: number, catalogPages: CatalogPages | undefined, eventsPerRange?: number) {
+async function logBuilders(deps: OfflineDeps, engine: Engine, now: number, catalogPages: CatalogPages | undefined, eventsPerRange: number) {
   const catalog = await readCatalog(deps.db, undefined, catalogPages);
   const maps = catalogMaps(catalog);
   const builds = await Promise.all((deps.extensions ?? []).map((e) => e.start(deps.db, now, undefined, catalogPages)));
   const trending = createTrendingBuilder({ catalog: maps });
   const popular = createTrendingBuilder({ catalog: maps, halfLifeMs: Infinity });
-  const ranges = await timeRanges(engine, eventsPerRange ?? Math.max(100_000, Math.floor((await engine.memoryLimitBytes()) / BYTES_PER_SORTED_EVENT)));
+  const ranges = await timeRanges(engine, eventsPerRange);
   for await (const page of eventPages(engine, ranges)) {
     trending.add(page);
     popular.add(page);
@@ -405,6 +411,11 @@ async function* eventPagesIn(engine: Engine, [from, to]: TimeRange): AsyncGenera
       } as ShopEvent;
     yield page;
   }
+}
+
+/** Events per range of times of the builders' stream when DuckDB has `limitBytes` (/ 400 bytes, at least 100,000). */
+function streamEventsPerRange(limitBytes: number): number {
+  return Math.max(100_000, Math.floor(limitBytes / BYTES_PER_SORTED_EVENT));
 }
 
 /** Times `[from, to)` in milliseconds. */
