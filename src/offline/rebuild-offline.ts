@@ -94,7 +94,7 @@ const WRITE_KEYS = 10_000;
 const WRITE_BYTES = 8 * 2 ** 20;
 /** Neighbour shards packed per query (16 items each: 8,000 items, ~800,000 neighbour rows). */
 const NB_SHARDS_PER_QUERY = 500;
-/** Memory per walk (pair of items of one user) in a neighbours part: its GROUP BY row and its share of the top K, with room to spare (a part is DuckDB's share beside the heap / 200 bytes in walks). */
+/** Memory per walk (pair of items of one user) in a neighbours part: its GROUP BY row and window row, with room to spare (a part is DuckDB's share beside the heap / 200 bytes in walks). */
 const BYTES_PER_WALK = 200;
 /**
  * Memory per event of the pairs folded event by event (their ordered lists do not spill): at a
