@@ -200,6 +200,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const limit = await engine.memoryLimitBytes();
   const budget = memoryBudget(limit, deps.config.k);
   const share = duckdbShareBesideHeap(limit, budget.heapMB) * 2 ** 20;
+  // DuckDB's memory limit is the database's setting: any connection sets it for all.
   const setLimit = (bytes: number) => background.connection.run(`SET memory_limit = '${Math.floor(bytes / 2 ** 20)}MiB'`);
   await setLimit(share);
   let logBuilt: Promise<LogTables> | undefined = logBuilders(deps, background, now, catalogPages, options.streamEventsPerRange ?? streamEventsPerRange(share))
@@ -266,7 +267,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
   const report: ProfileWorkersReport = { workerPeakRssMB: [] };
   // From here Node's heap is at its fullest (the catalog-sized builders, then the profiles):
   // DuckDB gives up the heap's share of its limit meanwhile, so the two stay within the limit.
-  await engine.connection.run(`SET memory_limit = '${duckdbShareBesideHeap(limit, budget.heapMB)}MiB'`);
+  await setLimit(share);
   let neighbourPairs: number;
   let togetherPairs: number;
   try {
@@ -284,7 +285,7 @@ async function buildTables(deps: OfflineDeps, engine: Engine, files: ArchiveFile
     for await (const { shard, value } of profiles) await writer.packed('pf', shard, value);
     if (workers > 1) phase('profiles on workers');
   } finally {
-    await engine.connection.run(`SET memory_limit = '${Math.floor(limit / 2 ** 20)}MiB'`);
+    await setLimit(limit);
   }
   await engine.connection.run('DROP TABLE profile_order; DROP TABLE nb_lists; DROP TABLE nb_numbers');
   for (const file of numbersFiles) rmSync(file);
