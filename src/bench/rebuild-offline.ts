@@ -17,7 +17,10 @@
  * which takes ~30 ms per put on the shared machine: a KV row measures miniflare).
  * Figures: seconds, events per second, the ratio to the Worker rebuild's events per second, the
  * child's peak resident memory (VmHWM of /proc/self/status: Node + DuckDB), and the most bytes
- * DuckDB had spilled to its temp directory. DuckDB's memory limit: BENCH_MEMORY_LIMIT (default
+ * DuckDB had spilled to its temp directory, and the CPU seconds of the rebuild over every thread
+ * and process it ran on (the child with DuckDB's threads, its profile workers, miniflare's workerd
+ * that serves D1 to the Worker row; not the redis-server both rows write to): events per CPU
+ * second, against the Worker's, says how much of the ratio is less work and how much is cores. DuckDB's memory limit: BENCH_MEMORY_LIMIT (default
  * 1GB; the offline child's JS heap is capped from it as the CLI does, unless NODE_OPTIONS sets
  * --max-old-space-size); threads: BENCH_THREADS (default 2). BENCH_TIMEOUT_S bounds each child (default 7200).
  * BENCH_PROFILE_WORKERS (default 1): the job's `profileWorkers`; their own peaks are printed beside the child's.
@@ -53,6 +56,7 @@ import { kvTableStore } from '../tables/kv-store.ts';
 import { redisTableStore } from '../tables/redis-store.ts';
 import type { TableStore } from '../tables/table-store.ts';
 import { fmt, benchNumber } from './measure.ts';
+import { treeCpuSeconds } from './rebuild-proc.ts';
 import { syntheticItems } from './rebuild-data.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -77,6 +81,8 @@ interface Figures {
   maxRssMB: number;
   spilledMB: number;
   keysWritten: number;
+  /** CPU seconds of the rebuild: the child and every process below it (treeCpuSeconds). */
+  cpuSeconds: number;
   phases: Record<string, number>;
   /** The most resident memory sampled in each phase (MB). */
   phasePeaks?: Record<string, number>;
@@ -119,14 +125,18 @@ for (const size of sizes) {
   if (row) rows.push(row);
 }
 const baseline = rows.find((r) => r.kind === 'worker');
-console.log('\nrebuild                      events     items   load s  rebuild s      events/s   x Worker   peak RSS MB   maxRSS MB   spilled MB   keys');
+console.log(
+  '\nrebuild                      events     items   load s  rebuild s      events/s   x Worker    CPU s   events/CPU s   x Worker   peak RSS MB   maxRSS MB   spilled MB   keys',
+);
 for (const r of rows) {
   const rate = r.events / r.seconds;
   const ratio = baseline ? fmt(rate / (baseline.events / baseline.seconds), 1) : '-';
+  const cpuRate = r.events / r.cpuSeconds;
+  const cpuRatio = baseline ? fmt(cpuRate / (baseline.events / baseline.cpuSeconds), 1) : '-';
   const workers = r.profileWorkerPeakRssMB?.length;
   const label = r.kind === 'worker' ? 'Worker (runRebuild, D1 pages)' : workers ? `offline, ${workers} profile workers` : 'offline (DuckDB, archive)';
   console.log(
-    `${label.padEnd(28)} ${String(r.events).padStart(9)} ${String(r.items).padStart(9)} ${fmt(r.loadSeconds).padStart(8)} ${fmt(r.seconds).padStart(10)} ${Math.round(rate).toLocaleString('en-US').padStart(13)} ${ratio.padStart(10)} ${fmt(r.peakRssMB, 0).padStart(13)} ${fmt(r.maxRssMB, 0).padStart(11)} ${fmt(r.spilledMB, 0).padStart(12)} ${String(r.keysWritten).padStart(6)}`,
+    `${label.padEnd(28)} ${String(r.events).padStart(9)} ${String(r.items).padStart(9)} ${fmt(r.loadSeconds).padStart(8)} ${fmt(r.seconds).padStart(10)} ${Math.round(rate).toLocaleString('en-US').padStart(13)} ${ratio.padStart(10)} ${fmt(r.cpuSeconds).padStart(8)} ${Math.round(cpuRate).toLocaleString('en-US').padStart(14)} ${cpuRatio.padStart(10)} ${fmt(r.peakRssMB, 0).padStart(13)} ${fmt(r.maxRssMB, 0).padStart(11)} ${fmt(r.spilledMB, 0).padStart(12)} ${String(r.keysWritten).padStart(6)}`,
   );
 }
 for (const r of rows) if (Object.keys(r.phases).length) console.log(`phases ${r.kind} ${r.events}: ${JSON.stringify(r.phases)}`);
@@ -171,7 +181,7 @@ function measure(kind: 'offline' | 'worker', events: number, env: NodeJS.Process
   }
   const figures = JSON.parse(line.slice(7)) as Figures;
   console.error(
-    `  ${kind} ${events}: ${fmt(figures.seconds)} s, peak ${fmt(figures.peakRssMB, 0)} MB${figures.profileWorkerPeakRssMB ? ` (profile workers' peaks ${figures.profileWorkerPeakRssMB.join(', ')} MB)` : ''}, spilled ${fmt(figures.spilledMB, 0)} MB ${JSON.stringify(figures.phases)}`,
+    `  ${kind} ${events}: ${fmt(figures.seconds)} s (CPU ${fmt(figures.cpuSeconds)} s), peak ${fmt(figures.peakRssMB, 0)} MB${figures.profileWorkerPeakRssMB ? ` (profile workers' peaks ${figures.profileWorkerPeakRssMB.join(', ')} MB)` : ''}, spilled ${fmt(figures.spilledMB, 0)} MB ${JSON.stringify(figures.phases)}`,
   );
   return figures;
 }
@@ -207,6 +217,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     const tables: Record<string, TableDigest> = {};
     const store = env.BENCH_DIGEST === '1' ? digestingStore(published, tables) : published;
     resetPeak();
+    const cpuStart = treeCpuSeconds(process.pid);
     const start = performance.now();
     let keysWritten = 0;
     let spilled = 0;
@@ -244,6 +255,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     }
     clearInterval(trace);
     const seconds = (performance.now() - start) / 1000;
+    const cpuSeconds = treeCpuSeconds(process.pid) - cpuStart;
     return {
       kind,
       events,
@@ -254,6 +266,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
       maxRssMB: process.resourceUsage().maxRSS / 1024,
       spilledMB: spilled / 2 ** 20,
       keysWritten,
+      cpuSeconds,
       phases,
       phasePeaks,
       ...(workerPeaks ? { profileWorkerPeakRssMB: workerPeaks } : {}),

@@ -118,3 +118,27 @@ export function cpuSeconds(pid: number): number {
     return 0;
   }
 }
+
+/**
+ * CPU seconds (user + system) used so far by `root` and every process below it that is still
+ * running, each with what its own ended and reaped children used (`/proc/<pid>/stat`: utime,
+ * stime, cutime, cstime). Taken before and after a step, the difference is that step's CPU over
+ * all its threads and processes (a child that ended during the step counts once it is reaped).
+ */
+export function treeCpuSeconds(root: number): number {
+  const ppid = parents();
+  let ticks = 0;
+  for (const pid of ppid.keys()) {
+    let below = pid === root;
+    for (let p = ppid.get(pid); !below && p !== undefined && p > 1; p = ppid.get(p)) below = p === root;
+    if (!below) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
