@@ -86,6 +86,8 @@ interface Figures {
   phases: Record<string, number>;
   /** The most resident memory sampled in each phase (MB). */
   phasePeaks?: Record<string, number>;
+  /** CPU seconds in each phase, over the child and its processes (the offline row). */
+  phaseCpu?: Record<string, number>;
   /** BENCH_DIGEST=1: per table, its keys and their digest. */
   tables?: Record<string, string>;
   /** BENCH_PROFILE_WORKERS > 1: each profile worker process's peak resident set (MB), not in peakRssMB. */
@@ -141,6 +143,7 @@ for (const r of rows) {
 }
 for (const r of rows) if (Object.keys(r.phases).length) console.log(`phases ${r.kind} ${r.events}: ${JSON.stringify(r.phases)}`);
 for (const r of rows) {
+  if (r.phaseCpu && Object.keys(r.phaseCpu).length) console.log(`CPU s by phase ${r.kind} ${r.events}: ${JSON.stringify(r.phaseCpu)}`);
   if (r.phasePeaks && Object.keys(r.phasePeaks).length) console.log(`peak RSS MB by phase ${r.kind} ${r.events}: ${JSON.stringify(r.phasePeaks)}`);
   if (r.tables && Object.keys(r.tables).length) console.log(`tables (keys digest) ${r.kind} ${r.events}: ${JSON.stringify(r.tables)}`);
 }
@@ -218,12 +221,14 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
     const store = env.BENCH_DIGEST === '1' ? digestingStore(published, tables) : published;
     resetPeak();
     const cpuStart = treeCpuSeconds(process.pid);
+    let cpuAtPhase = cpuStart;
     const start = performance.now();
     let keysWritten = 0;
     let spilled = 0;
     let workerPeaks: number[] | undefined;
     const phases: Record<string, number> = {};
     const phasePeaks: Record<string, number> = {};
+    const phaseCpu: Record<string, number> = {};
     const trace = env.BENCH_MEMORY_TRACE_S ? setInterval(traceMemory, Number(env.BENCH_MEMORY_TRACE_S) * 1000, start) : undefined;
     if (kind === 'worker') {
       const outcome = await runRebuild({ db, store, config, extensions: [searchIndexTables] }, 'bench', now);
@@ -242,6 +247,9 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
         onPhase: (name, ms, m) => {
           phases[name] = Math.round((phases[name] ?? 0) * 10 + ms / 100) / 10;
           phasePeaks[name] = Math.max(phasePeaks[name] ?? 0, m.rssPeakMB);
+          const cpu = treeCpuSeconds(process.pid);
+          phaseCpu[name] = Math.round(((phaseCpu[name] ?? 0) + cpu - cpuAtPhase) * 10) / 10;
+          cpuAtPhase = cpu;
           console.error(
             `    ${name} ${phases[name]} s (RSS ${m.rssMB} MB, peak in phase ${m.rssPeakMB}, process peak ${Math.round(statusKB('VmHWM') / 1024)}; heap ${m.heapMB} of ${m.heapTotalMB} committed, external ${m.externalMB}; DuckDB ${m.duckdbMB}, peak in phase ${m.duckdbPeakMB} of ${m.duckdbLimitMB}; spilled ${Math.round(engine.spilledBytes() / 2 ** 20)} MB)`,
           );
@@ -269,6 +277,7 @@ async function child(kind: 'offline' | 'worker', events: number): Promise<Figure
       cpuSeconds,
       phases,
       phasePeaks,
+      phaseCpu,
       ...(workerPeaks ? { profileWorkerPeakRssMB: workerPeaks } : {}),
       tables: Object.fromEntries(Object.entries(tables).map(([table, d]) => [table, `${d.keys} ${d.digest.toString('hex').slice(0, 16)}`])),
     };
