@@ -20,9 +20,9 @@
  * DuckDB had spilled to its temp directory, and the CPU seconds of the rebuild over every thread
  * and process it ran on (the child with DuckDB's threads, its profile workers, miniflare's workerd
  * that serves D1 to the Worker row; not the redis-server both rows write to): events per CPU
- * second, against the Worker's, says how much of the ratio is less work and how much is cores. DuckDB's memory limit: BENCH_MEMORY_LIMIT (default
- * 1GB; the offline child's JS heap is capped from it as the CLI does, unless NODE_OPTIONS sets
- * --max-old-space-size); threads: BENCH_THREADS (default 2). BENCH_TIMEOUT_S bounds each child (default 7200).
+ * second, against the Worker's, says how much of the ratio is less work and how much is cores.
+ * DuckDB's memory limit: BENCH_MEMORY_LIMIT (default 1GB; the offline child's JS heap is capped
+ * from it as the CLI does, unless NODE_OPTIONS sets --max-old-space-size); threads: BENCH_THREADS (default 2). BENCH_TIMEOUT_S bounds each child (default 7200).
  * BENCH_PROFILE_WORKERS (default 1): the job's `profileWorkers`; their own peaks are printed beside the child's.
  * BENCH_DIGEST=1 also prints, per table, the keys written and an order-free digest of their
  * contents (XOR of each key and value's SHA-1), to check that two runs or two versions of the code

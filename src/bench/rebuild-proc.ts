@@ -5,23 +5,34 @@
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
-/** Parent pid of every process we can read. */
 /** Kernel clock ticks per second (`getconf CLK_TCK`, 100 on Linux). */
 const CLOCK_TICKS = 100;
 
+/** The fields of `/proc/<pid>/stat` after the command name (state first, so utime is [11]); undefined when the process is gone. */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parent pid of every process we can read. */
 function parents(): Map<number, number> {
   const map = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      map.set(Number(name), Number(fields[1]));
-    } catch {
-      /* gone */
-    }
+    const fields = statFields(Number(name));
+    if (fields) map.set(Number(name), Number(fields[1]));
   }
   return map;
+}
+
+/** Whether `pid` has `root` among its ancestors, by the parent map. */
+function isBelow(pid: number, root: number, ppid: Map<number, number>): boolean {
+  for (let p = ppid.get(pid); p !== undefined && p > 1; p = ppid.get(p)) if (p === root) return true;
+  return false;
 }
 
 /** A workerd process and its command line. */
@@ -42,12 +53,7 @@ export function findWorkerd(root: number): WorkerdProcess[] {
       continue;
     }
     if (!/(^|\/)workerd(\s|$)/.test(cmd.split(' ')[0] ?? '') && !cmd.includes('/workerd ')) continue;
-    for (let p = ppid.get(pid); p !== undefined && p > 1; p = ppid.get(p)) {
-      if (p === root) {
-        found.push({ pid, cmd });
-        break;
-      }
-    }
+    if (isBelow(pid, root, ppid)) found.push({ pid, cmd });
   }
   return found.sort((a, b) => a.pid - b.pid);
 }
@@ -110,13 +116,8 @@ export function rssSampler(pid: number, ms = 100): { stop(): number } {
 
 /** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat` (0 when it is gone). */
 export function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
+  const fields = statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS : 0;
 }
 
 /**
@@ -129,16 +130,9 @@ export function treeCpuSeconds(root: number): number {
   const ppid = parents();
   let ticks = 0;
   for (const pid of ppid.keys()) {
-    let below = pid === root;
-    for (let p = ppid.get(pid); !below && p !== undefined && p > 1; p = ppid.get(p)) below = p === root;
-    if (!below) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    } catch {
-      /* gone */
-    }
+    if (pid !== root && !isBelow(pid, root, ppid)) continue;
+    const fields = statFields(pid);
+    if (fields) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   }
   return ticks / CLOCK_TICKS;
 }
